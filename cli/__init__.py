@@ -1,0 +1,1 @@
+"""The `chidao` command line (typer + rich)."""

@@ -1,0 +1,88 @@
+"""The demo scenario: An Giang's STEM plan (KH 1039/KH-SGDĐT) cascaded three levels deep."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from config.database import make_engine, migrate, transaction
+from domain.calendar import vietnam_calendar
+from domain.status import Status
+from flows.clock import resolve_now
+from flows.directive_files import load_directive_file
+from flows.issue import issue_directive
+from flows.lookup import directive_by_ref, unit_by_code
+from flows.status_changes import act_on_assignment
+from flows.status_tree import status_tree
+from flows.unit_files import read_unit_file
+from flows.units_import import import_units
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "an-giang"
+
+# (when, what) — the story the demo replays, in Vietnam local time.
+DIRECTIVES = [
+    ("2026-02-26T09:00", "kh-1039-sgddt-stem.yaml"),
+    ("2026-03-10T10:00", "kh-ubnd-kien-hai-stem.yaml"),
+    ("2026-03-18T14:00", "kh-mn-hon-tre-stem.yaml"),
+]
+ACTIONS = [  # (when, unit, requirement key, status, note)
+    ("2026-03-02T08:30", "UBND-RACHGIA", "ke-hoach-trien-khai", Status.RECEIVED, ""),
+    ("2026-03-11T08:00", "PVHXH-KIENHAI", "pvhxh-tham-muu", Status.RECEIVED, ""),
+    ("2026-03-20T15:30", "MN-LAISON", "mn-ke-hoach", Status.SUBMITTED,
+     "Kế hoạch số 08/KH-MNLS ngày 20/3/2026"),
+    ("2026-03-26T16:00", "MN-DUONGDONG", "ke-hoach-trien-khai", None, ""),
+]
+
+
+def run_demo(db: Path, *, now: datetime, log: Callable[[str], None]) -> dict[str, Any]:
+    """Recreate `db`, seed it, replay the story up to `now`, return the cascade tree."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{db}"
+    migrate(url)
+    engine = make_engine(url)
+    calendar = vietnam_calendar()
+    with transaction(engine) as session:
+        result = import_units(session, read_unit_file(EXAMPLES / "units.yaml"),
+                              now=resolve_now("2026-02-01T08:00"))
+    log(f"Imported {result.total} units into {db}")
+    for when, name in DIRECTIVES:
+        at = resolve_now(when)
+        if at > now:
+            continue
+        with transaction(engine) as session:
+            issued = issue_directive(session, load_directive_file(EXAMPLES / name),
+                                     now=at, calendar=calendar)
+        log(f"{when}: issued {issued.key}: {issued.created} assignments;"
+            f" plan runs fulfilled {issued.fulfilled or '-'}")
+    for when, unit_code, key, target, note in ACTIONS:
+        at = resolve_now(when)
+        if target is None or at > now:
+            continue
+        with transaction(engine) as session:
+            assignment_id = _assignment_of(session, unit_code, key)
+            act_on_assignment(session, assignment_id, target, unit_code=unit_code,
+                              reason=note, now=at)
+        log(f"{when}: {unit_code} → {target.label} (#{assignment_id})")
+    with transaction(engine) as session:
+        tree = status_tree(session, directive_by_ref(session, "1039/KH-SGDĐT"), now=now,
+                           calendar=calendar)
+    engine.dispose()
+    log(f"Cascade tree at {now.astimezone(calendar.tz):%d/%m/%Y %H:%M} (giờ Việt Nam):")
+    return tree
+
+
+def _assignment_of(session: Any, unit_code: str, requirement_key: str) -> int:
+    from sqlmodel import col, select
+
+    from domain.assignments import Assignment
+    from domain.directives import Requirement
+
+    unit = unit_by_code(session, unit_code)
+    found = session.exec(
+        select(Assignment.id).join(Requirement, col(Requirement.id) == col(Assignment.requirement_id))
+        .where(Assignment.unit_id == unit.id, Requirement.key == requirement_key)).first()
+    assert found is not None, (unit_code, requirement_key)
+    return int(found)

@@ -1,0 +1,215 @@
+"""chidao: issue directives down the chain, track every unit's run, report back up."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from cli.render import assignment_table, cascade_tree
+from config.database import make_engine, migrate, transaction
+from config.settings import Settings, get_settings
+from domain.calendar import vietnam_calendar
+from domain.errors import InvalidInput
+from domain.status import Status
+from flows.clock import resolve_now
+from flows.directive_files import load_directive_file
+from flows.inbox import unit_assignments
+from flows.issue import issue_directive
+from flows.lookup import directive_by_ref, unit_by_code
+from flows.status_changes import act_on_assignment
+from flows.status_tree import status_tree
+from flows.unit_files import read_unit_file
+from flows.units_import import import_units
+
+app = typer.Typer(help="chidao — giao nhiệm vụ theo văn bản chỉ đạo, theo dõi hạn, tổng hợp.",
+                  no_args_is_help=True, pretty_exceptions_show_locals=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+units_app = typer.Typer(help="Organisation tree (đơn vị).", no_args_is_help=True)
+directive_app = typer.Typer(help="Directives (văn bản chỉ đạo).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(units_app, name="units")
+app.add_typer(directive_app, name="directive")
+console = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+NOW = typer.Option(None, "--now", help="ISO datetime to act at (naive = Asia/Ho_Chi_Minh).")
+JSON = typer.Option(False, "--json", help="Print JSON instead of a table or tree.")
+
+
+def reports_errors(func: F) -> F:
+    """Bad input ends the command with exit code 2 and 'field: problem' on stderr."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InvalidInput as exc:
+            err.print(f"[bold red]Error[/] {exc}", highlight=False)
+            raise typer.Exit(2) from None
+    return wrapper  # type: ignore[return-value]
+
+
+@app.callback()
+def main(database_url: str = typer.Option(
+        None, "--db", help="Database URL (default: $CHIDAO_DATABASE_URL or sqlite:///chidao.db)."),
+) -> None:
+    if database_url:
+        os.environ["CHIDAO_DATABASE_URL"] = database_url
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+def _print_json(data: Any) -> None:
+    console.print_json(json.dumps(data, ensure_ascii=False, default=str))
+
+
+@db_app.command("init")
+def db_init() -> None:
+    """Create or upgrade the schema (Alembic migrations)."""
+    url = _settings().database_url
+    migrate(url)
+    console.print(f"Schema is up to date at {url}")
+
+
+@units_app.command("import")
+@reports_errors
+def units_import(file: Path, now: str = NOW) -> None:
+    """Import units from YAML or CSV; re-import updates in place. All or nothing."""
+    rows = read_unit_file(file)
+    with transaction(make_engine(_settings().database_url)) as session:
+        result = import_units(session, rows, now=resolve_now(now))
+    console.print(f"{result.created} created, {result.updated} updated, {result.total} units")
+
+
+@directive_app.command("issue")
+@reports_errors
+def directive_issue(file: Path, now: str = NOW) -> None:
+    """Issue a directive file and cascade it to its target units (idempotent)."""
+    if os.environ.get("PREFECT_API_URL"):
+        from flows.cascade import cascade  # a Prefect server is running: record the flow run
+
+        result = cascade(str(file), now=now)
+    else:
+        result = _issue_locally(file, now).__dict__
+    console.print(f"Directive {result['key']}: {result['created']} new assignments,"
+                  f" {result['total']} in all; plan runs fulfilled: {result['fulfilled'] or '-'}")
+
+
+def _issue_locally(file: Path, now: str | None) -> Any:
+    settings = _settings()
+    spec = load_directive_file(file)
+    with transaction(make_engine(settings.database_url)) as session:
+        return issue_directive(
+            session, spec, now=resolve_now(now), calendar=vietnam_calendar(),
+            school_year_end=(settings.school_year_end_month, settings.school_year_end_day))
+
+
+@app.command("status")
+@reports_errors
+def status(ref: str, now: str = NOW, as_json: bool = JSON,
+           depth: int = typer.Option(None, help="Levels of issued plans to show.")) -> None:
+    """The cascade tree of a directive with rollup counts per node."""
+    settings = _settings()
+    with transaction(make_engine(settings.database_url)) as session:
+        tree = status_tree(session, directive_by_ref(session, ref), now=resolve_now(now),
+                           calendar=vietnam_calendar(),
+                           soon_working_days=settings.due_soon_working_days)
+    if as_json:
+        _print_json(tree)
+    else:
+        console.print(cascade_tree(tree, depth))
+
+
+@app.command("assignments")
+@reports_errors
+def assignments(unit: str = typer.Option(..., "--unit", help="Unit code."), now: str = NOW,
+                as_json: bool = JSON, all_: bool = typer.Option(False, "--all")) -> None:
+    """A unit's assignments (its inbox), soonest deadline first."""
+    settings = _settings()
+    with transaction(make_engine(settings.database_url)) as session:
+        rows = unit_assignments(session, unit_by_code(session, unit), now=resolve_now(now),
+                                calendar=vietnam_calendar(), include_closed=all_,
+                                soon_working_days=settings.due_soon_working_days)
+    if as_json:
+        _print_json(rows)
+    else:
+        console.print(assignment_table(rows))
+
+
+def _act(assignment_id: int, target: Status, unit: str, reason: str, now: str | None) -> None:
+    with transaction(make_engine(_settings().database_url)) as session:
+        done = act_on_assignment(session, assignment_id, target, unit_code=unit,
+                                 reason=reason, now=resolve_now(now))
+    console.print(f"Assignment {assignment_id}: {Status(done.status).label}")
+
+
+UNIT = typer.Option(..., "--unit", help="Code of the unit acting.")
+REASON = typer.Option("", "--reason", help="Why (required to return, cancel or waive).")
+
+
+@app.command("receive")
+@reports_errors
+def receive(assignment_id: int, unit: str = UNIT, now: str = NOW) -> None:
+    """The unit acknowledges an assignment (tiếp nhận)."""
+    _act(assignment_id, Status.RECEIVED, unit, "", now)
+
+
+@app.command("submit")
+@reports_errors
+def submit(assignment_id: int, unit: str = UNIT, note: str = typer.Option("", "--note"),
+           now: str = NOW) -> None:
+    """The unit hands in its assignment (nộp)."""
+    _act(assignment_id, Status.SUBMITTED, unit, note, now)
+
+
+@app.command("accept")
+@reports_errors
+def accept(assignment_id: int, unit: str = UNIT, note: str = typer.Option("", "--note"),
+           now: str = NOW) -> None:
+    """The issuing unit accepts a submission (hoàn thành)."""
+    _act(assignment_id, Status.ACCEPTED, unit, note, now)
+
+
+@app.command("return")
+@reports_errors
+def return_(assignment_id: int, unit: str = UNIT, reason: str = REASON, now: str = NOW) -> None:
+    """The issuing unit returns a submission for correction (trả lại)."""
+    _act(assignment_id, Status.RETURNED, unit, reason, now)
+
+
+@app.command("cancel")
+@reports_errors
+def cancel(assignment_id: int, unit: str = UNIT, reason: str = REASON, now: str = NOW) -> None:
+    """The issuing unit withdraws an assignment (thu hồi)."""
+    _act(assignment_id, Status.CANCELLED, unit, reason, now)
+
+
+@app.command("waive")
+@reports_errors
+def waive(assignment_id: int, unit: str = UNIT, reason: str = REASON, now: str = NOW) -> None:
+    """The issuing unit exempts a unit from an assignment (miễn)."""
+    _act(assignment_id, Status.WAIVED, unit, reason, now)
+
+
+@app.command("demo")
+@reports_errors
+def demo(db: Path = typer.Option(Path("chidao-demo.db"), help="SQLite file (recreated)."),
+         now: str = typer.Option("2026-03-25T09:00", help="The moment the tree is shown at."),
+         as_json: bool = JSON) -> None:
+    """Seed An Giang from the corpus, cascade KH 1039/KH-SGDĐT three levels, show the tree."""
+    from cli.demo import run_demo
+
+    tree = run_demo(db, now=resolve_now(now), log=console.print)
+    if as_json:
+        _print_json(tree)
+    else:
+        console.print(cascade_tree(tree))

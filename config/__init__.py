@@ -1,0 +1,1 @@
+"""Settings and the database engine factory. Nothing here opens a connection at import."""

@@ -1,0 +1,80 @@
+"""Assignments (giao nhiệm vụ): one unit's copy of one requirement per period = a workflow run."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from domain.dbtypes import UTCDateTime
+from domain.errors import InvalidInput
+from domain.status import NEEDS_REASON, TRANSITIONS, Status, can_transition
+
+
+class Assignment(SQLModel, table=True):
+    __tablename__ = "assignment"
+    __table_args__ = (
+        UniqueConstraint("requirement_id", "unit_id", "period", name="uq_assignment_run"),
+        Index("ix_assignment_unit_status", "unit_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    requirement_id: int = Field(foreign_key="requirement.id")
+    directive_id: int = Field(foreign_key="directive.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    period: str = Field(default="", sa_column=Column(String(32), nullable=False))
+    due_on: date
+    due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    status: str = Field(sa_column=Column(String(16), nullable=False))
+    status_changed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    submitted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # A `plan` assignment is fulfilled by the unit's own directive citing the parent one.
+    fulfilled_by_id: int | None = Field(default=None, foreign_key="directive.id", index=True)
+    next_action_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), index=True)
+    )
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class AssignmentEvent(SQLModel, table=True):
+    """Audit row of one status change: who, when, from, to, why."""
+
+    __tablename__ = "assignment_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    actor: str
+    from_status: str
+    to_status: str
+    reason: str = ""
+
+
+def next_action_at(status: Status, due_at: datetime) -> datetime | None:
+    """When the deadline engine must next look at a run: at its deadline while the unit owes it."""
+    return due_at if status.awaits_unit else None
+
+
+def transition(
+    assignment: Assignment, target: Status, *, actor: str, reason: str, now: datetime
+) -> AssignmentEvent:
+    """Move `assignment` to `target` if the table allows it; return the audit row to store."""
+    current = Status(assignment.status)
+    if not can_transition(current, target):
+        allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current])) or "none"
+        raise InvalidInput(
+            "status",
+            f"cannot go from '{current}' ({current.label}) to '{target}' ({target.label});"
+            f" allowed: {allowed}",
+        )
+    if target in NEEDS_REASON and not reason.strip():
+        raise InvalidInput("reason", f"a reason is required to set '{target}' ({target.label})")
+    assignment.status = target.value
+    assignment.status_changed_at = now
+    if target is Status.SUBMITTED and assignment.submitted_at is None:
+        assignment.submitted_at = now
+    assignment.next_action_at = next_action_at(target, assignment.due_at)
+    return AssignmentEvent(
+        assignment_id=assignment.id, at=now, actor=actor,
+        from_status=current.value, to_status=target.value, reason=reason,
+    )
+

@@ -1,0 +1,89 @@
+"""Directives (văn bản), their requirements (nhiệm vụ), and "căn cứ" citations."""
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from domain.dbtypes import UTCDateTime
+
+
+class DocType(StrEnum):
+    """Type codes of Nghị định 30/2020 (công văn has none)."""
+
+    KH = "KH"
+    TB = "TB"
+    QD = "QĐ"
+    CT = "CT"
+    HD = "HD"
+    BC = "BC"
+    CTR = "CTr"
+    DA = "ĐA"
+    TTR = "TTr"
+    GM = "GM"
+    CV = "CV"
+
+
+DOC_TYPE_LABELS: dict[DocType, str] = {
+    DocType.KH: "Kế hoạch", DocType.TB: "Thông báo", DocType.QD: "Quyết định",
+    DocType.CT: "Chỉ thị", DocType.HD: "Hướng dẫn", DocType.BC: "Báo cáo",
+    DocType.CTR: "Chương trình", DocType.DA: "Đề án", DocType.TTR: "Tờ trình",
+    DocType.GM: "Giấy mời", DocType.CV: "Công văn",
+}
+
+
+class RequirementKind(StrEnum):
+    PLAN = "plan"
+    REPORT = "report"
+    ACTION = "action"
+
+    @property
+    def label(self) -> str:
+        return {"plan": "xây dựng kế hoạch", "report": "báo cáo", "action": "thực hiện"}[self]
+
+
+class Directive(SQLModel, table=True):
+    __tablename__ = "directive"
+    __table_args__ = (UniqueConstraint("issuer_id", "issue_year", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=Column(String(128), unique=True, nullable=False))
+    number: int | None = None
+    symbol: str
+    doc_type: str = Field(sa_column=Column(String(8), nullable=False))
+    issuer_id: int = Field(foreign_key="unit.id", index=True)
+    issued_on: date
+    issue_year: int
+    title: str
+    school_year: str
+    issued_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+    @property
+    def number_symbol(self) -> str:
+        return f"{self.number if self.number is not None else ''}/{self.symbol}"
+
+
+class Citation(SQLModel, table=True):
+    """A "Căn cứ" link: `directive` implements `cited` (or an outside document, by text)."""
+
+    __tablename__ = "citation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    directive_id: int = Field(foreign_key="directive.id", index=True)
+    cited_id: int | None = Field(default=None, foreign_key="directive.id", index=True)
+    ref_text: str
+
+
+class Requirement(SQLModel, table=True):
+    __tablename__ = "requirement"
+    __table_args__ = (UniqueConstraint("directive_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    directive_id: int = Field(foreign_key="directive.id", index=True)
+    key: str
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    title: str
+    target: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    due: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))

@@ -1,0 +1,35 @@
+"""Who a requirement targets, as one SQL statement over the issuer's subtree (path range)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, and_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from domain.specs import KindFilter, TargetSpec
+from domain.units import Unit, subtree_bounds
+
+
+def target_statement(target: TargetSpec, issuer: Unit) -> Select[Any]:
+    """SELECT id, code of the units `target` names below `issuer`, ordered by path."""
+    uid, ucode, upath = Unit.__table__.c.id, Unit.__table__.c.code, Unit.__table__.c.path
+    low, high = subtree_bounds(issuer.path)
+    below_issuer = and_(upath > low, upath < high)
+    conditions: list[ColumnElement[bool]] = [below_issuer]
+    if target.units is not None:
+        conditions.append(ucode.in_(target.units))
+    elif target.children is not None:
+        conditions.append(Unit.__table__.c.parent_id == issuer.id)
+        conditions.extend(_kinds(target.children))
+    elif target.descendants is not None:
+        conditions.extend(_kinds(target.descendants))
+    if target.exclude:
+        conditions.append(ucode.not_in(target.exclude))
+    return select(uid, ucode).where(*conditions).order_by(upath)
+
+
+def _kinds(kind_filter: KindFilter) -> list[ColumnElement[bool]]:
+    if not kind_filter.kind:
+        return []
+    return [Unit.__table__.c.kind.in_([k.value for k in kind_filter.kind])]

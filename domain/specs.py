@@ -1,0 +1,229 @@
+"""The directive file schema (YAML), validated with pydantic; errors name the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from domain.directives import DocType, RequirementKind
+from domain.errors import InvalidInput
+from domain.text import nfc
+from domain.units import UnitKind
+
+_VN_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+_NUMBER_SYMBOL = re.compile(r"^\s*(?:Số\s*:?\s*)?(\d*)\s*/\s*(\S+?)\s*$", re.IGNORECASE)
+_SCHOOL_YEAR = re.compile(r"^(\d{4})\s*-\s*(\d{4})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_KEY = re.compile(r"^[\w.-]+$")
+_FIELD_PREFIX = re.compile(r"^([a-z_]+): (.+)$", re.DOTALL)
+
+
+def parse_vn_date(value: Any) -> Any:
+    """Accept dd/mm/yyyy (Vietnamese order) besides ISO dates."""
+    if isinstance(value, str) and (m := _VN_DATE.match(value)):
+        return dt.date(int(m[3]), int(m[2]), int(m[1]))
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def parse_number_symbol(text: str) -> tuple[int | None, str]:
+    """`1039/KH-SGDĐT` -> (1039, "KH-SGDĐT"); a draft `/KH-UBND` -> (None, "KH-UBND")."""
+    m = _NUMBER_SYMBOL.match(text)
+    if not m:
+        raise ValueError(f"'{text}' is not a number/symbol such as 1039/KH-SGDĐT or /KH-UBND")
+    return (int(m[1]) if m[1] else None), m[2]
+
+
+def doc_type_of(symbol: str) -> DocType:
+    """The type code in front of the symbol; a công văn has none (issuer-drafting unit)."""
+    head = symbol.split("-", 1)[0]
+    for doc_type in DocType:
+        if doc_type.value == head and doc_type is not DocType.CV:
+            return doc_type
+    return DocType.CV
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class KindFilter(_Strict):
+    kind: list[UnitKind] | None = None
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class TargetSpec(_Strict):
+    """Who: explicit unit codes, direct children, or all descendants, optionally by kind."""
+
+    units: list[str] | None = None
+    children: KindFilter | None = None
+    descendants: KindFilter | None = None
+    exclude: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> TargetSpec:
+        given = [n for n in ("units", "children", "descendants") if getattr(self, n) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of: units, children, descendants")
+        if self.units is not None and not self.units:
+            raise ValueError("units: the list is empty")
+        return self
+
+
+class PeriodSpec(_Strict):
+    period: str = Field(min_length=1, max_length=32)
+    date: dt.date
+
+    _vn = field_validator("date", mode="before")(lambda cls, v: parse_vn_date(v))
+
+
+class DueSpec(_Strict):
+    """When: one of an absolute date, N working days after issue, end of the school year,
+    N working days before the issuer's own deadline for a cited requirement, or periods."""
+
+    date: dt.date | None = None
+    working_days_after_issue: int | None = Field(default=None, ge=0, le=366)
+    end_of_school_year: bool = False
+    before_parent: str | None = None
+    working_days: int = Field(default=0, ge=0, le=366)
+    periods: list[PeriodSpec] | None = None
+    every: Literal["month", "quarter", "half_year", "year"] | None = None
+    from_: str | None = Field(default=None, alias="from")
+    to: str | None = None
+    day: int | None = Field(default=None, ge=1, le=31)
+    months_after: int = Field(default=0, ge=0, le=12)
+
+    _vn = field_validator("date", mode="before")(lambda cls, v: parse_vn_date(v))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip() == "end_of_school_year":
+            return {"end_of_school_year": True}
+        if isinstance(value, dt.date | str):
+            return {"date": value}
+        return value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> DueSpec:
+        forms = [
+            self.date is not None, self.working_days_after_issue is not None,
+            self.end_of_school_year, self.before_parent is not None,
+            self.periods is not None, self.every is not None,
+        ]
+        if sum(forms) != 1:
+            raise ValueError(
+                "give exactly one of: a date, working_days_after_issue, end_of_school_year,"
+                " before_parent (+ working_days), periods, every (+ from, to)"
+            )
+        if self.every is not None:
+            for name, value in (("from", self.from_), ("to", self.to)):
+                if value is None or not _MONTH.match(value):
+                    raise ValueError(f"{name}: give a month as YYYY-MM")
+            assert self.from_ is not None and self.to is not None
+            if self.to < self.from_:
+                raise ValueError("to: the last month is before the first")
+        return self
+
+
+class RequirementSpec(_Strict):
+    key: str = Field(min_length=1, max_length=64, pattern=_KEY.pattern)
+    kind: RequirementKind
+    title: str = Field(min_length=1)
+    to: TargetSpec
+    due: DueSpec
+
+
+class DirectiveSpec(_Strict):
+    key: str | None = Field(default=None, max_length=128, pattern=_KEY.pattern)
+    number_symbol: str
+    doc_type: DocType | None = None
+    issuer: str = Field(min_length=1)
+    issued_on: dt.date
+    title: str = Field(min_length=1)
+    school_year: str | None = None
+    based_on: list[str] = Field(default_factory=list)
+    requirements: list[RequirementSpec] = Field(default_factory=list)
+
+    _vn = field_validator("issued_on", mode="before")(lambda cls, v: parse_vn_date(v))
+
+    @field_validator("number_symbol")
+    @classmethod
+    def _number_symbol(cls, value: str) -> str:
+        parse_number_symbol(value)
+        return value.strip()
+
+    @field_validator("school_year")
+    @classmethod
+    def _school_year(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        m = _SCHOOL_YEAR.match(value.strip())
+        if not m or int(m[2]) != int(m[1]) + 1:
+            raise ValueError(f"'{value}' is not a school year such as 2025-2026")
+        return f"{m[1]}-{m[2]}"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DirectiveSpec:
+        number, symbol = parse_number_symbol(self.number_symbol)
+        if self.doc_type is not None and self.doc_type is not doc_type_of(symbol):
+            raise ValueError(
+                f"doc_type: '{self.doc_type}' does not match the symbol '{symbol}'"
+            )
+        if number is None and self.key is None:
+            raise ValueError("key: a directive with a blank number needs a key")
+        keys = [r.key for r in self.requirements]
+        if len(keys) != len(set(keys)):
+            raise ValueError("requirements: two requirements share a key")
+        return self
+
+    @property
+    def number(self) -> int | None:
+        return parse_number_symbol(self.number_symbol)[0]
+
+    @property
+    def symbol(self) -> str:
+        return parse_number_symbol(self.number_symbol)[1]
+
+    @property
+    def resolved_doc_type(self) -> DocType:
+        return self.doc_type or doc_type_of(self.symbol)
+
+    @property
+    def resolved_school_year(self) -> str:
+        if self.school_year:
+            return self.school_year
+        start = self.issued_on.year if self.issued_on.month >= 8 else self.issued_on.year - 1
+        return f"{start}-{start + 1}"
+
+    @property
+    def resolved_key(self) -> str:
+        return self.key or f"{self.issued_on.year}:{self.number_symbol}"
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "(file)"
+
+
+def parse_directive(data: Any) -> DirectiveSpec:
+    """Validate a loaded YAML mapping; raise InvalidInput naming the first bad field."""
+    try:
+        return DirectiveSpec.model_validate(nfc(data))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        message = str(err["msg"]).removeprefix("Value error, ")
+        loc = tuple(err["loc"])
+        if (m := _FIELD_PREFIX.match(message)) is not None:
+            loc, message = (*loc, m[1]), m[2]
+        raise InvalidInput(field_path(loc), message) from None

@@ -1,0 +1,13 @@
+"""Every table of the domain, imported in one place so the metadata is complete."""
+
+from sqlmodel import SQLModel
+
+from domain.assignments import Assignment, AssignmentEvent
+from domain.directives import Citation, Directive, Requirement
+from domain.units import Unit
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "Assignment", "AssignmentEvent", "Citation", "Directive", "Requirement", "Unit", "metadata",
+]

@@ -1,0 +1,55 @@
+"""Units (đơn vị): an organisation tree of any depth and kind, with a materialised path."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, String
+from sqlmodel import Field, SQLModel
+
+from domain.dbtypes import UTCDateTime
+
+
+class UnitKind(StrEnum):
+    MINISTRY = "ministry"
+    DEPARTMENT = "department"
+    PEOPLE_COMMITTEE = "people_committee"
+    OFFICE = "office"
+    SCHOOL = "school"
+    INDEPENDENT_CLASS = "independent_class"
+    TEAM = "team"
+
+    @property
+    def label(self) -> str:
+        return UNIT_KIND_LABELS[self]
+
+
+UNIT_KIND_LABELS: dict[UnitKind, str] = {
+    UnitKind.MINISTRY: "Bộ",
+    UnitKind.DEPARTMENT: "Sở",
+    UnitKind.PEOPLE_COMMITTEE: "UBND xã/phường/đặc khu",
+    UnitKind.OFFICE: "Phòng",
+    UnitKind.SCHOOL: "Trường",
+    UnitKind.INDEPENDENT_CLASS: "Nhóm/lớp độc lập",
+    UnitKind.TEAM: "Bộ phận",
+}
+
+
+class Unit(SQLModel, table=True):
+    __tablename__ = "unit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    name: str
+    kind: str = Field(sa_column=Column(String(32), nullable=False, index=True))
+    parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    emails: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    symbol: str = ""
+    # "/1/7/42/": ids from the root down to this unit; a subtree is a path-prefix range.
+    path: str = Field(default="", sa_column=Column(String(512), nullable=False, index=True))
+    depth: int = 0
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+def subtree_bounds(path: str) -> tuple[str, str]:
+    """[low, high) such that low <= p < high selects `path` and every path below it."""
+    return path, path[:-1] + chr(ord("/") + 1)

@@ -1,0 +1,1 @@
+"""Entry-point services and Prefect flows: load rows, ask the domain, write in one transaction."""

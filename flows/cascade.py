@@ -1,0 +1,35 @@
+"""Prefect flow `cascade`: issue one directive file (all assignment rows in one bulk write)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from prefect import flow
+
+from config.database import make_engine, transaction
+from config.settings import get_settings
+from domain.calendar import vietnam_calendar
+from flows.clock import resolve_now
+from flows.directive_files import load_directive_file
+from flows.issue import issue_directive
+
+
+@flow(name="cascade", persist_result=False)
+def cascade(
+    directive_file: str, now: str | None = None, database_url: str | None = None
+) -> dict[str, Any]:
+    """Load, validate and issue a directive; one transaction, idempotent on re-run."""
+    settings = get_settings()
+    spec = load_directive_file(Path(directive_file))
+    engine = make_engine(database_url or settings.database_url)
+    try:
+        with transaction(engine) as session:
+            result = issue_directive(
+                session, spec, now=resolve_now(now), calendar=vietnam_calendar(),
+                school_year_end=(settings.school_year_end_month, settings.school_year_end_day),
+            )
+    finally:
+        engine.dispose()
+    return asdict(result)

@@ -1,0 +1,191 @@
+"""Issue a directive: store it, resolve its requirements to units and deadlines, write one
+assignment per (requirement, unit, period) in bulk, and fulfil the issuer's own plan runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+from sqlmodel import select as model_select
+
+from domain.assignments import Assignment, next_action_at
+from domain.calendar import WorkingCalendar
+from domain.deadlines import DueContext, resolve_due
+from domain.directives import Citation, Directive, Requirement
+from domain.errors import InvalidInput
+from domain.selectors import target_statement
+from domain.specs import DirectiveSpec, RequirementSpec
+from domain.status import Status
+from domain.units import Unit
+from flows.bulk import insert_missing
+from flows.fulfilment import fulfil_plans
+from flows.lookup import find_directive, unit_by_code
+
+_assignment = Assignment.__table__
+
+
+@dataclass(frozen=True)
+class IssueResult:
+    directive_id: int
+    key: str
+    created: int
+    total: int
+    fulfilled: list[int]
+
+
+def issue_directive(
+    session: Session, spec: DirectiveSpec, *, now: datetime, calendar: WorkingCalendar,
+    school_year_end: tuple[int, int] = (5, 31),
+) -> IssueResult:
+    """Idempotent: issuing the same directive again creates nothing new."""
+    issuer = unit_by_code(session, spec.issuer, field="issuer")
+    _check_symbol(spec, issuer)
+    directive = _store_directive(session, spec, issuer, now)
+    assert directive.id is not None
+    cited = _store_citations(session, directive.id, spec.based_on)
+    ctx = DueContext(
+        issued_on=spec.issued_on, school_year=spec.resolved_school_year,
+        school_year_end=school_year_end,
+        parent_dues=_parent_dues(session, issuer, cited),
+    )
+    before = _count(session, directive.id)
+    for index, req_spec in enumerate(spec.requirements):
+        field = f"requirements[{index}]"
+        requirement = _store_requirement(session, directive.id, req_spec, field)
+        assert requirement.id is not None
+        unit_ids = _target_units(session, req_spec, issuer, field)
+        dues = resolve_due(req_spec.due, ctx, calendar, field_name=f"{field}.due")
+        insert_missing(session, _assignment, _rows(
+            directive.id, requirement.id, unit_ids, dues, calendar, now,
+        ), unique=("requirement_id", "unit_id", "period"))
+    fulfilled = fulfil_plans(session, issuer, directive, cited, now=now)
+    total = _count(session, directive.id)
+    return IssueResult(directive.id, directive.key, total - before, total, fulfilled)
+
+
+def _check_symbol(spec: DirectiveSpec, issuer: Unit) -> None:
+    if issuer.symbol and issuer.symbol not in spec.symbol.split("-"):
+        raise InvalidInput(
+            "number_symbol",
+            f"symbol '{spec.symbol}' does not contain the issuer's abbreviation '{issuer.symbol}'",
+        )
+
+
+def _store_directive(
+    session: Session, spec: DirectiveSpec, issuer: Unit, now: datetime
+) -> Directive:
+    fields: dict[str, Any] = {
+        "number": spec.number, "symbol": spec.symbol, "doc_type": spec.resolved_doc_type.value,
+        "issuer_id": issuer.id, "issued_on": spec.issued_on, "issue_year": spec.issued_on.year,
+        "title": spec.title, "school_year": spec.resolved_school_year,
+    }
+    existing = session.exec(model_select(Directive).where(Directive.key == spec.resolved_key)).first()
+    if existing is not None:
+        for name, value in fields.items():
+            if getattr(existing, name) != value:
+                raise InvalidInput(
+                    name, f"differs from directive '{existing.key}' already issued"
+                    f" ({getattr(existing, name)!r} there, {value!r} here)",
+                )
+        return existing
+    if spec.number is not None:
+        clash = session.exec(model_select(Directive).where(
+            Directive.issuer_id == issuer.id, Directive.issue_year == spec.issued_on.year,
+            Directive.number == spec.number)).first()
+        if clash is not None:
+            raise InvalidInput("number_symbol", f"number {spec.number} is already used in"
+                               f" {spec.issued_on.year} by {clash.number_symbol} ('{clash.key}')")
+    directive = Directive(key=spec.resolved_key, issued_at=now, **fields)
+    session.add(directive)
+    session.flush()
+    return directive
+
+
+def _store_citations(session: Session, directive_id: int, refs: list[str]) -> list[Directive]:
+    stored = {c.ref_text for c in session.exec(
+        model_select(Citation).where(Citation.directive_id == directive_id))}
+    cited: list[Directive] = []
+    for ref in refs:
+        target = find_directive(session, ref)
+        if target is not None:
+            cited.append(target)
+        if ref not in stored:
+            session.add(Citation(directive_id=directive_id, ref_text=ref,
+                                 cited_id=target.id if target else None))
+    session.flush()
+    return cited
+
+
+def _parent_dues(
+    session: Session, issuer: Unit, cited: list[Directive]
+) -> dict[str, dict[str, Any]]:
+    if not cited:
+        return {}
+    rows = session.execute(
+        select(Requirement.__table__.c.key, _assignment.c.period, _assignment.c.due_on)
+        .join(Requirement.__table__, Requirement.__table__.c.id == _assignment.c.requirement_id)
+        .where(_assignment.c.unit_id == issuer.id,
+               _assignment.c.directive_id.in_([d.id for d in cited]))
+    )
+    dues: dict[str, dict[str, Any]] = {}
+    for key, period, due_on in rows:
+        dues.setdefault(key, {})[period] = due_on
+    return dues
+
+
+def _store_requirement(
+    session: Session, directive_id: int, spec: RequirementSpec, field: str
+) -> Requirement:
+    data = {"kind": spec.kind.value, "title": spec.title,
+            "target": spec.to.model_dump(mode="json", exclude_defaults=True),
+            "due": spec.due.model_dump(mode="json", exclude_defaults=True, by_alias=True)}
+    existing = session.exec(model_select(Requirement).where(
+        Requirement.directive_id == directive_id, Requirement.key == spec.key)).first()
+    if existing is None:
+        requirement = Requirement(directive_id=directive_id, key=spec.key, **data)
+        session.add(requirement)
+        session.flush()
+        return requirement
+    for name, value in data.items():
+        if getattr(existing, name) != value:
+            raise InvalidInput(f"{field}.{'to' if name == 'target' else name}",
+                               "differs from the requirement already issued under this key")
+    return existing
+
+
+def _target_units(
+    session: Session, spec: RequirementSpec, issuer: Unit, field: str
+) -> list[int]:
+    found = session.execute(target_statement(spec.to, issuer)).all()
+    if spec.to.units is not None:
+        missing = sorted(set(spec.to.units) - {code for _, code in found})
+        if missing:
+            raise InvalidInput(f"{field}.to.units",
+                               f"'{missing[0]}' is not a unit under the issuer '{issuer.code}'")
+    return [uid for uid, _ in found]
+
+
+def _rows(
+    directive_id: int, requirement_id: int, unit_ids: list[int],
+    dues: list[tuple[str, Any]], calendar: WorkingCalendar, now: datetime,
+) -> list[dict[str, Any]]:
+    rows = []
+    for period, due_on in dues:
+        due_at = calendar.end_of_day(due_on)
+        common = {
+            "requirement_id": requirement_id, "directive_id": directive_id, "period": period,
+            "due_on": due_on, "due_at": due_at, "status": Status.ISSUED.value,
+            "status_changed_at": now, "created_at": now,
+            "next_action_at": next_action_at(Status.ISSUED, due_at),
+        }
+        rows.extend({**common, "unit_id": uid} for uid in unit_ids)
+    return rows
+
+
+def _count(session: Session, directive_id: int) -> int:
+    return int(session.execute(
+        select(func.count()).where(_assignment.c.directive_id == directive_id)).scalar_one())
+

@@ -1,0 +1,54 @@
+"""The one place a status changes: check who acts, apply the transition, store the audit row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from domain.assignments import Assignment, AssignmentEvent, transition
+from domain.directives import Directive
+from domain.errors import InvalidInput
+from domain.status import BY_ASSIGNEE, BY_ISSUER, Status
+from domain.units import Unit
+from flows.lookup import assignment_by_id, unit_by_code
+
+
+def change_status(
+    session: Session, assignment: Assignment, target: Status, *,
+    actor: str, reason: str = "", now: datetime,
+) -> list[AssignmentEvent]:
+    """Apply `target`; submitting a run never received records the receipt first."""
+    steps = [target]
+    if target is Status.SUBMITTED and assignment.status == Status.ISSUED:
+        steps = [Status.RECEIVED, Status.SUBMITTED]
+    events = []
+    for step in steps:
+        event = transition(assignment, step, actor=actor, reason=reason, now=now)
+        session.add(event)
+        events.append(event)
+    session.add(assignment)
+    session.flush()
+    return events
+
+
+def act_on_assignment(
+    session: Session, assignment_id: int, target: Status, *,
+    unit_code: str, reason: str = "", now: datetime,
+) -> Assignment:
+    """A unit acts on an assignment: its own (receive, submit) or one it issued (the rest)."""
+    assignment = assignment_by_id(session, assignment_id)
+    actor = unit_by_code(session, unit_code)
+    owner = session.get(Unit, assignment.unit_id)
+    issuer = session.get(Unit, session.get(Directive, assignment.directive_id).issuer_id)  # type: ignore[union-attr]
+    assert owner is not None and issuer is not None
+    if target in BY_ASSIGNEE and actor.id != owner.id:
+        raise InvalidInput(
+            "unit", f"assignment {assignment_id} belongs to '{owner.code}' ({owner.name}),"
+            f" not '{actor.code}'")
+    if target in BY_ISSUER and actor.id != issuer.id:
+        raise InvalidInput(
+            "unit", f"only the issuer '{issuer.code}' ({issuer.name}) may set '{target}'"
+            f" on assignment {assignment_id}, not '{actor.code}'")
+    change_status(session, assignment, target, actor=actor.code, reason=reason, now=now)
+    return assignment
