@@ -82,7 +82,8 @@ def _assignment_of(session: Any, unit_code: str, requirement_key: str) -> int:
 
     unit = unit_by_code(session, unit_code)
     found = session.exec(
-        select(Assignment.id).join(Requirement, col(Requirement.id) == col(Assignment.requirement_id))
+        select(Assignment.id)
+        .join(Requirement, col(Requirement.id) == col(Assignment.requirement_id))
         .where(Assignment.unit_id == unit.id, Requirement.key == requirement_key)).first()
     assert found is not None, (unit_code, requirement_key)
     return int(found)

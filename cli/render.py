@@ -69,7 +69,8 @@ def _fill(tree: Tree, node: dict[str, Any], depth: int | None) -> None:
             branch.add(run_label(run))
         if depth is None or depth > 1:
             for child in unit["directives"]:
-                _fill(branch.add(directive_label(child)), child, None if depth is None else depth - 1)
+                deeper = None if depth is None else depth - 1
+                _fill(branch.add(directive_label(child)), child, deeper)
     for child in node["directives"]:
         _fill(tree.add(directive_label(child)), child, depth)
 

@@ -49,6 +49,9 @@ class AssignmentEvent(SQLModel, table=True):
     reason: str = ""
 
 
+assignment_table = SQLModel.metadata.tables["assignment"]
+
+
 def next_action_at(status: Status, due_at: datetime) -> datetime | None:
     """When the deadline engine must next look at a run: at its deadline while the unit owes it."""
     return due_at if status.awaits_unit else None
@@ -73,6 +76,7 @@ def transition(
     if target is Status.SUBMITTED and assignment.submitted_at is None:
         assignment.submitted_at = now
     assignment.next_action_at = next_action_at(target, assignment.due_at)
+    assert assignment.id is not None, "a stored assignment"
     return AssignmentEvent(
         assignment_id=assignment.id, at=now, actor=actor,
         from_status=current.value, to_status=target.value, reason=reason,

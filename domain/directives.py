@@ -87,3 +87,7 @@ class Requirement(SQLModel, table=True):
     title: str
     target: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     due: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+directive_table = SQLModel.metadata.tables["directive"]
+requirement_table = SQLModel.metadata.tables["requirement"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class InvalidInput(ValueError):
-    """Rejected input. `field` is a dotted path (e.g. `requirements[1].due`), `line` a source line."""
+    """Rejected input: `field` is a dotted path (`requirements[1].due`), `line` a source line."""
 
     def __init__(self, field: str, problem: str, *, line: int | None = None) -> None:
         self.field = field

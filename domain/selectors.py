@@ -8,19 +8,19 @@ from sqlalchemy import Select, and_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.specs import KindFilter, TargetSpec
-from domain.units import Unit, subtree_bounds
+from domain.units import Unit, subtree_bounds, unit_table
 
 
 def target_statement(target: TargetSpec, issuer: Unit) -> Select[Any]:
     """SELECT id, code of the units `target` names below `issuer`, ordered by path."""
-    uid, ucode, upath = Unit.__table__.c.id, Unit.__table__.c.code, Unit.__table__.c.path
+    uid, ucode, upath = unit_table.c.id, unit_table.c.code, unit_table.c.path
     low, high = subtree_bounds(issuer.path)
     below_issuer = and_(upath > low, upath < high)
     conditions: list[ColumnElement[bool]] = [below_issuer]
     if target.units is not None:
         conditions.append(ucode.in_(target.units))
     elif target.children is not None:
-        conditions.append(Unit.__table__.c.parent_id == issuer.id)
+        conditions.append(unit_table.c.parent_id == issuer.id)
         conditions.extend(_kinds(target.children))
     elif target.descendants is not None:
         conditions.extend(_kinds(target.descendants))
@@ -32,4 +32,4 @@ def target_statement(target: TargetSpec, issuer: Unit) -> Select[Any]:
 def _kinds(kind_filter: KindFilter) -> list[ColumnElement[bool]]:
     if not kind_filter.kind:
         return []
-    return [Unit.__table__.c.kind.in_([k.value for k in kind_filter.kind])]
+    return [unit_table.c.kind.in_([k.value for k in kind_filter.kind])]

@@ -50,6 +50,9 @@ class Unit(SQLModel, table=True):
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
+unit_table = SQLModel.metadata.tables["unit"]
+
+
 def subtree_bounds(path: str) -> tuple[str, str]:
     """[low, high) such that low <= p < high selects `path` and every path below it."""
     return path, path[:-1] + chr(ord("/") + 1)

@@ -6,16 +6,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlmodel import Session
 
-from domain.assignments import Assignment
+from domain.assignments import assignment_table
 from domain.calendar import WorkingCalendar
-from domain.directives import Directive, Requirement
+from domain.directives import directive_table, requirement_table
 from domain.status import CLOSED, Status
 from domain.timeliness import TimelinessJudge, completion
 from domain.units import Unit
-from sqlmodel import Session
 
-_a, _r, _d = Assignment.__table__.c, Requirement.__table__.c, Directive.__table__.c
+_a, _r, _d = assignment_table.c, requirement_table.c, directive_table.c
 
 
 def unit_assignments(
@@ -25,8 +25,8 @@ def unit_assignments(
     query = (
         select(_a.id, _a.period, _a.due_on, _a.due_at, _a.status, _a.submitted_at,
                _r.kind, _r.title, _d.key, _d.number, _d.symbol)
-        .join(Requirement.__table__, _r.id == _a.requirement_id)
-        .join(Directive.__table__, _d.id == _a.directive_id)
+        .join(requirement_table, _r.id == _a.requirement_id)
+        .join(directive_table, _d.id == _a.directive_id)
         .where(_a.unit_id == unit.id)
         .order_by(_a.due_on, _a.id)
     )
@@ -40,7 +40,7 @@ def unit_assignments(
         done = completion(row["submitted_at"], row["due_at"])
         result.append({
             "id": row["id"], "directive": row["key"],
-            "number_symbol": f"{row['number'] if row['number'] is not None else ''}/{row['symbol']}",
+            "number_symbol": f"{'' if row['number'] is None else row['number']}/{row['symbol']}",
             "kind": row["kind"], "title": row["title"], "period": row["period"],
             "due_on": row["due_on"].isoformat(), "status": status.value,
             "timeliness": timeliness.value if timeliness else None,

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 from sqlmodel import select as model_select
 
-from domain.assignments import Assignment, next_action_at
+from domain.assignments import assignment_table, next_action_at
 from domain.calendar import WorkingCalendar
 from domain.deadlines import DueContext, resolve_due
-from domain.directives import Citation, Directive, Requirement
+from domain.directives import Citation, Directive, Requirement, requirement_table
 from domain.errors import InvalidInput
 from domain.selectors import target_statement
 from domain.specs import DirectiveSpec, RequirementSpec
@@ -24,7 +24,7 @@ from flows.bulk import insert_missing
 from flows.fulfilment import fulfil_plans
 from flows.lookup import find_directive, unit_by_code
 
-_assignment = Assignment.__table__
+_assignment = assignment_table
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,8 @@ def _store_directive(
         "issuer_id": issuer.id, "issued_on": spec.issued_on, "issue_year": spec.issued_on.year,
         "title": spec.title, "school_year": spec.resolved_school_year,
     }
-    existing = session.exec(model_select(Directive).where(Directive.key == spec.resolved_key)).first()
+    existing = session.exec(
+        model_select(Directive).where(Directive.key == spec.resolved_key)).first()
     if existing is not None:
         for name, value in fields.items():
             if getattr(existing, name) != value:
@@ -125,8 +126,8 @@ def _parent_dues(
     if not cited:
         return {}
     rows = session.execute(
-        select(Requirement.__table__.c.key, _assignment.c.period, _assignment.c.due_on)
-        .join(Requirement.__table__, Requirement.__table__.c.id == _assignment.c.requirement_id)
+        select(requirement_table.c.key, _assignment.c.period, _assignment.c.due_on)
+        .join(requirement_table, requirement_table.c.id == _assignment.c.requirement_id)
         .where(_assignment.c.unit_id == issuer.id,
                _assignment.c.directive_id.in_([d.id for d in cited]))
     )
@@ -139,7 +140,7 @@ def _parent_dues(
 def _store_requirement(
     session: Session, directive_id: int, spec: RequirementSpec, field: str
 ) -> Requirement:
-    data = {"kind": spec.kind.value, "title": spec.title,
+    data: dict[str, Any] = {"kind": spec.kind.value, "title": spec.title,
             "target": spec.to.model_dump(mode="json", exclude_defaults=True),
             "due": spec.due.model_dump(mode="json", exclude_defaults=True, by_alias=True)}
     existing = session.exec(model_select(Requirement).where(
@@ -172,7 +173,7 @@ def _rows(
     directive_id: int, requirement_id: int, unit_ids: list[int],
     dues: list[tuple[str, Any]], calendar: WorkingCalendar, now: datetime,
 ) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for period, due_on in dues:
         due_at = calendar.end_of_day(due_on)
         common = {

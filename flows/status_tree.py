@@ -11,14 +11,14 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 from sqlmodel import select as model_select
 
-from domain.assignments import Assignment
+from domain.assignments import assignment_table
 from domain.calendar import WorkingCalendar
-from domain.directives import Citation, Directive, Requirement
+from domain.directives import Citation, Directive, requirement_table
 from domain.status import Status
 from domain.timeliness import TimelinessJudge, completion
-from domain.units import Unit
+from domain.units import Unit, unit_table
 
-_a, _r, _u = Assignment.__table__.c, Requirement.__table__.c, Unit.__table__.c
+_a, _r, _u = assignment_table.c, requirement_table.c, unit_table.c
 
 
 def status_tree(
@@ -64,8 +64,8 @@ def _runs_by_directive(
         select(_a.id, _a.directive_id, _a.period, _a.due_on, _a.due_at, _a.status,
                _a.submitted_at, _a.fulfilled_by_id, _r.key, _r.kind, _r.title,
                _u.id.label("unit_id"), _u.code, _u.name, _u.kind.label("unit_kind"))
-        .join(Requirement.__table__, _r.id == _a.requirement_id)
-        .join(Unit.__table__, _u.id == _a.unit_id)
+        .join(requirement_table, _r.id == _a.requirement_id)
+        .join(unit_table, _u.id == _a.unit_id)
         .where(_a.directive_id.in_(directive_ids))
         .order_by(_u.id, _r.id, _a.period)
     ).mappings()

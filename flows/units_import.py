@@ -9,9 +9,9 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from domain.unit_tree import UnitRow, compute_paths, validate_rows
-from domain.units import Unit
+from domain.units import unit_table
 
-_table = Unit.__table__
+_table = unit_table
 _unit = _table.c
 
 
@@ -24,17 +24,17 @@ class ImportResult:
 
 def import_units(session: Session, rows: list[UnitRow], *, now: datetime) -> ImportResult:
     """Validate everything first (nothing is written on error), then upsert by code."""
-    parent = Unit.__table__.alias("parent")
+    parent = unit_table.alias("parent")
     existing: dict[str, str | None] = dict(
         session.execute(
             select(_unit.code, parent.c.code).outerjoin(parent, _unit.parent_id == parent.c.id)
-        ).tuples().all()
+        ).all()
     )
     validate_rows(rows, existing)
     new_rows = [r for r in rows if r.code not in existing]
     if new_rows:
         session.execute(insert(_table), [_fields(r, now) for r in new_rows])
-    ids = dict(session.execute(select(_unit.code, _unit.id)).tuples().all())
+    ids = dict(session.execute(select(_unit.code, _unit.id)).all())
     if rows:
         session.execute(
             update(_table).where(_unit.id == bindparam("uid")),

@@ -1,0 +1,86 @@
+"""Shared fixtures: a real SQLite file per test (copied from one migrated template)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import Engine, MetaData, select
+
+from config.database import make_engine, migrate, transaction
+from domain.calendar import WorkingCalendar, vietnam_calendar
+from domain.specs import parse_directive
+from flows.clock import resolve_now
+from flows.issue import IssueResult, issue_directive
+from flows.unit_files import read_unit_file
+from flows.units_import import import_units
+
+# Prefect (imported by some tests) must not phone home nor write into the user's ~/.prefect.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="chidao-prefect-"))
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "an-giang"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def db_url(template_db: Path, tmp_path: Path) -> str:
+    path = tmp_path / "chidao.db"
+    shutil.copy(template_db, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def calendar() -> WorkingCalendar:
+    return vietnam_calendar()
+
+
+def at(text: str) -> datetime:
+    """A Vietnam-local ISO time as aware UTC."""
+    return resolve_now(text)
+
+
+def seed_units(engine: Engine) -> None:
+    with transaction(engine) as session:
+        import_units(session, read_unit_file(EXAMPLES / "units.yaml"), now=at("2026-02-01T08:00"))
+
+
+def issue_file(engine: Engine, name: str, when: str) -> IssueResult:
+    return issue_data(engine, yaml.safe_load((EXAMPLES / name).read_text(encoding="utf-8")), when)
+
+
+def issue_data(engine: Engine, data: dict[str, Any], when: str) -> IssueResult:
+    with transaction(engine) as session:
+        return issue_directive(session, parse_directive(data), now=at(when),
+                               calendar=vietnam_calendar())
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table: compare before/after to prove nothing was written."""
+    meta = MetaData()
+    meta.reflect(engine)
+    with engine.connect() as conn:
+        return {name: sorted(map(tuple, conn.execute(select(table))), key=repr)
+                for name, table in meta.tables.items()}

@@ -1,0 +1,87 @@
+"""Importing the organisation tree: YAML (nested or flat) and CSV, re-import, all-or-nothing."""
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from config.database import transaction
+from domain.errors import InvalidInput
+from domain.units import Unit
+from flows.unit_files import parse_unit_csv, parse_unit_yaml, read_unit_file
+from flows.units_import import import_units
+from tests.conftest import EXAMPLES, at, seed_units, snapshot
+
+
+def units(engine) -> dict[str, Unit]:
+    with transaction(engine) as session:
+        return {u.code: u for u in session.exec(select(Unit))}
+
+
+def test_nested_yaml_builds_the_tree_with_paths(engine):
+    seed_units(engine)
+    found = units(engine)
+    school, team = found["MN-HONTRE"], found["MN-HONTRE-TCM-NT"]
+    assert team.parent_id == school.id
+    assert team.path == f"{school.path}{team.id}/"
+    assert team.depth == 4  # Bộ 0, Sở 1, UBND 2, trường 3, tổ 4
+    assert found["SGDDT-AG"].symbol == "SGDĐT"
+    assert found["MN-HONTRE"].emails == ["mnhontre@angiang.edu.vn"]
+
+
+def test_csv_import_with_emails_and_symbols(engine):
+    rows = parse_unit_csv(
+        "code,name,kind,parent,emails,symbol\n"
+        "SGD,Sở GDĐT Cà Mau,department,,vanthu@sgd.vn,SGDĐT\n"
+        "XA1,UBND xã Tân Thành,people_committee,SGD,a@x.vn; b@x.vn,UBND\n")
+    with transaction(engine) as session:
+        result = import_units(session, rows, now=at("2026-02-01T08:00"))
+    assert (result.created, result.updated) == (2, 0)
+    assert units(engine)["XA1"].emails == ["a@x.vn", "b@x.vn"]
+
+
+def test_reimport_updates_in_place_and_moves_a_subtree(engine):
+    seed_units(engine)
+    before = units(engine)
+    moved = parse_unit_yaml(
+        "- {code: MN-HONTRE, name: Trường Mầm non Hòn Tre (mới), kind: school,"
+        " parent: UBND-RACHGIA}\n")
+    with transaction(engine) as session:
+        result = import_units(session, moved, now=at("2026-03-01T08:00"))
+    after = units(engine)
+    assert (result.created, result.updated, result.total) == (0, 1, len(before))
+    school = after["MN-HONTRE"]
+    assert school.id == before["MN-HONTRE"].id
+    assert school.name == "Trường Mầm non Hòn Tre (mới)"
+    assert school.path == f"{after['UBND-RACHGIA'].path}{school.id}/"
+    assert after["MN-HONTRE-TCM-NT"].path.startswith(school.path)
+
+
+@pytest.mark.parametrize(("text", "line", "field"), [
+    ("- {code: X1, name: Trường X, kind: school, parent: KHONG-CO}\n", 1, "parent"),
+    ("- {code: X1, name: Trường X, kind: school, parent: SGDDT-AG}\n"
+     "- {code: X1, name: Trường Y, kind: school, parent: SGDDT-AG}\n", 2, "code"),
+    ("- {code: SGDDT-AG, name: Sở, kind: department, parent: MN-HONTRE}\n", 1, "parent"),
+    ("- {code: X1, name: Trường X, kind: school, parent: SGDDT-AG, emails: [khong-phai-email]}\n",
+     1, "emails"),
+])
+def test_bad_file_names_the_line_and_writes_nothing(engine, text, line, field):
+    seed_units(engine)
+    before = snapshot(engine)
+    with pytest.raises(InvalidInput) as exc, transaction(engine) as session:
+        import_units(session, parse_unit_yaml(text), now=at("2026-03-01T08:00"))
+    assert (exc.value.line, exc.value.field) == (line, field)
+    assert snapshot(engine) == before
+
+
+def test_unknown_file_type_is_refused(tmp_path: Path):
+    path = tmp_path / "units.txt"
+    path.write_text("x")
+    with pytest.raises(InvalidInput, match="yaml"):
+        read_unit_file(path)
+
+
+def test_example_file_has_every_kind_of_level():
+    kinds = {row.kind for row in read_unit_file(EXAMPLES / "units.yaml")}
+    assert {"ministry", "department", "people_committee", "office", "school",
+            "independent_class", "team"} <= kinds
