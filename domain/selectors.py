@@ -12,7 +12,7 @@ from domain.units import Unit, subtree_bounds, unit_table
 
 
 def target_statement(target: TargetSpec, issuer: Unit) -> Select[Any]:
-    """SELECT id, code of the units `target` names below `issuer`, ordered by path."""
+    """SELECT id, code of the units `target` names below `issuer` (in no particular order)."""
     uid, ucode, upath = unit_table.c.id, unit_table.c.code, unit_table.c.path
     low, high = subtree_bounds(issuer.path)
     below_issuer = and_(upath > low, upath < high)
@@ -26,7 +26,7 @@ def target_statement(target: TargetSpec, issuer: Unit) -> Select[Any]:
         conditions.extend(_kinds(target.descendants))
     if target.exclude:
         conditions.append(ucode.not_in(target.exclude))
-    return select(uid, ucode).where(*conditions).order_by(upath)
+    return select(uid, ucode).where(*conditions)
 
 
 def _kinds(kind_filter: KindFilter) -> list[ColumnElement[bool]]:

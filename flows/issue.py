@@ -4,7 +4,7 @@ assignment per (requirement, unit, period) in bulk, and fulfil the issuer's own 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,7 +20,7 @@ from domain.selectors import target_statement
 from domain.specs import DirectiveSpec, RequirementSpec
 from domain.status import Status
 from domain.units import Unit
-from flows.bulk import insert_missing
+from flows.bulk import insert_fanout
 from flows.fulfilment import fulfil_plans
 from flows.lookup import find_directive, unit_by_code
 
@@ -58,9 +58,10 @@ def issue_directive(
         assert requirement.id is not None
         unit_ids = _target_units(session, req_spec, issuer, field)
         dues = resolve_due(req_spec.due, ctx, calendar, field_name=f"{field}.due")
-        insert_missing(session, _assignment, _rows(
-            directive.id, requirement.id, unit_ids, dues, calendar, now,
-        ), unique=("requirement_id", "unit_id", "period"))
+        for period, due_on in dues:
+            insert_fanout(session, _assignment, _run_fields(
+                directive.id, requirement.id, period, due_on, calendar, now,
+            ), "unit_id", unit_ids, unique=("requirement_id", "unit_id", "period"))
     fulfilled = fulfil_plans(session, issuer, directive, cited, now=now)
     total = _count(session, directive.id)
     return IssueResult(directive.id, directive.key, total - before, total, fulfilled)
@@ -169,21 +170,18 @@ def _target_units(
     return [uid for uid, _ in found]
 
 
-def _rows(
-    directive_id: int, requirement_id: int, unit_ids: list[int],
-    dues: list[tuple[str, Any]], calendar: WorkingCalendar, now: datetime,
-) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    for period, due_on in dues:
-        due_at = calendar.end_of_day(due_on)
-        common = {
-            "requirement_id": requirement_id, "directive_id": directive_id, "period": period,
-            "due_on": due_on, "due_at": due_at, "status": Status.ISSUED.value,
-            "status_changed_at": now, "created_at": now,
-            "next_action_at": next_action_at(Status.ISSUED, due_at),
-        }
-        rows.extend({**common, "unit_id": uid} for uid in unit_ids)
-    return rows
+def _run_fields(
+    directive_id: int, requirement_id: int, period: str, due_on: date,
+    calendar: WorkingCalendar, now: datetime,
+) -> dict[str, Any]:
+    """Every column of a new run but its unit: the same for all units of one period."""
+    due_at = calendar.end_of_day(due_on)
+    return {
+        "requirement_id": requirement_id, "directive_id": directive_id, "period": period,
+        "due_on": due_on, "due_at": due_at, "status": Status.ISSUED.value,
+        "status_changed_at": now, "created_at": now,
+        "next_action_at": next_action_at(Status.ISSUED, due_at),
+    }
 
 
 def _count(session: Session, directive_id: int) -> int:

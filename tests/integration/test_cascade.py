@@ -1,6 +1,6 @@
 """Issuing directives: bulk, idempotent assignment runs, selectors, deadlines, lineage."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -66,7 +66,22 @@ def test_sở_plan_reaches_every_commune_with_working_day_deadlines(engine):
     plan = got[("UBND-KIENHAI", "ke-hoach-trien-khai", "")]
     assert plan.due_on == date(2026, 3, 19)  # 15 working days after 26/02
     assert plan.status == "issued" and plan.next_action_at == plan.due_at
+    assert plan.due_at == datetime(2026, 3, 19, 17, 0, tzinfo=UTC)  # end of 19/03 in Hà Nội
     assert got[("UBND-RACHGIA", "bao-cao-ket-qua", "")].due_on == date(2026, 6, 1)
+
+
+def test_bulk_written_deadlines_compare_correctly_in_sql(engine):
+    seed_units(engine)
+    issue_file(engine, SEED[0], WHEN[0])
+    with transaction(engine) as session:
+        def due_by(moment: str) -> set[str]:
+            return set(session.exec(
+                model_select(Requirement.key)
+                .join(Assignment, col(Assignment.requirement_id) == col(Requirement.id))
+                .where(col(Assignment.next_action_at) <= at(moment))))
+        assert due_by("2026-03-19T23:59") == set()
+        assert due_by("2026-03-20T00:00") == {"ke-hoach-trien-khai"}
+        assert due_by("2026-06-02T00:00") == {"ke-hoach-trien-khai", "bao-cao-ket-qua"}
 
 
 def test_seed_cascade_three_levels_deep_with_lineage(engine):
