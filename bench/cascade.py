@@ -76,8 +76,8 @@ def raw(db: Path, source: Path) -> tuple[float, int]:
     conn = sqlite3.connect(db, isolation_level=None)
     for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL"):
         conn.execute(f"PRAGMA {pragma}")
-    conn.executemany(f"INSERT INTO directive VALUES ({','.join('?' * 11)})", directive)
-    conn.executemany(f"INSERT INTO requirement VALUES ({','.join('?' * 7)})", requirement)
+    for table, values in (("directive", directive), ("requirement", requirement)):
+        conn.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(values[0]))})", values)
     placeholders = ",".join("?" * 12)
     started = time.perf_counter()
     conn.execute("BEGIN")

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import functools
-import json
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import typer
-from rich.console import Console
 
+from cli.common import JSON, NOW, console, print_json, reports_errors, settings
+from cli.engine import register as register_engine_commands
 from cli.render import assignment_table, cascade_tree
-from config.database import make_engine, migrate, transaction
-from config.settings import Settings, get_settings
+from config.database import make_engine, migrate, reading, transaction
 from domain.calendar import vietnam_calendar
-from domain.errors import InvalidInput
 from domain.status import Status
 from flows.clock import resolve_now
 from flows.directive_files import load_directive_file
@@ -36,24 +32,7 @@ directive_app = typer.Typer(help="Directives (văn bản chỉ đạo).", no_arg
 app.add_typer(db_app, name="db")
 app.add_typer(units_app, name="units")
 app.add_typer(directive_app, name="directive")
-console = Console()
-err = Console(stderr=True)
-F = TypeVar("F", bound=Callable[..., Any])
-
-NOW = typer.Option(None, "--now", help="ISO datetime to act at (naive = Asia/Ho_Chi_Minh).")
-JSON = typer.Option(False, "--json", help="Print JSON instead of a table or tree.")
-
-
-def reports_errors(func: F) -> F:
-    """Bad input ends the command with exit code 2 and 'field: problem' on stderr."""
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except InvalidInput as exc:
-            err.print(f"[bold red]Error[/] {exc}", highlight=False)
-            raise typer.Exit(2) from None
-    return wrapper  # type: ignore[return-value]
+register_engine_commands(app)
 
 
 @app.callback()
@@ -64,18 +43,10 @@ def main(database_url: str = typer.Option(
         os.environ["CHIDAO_DATABASE_URL"] = database_url
 
 
-def _settings() -> Settings:
-    return get_settings()
-
-
-def _print_json(data: Any) -> None:
-    console.print_json(json.dumps(data, ensure_ascii=False, default=str))
-
-
 @db_app.command("init")
 def db_init() -> None:
     """Create or upgrade the schema (Alembic migrations)."""
-    url = _settings().database_url
+    url = settings().database_url
     migrate(url)
     console.print(f"Schema is up to date at {url}")
 
@@ -85,7 +56,7 @@ def db_init() -> None:
 def units_import(file: Path, now: str = NOW) -> None:
     """Import units from YAML or CSV; re-import updates in place. All or nothing."""
     rows = read_unit_file(file)
-    with transaction(make_engine(_settings().database_url)) as session:
+    with transaction(make_engine(settings().database_url)) as session:
         result = import_units(session, rows, now=resolve_now(now))
     console.print(f"{result.created} created, {result.updated} updated, {result.total} units")
 
@@ -98,19 +69,19 @@ def directive_issue(file: Path, now: str = NOW) -> None:
         from flows.cascade import cascade  # a Prefect server is running: record the flow run
 
         result = cascade(str(file), now=now)
-    else:
+    else:  # no server to start and wait for: the same code, in this process
         result = _issue_locally(file, now).__dict__
     console.print(f"Directive {result['key']}: {result['created']} new assignments,"
                   f" {result['total']} in all; plan runs fulfilled: {result['fulfilled'] or '-'}")
 
 
 def _issue_locally(file: Path, now: str | None) -> Any:
-    settings = _settings()
+    config = settings()
     spec = load_directive_file(file)
-    with transaction(make_engine(settings.database_url)) as session:
+    with transaction(make_engine(config.database_url)) as session:
         return issue_directive(
             session, spec, now=resolve_now(now), calendar=vietnam_calendar(),
-            school_year_end=(settings.school_year_end_month, settings.school_year_end_day))
+            school_year_end=(config.school_year_end_month, config.school_year_end_day))
 
 
 @app.command("status")
@@ -118,13 +89,13 @@ def _issue_locally(file: Path, now: str | None) -> Any:
 def status(ref: str, now: str = NOW, as_json: bool = JSON,
            depth: int = typer.Option(None, help="Levels of issued plans to show.")) -> None:
     """The cascade tree of a directive with rollup counts per node."""
-    settings = _settings()
-    with transaction(make_engine(settings.database_url)) as session:
+    config = settings()
+    with reading(make_engine(config.database_url)) as session:
         tree = status_tree(session, directive_by_ref(session, ref), now=resolve_now(now),
                            calendar=vietnam_calendar(),
-                           soon_working_days=settings.due_soon_working_days)
+                           soon_working_days=config.due_soon_working_days)
     if as_json:
-        _print_json(tree)
+        print_json(tree)
     else:
         console.print(cascade_tree(tree, depth))
 
@@ -134,19 +105,19 @@ def status(ref: str, now: str = NOW, as_json: bool = JSON,
 def assignments(unit: str = typer.Option(..., "--unit", help="Unit code."), now: str = NOW,
                 as_json: bool = JSON, all_: bool = typer.Option(False, "--all")) -> None:
     """A unit's assignments (its inbox), soonest deadline first."""
-    settings = _settings()
-    with transaction(make_engine(settings.database_url)) as session:
+    config = settings()
+    with reading(make_engine(config.database_url)) as session:
         rows = unit_assignments(session, unit_by_code(session, unit), now=resolve_now(now),
                                 calendar=vietnam_calendar(), include_closed=all_,
-                                soon_working_days=settings.due_soon_working_days)
+                                soon_working_days=config.due_soon_working_days)
     if as_json:
-        _print_json(rows)
+        print_json(rows)
     else:
         console.print(assignment_table(rows))
 
 
 def _act(assignment_id: int, target: Status, unit: str, reason: str, now: str | None) -> None:
-    with transaction(make_engine(_settings().database_url)) as session:
+    with transaction(make_engine(settings().database_url)) as session:
         done = act_on_assignment(session, assignment_id, target, unit_code=unit,
                                  reason=reason, now=resolve_now(now))
     console.print(f"Assignment {assignment_id}: {Status(done.status).label}")
@@ -210,6 +181,6 @@ def demo(db: Path = typer.Option(Path("chidao-demo.db"), help="SQLite file (recr
 
     tree = run_demo(db, now=resolve_now(now), log=console.print)
     if as_json:
-        _print_json(tree)
+        print_json(tree)
     else:
         console.print(cascade_tree(tree))

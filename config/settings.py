@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+from datetime import time
+
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -13,6 +16,27 @@ class Settings(BaseSettings):
     due_soon_working_days: int = 3
     school_year_end_month: int = 5
     school_year_end_day: int = 31
+
+    # Mail goes out on working days between these local times; reminders fire at send_from.
+    send_from: time = time(7, 30)
+    send_until: time = time(17, 30)
+    # Without smtp_host, mail stays in the outbox (`chidao outbox`).
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_tls: bool = False
+    smtp_starttls: bool = False
+    smtp_timeout: float = 30.0
+    smtp_concurrency: int = 4
+    mail_from: str = "chidao <no-reply@chidao.local>"
+    mail_domain: str = "chidao.local"
+    deliver_batch: int = 200
+    claim_lease_seconds: int = 300
+
+    sweep_every_minutes: int = 5
+    deliver_every_minutes: int = 2
+    worker_name: str = socket.gethostname()
 
 
 def get_settings() -> Settings:

@@ -32,6 +32,9 @@ class Assignment(SQLModel, table=True):
     next_action_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), index=True)
     )
+    # The reminder ladder: fire time and key of the last stage the sweep dealt with.
+    stage_cursor: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    last_stage: str | None = Field(default=None, sa_column=Column(String(64)))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
@@ -50,11 +53,13 @@ class AssignmentEvent(SQLModel, table=True):
 
 
 assignment_table = SQLModel.metadata.tables["assignment"]
+assignment_event_table = SQLModel.metadata.tables["assignment_event"]
 
 
-def next_action_at(status: Status, due_at: datetime) -> datetime | None:
-    """When the deadline engine must next look at a run: at its deadline while the unit owes it."""
-    return due_at if status.awaits_unit else None
+def next_action_at(status: Status, now: datetime) -> datetime | None:
+    """When the deadline engine must look at a run: at once while the unit owes it (the sweep
+    then works out the ladder), never once it is handed in or closed."""
+    return now if status.awaits_unit else None
 
 
 def transition(
@@ -75,7 +80,7 @@ def transition(
     assignment.status_changed_at = now
     if target is Status.SUBMITTED and assignment.submitted_at is None:
         assignment.submitted_at = now
-    assignment.next_action_at = next_action_at(target, assignment.due_at)
+    assignment.next_action_at = next_action_at(target, now)
     assert assignment.id is not None, "a stored assignment"
     return AssignmentEvent(
         assignment_id=assignment.id, at=now, actor=actor,

@@ -87,6 +87,8 @@ class Requirement(SQLModel, table=True):
     title: str
     target: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     due: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    # The reminder ladder (PolicySpec fields), directive and requirement overrides merged.
+    policy: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 directive_table = SQLModel.metadata.tables["directive"]

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from domain.directives import DocType, RequirementKind
 from domain.errors import InvalidInput
+from domain.policy import PolicySpec
 from domain.text import nfc
 from domain.units import UnitKind
 
@@ -140,6 +141,7 @@ class RequirementSpec(_Strict):
     title: str = Field(min_length=1)
     to: TargetSpec
     due: DueSpec
+    reminders: PolicySpec | None = None
 
 
 class DirectiveSpec(_Strict):
@@ -151,6 +153,7 @@ class DirectiveSpec(_Strict):
     title: str = Field(min_length=1)
     school_year: str | None = None
     based_on: list[str] = Field(default_factory=list)
+    reminders: PolicySpec | None = None
     requirements: list[RequirementSpec] = Field(default_factory=list)
 
     _vn = field_validator("issued_on", mode="before")(lambda cls, v: parse_vn_date(v))

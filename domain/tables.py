@@ -4,10 +4,12 @@ from sqlmodel import SQLModel
 
 from domain.assignments import Assignment, AssignmentEvent
 from domain.directives import Citation, Directive, Requirement
+from domain.notifications import Notification, OutboundMessage
 from domain.units import Unit
 
 metadata = SQLModel.metadata
 
 __all__ = [
-    "Assignment", "AssignmentEvent", "Citation", "Directive", "Requirement", "Unit", "metadata",
+    "Assignment", "AssignmentEvent", "Citation", "Directive", "Notification", "OutboundMessage",
+    "Requirement", "Unit", "metadata",
 ]

@@ -1,8 +1,8 @@
-"""Bulk fan-out insert: one row per target, every other column shared; duplicates skipped.
+"""Bulk writes straight to the driver's executemany, in the caller's transaction.
 
-Column values are converted once with the column types' own bind processors (so storage is
-exactly what the ORM would write), then the rows go to the driver's executemany in a single
-`INSERT ... ON CONFLICT DO NOTHING` (SQLite ≥ 3.24 and PostgreSQL).
+Values are converted with the columns' own bind processors (so storage is exactly what the ORM
+writes), each distinct value once; inserts are `INSERT ... ON CONFLICT DO NOTHING` (SQLite
+≥ 3.24 and PostgreSQL), so a re-run writes nothing twice.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Connection, Table
 from sqlmodel import Session
 
 _MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
@@ -20,24 +20,78 @@ def insert_fanout(
     session: Session, table: Table, common: Mapping[str, Any], column: str,
     values: Sequence[Any], unique: Sequence[str],
 ) -> None:
-    """INSERT one row per value of `column` (the rest from `common`), skipping existing keys."""
+    """One row per value of `column`, every other column from `common`."""
     if not values:
         return
     connection = session.connection()
-    dialect = connection.dialect
     names = [*common, column]
-    quote = dialect.identifier_preparer.quote
-    marker = _MARKERS[dialect.paramstyle]
+    shared = _bound(table, list(common), [tuple(common.values())], connection)[0]
+    variable = _bound(table, [column], [(v,) for v in values], connection)
+    connection.exec_driver_sql(_insert_sql(connection, table, names, unique),
+                               [(*shared, *value) for value in variable])
+
+
+def insert_rows(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]],
+    unique: Sequence[str],
+) -> None:
+    """Rows given as tuples in `columns` order."""
+    if not rows:
+        return
+    connection = session.connection()
+    connection.exec_driver_sql(_insert_sql(connection, table, columns, unique),
+                               _bound(table, columns, rows, connection))
+
+
+def update_rows(
+    session: Session, table: Table, set_columns: Sequence[str], where_columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+) -> None:
+    """UPDATE ... SET set_columns WHERE where_columns; each tuple holds the set then the where
+    values."""
+    if not rows:
+        return
+    connection = session.connection()
+    quote, marker = _syntax(connection)
     sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)})"
-        f" VALUES ({', '.join([marker] * len(names))})"
+        f"UPDATE {quote(table.name)} SET {', '.join(f'{quote(c)} = {marker}' for c in set_columns)}"
+        f" WHERE {' AND '.join(f'{quote(c)} = {marker}' for c in where_columns)}"
+    )
+    connection.exec_driver_sql(sql, _bound(table, [*set_columns, *where_columns], rows, connection))
+
+
+def _syntax(connection: Connection) -> tuple[Any, str]:
+    return connection.dialect.identifier_preparer.quote, _MARKERS[connection.dialect.paramstyle]
+
+
+def _insert_sql(
+    connection: Connection, table: Table, columns: Sequence[str], unique: Sequence[str]
+) -> str:
+    quote, marker = _syntax(connection)
+    return (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)})"
+        f" VALUES ({', '.join([marker] * len(columns))})"
         f" ON CONFLICT ({', '.join(quote(u) for u in unique)}) DO NOTHING"
     )
-    shared = tuple(_bind(table, name, value, dialect) for name, value in common.items())
-    variable = [_bind(table, column, value, dialect) for value in values]
-    connection.exec_driver_sql(sql, [(*shared, value) for value in variable])
 
 
-def _bind(table: Table, name: str, value: Any, dialect: Any) -> Any:
-    processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-    return processor(value) if processor is not None and value is not None else value
+def _bound(
+    table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]],
+    connection: Connection,
+) -> list[tuple[Any, ...]]:
+    dialect = connection.dialect
+    processors = [table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    if not any(processors):
+        return list(rows)
+    caches: list[dict[Any, Any]] = [{} for _ in columns]
+
+    def convert(i: int, value: Any) -> Any:
+        processor = processors[i]
+        if processor is None or value is None:
+            return value
+        cache = caches[i]
+        if value not in cache:
+            cache[value] = processor(value)
+        return cache[value]
+
+    return [tuple(convert(i, v) for i, v in enumerate(row)) for row in rows]

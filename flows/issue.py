@@ -16,6 +16,7 @@ from domain.calendar import WorkingCalendar
 from domain.deadlines import DueContext, resolve_due
 from domain.directives import Citation, Directive, Requirement, requirement_table
 from domain.errors import InvalidInput
+from domain.policy import PolicySpec, merge_policies
 from domain.selectors import target_statement
 from domain.specs import DirectiveSpec, RequirementSpec
 from domain.status import Status
@@ -54,7 +55,7 @@ def issue_directive(
     before = _count(session, directive.id)
     for index, req_spec in enumerate(spec.requirements):
         field = f"requirements[{index}]"
-        requirement = _store_requirement(session, directive.id, req_spec, field)
+        requirement = _store_requirement(session, directive.id, req_spec, field, spec.reminders)
         assert requirement.id is not None
         unit_ids = _target_units(session, req_spec, issuer, field)
         dues = resolve_due(req_spec.due, ctx, calendar, field_name=f"{field}.due")
@@ -139,11 +140,16 @@ def _parent_dues(
 
 
 def _store_requirement(
-    session: Session, directive_id: int, spec: RequirementSpec, field: str
+    session: Session, directive_id: int, spec: RequirementSpec, field: str,
+    directive_reminders: PolicySpec | None,
 ) -> Requirement:
-    data: dict[str, Any] = {"kind": spec.kind.value, "title": spec.title,
-            "target": spec.to.model_dump(mode="json", exclude_defaults=True),
-            "due": spec.due.model_dump(mode="json", exclude_defaults=True, by_alias=True)}
+    data: dict[str, Any] = {
+        "kind": spec.kind.value, "title": spec.title,
+        "target": spec.to.model_dump(mode="json", exclude_defaults=True),
+        "due": spec.due.model_dump(mode="json", exclude_defaults=True, by_alias=True),
+        "policy": merge_policies(*(p.model_dump(exclude_unset=True) if p else None
+                                   for p in (directive_reminders, spec.reminders))),
+    }
     existing = session.exec(model_select(Requirement).where(
         Requirement.directive_id == directive_id, Requirement.key == spec.key)).first()
     if existing is None:
@@ -153,7 +159,8 @@ def _store_requirement(
         return requirement
     for name, value in data.items():
         if getattr(existing, name) != value:
-            raise InvalidInput(f"{field}.{'to' if name == 'target' else name}",
+            shown = {"target": "to", "policy": "reminders"}.get(name, name)
+            raise InvalidInput(f"{field}.{shown}",
                                "differs from the requirement already issued under this key")
     return existing
 
@@ -180,7 +187,7 @@ def _run_fields(
         "requirement_id": requirement_id, "directive_id": directive_id, "period": period,
         "due_on": due_on, "due_at": due_at, "status": Status.ISSUED.value,
         "status_changed_at": now, "created_at": now,
-        "next_action_at": next_action_at(Status.ISSUED, due_at),
+        "next_action_at": next_action_at(Status.ISSUED, now),
     }
 
 

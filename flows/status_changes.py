@@ -9,6 +9,8 @@ from sqlmodel import Session
 from domain.assignments import Assignment, AssignmentEvent, transition
 from domain.directives import Directive
 from domain.errors import InvalidInput
+from domain.notifications import Notification
+from domain.policy import NotificationKind
 from domain.status import BY_ASSIGNEE, BY_ISSUER, Status
 from domain.units import Unit
 from flows.lookup import assignment_by_id, unit_by_code
@@ -27,6 +29,12 @@ def change_status(
         event = transition(assignment, step, actor=actor, reason=reason, now=now)
         session.add(event)
         events.append(event)
+    if target is Status.RETURNED:
+        assert assignment.id is not None
+        session.add(Notification(
+            assignment_id=assignment.id, stage=f"returned@{now.isoformat()}",
+            kind=NotificationKind.RETURNED.value, to_unit_id=assignment.unit_id,
+            note=reason, created_at=now))
     session.add(assignment)
     session.flush()
     return events

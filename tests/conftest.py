@@ -84,3 +84,12 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     with engine.connect() as conn:
         return {name: sorted(map(tuple, conn.execute(select(table))), key=repr)
                 for name, table in meta.tables.items()}
+
+
+@pytest.fixture
+def smtp() -> Iterator[Any]:
+    from tests.smtp_server import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()

@@ -65,7 +65,7 @@ def test_sở_plan_reaches_every_commune_with_working_day_deadlines(engine):
     assert {code for code, _, _ in got} == communes
     plan = got[("UBND-KIENHAI", "ke-hoach-trien-khai", "")]
     assert plan.due_on == date(2026, 3, 19)  # 15 working days after 26/02
-    assert plan.status == "issued" and plan.next_action_at == plan.due_at
+    assert plan.status == "issued" and plan.next_action_at == at(WHEN[0])  # sweep: "issued" now
     assert plan.due_at == datetime(2026, 3, 19, 17, 0, tzinfo=UTC)  # end of 19/03 in Hà Nội
     assert got[("UBND-RACHGIA", "bao-cao-ket-qua", "")].due_on == date(2026, 6, 1)
 
@@ -78,7 +78,7 @@ def test_bulk_written_deadlines_compare_correctly_in_sql(engine):
             return set(session.exec(
                 model_select(Requirement.key)
                 .join(Assignment, col(Assignment.requirement_id) == col(Requirement.id))
-                .where(col(Assignment.next_action_at) <= at(moment))))
+                .where(col(Assignment.due_at) <= at(moment))))
         assert due_by("2026-03-19T23:59") == set()
         assert due_by("2026-03-20T00:00") == {"ke-hoach-trien-khai"}
         assert due_by("2026-06-02T00:00") == {"ke-hoach-trien-khai", "bao-cao-ket-qua"}

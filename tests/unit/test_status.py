@@ -65,7 +65,7 @@ def test_first_submission_time_is_kept_through_a_return():
     assignment = run(Status.RECEIVED)
     transition(assignment, Status.SUBMITTED, actor="S", reason="", now=T0)
     transition(assignment, Status.RETURNED, actor="C", reason="sai", now=T0 + timedelta(days=1))
-    assert assignment.next_action_at == DUE  # the unit owes it again
+    assert assignment.next_action_at == T0 + timedelta(days=1)  # owed again: sweep looks now
     transition(assignment, Status.SUBMITTED, actor="S", reason="", now=T0 + timedelta(days=2))
     assert assignment.submitted_at == T0
     assert assignment.next_action_at is None

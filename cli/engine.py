@@ -1,0 +1,144 @@
+"""Deadline-engine commands: sweep, deliver, outbox, extend, worker, serve, deployments."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import typer
+from rich.table import Table
+from sqlalchemy import func, select
+
+from cli.common import JSON, NOW, console, print_json, reports_errors, settings
+from config.database import make_engine, reading, transaction
+from domain.calendar import vietnam_calendar
+from domain.errors import InvalidInput
+from domain.notifications import message_table, notification_table
+from domain.units import unit_table
+from flows.clock import resolve_now
+from flows.extend import extend_deadline
+from flows.runner import run_flow
+from notifications.loading import load_outgoing
+from notifications.render import render_email
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sweep")(reports_errors(sweep))
+    app.command("deliver")(reports_errors(deliver))
+    app.command("outbox")(reports_errors(outbox))
+    app.command("extend")(reports_errors(extend))
+    app.command("worker")(worker)
+    app.command("serve")(serve)
+    app.command("deployments")(serve_deployments)
+
+
+def sweep(now: str = NOW, dry_run: bool = typer.Option(False, "--dry-run"),
+          as_json: bool = JSON) -> None:
+    """Write the reminders and escalations due at --now (idempotent)."""
+    from flows.deadline_flows import sweep_flow  # Prefect loads in ~1 s: only when needed
+
+    result = run_flow(sweep_flow, now=now, dry_run=dry_run)
+    if as_json:
+        print_json(result)
+        return
+    console.print(f"{result['examined']} runs examined, {result['notifications']} notifications"
+                  f"{' (dry run: nothing written)' if dry_run else ''}")
+    for assignment_id, stage, kind, to, cc in result["due"]:
+        console.print(f"  run #{assignment_id} {stage} {kind} → unit {to}"
+                      f"{'' if cc == 'None' else f' cc {cc}'}", highlight=False)
+
+
+def deliver(now: str = NOW, as_json: bool = JSON) -> None:
+    """Group due notifications into digests and send them (CHIDAO_SMTP_HOST), else keep them."""
+    from flows.deadline_flows import deliver_flow
+
+    result = run_flow(deliver_flow, now=now)
+    if as_json:
+        print_json(result)
+    else:
+        console.print(f"{result['formed']} digests formed, {result['sent']} sent,"
+                      f" {result['retrying']} to retry, {result['failed']} failed"
+                      f"{'; ' + result['held'] if result['held'] else ''}")
+
+
+def outbox(status: str = typer.Option(None, help="queued | sending | sent | failed"),
+           show: int = typer.Option(None, help="Print one message as it will be sent."),
+           limit: int = typer.Option(50), now: str = NOW, as_json: bool = JSON) -> None:
+    """The outbox: digests waiting, sent and failed (with the SMTP reply or error)."""
+    engine = make_engine(settings().database_url)
+    with reading(engine) as session:
+        if show is not None:
+            found = load_outgoing(session, [show])
+            if not found:
+                raise InvalidInput("show", f"there is no message {show}")
+            email = render_email(found[0], now=resolve_now(now), cal=vietnam_calendar(),
+                                 sender=settings().mail_from)
+            console.print(email.as_string(), markup=False, highlight=False)
+            return
+        m, u = message_table.c, unit_table.c
+        query = (select(m.id, m.status, u.name, m.attempts, m.subject, m.smtp_reply,
+                        m.last_error, m.created_at)
+                 .join(unit_table, u.id == m.to_unit_id).order_by(m.id.desc()).limit(limit))
+        if status:
+            query = query.where(m.status == status)
+        rows = [dict(r._mapping) for r in session.execute(query)]
+        pending = session.execute(select(func.count()).where(
+            notification_table.c.message_id.is_(None))).scalar_one()
+    if as_json:
+        print_json({"pending_notifications": pending, "messages": rows})
+        return
+    table = Table("#", "Trạng thái", "Gửi đến", "Lần thử", "Tiêu đề / lỗi")
+    for r in rows:
+        table.add_row(str(r["id"]), r["status"], r["name"], str(r["attempts"]),
+                      r["subject"] or r["last_error"])
+    console.print(table)
+    console.print(f"{pending} notifications not yet grouped into a digest")
+
+
+def extend(ref: str, requirement: str = typer.Option(..., help="Requirement key."),
+           subtree: str = typer.Option(..., help="Unit code: it and every unit below it."),
+           to: str = typer.Option(..., help="New deadline (dd/mm/yyyy or YYYY-MM-DD)."),
+           unit: str = typer.Option(..., "--unit", help="The issuing unit acting."),
+           reason: str = typer.Option(..., help="Why."), now: str = NOW) -> None:
+    """Move a deadline for a subtree (gia hạn); reminders follow the new date."""
+    from domain.specs import parse_vn_date
+
+    new_due = parse_vn_date(to)
+    if isinstance(new_due, str):
+        try:
+            new_due = date.fromisoformat(new_due)
+        except ValueError:
+            raise InvalidInput("to", f"'{to}' is not a date such as 30/04/2026") from None
+    with transaction(make_engine(settings().database_url)) as session:
+        moved = extend_deadline(session, directive_ref=ref, requirement_key=requirement,
+                                subtree=subtree, new_due=new_due, actor=unit, reason=reason,
+                                now=resolve_now(now), calendar=vietnam_calendar())
+    console.print(f"{moved} runs now due {new_due:%d/%m/%Y} (rolled to a working day if needed)")
+
+
+def worker() -> None:
+    """Run the scheduler headless: sweep and deliver every few minutes, until Ctrl-C."""
+    from flows.scheduling import build_scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    s = settings()
+    console.print(f"chidao worker '{s.worker_name}': sweep every {s.sweep_every_minutes} min,"
+                  f" deliver every {s.deliver_every_minutes} min")
+    try:
+        build_scheduler(s, blocking=True).start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+
+
+def serve() -> None:
+    """The scheduler (as `worker`); the web dashboard joins it in a later issue."""
+    worker()
+
+
+def serve_deployments() -> None:
+    """Expose cascade, sweep and deliver as Prefect deployments (needs PREFECT_API_URL)."""
+    from prefect import serve as prefect_serve
+
+    from flows.scheduling import deployments
+
+    prefect_serve(*deployments())

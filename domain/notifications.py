@@ -1,0 +1,67 @@
+"""The outbox: one notification per (run, stage), grouped into digest messages for sending."""
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from domain.dbtypes import UTCDateTime
+
+
+class MessageStatus(StrEnum):
+    QUEUED = "queued"  # waiting for its next attempt
+    SENDING = "sending"  # claimed by a worker until claimed_until
+    SENT = "sent"
+    FAILED = "failed"  # permanent failure (bad address, too many attempts): for the dashboard
+
+
+class Notification(SQLModel, table=True):
+    __tablename__ = "notification"
+    __table_args__ = (UniqueConstraint("assignment_id", "stage", name="uq_notification_stage"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id")
+    stage: str = Field(sa_column=Column(String(64), nullable=False))
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    to_unit_id: int = Field(foreign_key="unit.id")
+    cc_unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    note: str = ""
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    message_id: int | None = Field(default=None, foreign_key="outbound_message.id", index=True)
+
+
+class OutboundMessage(SQLModel, table=True):
+    """One email: a digest of the notifications for one recipient unit (and one cc unit)."""
+
+    __tablename__ = "outbound_message"
+    __table_args__ = (Index("ix_outbound_message_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    to_unit_id: int = Field(foreign_key="unit.id", index=True)
+    cc_unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    header_id: str = Field(sa_column=Column(String(200), unique=True, nullable=False))
+    status: str = Field(sa_column=Column(String(16), nullable=False))
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    claimed_by: str | None = None
+    claimed_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    smtp_reply: str = ""
+    last_error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    subject: str = ""
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+notification_table = SQLModel.metadata.tables["notification"]
+message_table = SQLModel.metadata.tables["outbound_message"]
+
+MAX_ATTEMPTS = 12
+_BACKOFF_MINUTES = (1, 2, 5, 10, 30, 60)
+
+
+def retry_at(attempts: int, now: datetime) -> datetime | None:
+    """When to try again after `attempts` failed tries; None once it is time to give up."""
+    if attempts >= MAX_ATTEMPTS:
+        return None
+    return now + timedelta(minutes=_BACKOFF_MINUTES[min(attempts, len(_BACKOFF_MINUTES)) - 1])

@@ -1,0 +1,103 @@
+"""Sweep: open runs whose `next_action_at` has come, the ladder stage each owes, written as
+notification rows with the run's next `next_action_at`, in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from domain.assignments import assignment_table
+from domain.calendar import WorkingCalendar
+from domain.directives import requirement_table
+from domain.notifications import notification_table
+from domain.policy import Audience, Decision, PolicySpec, decide
+from domain.units import unit_table
+from flows.bulk import insert_rows, update_rows
+
+_a, _r, _u = assignment_table.c, requirement_table.c, unit_table.c
+_parent = unit_table.alias("parent_unit")
+NOTIFICATION_COLUMNS = ("assignment_id", "stage", "kind", "to_unit_id", "cc_unit_id",
+                        "created_at")
+
+
+@dataclass
+class SweepReport:
+    examined: int = 0
+    notifications: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def sweep(
+    session: Session, *, now: datetime, calendar: WorkingCalendar, send_at: time,
+    dry_run: bool = False,
+) -> SweepReport:
+    """Idempotent: a stage already written for a run is never written again."""
+    report, updates = SweepReport(), []
+    decisions: dict[tuple[Any, ...], Decision] = {}
+    policies: dict[int, PolicySpec] = {}
+    for row in _due_runs(session, now):
+        report.examined += 1
+        key = (row.requirement_id, row.due_on, row.created_at, row.stage_cursor)
+        if key not in decisions:
+            policy = policies.get(row.requirement_id)
+            if policy is None:
+                policy = policies[row.requirement_id] = PolicySpec.model_validate(row.policy)
+            decisions[key] = decide(row.due_on, row.created_at, row.stage_cursor, policy,
+                                    calendar, send_at, now)
+        decision = decisions[key]
+        stage = decision.send
+        to = stage and _resolve(stage.to, row)
+        if stage is not None and to is not None:
+            cc = _resolve(stage.cc, row) if stage.cc else None
+            report.notifications.append((row.id, stage.key, stage.kind.value, to, cc, now))
+        updates.append((decision.next_action_at, decision.cursor,
+                        stage.key if stage else row.last_stage, row.id, row.next_action_at))
+    if not dry_run:
+        insert_rows(session, notification_table, NOTIFICATION_COLUMNS, report.notifications,
+                    unique=("assignment_id", "stage"))
+        # Conditional on the old value: a run another sweeper moved on is left alone.
+        update_rows(session, assignment_table, ("next_action_at", "stage_cursor", "last_stage"),
+                    ("id", "next_action_at"), updates)
+    return report
+
+
+@dataclass(frozen=True)
+class _DueRun:
+    id: int
+    requirement_id: int
+    unit_id: int
+    parent_id: int | None
+    grandparent_id: int | None
+    due_on: date
+    created_at: datetime
+    stage_cursor: datetime | None
+    last_stage: str | None
+    next_action_at: datetime
+    policy: dict[str, Any]
+
+
+def _due_runs(session: Session, now: datetime) -> Iterator[_DueRun]:
+    query = (
+        select(_a.id, _a.requirement_id, _a.unit_id, _u.parent_id,
+               _parent.c.parent_id.label("grandparent_id"), _a.due_on, _a.created_at,
+               _a.stage_cursor, _a.last_stage, _a.next_action_at, _r.policy)
+        .join(unit_table, _u.id == _a.unit_id)
+        .join(requirement_table, _r.id == _a.requirement_id)
+        .outerjoin(_parent, _parent.c.id == _u.parent_id)
+        .where(_a.next_action_at <= now)
+    )
+    for row in session.execute(query):
+        yield _DueRun(*row)
+
+
+def _resolve(audience: Audience, run: _DueRun) -> int | None:
+    """The unit an audience names for this run; up the chain as far as it goes."""
+    if audience is Audience.UNIT:
+        return run.unit_id
+    if audience is Audience.PARENT:
+        return run.parent_id
+    return run.grandparent_id or run.parent_id

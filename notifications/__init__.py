@@ -1,0 +1,1 @@
+"""Templates, context builders, the outbox and the mailer."""

@@ -1,0 +1,94 @@
+"""What a digest email says, as plain data, and the pure builder of its template context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from domain.calendar import WorkingCalendar
+from domain.directives import RequirementKind
+from domain.policy import NotificationKind
+from domain.status import Status
+
+# Most urgent first: the subject of a digest is that of its most urgent kind.
+KIND_ORDER = [NotificationKind.ESCALATION, NotificationKind.OVERDUE, NotificationKind.DUE_TODAY,
+              NotificationKind.RETURNED, NotificationKind.REMINDER, NotificationKind.ISSUED]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    code: str
+    name: str
+    emails: list[str]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One notification: a run of `unit_name` under a directive, at one ladder stage."""
+
+    kind: str
+    note: str
+    unit_code: str
+    unit_name: str
+    number_symbol: str
+    directive_title: str
+    issuer_name: str
+    requirement_title: str
+    requirement_kind: str
+    period: str
+    due_on: date
+    status: str
+
+
+@dataclass(frozen=True)
+class OpenTask:
+    number_symbol: str
+    requirement_title: str
+    period: str
+    due_on: date
+    status: str
+
+
+@dataclass
+class Outgoing:
+    id: int
+    header_id: str
+    to: Recipient
+    cc: Recipient | None
+    attempts: int = 0
+    items: list[Item] = field(default_factory=list)
+    open_tasks: list[OpenTask] = field(default_factory=list)
+
+
+def digest_context(message: Outgoing, *, now: datetime, cal: WorkingCalendar) -> dict[str, Any]:
+    """Template context: sections per kind (most urgent first), dates as dd/mm/yyyy."""
+    today = cal.local_date(now)
+    sections = []
+    for kind in KIND_ORDER:
+        items = [_item(i, today, cal) for i in message.items if i.kind == kind]
+        if items:
+            sections.append({"kind": kind.value, "items": items})
+    return {
+        "to": message.to, "cc": message.cc, "sections": sections,
+        "main_kind": sections[0]["kind"] if sections else NotificationKind.REMINDER.value,
+        "count": len(message.items),
+        "open_tasks": [{"number_symbol": t.number_symbol, "title": t.requirement_title,
+                        "period": t.period, "due": f"{t.due_on:%d/%m/%Y}",
+                        "status": Status(t.status).label} for t in message.open_tasks],
+        "today": f"{today:%d/%m/%Y}",
+        "sent_at": f"{now.astimezone(cal.tz):%H:%M %d/%m/%Y}",
+    }
+
+
+def _item(item: Item, today: date, cal: WorkingCalendar) -> dict[str, Any]:
+    gap = cal.working_days_between(today, item.due_on)
+    return {
+        "unit": item.unit_name, "unit_code": item.unit_code,
+        "number_symbol": item.number_symbol, "directive_title": item.directive_title,
+        "issuer": item.issuer_name, "title": item.requirement_title,
+        "what": RequirementKind(item.requirement_kind).label, "period": item.period,
+        "due": f"{item.due_on:%d/%m/%Y}", "status": Status(item.status).label,
+        "days_left": max(gap, 0), "days_late": max(-gap, 0) if item.due_on < today else 0,
+        "note": item.note,
+    }

@@ -1,0 +1,72 @@
+"""Load what claimed messages must say: recipients, the notified runs, open tasks."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from domain.assignments import assignment_table
+from domain.directives import directive_table, requirement_table
+from domain.notifications import message_table, notification_table
+from domain.status import AWAITING_UNIT
+from domain.units import unit_table
+from notifications.context import Item, OpenTask, Outgoing, Recipient
+
+_a, _r, _d, _u = assignment_table.c, requirement_table.c, directive_table.c, unit_table.c
+_m, _n = message_table.c, notification_table.c
+_issuer = unit_table.alias("issuer")
+OPEN_TASKS_SHOWN = 20
+
+
+def load_outgoing(session: Session, message_ids: list[int]) -> list[Outgoing]:
+    rows = session.execute(select(_m.id, _m.header_id, _m.to_unit_id, _m.cc_unit_id, _m.attempts)
+                           .where(_m.id.in_(message_ids)).order_by(_m.id)).all()
+    unit_ids = {r.to_unit_id for r in rows} | {r.cc_unit_id for r in rows if r.cc_unit_id}
+    units = {uid: Recipient(code, name, list(emails)) for uid, code, name, emails in
+             session.execute(select(_u.id, _u.code, _u.name, _u.emails)
+                             .where(_u.id.in_(unit_ids)))}
+    messages = {r.id: Outgoing(r.id, r.header_id, units[r.to_unit_id],
+                               units.get(r.cc_unit_id) if r.cc_unit_id else None, r.attempts)
+                for r in rows}
+    for message_id, item in _items(session, message_ids):
+        messages[message_id].items.append(item)
+    tasks = _open_tasks(session, {r.to_unit_id for r in rows})
+    for r in rows:
+        messages[r.id].open_tasks.extend(tasks.get(r.to_unit_id, [])[:OPEN_TASKS_SHOWN])
+    return list(messages.values())
+
+
+def _items(session: Session, message_ids: list[int]) -> list[tuple[int, Item]]:
+    query = (
+        select(_n.message_id, _n.kind, _n.note, _u.code, _u.name, _d.number, _d.symbol,
+               _d.title, _issuer.c.name, _r.title, _r.kind, _a.period, _a.due_on, _a.status)
+        .join(assignment_table, _a.id == _n.assignment_id)
+        .join(requirement_table, _r.id == _a.requirement_id)
+        .join(directive_table, _d.id == _a.directive_id)
+        .join(unit_table, _u.id == _a.unit_id)
+        .join(_issuer, _issuer.c.id == _d.issuer_id)
+        .where(_n.message_id.in_(message_ids))
+        .order_by(_n.message_id, _a.due_on, _u.name)
+    )
+    return [(row[0], Item(row[1], row[2], row[3], row[4], _number_symbol(row[5], row[6]),
+                          *row[7:])) for row in session.execute(query)]
+
+
+def _open_tasks(session: Session, unit_ids: set[int]) -> dict[int, list[OpenTask]]:
+    query = (
+        select(_a.unit_id, _d.number, _d.symbol, _r.title, _a.period, _a.due_on, _a.status)
+        .join(requirement_table, _r.id == _a.requirement_id)
+        .join(directive_table, _d.id == _a.directive_id)
+        .where(_a.unit_id.in_(unit_ids), _a.status.in_([s.value for s in AWAITING_UNIT]))
+        .order_by(_a.unit_id, _a.due_on, _a.id)
+    )
+    tasks: dict[int, list[OpenTask]] = defaultdict(list)
+    for unit_id, number, symbol, *rest in session.execute(query):
+        tasks[unit_id].append(OpenTask(_number_symbol(number, symbol), *rest))
+    return tasks
+
+
+def _number_symbol(number: int | None, symbol: str) -> str:
+    return f"{'' if number is None else number}/{symbol}"

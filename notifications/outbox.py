@@ -1,0 +1,89 @@
+"""The outbox in SQL: group notifications into digest messages, claim them, record results.
+
+Every claim is a conditional UPDATE: a message another worker holds is skipped, and one whose
+lease ran out (its worker died) is taken over with the same Message-ID.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, bindparam, or_, select, update
+from sqlmodel import Session
+
+from domain.notifications import MessageStatus, OutboundMessage, message_table, notification_table
+
+_m, _n = message_table.c, notification_table.c
+
+
+class ClaimLost(RuntimeError):
+    """Another worker took some of the rows this transaction meant to take: roll back."""
+
+
+def form_messages(session: Session, *, now: datetime, domain: str) -> int:
+    """Group unassigned notifications by (to, cc) unit into new queued digest messages."""
+    pending = session.execute(
+        select(_n.id, _n.to_unit_id, _n.cc_unit_id).where(_n.message_id.is_(None))
+        .order_by(_n.id)).all()
+    groups: dict[tuple[int, int | None], list[int]] = defaultdict(list)
+    for nid, to_unit, cc_unit in pending:
+        groups[(to_unit, cc_unit)].append(nid)
+    messages = [
+        OutboundMessage(to_unit_id=to_unit, cc_unit_id=cc_unit, status=MessageStatus.QUEUED,
+                        header_id=f"<chidao.{uuid.uuid4().hex}@{domain}>", next_attempt_at=now,
+                        created_at=now)
+        for to_unit, cc_unit in groups
+    ]
+    session.add_all(messages)
+    session.flush()
+    links = [{"nid": nid, "mid": message.id}
+             for message, ids in zip(messages, groups.values(), strict=True) for nid in ids]
+    if links:
+        result = session.execute(
+            update(notification_table)
+            .where(_n.id == bindparam("nid"), _n.message_id.is_(None))
+            .values(message_id=bindparam("mid")), links)
+        if result.rowcount != len(links):  # type: ignore[attr-defined]
+            raise ClaimLost("notifications were grouped by another worker")
+    return len(messages)
+
+
+def claim_messages(
+    session: Session, *, now: datetime, token: str, lease_seconds: int, limit: int
+) -> list[int]:
+    """Take up to `limit` messages due now (or abandoned by a dead worker) for `token`."""
+    claimable = or_(
+        and_(_m.status == MessageStatus.QUEUED.value, _m.next_attempt_at <= now),
+        and_(_m.status == MessageStatus.SENDING.value, _m.claimed_until < now),
+    )
+    ids = select(_m.id).where(claimable).order_by(_m.id).limit(limit).scalar_subquery()
+    session.execute(
+        update(message_table).where(_m.id.in_(ids), claimable)
+        .values(status=MessageStatus.SENDING.value, claimed_by=token,
+                claimed_until=now + timedelta(seconds=lease_seconds)))
+    return list(session.execute(
+        select(_m.id).where(_m.claimed_by == token, _m.status == MessageStatus.SENDING.value)
+        .order_by(_m.id)).scalars())
+
+
+def new_token(worker: str) -> str:
+    return f"{worker}:{uuid.uuid4().hex[:12]}"
+
+
+def record_results(
+    session: Session, results: list[dict[str, object]], *, token: str
+) -> int:
+    """Write each message's outcome, only where `token` still holds the claim."""
+    if not results:
+        return 0
+    result = session.execute(
+        update(message_table)
+        .where(_m.id == bindparam("mid"), _m.claimed_by == token)
+        .values(status=bindparam("status"), attempts=bindparam("attempts"),
+                next_attempt_at=bindparam("next_attempt_at"), sent_at=bindparam("sent_at"),
+                smtp_reply=bindparam("smtp_reply"), last_error=bindparam("last_error"),
+                subject=bindparam("subject"), claimed_by=None, claimed_until=None),
+        results)
+    return int(result.rowcount)  # type: ignore[attr-defined]

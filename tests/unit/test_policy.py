@@ -1,0 +1,102 @@
+"""The reminder ladder and the pure decision of which stage a run owes at `now`."""
+
+from datetime import date, time
+
+import pytest
+
+from domain.calendar import WorkingCalendar
+from domain.policy import (
+    Audience,
+    NotificationKind,
+    PolicySpec,
+    decide,
+    in_sending_hours,
+    ladder,
+    merge_policies,
+)
+from tests.conftest import at
+
+cal = WorkingCalendar()
+DUE = date(2026, 3, 19)  # Thursday
+CREATED = at("2026-02-26T09:00")
+SEND_AT = time(7, 30)
+
+
+def stages(policy: PolicySpec, n: int) -> list[tuple[str, str]]:
+    it = ladder(DUE, CREATED, policy, cal, SEND_AT)
+    return [(s.key, f"{s.fire_at.astimezone(cal.tz):%d/%m %H:%M}") for s, _ in zip(it, range(n))]
+
+
+def test_default_ladder_fires_on_working_days_at_half_past_seven():
+    assert stages(PolicySpec(), 10) == [
+        ("issued", "26/02 09:00"), ("2026-03-19/d-7", "10/03 07:30"),
+        ("2026-03-19/d-3", "16/03 07:30"), ("2026-03-19/d-1", "18/03 07:30"),
+        ("2026-03-19/d+0", "19/03 07:30"), ("2026-03-19/d+1", "20/03 07:30"),
+        ("2026-03-19/d+3", "24/03 07:30"), ("2026-03-19/d+7", "30/03 07:30"),
+        ("2026-03-19/d+12", "06/04 07:30"), ("2026-03-19/d+17", "13/04 07:30")]
+
+
+def test_audiences_climb_the_chain():
+    by_key = {s.key: s for s, _ in zip(ladder(DUE, CREATED, PolicySpec(), cal, SEND_AT),
+                                       range(9))}
+    assert (by_key["2026-03-19/d+1"].to, by_key["2026-03-19/d+1"].cc) == (
+        Audience.UNIT, Audience.PARENT)
+    assert by_key["2026-03-19/d+3"].to is Audience.PARENT
+    assert by_key["2026-03-19/d+7"].to is Audience.GRANDPARENT
+    assert by_key["2026-03-19/d+12"].kind is NotificationKind.ESCALATION
+
+
+def test_a_reminder_over_tet_counts_working_days():
+    due = date(2026, 2, 24)  # Tuesday after Tết
+    keys = {s.key: s.fire_at for s, _ in zip(ladder(due, CREATED, PolicySpec(), cal, SEND_AT),
+                                             range(4))}
+    # 23/02 is one working day before, then Tết: 13/02 is two, 12/02 three.
+    assert keys["2026-02-24/d-3"].astimezone(cal.tz).date() == date(2026, 2, 12)
+
+
+def test_machine_off_for_days_sends_only_the_latest_due_stage():
+    decision = decide(DUE, CREATED, at("2026-02-26T09:00"), PolicySpec(), cal, SEND_AT,
+                      at("2026-03-25T10:00"))
+    assert decision.send is not None and decision.send.key == "2026-03-19/d+3"
+    assert decision.next_action_at == at("2026-03-30T07:30")
+
+
+def test_nothing_is_due_twice():
+    first = decide(DUE, CREATED, None, PolicySpec(), cal, SEND_AT, at("2026-03-16T08:00"))
+    again = decide(DUE, CREATED, first.cursor, PolicySpec(), cal, SEND_AT,
+                   at("2026-03-16T15:00"))
+    assert first.send is not None and first.send.key == "2026-03-19/d-3"
+    assert again.send is None and again.next_action_at == at("2026-03-18T07:30")
+
+
+def test_before_the_first_stage_nothing_is_sent():
+    decision = decide(DUE, CREATED, at("2026-02-26T09:00"), PolicySpec(), cal, SEND_AT,
+                      at("2026-03-10T07:29"))
+    assert decision.send is None and decision.next_action_at == at("2026-03-10T07:30")
+
+
+def test_a_moved_deadline_moves_the_ladder_and_skips_what_already_passed():
+    cursor = at("2026-03-20T07:30")  # the overdue notice for 19/03 went out
+    decision = decide(date(2026, 3, 31), CREATED, cursor, PolicySpec(), cal, SEND_AT,
+                      at("2026-03-20T10:00"))
+    assert decision.send is None
+    assert decision.next_action_at == at("2026-03-26T07:30")  # d-3 of the new deadline
+
+
+def test_overrides_shape_the_ladder_and_stop_repeating():
+    policy = PolicySpec.model_validate(merge_policies(
+        {"before": [5], "repeat_every": 0}, {"escalate_grandparent_after": None}))
+    assert [k for k, _ in stages(policy, 20)] == [
+        "issued", "2026-03-19/d-5", "2026-03-19/d+0", "2026-03-19/d+1", "2026-03-19/d+3"]
+    last = decide(DUE, CREATED, None, policy, cal, SEND_AT, at("2026-04-30T10:00"))
+    assert last.send is not None and last.next_action_at is None
+
+
+@pytest.mark.parametrize(("moment", "expected"), [
+    ("2026-03-16T07:29", False), ("2026-03-16T07:30", True), ("2026-03-16T17:29", True),
+    ("2026-03-16T17:30", False), ("2026-03-15T09:00", False),  # Sunday
+    ("2026-02-18T09:00", False),  # Tết
+    ("2026-08-22T09:00", True),  # a working Saturday (swap day)
+])
+def test_sending_hours(moment: str, expected: bool):
+    assert in_sending_hours(at(moment), cal, time(7, 30), time(17, 30)) is expected
