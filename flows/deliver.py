@@ -47,7 +47,12 @@ def deliver(
     engine: Engine, *, now: datetime, calendar: WorkingCalendar, settings: Settings,
     mailer: Mailer | None,
 ) -> DeliveryReport:
+    """Outside sending hours nothing happens: notifications wait, so what piles up over a
+    weekend or Tết leaves as one digest per recipient on the next working morning."""
     report = DeliveryReport()
+    if not in_sending_hours(now, calendar, settings.send_from, settings.send_until):
+        report.held = "outside sending hours (working days only)"
+        return report
     try:
         with transaction(engine) as session:
             report.formed = form_messages(session, now=now, domain=settings.mail_domain)
@@ -55,8 +60,6 @@ def deliver(
         pass  # another worker grouped them; they are in the outbox all the same
     if mailer is None:
         report.held = "no SMTP server configured: mail stays in the outbox"
-    elif not in_sending_hours(now, calendar, settings.send_from, settings.send_until):
-        report.held = "outside sending hours (working days only)"
     else:
         asyncio.run(_send_all(engine, mailer, now, calendar, settings, report))
     return report

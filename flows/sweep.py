@@ -22,7 +22,7 @@ from flows.bulk import insert_rows, update_rows
 _a, _r, _u = assignment_table.c, requirement_table.c, unit_table.c
 _parent = unit_table.alias("parent_unit")
 NOTIFICATION_COLUMNS = ("assignment_id", "stage", "kind", "to_unit_id", "cc_unit_id",
-                        "created_at")
+                        "created_at", "note")
 
 
 @dataclass
@@ -53,7 +53,7 @@ def sweep(
         to = stage and _resolve(stage.to, row)
         if stage is not None and to is not None:
             cc = _resolve(stage.cc, row) if stage.cc else None
-            report.notifications.append((row.id, stage.key, stage.kind.value, to, cc, now))
+            report.notifications.append((row.id, stage.key, stage.kind.value, to, cc, now, ""))
         updates.append((decision.next_action_at, decision.cursor,
                         stage.key if stage else row.last_stage, row.id, row.next_action_at))
     if not dry_run:

@@ -27,6 +27,7 @@ class Recipient:
 class Item:
     """One notification: a run of `unit_name` under a directive, at one ladder stage."""
 
+    assignment_id: int
     kind: str
     note: str
     unit_code: str
@@ -43,6 +44,7 @@ class Item:
 
 @dataclass(frozen=True)
 class OpenTask:
+    assignment_id: int
     number_symbol: str
     requirement_title: str
     period: str
@@ -68,14 +70,16 @@ def digest_context(message: Outgoing, *, now: datetime, cal: WorkingCalendar) ->
     for kind in KIND_ORDER:
         items = [_item(i, today, cal) for i in message.items if i.kind == kind]
         if items:
-            sections.append({"kind": kind.value, "items": items})
+            sections.append({"kind": kind.value, "entries": items})
+    listed = {i.assignment_id for i in message.items}
     return {
         "to": message.to, "cc": message.cc, "sections": sections,
         "main_kind": sections[0]["kind"] if sections else NotificationKind.REMINDER.value,
-        "count": len(message.items),
+        "count": len(sections[0]["entries"]) if sections else 0,
         "open_tasks": [{"number_symbol": t.number_symbol, "title": t.requirement_title,
                         "period": t.period, "due": f"{t.due_on:%d/%m/%Y}",
-                        "status": Status(t.status).label} for t in message.open_tasks],
+                        "status": Status(t.status).label}
+                       for t in message.open_tasks if t.assignment_id not in listed],
         "today": f"{today:%d/%m/%Y}",
         "sent_at": f"{now.astimezone(cal.tz):%H:%M %d/%m/%Y}",
     }

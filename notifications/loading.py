@@ -30,7 +30,10 @@ def load_outgoing(session: Session, message_ids: list[int]) -> list[Outgoing]:
     messages = {r.id: Outgoing(r.id, r.header_id, units[r.to_unit_id],
                                units.get(r.cc_unit_id) if r.cc_unit_id else None, r.attempts)
                 for r in rows}
-    for message_id, item in _items(session, message_ids):
+    latest: dict[tuple[int, int], Item] = {}  # a run's newer stage supersedes an older one
+    for message_id, assignment_id, item in _items(session, message_ids):
+        latest[(message_id, assignment_id)] = item
+    for (message_id, _), item in latest.items():
         messages[message_id].items.append(item)
     tasks = _open_tasks(session, {r.to_unit_id for r in rows})
     for r in rows:
@@ -38,9 +41,9 @@ def load_outgoing(session: Session, message_ids: list[int]) -> list[Outgoing]:
     return list(messages.values())
 
 
-def _items(session: Session, message_ids: list[int]) -> list[tuple[int, Item]]:
+def _items(session: Session, message_ids: list[int]) -> list[tuple[int, int, Item]]:
     query = (
-        select(_n.message_id, _n.kind, _n.note, _u.code, _u.name, _d.number, _d.symbol,
+        select(_n.message_id, _n.assignment_id, _n.kind, _n.note, _u.code, _u.name, _d.number, _d.symbol,
                _d.title, _issuer.c.name, _r.title, _r.kind, _a.period, _a.due_on, _a.status)
         .join(assignment_table, _a.id == _n.assignment_id)
         .join(requirement_table, _r.id == _a.requirement_id)
@@ -48,23 +51,25 @@ def _items(session: Session, message_ids: list[int]) -> list[tuple[int, Item]]:
         .join(unit_table, _u.id == _a.unit_id)
         .join(_issuer, _issuer.c.id == _d.issuer_id)
         .where(_n.message_id.in_(message_ids))
-        .order_by(_n.message_id, _a.due_on, _u.name)
+        .order_by(_n.message_id, _a.due_on, _u.name, _n.id)
     )
-    return [(row[0], Item(row[1], row[2], row[3], row[4], _number_symbol(row[5], row[6]),
-                          *row[7:])) for row in session.execute(query)]
+    return [(row[0], row[1], Item(row[1], row[2], row[3], row[4], row[5],
+                                  _number_symbol(row[6], row[7]), *row[8:]))
+            for row in session.execute(query)]
 
 
 def _open_tasks(session: Session, unit_ids: set[int]) -> dict[int, list[OpenTask]]:
     query = (
-        select(_a.unit_id, _d.number, _d.symbol, _r.title, _a.period, _a.due_on, _a.status)
+        select(_a.unit_id, _a.id, _d.number, _d.symbol, _r.title, _a.period, _a.due_on,
+               _a.status)
         .join(requirement_table, _r.id == _a.requirement_id)
         .join(directive_table, _d.id == _a.directive_id)
         .where(_a.unit_id.in_(unit_ids), _a.status.in_([s.value for s in AWAITING_UNIT]))
         .order_by(_a.unit_id, _a.due_on, _a.id)
     )
     tasks: dict[int, list[OpenTask]] = defaultdict(list)
-    for unit_id, number, symbol, *rest in session.execute(query):
-        tasks[unit_id].append(OpenTask(_number_symbol(number, symbol), *rest))
+    for unit_id, assignment_id, number, symbol, *rest in session.execute(query):
+        tasks[unit_id].append(OpenTask(assignment_id, _number_symbol(number, symbol), *rest))
     return tasks
 
 

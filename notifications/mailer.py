@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import getaddresses, parseaddr
 from enum import StrEnum
 from types import TracebackType
 from typing import Protocol
@@ -68,7 +69,9 @@ class SmtpMailer:
         try:
             if not client.is_connected:
                 await client.connect()
-            refused, reply = await client.send_message(message)
+            # Flattened with the message's own policy (aiosmtplib's would refold headers).
+            refused, reply = await client.sendmail(
+                parseaddr(str(message["From"]))[1], _recipients(message), message.as_bytes())
             note = f"; refused: {', '.join(sorted(refused))}" if refused else ""
             return SendResult(Outcome.SENT, f"{reply}{note}")
         except aiosmtplib.SMTPRecipientsRefused as exc:
@@ -86,6 +89,11 @@ class SmtpMailer:
             return SendResult(Outcome.TRANSIENT, f"{type(exc).__name__}: {exc}")
         finally:
             self._pool.put_nowait(client)
+
+
+def _recipients(message: EmailMessage) -> list[str]:
+    fields = [str(v) for v in (*message.get_all("To", []), *message.get_all("Cc", []))]
+    return [address for _, address in getaddresses(fields) if address]
 
 
 async def _reset(client: aiosmtplib.SMTP) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import lru_cache
@@ -14,6 +15,11 @@ from domain.calendar import WorkingCalendar
 from notifications.context import Outgoing, digest_context
 
 TEMPLATES = Path(__file__).parent / "templates"
+# CPython's header folder drops the space between two RFC 2047 encoded words, which turns
+# "giao — Ủy ban" into "giao —Ủy ban". Folding only past 998 characters keeps a Vietnamese
+# subject in one encoded word; mail clients read it as written.
+# 7-bit transfer encoding for bodies: any SMTP server takes it, 8BITMIME or not.
+MAIL_POLICY = policy.default.clone(max_line_length=998, cte_type="7bit", linesep="\r\n")
 
 
 @lru_cache(maxsize=1)
@@ -30,7 +36,7 @@ def render_email(
     context = digest_context(message, now=now, cal=cal)
     env = environment()
     subject = env.get_template(f"{context['main_kind']}.subject.txt").render(context).strip()
-    email = EmailMessage()
+    email = EmailMessage(policy=MAIL_POLICY)
     email["Subject"] = subject
     email["From"] = sender
     email["To"] = ", ".join(message.to.emails)
