@@ -73,7 +73,11 @@ def outbox(status: str = typer.Option(None, help="queued | sending | sent | fail
                 raise InvalidInput("show", f"there is no message {show}")
             email = render_email(found[0], now=resolve_now(now), cal=vietnam_calendar(),
                                  sender=settings().mail_from)
-            console.print(email.as_string(), markup=False, highlight=False)
+            for header in ("Message-ID", "Date", "From", "To", "Cc", "Subject"):
+                if email[header]:
+                    console.print(f"{header}: {email[header]}", markup=False, highlight=False)
+            body = email.get_body(preferencelist=("plain",))
+            console.print("", body.get_content() if body else "", markup=False, highlight=False)
             return
         m, u = message_table.c, unit_table.c
         query = (select(m.id, m.status, u.name, m.attempts, m.subject, m.smtp_reply,

@@ -24,21 +24,21 @@ from domain.calendar import LOCAL_TZ
 log = logging.getLogger("chidao.scheduler")
 
 
-def sweep_job() -> dict[str, Any]:
+def sweep_job(database_url: str) -> dict[str, Any]:
     from flows.deadline_flows import sweep_flow
     from flows.runner import run_flow
 
-    result: dict[str, Any] = run_flow(sweep_flow)
+    result: dict[str, Any] = run_flow(sweep_flow, database_url=database_url)
     log.info("sweep: %s runs examined, %s notifications", result["examined"],
              result["notifications"])
     return result
 
 
-def deliver_job() -> dict[str, Any]:
+def deliver_job(database_url: str) -> dict[str, Any]:
     from flows.deadline_flows import deliver_flow
     from flows.runner import run_flow
 
-    result: dict[str, Any] = run_flow(deliver_flow)
+    result: dict[str, Any] = run_flow(deliver_flow, database_url=database_url)
     log.info("deliver: %s", result)
     return result
 
@@ -57,10 +57,12 @@ def build_scheduler(settings: Settings | None = None, *, blocking: bool) -> Base
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
     now = datetime.now(UTC)
+    job = {"kwargs": {"database_url": settings.database_url}, "replace_existing": True,
+           "next_run_time": now}
     scheduler.add_job(sweep_job, "interval", minutes=settings.sweep_every_minutes, id="sweep",
-                      replace_existing=True, next_run_time=now)
+                      **job)
     scheduler.add_job(deliver_job, "interval", minutes=settings.deliver_every_minutes,
-                      id="deliver", replace_existing=True, next_run_time=now)
+                      id="deliver", **job)
     return scheduler
 
 
