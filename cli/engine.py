@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from email import message_from_bytes, policy
 
 import typer
 from rich.table import Table
@@ -18,8 +19,6 @@ from domain.units import unit_table
 from flows.clock import resolve_now
 from flows.extend import extend_deadline
 from flows.runner import run_flow
-from notifications.loading import load_outgoing
-from notifications.render import render_email
 
 
 def register(app: typer.Typer) -> None:
@@ -63,21 +62,22 @@ def deliver(now: str = NOW, as_json: bool = JSON) -> None:
 
 def outbox(status: str = typer.Option(None, help="queued | sending | sent | failed"),
            show: int = typer.Option(None, help="Print one message as it will be sent."),
-           limit: int = typer.Option(50), now: str = NOW, as_json: bool = JSON) -> None:
+           limit: int = typer.Option(50), as_json: bool = JSON) -> None:
     """The outbox: digests waiting, sent and failed (with the SMTP reply or error)."""
     engine = make_engine(settings().database_url)
     with reading(engine) as session:
         if show is not None:
-            found = load_outgoing(session, [show])
-            if not found:
-                raise InvalidInput("show", f"there is no message {show}")
-            email = render_email(found[0], now=resolve_now(now), cal=vietnam_calendar(),
-                                 sender=settings().mail_from)
+            body = session.execute(select(message_table.c.body).where(
+                message_table.c.id == show)).scalar_one_or_none()
+            if body is None:
+                raise InvalidInput("show", f"message {show} does not exist or is not composed")
+            email = message_from_bytes(body, policy=policy.default)
             for header in ("Message-ID", "Date", "From", "To", "Cc", "Subject"):
                 if email[header]:
                     console.print(f"{header}: {email[header]}", markup=False, highlight=False)
-            body = email.get_body(preferencelist=("plain",))
-            console.print("", body.get_content() if body else "", markup=False, highlight=False)
+            text = email.get_body(preferencelist=("plain",))
+            console.print("", text.get_content() if text else "", markup=False,
+                          highlight=False)
             return
         m, u = message_table.c, unit_table.c
         query = (select(m.id, m.status, u.name, m.attempts, m.subject, m.smtp_reply,

@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     smtp_concurrency: int = 4
     mail_from: str = "chidao <no-reply@chidao.local>"
     mail_domain: str = "chidao.local"
-    deliver_batch: int = 200
+    deliver_batch: int = 1000
     claim_lease_seconds: int = 300
 
     sweep_every_minutes: int = 5

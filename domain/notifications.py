@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from domain.dbtypes import UTCDateTime
@@ -49,7 +49,12 @@ class OutboundMessage(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     smtp_reply: str = ""
     last_error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Rendered once when the digest is composed: a retry re-sends exactly these bytes, and
+    # the dashboard shows exactly what went out.
     subject: str = ""
+    sender: str = ""
+    recipients: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    body: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 

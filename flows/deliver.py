@@ -1,5 +1,7 @@
-"""Deliver the outbox: group notifications into digests, claim a batch, render, send over
-pooled SMTP connections, record each outcome (sent / retry with backoff / failed)."""
+"""Deliver the outbox in two steps. Compose: group due notifications into one digest per
+recipient and render each to MIME bytes, stored with the message. Send: claim a batch, send
+the stored bytes over pooled SMTP connections, record each outcome (sent / retry with backoff
+/ failed for good)."""
 
 from __future__ import annotations
 
@@ -15,13 +17,23 @@ from config.settings import Settings
 from domain.calendar import WorkingCalendar
 from domain.notifications import MessageStatus, retry_at
 from domain.policy import in_sending_hours
-from notifications.context import Outgoing
 from notifications.loading import load_outgoing
 from notifications.mailer import Mailer, Outcome, SendResult, SmtpMailer
-from notifications.outbox import ClaimLost, claim_messages, form_messages, new_token, record_results
+from notifications.outbox import (
+    Claimed,
+    ClaimLost,
+    claim_messages,
+    form_messages,
+    load_claimed,
+    new_token,
+    record_results,
+    store_rendered,
+    unrendered,
+)
 from notifications.render import render_email
 
-RECORD_EVERY = 50  # results written per transaction: bounds re-sends after a crash
+RECORD_EVERY = 100  # outcomes written per transaction: bounds re-sends after a crash
+COMPOSE_CHUNK = 500  # messages rendered per transaction
 
 
 @dataclass
@@ -53,22 +65,39 @@ def deliver(
     if not in_sending_hours(now, calendar, settings.send_from, settings.send_until):
         report.held = "outside sending hours (working days only)"
         return report
-    try:
-        with transaction(engine) as session:
-            report.formed = form_messages(session, now=now, domain=settings.mail_domain)
-    except ClaimLost:
-        pass  # another worker grouped them; they are in the outbox all the same
+    report.formed = compose(engine, now=now, calendar=calendar, settings=settings)
     if mailer is None:
         report.held = "no SMTP server configured: mail stays in the outbox"
     else:
-        asyncio.run(_send_all(engine, mailer, now, calendar, settings, report))
+        asyncio.run(send(engine, mailer, now=now, settings=settings, report=report))
     return report
 
 
-async def _send_all(
-    engine: Engine, mailer: Mailer, now: datetime, calendar: WorkingCalendar,
-    settings: Settings, report: DeliveryReport,
-) -> None:
+def compose(engine: Engine, *, now: datetime, calendar: WorkingCalendar,
+            settings: Settings) -> int:
+    try:
+        with transaction(engine) as session:
+            formed = form_messages(session, now=now, domain=settings.mail_domain)
+    except ClaimLost:
+        formed = 0  # another worker grouped them; it or we render them below
+    while True:
+        with reading(engine) as session:
+            outgoing = load_outgoing(session, unrendered(session, COMPOSE_CHUNK))
+        if not outgoing:
+            return formed
+        rendered = []
+        for message in outgoing:
+            email = render_email(message, now=now, cal=calendar, sender=settings.mail_from)
+            envelope = email.envelope(settings.mail_from, message)
+            rendered.append({"mid": message.id, "subject": email.subject,
+                             "sender": envelope.sender, "recipients": envelope.recipients,
+                             "body": envelope.data})
+        with transaction(engine) as session:
+            store_rendered(session, rendered)
+
+
+async def send(engine: Engine, mailer: Mailer, *, now: datetime, settings: Settings,
+               report: DeliveryReport) -> None:
     async with mailer:
         while True:
             token = new_token(settings.worker_name)
@@ -79,42 +108,67 @@ async def _send_all(
             if not ids:
                 return
             with reading(engine) as session:
-                outgoing = load_outgoing(session, ids)
-            for start in range(0, len(outgoing), RECORD_EVERY):
-                chunk = outgoing[start:start + RECORD_EVERY]
-                results = await asyncio.gather(*(
-                    _send_one(mailer, m, now, calendar, settings) for m in chunk))
-                with transaction(engine) as session:
-                    record_results(session, results, token=token)
-                for result in results:
-                    _count(report, result["status"], result["attempts"])
+                claimed = load_claimed(session, ids)
+            await _send_batch(engine, mailer, claimed, token, now, settings, report)
 
 
-async def _send_one(
-    mailer: Mailer, message: Outgoing, now: datetime, calendar: WorkingCalendar,
-    settings: Settings,
-) -> dict[str, Any]:
-    email = render_email(message, now=now, cal=calendar, sender=settings.mail_from)
-    if not message.to.emails:
-        result = SendResult(Outcome.PERMANENT, f"unit {message.to.code} has no email address")
-    else:
-        result = await mailer.send(email)
-    attempts = message.attempts + (0 if result.outcome is Outcome.SENT else 1)
+async def _send_batch(
+    engine: Engine, mailer: Mailer, claimed: list[Claimed], token: str, now: datetime,
+    settings: Settings, report: DeliveryReport,
+) -> None:
+    """One sender per connection; outcomes are written from a thread every RECORD_EVERY
+    messages while sending goes on (a crash re-sends at most those, same Message-ID)."""
+    pending = iter(claimed)
+    done: list[dict[str, Any]] = []
+    writes: list[asyncio.Task[None]] = []
+    lock = asyncio.Lock()
+
+    def record(results: list[dict[str, Any]]) -> None:
+        with transaction(engine) as session:
+            record_results(session, results, token=token)
+        for result in results:
+            _count(report, result["status"])
+
+    async def record_in_thread(results: list[dict[str, Any]]) -> None:
+        async with lock:
+            await asyncio.to_thread(record, results)
+
+    def flush() -> None:
+        if done:
+            writes.append(asyncio.create_task(record_in_thread(done[:])))
+            done.clear()
+
+    async def sender() -> None:
+        for message in pending:
+            done.append(_outcome(message, await _send_one(mailer, message), now))
+            if len(done) >= RECORD_EVERY:
+                flush()
+
+    await asyncio.gather(*(sender() for _ in range(max(1, settings.smtp_concurrency))))
+    flush()
+    await asyncio.gather(*writes)
+
+
+async def _send_one(mailer: Mailer, message: Claimed) -> SendResult:
+    if not message.envelope.recipients:
+        return SendResult(Outcome.PERMANENT, "the unit has no email address")
+    return await mailer.send(message.envelope)
+
+
+def _outcome(message: Claimed, result: SendResult, now: datetime) -> dict[str, Any]:
+    sent = result.outcome is Outcome.SENT
+    attempts = message.attempts + (0 if sent else 1)
     retry = retry_at(attempts, now) if result.outcome is Outcome.TRANSIENT else None
-    if result.outcome is Outcome.SENT:
-        status = MessageStatus.SENT
-    else:
-        status = MessageStatus.QUEUED if retry else MessageStatus.FAILED
+    status = MessageStatus.SENT if sent else (MessageStatus.QUEUED if retry else
+                                              MessageStatus.FAILED)
     return {
         "mid": message.id, "status": status.value, "attempts": attempts,
-        "next_attempt_at": retry or now, "sent_at": now if status is MessageStatus.SENT else None,
-        "smtp_reply": result.reply if status is MessageStatus.SENT else "",
-        "last_error": "" if status is MessageStatus.SENT else result.reply,
-        "subject": str(email["Subject"]),
+        "next_attempt_at": retry or now, "sent_at": now if sent else None,
+        "smtp_reply": result.reply if sent else "", "last_error": "" if sent else result.reply,
     }
 
 
-def _count(report: DeliveryReport, status: str, attempts: int) -> None:
+def _count(report: DeliveryReport, status: str) -> None:
     if status == MessageStatus.SENT:
         report.sent += 1
     elif status == MessageStatus.QUEUED:

@@ -44,7 +44,8 @@ def load_outgoing(session: Session, message_ids: list[int]) -> list[Outgoing]:
 def _items(session: Session, message_ids: list[int]) -> list[tuple[int, int, Item]]:
     query = (
         select(_n.message_id, _n.assignment_id, _n.kind, _n.note, _u.code, _u.name, _d.number,
-               _d.symbol, _d.title, _issuer.c.name, _r.title, _r.kind, _a.period, _a.due_on, _a.status)
+               _d.symbol, _d.title, _issuer.c.name, _r.title, _r.kind, _a.period, _a.due_on,
+               _a.status)
         .join(assignment_table, _a.id == _n.assignment_id)
         .join(requirement_table, _r.id == _a.requirement_id)
         .join(directive_table, _d.id == _a.directive_id)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import getaddresses, parseaddr
 from enum import StrEnum
 from types import TracebackType
 from typing import Protocol
@@ -25,13 +23,22 @@ class SendResult:
     reply: str
 
 
+@dataclass(frozen=True)
+class Envelope:
+    """A message ready for SMTP: who from, who to (To and Cc), and its bytes."""
+
+    sender: str
+    recipients: list[str]
+    data: bytes
+
+
 class Mailer(Protocol):
     async def __aenter__(self) -> Mailer: ...
 
     async def __aexit__(self, exc_type: type[BaseException] | None,
                         exc: BaseException | None, tb: TracebackType | None) -> None: ...
 
-    async def send(self, message: EmailMessage) -> SendResult: ...
+    async def send(self, envelope: Envelope) -> SendResult: ...
 
 
 class SmtpMailer:
@@ -63,15 +70,14 @@ class SmtpMailer:
                 except (aiosmtplib.SMTPException, OSError):
                     client.close()
 
-    async def send(self, message: EmailMessage) -> SendResult:
+    async def send(self, envelope: Envelope) -> SendResult:
         assert self._pool is not None, "use `async with mailer:`"
         client = await self._pool.get()
         try:
             if not client.is_connected:
                 await client.connect()
-            # Flattened with the message's own policy (aiosmtplib's would refold headers).
-            refused, reply = await client.sendmail(
-                parseaddr(str(message["From"]))[1], _recipients(message), message.as_bytes())
+            refused, reply = await client.sendmail(envelope.sender, envelope.recipients,
+                                                   envelope.data)
             note = f"; refused: {', '.join(sorted(refused))}" if refused else ""
             return SendResult(Outcome.SENT, f"{reply}{note}")
         except aiosmtplib.SMTPRecipientsRefused as exc:
@@ -89,11 +95,6 @@ class SmtpMailer:
             return SendResult(Outcome.TRANSIENT, f"{type(exc).__name__}: {exc}")
         finally:
             self._pool.put_nowait(client)
-
-
-def _recipients(message: EmailMessage) -> list[str]:
-    fields = [str(v) for v in (*message.get_all("To", []), *message.get_all("Cc", []))]
-    return [address for _, address in getaddresses(fields) if address]
 
 
 async def _reset(client: aiosmtplib.SMTP) -> None:

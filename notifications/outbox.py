@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlmodel import Session
 
-from domain.notifications import MessageStatus, OutboundMessage, message_table, notification_table
+from domain.notifications import MessageStatus, message_table, notification_table
+from notifications.mailer import Envelope
 
 _m, _n = message_table.c, notification_table.c
 
@@ -30,16 +32,18 @@ def form_messages(session: Session, *, now: datetime, domain: str) -> int:
     groups: dict[tuple[int, int | None], list[int]] = defaultdict(list)
     for nid, to_unit, cc_unit in pending:
         groups[(to_unit, cc_unit)].append(nid)
-    messages = [
-        OutboundMessage(to_unit_id=to_unit, cc_unit_id=cc_unit, status=MessageStatus.QUEUED,
-                        header_id=f"<chidao.{uuid.uuid4().hex}@{domain}>", next_attempt_at=now,
-                        created_at=now)
-        for to_unit, cc_unit in groups
-    ]
-    session.add_all(messages)
-    session.flush()
-    links = [{"nid": nid, "mid": message.id}
-             for message, ids in zip(messages, groups.values(), strict=True) for nid in ids]
+    if not groups:
+        return 0
+    rows: list[dict[str, object]] = [
+        {"to_unit_id": to_unit, "cc_unit_id": cc_unit, "status": MessageStatus.QUEUED.value,
+         "header_id": f"<chidao.{uuid.uuid4().hex}@{domain}>", "attempts": 0,
+         "next_attempt_at": now, "created_at": now, "smtp_reply": "", "last_error": "",
+         "subject": "", "sender": "", "recipients": []} for to_unit, cc_unit in groups]
+    created = session.execute(
+        insert(message_table).returning(_m.id, _m.header_id, sort_by_parameter_order=True),
+        rows).all()
+    links = [{"nid": nid, "mid": mid}
+             for (mid, _), ids in zip(created, groups.values(), strict=True) for nid in ids]
     if links:
         result = session.execute(
             update(notification_table)
@@ -47,17 +51,31 @@ def form_messages(session: Session, *, now: datetime, domain: str) -> int:
             .values(message_id=bindparam("mid")), links)
         if result.rowcount != len(links):  # type: ignore[attr-defined]
             raise ClaimLost("notifications were grouped by another worker")
-    return len(messages)
+    return len(created)
+
+
+def unrendered(session: Session, limit: int) -> list[int]:
+    return list(session.execute(select(_m.id).where(_m.body.is_(None)).order_by(_m.id)
+                                .limit(limit)).scalars())
+
+
+def store_rendered(session: Session, rendered: list[dict[str, object]]) -> None:
+    """Keep each composed message's bytes (only where no other worker stored them first)."""
+    if rendered:
+        session.execute(
+            update(message_table).where(_m.id == bindparam("mid"), _m.body.is_(None))
+            .values(subject=bindparam("subject"), sender=bindparam("sender"),
+                    recipients=bindparam("recipients"), body=bindparam("body")), rendered)
 
 
 def claim_messages(
     session: Session, *, now: datetime, token: str, lease_seconds: int, limit: int
 ) -> list[int]:
     """Take up to `limit` messages due now (or abandoned by a dead worker) for `token`."""
-    claimable = or_(
+    claimable = and_(_m.body.is_not(None), or_(
         and_(_m.status == MessageStatus.QUEUED.value, _m.next_attempt_at <= now),
         and_(_m.status == MessageStatus.SENDING.value, _m.claimed_until < now),
-    )
+    ))
     ids = select(_m.id).where(claimable).order_by(_m.id).limit(limit).scalar_subquery()
     session.execute(
         update(message_table).where(_m.id.in_(ids), claimable)
@@ -66,6 +84,20 @@ def claim_messages(
     return list(session.execute(
         select(_m.id).where(_m.claimed_by == token, _m.status == MessageStatus.SENDING.value)
         .order_by(_m.id)).scalars())
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    attempts: int
+    envelope: Envelope
+
+
+def load_claimed(session: Session, ids: list[int]) -> list[Claimed]:
+    rows = session.execute(select(_m.id, _m.attempts, _m.sender, _m.recipients, _m.body)
+                           .where(_m.id.in_(ids)).order_by(_m.id))
+    return [Claimed(mid, attempts, Envelope(sender, list(recipients), bytes(body)))
+            for mid, attempts, sender, recipients, body in rows]
 
 
 def new_token(worker: str) -> str:
@@ -84,6 +116,6 @@ def record_results(
         .values(status=bindparam("status"), attempts=bindparam("attempts"),
                 next_attempt_at=bindparam("next_attempt_at"), sent_at=bindparam("sent_at"),
                 smtp_reply=bindparam("smtp_reply"), last_error=bindparam("last_error"),
-                subject=bindparam("subject"), claimed_by=None, claimed_until=None),
+                claimed_by=None, claimed_until=None),
         results)
     return int(result.rowcount)  # type: ignore[attr-defined]

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 05:24:37.206864
+Create Date: 2026-11-23 05:41:56.841783
 """
 from collections.abc import Sequence
 
@@ -33,6 +33,9 @@ def upgrade() -> None:
     sa.Column('smtp_reply', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=False),
     sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('sender', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('recipients', sa.JSON(), nullable=False),
+    sa.Column('body', sa.LargeBinary(), nullable=True),
     sa.Column('created_at', domain.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['cc_unit_id'], ['unit.id'], ),
     sa.ForeignKeyConstraint(['to_unit_id'], ['unit.id'], ),

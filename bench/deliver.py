@@ -1,0 +1,163 @@
+"""Delivery benchmark: messages/s from the outbox to a local SMTP server (aiosmtpd, in its own
+process) — claim, send the stored bytes over pooled connections, record each outcome — next
+to raw aiosmtplib sending the same messages over the same number of connections, same run.
+Composing the digests (grouping + Jinja2 rendering) is timed too and reported beside it.
+
+Run: .venv/bin/python bench/deliver.py [--messages 2000] [--connections 4] [--server-delay-ms 0]
+Last line: {"messages": N, "messages_per_s": ours, "baseline_messages_per_s": raw, "ratio": …,
+            "compose_seconds": …, "end_to_end_messages_per_s": …}
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiosmtplib
+from sqlalchemy import select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from config.database import make_engine, migrate, transaction  # noqa: E402
+from config.settings import Settings  # noqa: E402
+from domain.calendar import vietnam_calendar  # noqa: E402
+from domain.notifications import message_table  # noqa: E402
+from domain.specs import parse_directive  # noqa: E402
+from domain.unit_tree import UnitRow  # noqa: E402
+from flows.clock import resolve_now  # noqa: E402
+from flows.deliver import DeliveryReport, compose, send, smtp_mailer  # noqa: E402
+from flows.issue import issue_directive  # noqa: E402
+from flows.sweep import sweep  # noqa: E402
+from flows.units_import import import_units  # noqa: E402
+
+NOW = "2026-03-03T09:00"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(port: int, delay_ms: float) -> subprocess.Popen[bytes]:
+    """The SMTP server runs in its own process (as a real relay would), on the other core."""
+    sink = Path(__file__).resolve().parent / "smtp_sink.py"
+    server = subprocess.Popen([sys.executable, str(sink), str(port), str(delay_ms)])
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return server
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("the SMTP sink did not start")
+
+
+def build(folder: Path, messages: int) -> Path:
+    """`messages` schools, one directive to all of them, swept: one digest each to send."""
+    db = folder / "deliver.db"
+    migrate(f"sqlite:///{db}")
+    engine = make_engine(f"sqlite:///{db}")
+    rows = [UnitRow(1, "SGD", "Sở Giáo dục và Đào tạo", "department", None, [], "SGDĐT")]
+    rows += [UnitRow(i + 2, f"MN{i:05d}", f"Trường Mầm non số {i}", "school", "SGD",
+                     [f"mn{i:05d}@truong.edu.vn"]) for i in range(messages)]
+    with transaction(engine) as session:
+        import_units(session, rows, now=resolve_now("2026-03-01T08:00"))
+        issue_directive(session, parse_directive({
+            "number_symbol": "9/KH-SGDĐT", "issuer": "SGD", "issued_on": "2026-03-02",
+            "title": "Kế hoạch kiểm tra nội bộ trường học năm học 2025-2026",
+            "requirements": [{"key": "bc", "kind": "report", "title": "Báo cáo tự kiểm tra",
+                              "to": {"children": {"kind": "school"}}, "due": "2026-03-20"}]}),
+            now=resolve_now("2026-03-02T09:00"), calendar=vietnam_calendar())
+        sweep(session, now=resolve_now(NOW), calendar=vietnam_calendar(),
+              send_at=Settings().send_from)
+    engine.dispose()
+    return db
+
+
+def ours(db: Path, settings: Settings) -> tuple[float, float, int]:
+    engine = make_engine(f"sqlite:///{db}")
+    with engine.connect():
+        pass
+    now, cal, report = resolve_now(NOW), vietnam_calendar(), DeliveryReport()
+    started = time.perf_counter()
+    compose(engine, now=now, calendar=cal, settings=settings)
+    composed = time.perf_counter()
+    mailer = smtp_mailer(settings)
+    assert mailer is not None
+    asyncio.run(send(engine, mailer, now=now, settings=settings, report=report))
+    finished = time.perf_counter()
+    engine.dispose()
+    return composed - started, finished - composed, report.sent
+
+
+def stored_envelopes(db: Path) -> list[tuple[str, list[str], bytes]]:
+    engine = make_engine(f"sqlite:///{db}")
+    m = message_table.c
+    with engine.connect() as conn:
+        rows = [(s, list(r), bytes(b)) for s, r, b in
+                conn.execute(select(m.sender, m.recipients, m.body).order_by(m.id))]
+    engine.dispose()
+    return rows
+
+
+async def raw_send(port: int, messages: list[tuple[str, list[str], bytes]],
+                   connections: int) -> float:
+    async def worker(share: list[tuple[str, list[str], bytes]]) -> None:
+        async with aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False) as smtp:
+            for sender, recipients, data in share:
+                await smtp.sendmail(sender, recipients, data)
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(messages[i::connections]) for i in range(connections)))
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--server-delay-ms", type=float, default=0.0,
+                        help="per-message latency of the SMTP server (a remote relay)")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    port = free_port()
+    server = start_server(port, args.server_delay_ms)
+    settings = Settings(smtp_host="127.0.0.1", smtp_port=port,
+                        smtp_concurrency=args.connections)
+    compose_times, send_times, raw_times = [], [], []
+    try:
+        with tempfile.TemporaryDirectory(prefix="chidao-bench-") as tmp:
+            template = build(Path(tmp), args.messages)
+            for i in range(args.repeat):
+                db = Path(shutil.copy(template, Path(tmp) / f"run{i}.db"))
+                composing, sending, sent = ours(db, settings)
+                assert sent == args.messages, sent
+                raw_times.append(asyncio.run(raw_send(port, stored_envelopes(db),
+                                                      args.connections)))
+                compose_times.append(composing)
+                send_times.append(sending)
+                print(f"run {i + 1}: compose {composing:.2f} s, send {sending:.2f} s;"
+                      f" raw aiosmtplib {raw_times[-1]:.2f} s")
+    finally:
+        server.terminate()
+        server.wait()
+    n = args.messages
+    composing, sending = statistics.median(compose_times), statistics.median(send_times)
+    ours_rate, raw_rate = n / sending, n / statistics.median(raw_times)
+    print(json.dumps({"messages": n, "messages_per_s": round(ours_rate, 1),
+                      "baseline_messages_per_s": round(raw_rate, 1),
+                      "ratio": round(ours_rate / raw_rate, 2),
+                      "compose_seconds": round(composing, 3),
+                      "end_to_end_messages_per_s": round(n / (composing + sending), 1)}))
+
+
+if __name__ == "__main__":
+    main()
