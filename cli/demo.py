@@ -8,14 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from config.database import make_engine, migrate, transaction
+from config.settings import Settings
 from domain.calendar import vietnam_calendar
 from domain.status import Status
 from flows.clock import resolve_now
+from flows.deliver import deliver
 from flows.directive_files import load_directive_file
 from flows.issue import issue_directive
 from flows.lookup import directive_by_ref, unit_by_code
 from flows.status_changes import act_on_assignment
 from flows.status_tree import status_tree
+from flows.sweep import sweep
 from flows.unit_files import read_unit_file
 from flows.units_import import import_units
 
@@ -66,6 +69,13 @@ def run_demo(db: Path, *, now: datetime, log: Callable[[str], None]) -> dict[str
             act_on_assignment(session, assignment_id, target, unit_code=unit_code,
                               reason=note, now=at)
         log(f"{when}: {unit_code} → {target.label} (#{assignment_id})")
+    settings = Settings(database_url=url)
+    with transaction(engine) as session:
+        swept = sweep(session, now=now, calendar=calendar, send_at=settings.send_from)
+    report = deliver(engine, now=now, calendar=calendar, settings=settings, mailer=None)
+    log(f"Deadline sweep: {len(swept.notifications)} reminders and escalations due;"
+        f" {report.formed} digest emails in the outbox ({report.held}):"
+        f" chidao --db {url} outbox")
     with transaction(engine) as session:
         tree = status_tree(session, directive_by_ref(session, "1039/KH-SGDĐT"), now=now,
                            calendar=calendar)

@@ -7,6 +7,7 @@ from datetime import date
 from email import message_from_bytes, policy
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import func, select
 
@@ -93,8 +94,8 @@ def outbox(status: str = typer.Option(None, help="queued | sending | sent | fail
         return
     table = Table("#", "Trạng thái", "Gửi đến", "Lần thử", "Tiêu đề / lỗi")
     for r in rows:
-        table.add_row(str(r["id"]), r["status"], r["name"], str(r["attempts"]),
-                      r["subject"] or r["last_error"])
+        table.add_row(str(r["id"]), r["status"], escape(r["name"]), str(r["attempts"]),
+                      escape(r["subject"] or r["last_error"]))
     console.print(table)
     console.print(f"{pending} notifications not yet grouped into a digest")
 

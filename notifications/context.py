@@ -78,7 +78,7 @@ def digest_context(message: Outgoing, *, now: datetime, cal: WorkingCalendar) ->
         "count": len(sections[0]["entries"]) if sections else 0,
         "open_tasks": [{"number_symbol": t.number_symbol, "title": t.requirement_title,
                         "period": t.period, "due": f"{t.due_on:%d/%m/%Y}",
-                        "status": Status(t.status).label}
+                        "status": Status(t.status).label, "overdue": t.due_on < today}
                        for t in message.open_tasks if t.assignment_id not in listed],
         "today": f"{today:%d/%m/%Y}",
         "sent_at": f"{now.astimezone(cal.tz):%H:%M %d/%m/%Y}",
