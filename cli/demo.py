@@ -51,6 +51,25 @@ def run_demo(db: Path, *, now: datetime, log: Callable[[str], None]) -> dict[str
         result = import_units(session, read_unit_file(EXAMPLES / "units.yaml"),
                               now=resolve_now("2026-02-01T08:00"))
     log(f"Imported {result.total} units into {db}")
+    _replay(engine, now, log)
+    settings = Settings(database_url=url)
+    with transaction(engine) as session:
+        swept = sweep(session, now=now, calendar=calendar, send_at=settings.send_from)
+    report = deliver(engine, now=now, calendar=calendar, settings=settings, mailer=None)
+    log(f"Deadline sweep: {len(swept.notifications)} reminders and escalations due;"
+        f" {report.formed} digest emails in the outbox ({report.held}):"
+        f" chidao --db {url} outbox")
+    with transaction(engine) as session:
+        tree = status_tree(session, directive_by_ref(session, "1039/KH-SGDĐT"), now=now,
+                           calendar=calendar)
+    engine.dispose()
+    log(f"Cascade tree at {now.astimezone(calendar.tz):%d/%m/%Y %H:%M} (giờ Việt Nam):")
+    return tree
+
+
+def _replay(engine: Any, now: datetime, log: Callable[[str], None]) -> None:
+    """Issue the story's directives and take its units' actions that happened before `now`."""
+    calendar = vietnam_calendar()
     for when, name in DIRECTIVES:
         at = resolve_now(when)
         if at > now:
@@ -69,19 +88,6 @@ def run_demo(db: Path, *, now: datetime, log: Callable[[str], None]) -> dict[str
             act_on_assignment(session, assignment_id, target, unit_code=unit_code,
                               reason=note, now=at)
         log(f"{when}: {unit_code} → {target.label} (#{assignment_id})")
-    settings = Settings(database_url=url)
-    with transaction(engine) as session:
-        swept = sweep(session, now=now, calendar=calendar, send_at=settings.send_from)
-    report = deliver(engine, now=now, calendar=calendar, settings=settings, mailer=None)
-    log(f"Deadline sweep: {len(swept.notifications)} reminders and escalations due;"
-        f" {report.formed} digest emails in the outbox ({report.held}):"
-        f" chidao --db {url} outbox")
-    with transaction(engine) as session:
-        tree = status_tree(session, directive_by_ref(session, "1039/KH-SGDĐT"), now=now,
-                           calendar=calendar)
-    engine.dispose()
-    log(f"Cascade tree at {now.astimezone(calendar.tz):%d/%m/%Y %H:%M} (giờ Việt Nam):")
-    return tree
 
 
 def _assignment_of(session: Any, unit_code: str, requirement_key: str) -> int:
