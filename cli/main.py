@@ -11,6 +11,8 @@ import typer
 from cli.common import JSON, NOW, console, print_json, reports_errors, settings
 from cli.engine import register as register_engine_commands
 from cli.render import assignment_table, cascade_tree
+from cli.reports import load_values
+from cli.reports import register as register_report_commands
 from config.database import make_engine, migrate, reading, transaction
 from domain.calendar import vietnam_calendar
 from domain.status import Status
@@ -19,6 +21,7 @@ from flows.directive_files import load_directive_file
 from flows.inbox import unit_assignments
 from flows.issue import issue_directive
 from flows.lookup import directive_by_ref, unit_by_code
+from flows.report_submit import Upload, submit_report
 from flows.status_changes import act_on_assignment
 from flows.status_tree import status_tree
 from flows.unit_files import read_unit_file
@@ -33,6 +36,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(units_app, name="units")
 app.add_typer(directive_app, name="directive")
 register_engine_commands(app)
+register_report_commands(app)
 
 
 @app.callback()
@@ -137,9 +141,17 @@ def receive(assignment_id: int, unit: str = UNIT, now: str = NOW) -> None:
 @app.command("submit")
 @reports_errors
 def submit(assignment_id: int, unit: str = UNIT, note: str = typer.Option("", "--note"),
+           values: Path = typer.Option(None, help="YAML or JSON file of the form's fields."),
+           attach: list[Path] = typer.Option(None, help="A file to attach (repeatable)."),
            now: str = NOW) -> None:
-    """The unit hands in its assignment (nộp)."""
-    _act(assignment_id, Status.SUBMITTED, unit, note, now)
+    """The unit hands in its assignment (nộp): figures for a report form, files, or the
+    pre-filled draft as it stands."""
+    figures = load_values(values) if values else None
+    uploads = [Upload(p.name, p.read_bytes()) for p in attach or []]
+    with transaction(make_engine(settings().database_url)) as session:
+        done = submit_report(session, assignment_id, unit_code=unit, values=figures, note=note,
+                             uploads=uploads, now=resolve_now(now), settings=settings())
+    console.print(f"Assignment {assignment_id}: đã nộp (bản {done.version})")
 
 
 @app.command("accept")

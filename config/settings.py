@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     deliver_batch: int = 1000
     claim_lease_seconds: int = 300
 
+    attachments_dir: str = "attachments"
+    attachment_max_bytes: int = 10 * 1024 * 1024
+    attachment_types: list[str] = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "jpg",
+                                   "jpeg", "png"]
+
     sweep_every_minutes: int = 5
     deliver_every_minutes: int = 2
     worker_name: str = socket.gethostname()

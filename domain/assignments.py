@@ -80,6 +80,8 @@ def transition(
     assignment.status_changed_at = now
     if target is Status.SUBMITTED and assignment.submitted_at is None:
         assignment.submitted_at = now
+    if target is Status.RETURNED:  # on time or late is judged again at the resubmission
+        assignment.submitted_at = None
     assignment.next_action_at = next_action_at(target, now)
     assert assignment.id is not None, "a stored assignment"
     return AssignmentEvent(

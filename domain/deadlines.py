@@ -67,6 +67,12 @@ def _raw_dues(
         ]
     if due.periods is not None:
         return [(p.period, p.date) for p in due.periods]
+    if due.preset is not None:
+        periods = preset_periods(due.preset, due.after_cutoff, ctx, cal)
+        if not periods:
+            raise InvalidInput(f"{field_name}.preset", f"every period of '{due.preset}' is"
+                               f" already past on {ctx.issued_on:%d/%m/%Y}")
+        return periods
     assert due.every is not None and due.from_ is not None and due.to is not None
     return recurring_periods(due.every, due.from_, due.to, due.day, due.months_after)
 
@@ -93,6 +99,31 @@ def recurring_periods(
             result.append((label, date(due_year, due_month0 + 1, min(day or last_day, last_day))))
         index += 1
     return result
+
+
+def preset_periods(
+    name: str, after_cutoff: int, ctx: DueContext, cal: WorkingCalendar
+) -> list[tuple[str, date]]:
+    """Named reporting calendars. NĐ 09/2019: six-month data 15/12-14/06 and 15/06-14/12,
+    annual 15/12-14/12, due `after_cutoff` (≥ 1) working days after the cut-off, for the
+    calendar year of the issue date. Education statistics: data as of 30/9 due 31/10; year-end
+    summary due 30/6; "02 lần/năm": semester I due 15/01, whole year due 31/05. Periods whose
+    deadline has already passed at issue are left out."""
+    start = int(ctx.school_year[:4])
+    year = ctx.issued_on.year
+    if name == "nd09_six_month":
+        cutoffs = [(f"{year}-H1", date(year, 6, 14)), (f"{year}-H2", date(year, 12, 14))]
+    elif name == "nd09_annual":
+        cutoffs = [(str(year), date(year, 12, 14))]
+    else:
+        fixed = {
+            "edu_statistics": [(f"{start}-09-30", date(start, 10, 31))],
+            "edu_year_end": [(f"{start}-{start + 1}", date(start + 1, 6, 30))],
+            "twice_a_year": [("HK1", date(start + 1, 1, 15)), ("CN", date(start + 1, 5, 31))],
+        }[name]
+        return [(p, d) for p, d in fixed if d >= ctx.issued_on]
+    dues = [(p, cal.add_working_days(c, max(after_cutoff, 1))) for p, c in cutoffs]
+    return [(p, d) for p, d in dues if d >= ctx.issued_on]
 
 
 def _label(every: str, year: int, start0: int, size: int) -> str:

@@ -89,6 +89,7 @@ class Requirement(SQLModel, table=True):
     due: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     # The reminder ladder (PolicySpec fields), directive and requirement overrides merged.
     policy: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    form_id: int | None = Field(default=None, foreign_key="report_form.id")
 
 
 directive_table = SQLModel.metadata.tables["directive"]

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from domain.directives import DocType, RequirementKind
 from domain.errors import InvalidInput
+from domain.forms import FormSpec
 from domain.policy import PolicySpec
 from domain.text import nfc
 from domain.units import UnitKind
@@ -101,6 +102,9 @@ class DueSpec(_Strict):
     to: str | None = None
     day: int | None = Field(default=None, ge=1, le=31)
     months_after: int = Field(default=0, ge=0, le=12)
+    preset: Literal["nd09_six_month", "nd09_annual", "edu_statistics", "edu_year_end",
+                    "twice_a_year"] | None = None
+    after_cutoff: int = Field(default=1, ge=0, le=60)
 
     _vn = field_validator("date", mode="before")(lambda cls, v: parse_vn_date(v))
 
@@ -118,12 +122,12 @@ class DueSpec(_Strict):
         forms = [
             self.date is not None, self.working_days_after_issue is not None,
             self.end_of_school_year, self.before_parent is not None,
-            self.periods is not None, self.every is not None,
+            self.periods is not None, self.every is not None, self.preset is not None,
         ]
         if sum(forms) != 1:
             raise ValueError(
                 "give exactly one of: a date, working_days_after_issue, end_of_school_year,"
-                " before_parent (+ working_days), periods, every (+ from, to)"
+                " before_parent (+ working_days), periods, every (+ from, to), preset"
             )
         if self.every is not None:
             for name, value in (("from", self.from_), ("to", self.to)):
@@ -142,6 +146,13 @@ class RequirementSpec(_Strict):
     to: TargetSpec
     due: DueSpec
     reminders: PolicySpec | None = None
+    form: str | None = None  # a report form's key ("key" = latest version, "key@2")
+
+    @model_validator(mode="after")
+    def _form_on_reports(self) -> RequirementSpec:
+        if self.form is not None and self.kind is not RequirementKind.REPORT:
+            raise ValueError("form: only a report requirement takes a form")
+        return self
 
 
 class DirectiveSpec(_Strict):
@@ -154,6 +165,7 @@ class DirectiveSpec(_Strict):
     school_year: str | None = None
     based_on: list[str] = Field(default_factory=list)
     reminders: PolicySpec | None = None
+    forms: list[FormSpec] = Field(default_factory=list)
     requirements: list[RequirementSpec] = Field(default_factory=list)
 
     _vn = field_validator("issued_on", mode="before")(lambda cls, v: parse_vn_date(v))

@@ -5,11 +5,13 @@ from sqlmodel import SQLModel
 from domain.assignments import Assignment, AssignmentEvent
 from domain.directives import Citation, Directive, Requirement
 from domain.notifications import Notification, OutboundMessage
-from domain.units import Unit
+from domain.reports import Attachment, ReportForm, ReportValue, Submission
+from domain.units import Unit, UnitAncestor
 
 metadata = SQLModel.metadata
 
 __all__ = [
     "Assignment", "AssignmentEvent", "Citation", "Directive", "Notification", "OutboundMessage",
-    "Requirement", "Unit", "metadata",
+    "Requirement", "Unit", "metadata", "Attachment", "ReportForm", "ReportValue", "Submission",
+    "UnitAncestor",
 ]

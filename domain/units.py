@@ -50,7 +50,18 @@ class Unit(SQLModel, table=True):
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
+class UnitAncestor(SQLModel, table=True):
+    """Closure of the tree: one row per (unit, ancestor-or-self), for rollups in SQL."""
+
+    __tablename__ = "unit_ancestor"
+
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+    ancestor_id: int = Field(foreign_key="unit.id", primary_key=True, index=True)
+    depth: int  # the ancestor's depth
+
+
 unit_table = SQLModel.metadata.tables["unit"]
+unit_ancestor_table = SQLModel.metadata.tables["unit_ancestor"]
 
 
 def subtree_bounds(path: str) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""Prefect flows `sweep` and `deliver`: the deadline engine's two coarse steps."""
+"""Prefect flows `sweep`, `deliver` and `aggregate`: the scheduled coarse steps."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from prefect import flow
 from config.database import make_engine, transaction
 from config.settings import get_settings
 from domain.calendar import vietnam_calendar
+from flows.aggregate import aggregate
 from flows.clock import resolve_now
 from flows.deliver import deliver, smtp_mailer
 from flows.sweep import sweep
@@ -32,6 +33,19 @@ def sweep_flow(
         engine.dispose()
     return {"examined": report.examined, "notifications": len(report.notifications),
             "dry_run": dry_run, "due": [list(map(str, n[:5])) for n in report.notifications]}
+
+
+@flow(name="aggregate", persist_result=False)
+def aggregate_flow(now: str | None = None, database_url: str | None = None) -> dict[str, Any]:
+    """Pre-fill the upward reports of every level whose cut-off has passed."""
+    settings = get_settings()
+    engine = make_engine(database_url or settings.database_url)
+    try:
+        with transaction(engine) as session:
+            drafts = aggregate(session, now=resolve_now(now))
+    finally:
+        engine.dispose()
+    return {"drafts": drafts}
 
 
 @flow(name="deliver", persist_result=False)

@@ -22,6 +22,7 @@ from domain.specs import DirectiveSpec, RequirementSpec
 from domain.status import Status
 from domain.units import Unit
 from flows.bulk import insert_fanout
+from flows.forms_store import form_by_ref, store_forms
 from flows.fulfilment import fulfil_plans
 from flows.lookup import find_directive, unit_by_code
 
@@ -47,6 +48,7 @@ def issue_directive(
     directive = _store_directive(session, spec, issuer, now)
     assert directive.id is not None
     cited = _store_citations(session, directive.id, spec.based_on)
+    store_forms(session, spec.forms, now=now)
     ctx = DueContext(
         issued_on=spec.issued_on, school_year=spec.resolved_school_year,
         school_year_end=school_year_end,
@@ -149,6 +151,8 @@ def _store_requirement(
         "due": spec.due.model_dump(mode="json", exclude_defaults=True, by_alias=True),
         "policy": merge_policies(*(p.model_dump(exclude_unset=True) if p else None
                                    for p in (directive_reminders, spec.reminders))),
+        "form_id": form_by_ref(session, spec.form, field=f"{field}.form").id
+        if spec.form else None,
     }
     existing = session.exec(model_select(Requirement).where(
         Requirement.directive_id == directive_id, Requirement.key == spec.key)).first()
@@ -159,7 +163,7 @@ def _store_requirement(
         return requirement
     for name, value in data.items():
         if getattr(existing, name) != value:
-            shown = {"target": "to", "policy": "reminders"}.get(name, name)
+            shown = {"target": "to", "policy": "reminders", "form_id": "form"}.get(name, name)
             raise InvalidInput(f"{field}.{shown}",
                                "differs from the requirement already issued under this key")
     return existing

@@ -43,6 +43,15 @@ def deliver_job(database_url: str) -> dict[str, Any]:
     return result
 
 
+def aggregate_job(database_url: str) -> dict[str, Any]:
+    from flows.deadline_flows import aggregate_flow
+    from flows.runner import run_flow
+
+    result: dict[str, Any] = run_flow(aggregate_flow, database_url=database_url)
+    log.info("aggregate: %s drafts", len(result["drafts"]))
+    return result
+
+
 def jobstore_table(worker_name: str) -> str:
     return "apscheduler_jobs_" + re.sub(r"[^a-z0-9]+", "_", worker_name.lower()).strip("_")
 
@@ -63,13 +72,15 @@ def build_scheduler(settings: Settings | None = None, *, blocking: bool) -> Base
                       **job)
     scheduler.add_job(deliver_job, "interval", minutes=settings.deliver_every_minutes,
                       id="deliver", **job)
+    scheduler.add_job(aggregate_job, "interval", minutes=settings.sweep_every_minutes,
+                      id="aggregate", **job)
     return scheduler
 
 
 def deployments(settings: Settings | None = None) -> list[Any]:
     """The flows as Prefect deployments with cron schedules, for `prefect server` + workers."""
     from flows.cascade import cascade
-    from flows.deadline_flows import deliver_flow, sweep_flow
+    from flows.deadline_flows import aggregate_flow, deliver_flow, sweep_flow
 
     settings = settings or get_settings()
     return [
@@ -77,4 +88,6 @@ def deployments(settings: Settings | None = None) -> list[Any]:
         sweep_flow.to_deployment(name="sweep", cron=f"*/{settings.sweep_every_minutes} * * * *"),
         deliver_flow.to_deployment(name="deliver",
                                    cron=f"*/{settings.deliver_every_minutes} * * * *"),
+        aggregate_flow.to_deployment(name="aggregate",
+                                     cron=f"*/{settings.sweep_every_minutes} * * * *"),
     ]

@@ -14,6 +14,7 @@ from domain.policy import NotificationKind
 from domain.status import BY_ASSIGNEE, BY_ISSUER, Status
 from domain.units import Unit
 from flows.lookup import assignment_by_id, unit_by_code
+from flows.report_review import on_status_change
 
 
 def change_status(
@@ -29,6 +30,7 @@ def change_status(
         event = transition(assignment, step, actor=actor, reason=reason, now=now)
         session.add(event)
         events.append(event)
+    on_status_change(session, assignment, target, reason)
     if target is Status.RETURNED:
         assert assignment.id is not None
         session.add(Notification(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlmodel import Session
 
 from domain.unit_tree import UnitRow, compute_paths, validate_rows
-from domain.units import unit_table
+from domain.units import unit_ancestor_table, unit_table
+from flows.bulk import insert_rows
 
 _table = unit_table
 _unit = _table.c
@@ -63,3 +64,17 @@ def _refresh_paths(session: Session) -> None:
     if changed:
         session.execute(
             update(_table).where(_unit.id == bindparam("uid")), changed)
+        _refresh_ancestors(session, {row["uid"]: str(row["path"]) for row in changed})
+
+
+def _refresh_ancestors(session: Session, paths: dict[int, str]) -> None:
+    """Rewrite the closure rows of the units whose path changed."""
+    ids = list(paths)
+    for start in range(0, len(ids), 900):
+        session.execute(delete(unit_ancestor_table).where(
+            unit_ancestor_table.c.unit_id.in_(ids[start:start + 900])))
+    insert_rows(session, unit_ancestor_table, ("unit_id", "ancestor_id", "depth"), [
+        (uid, int(ancestor), depth)
+        for uid, path in paths.items()
+        for depth, ancestor in enumerate(path.strip("/").split("/"))
+    ], unique=("unit_id", "ancestor_id"))

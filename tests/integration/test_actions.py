@@ -40,7 +40,7 @@ def test_submit_receive_return_resubmit_accept_with_audit_trail(engine, seeded):
         when="2026-03-09T09:00")
     done = act(engine, run.id, Status.ACCEPTED, "SGDDT-AG", when="2026-03-10T09:00")
     assert done.status == "accepted" and done.next_action_at is None
-    assert done.submitted_at == at("2026-03-05T09:00")
+    assert done.submitted_at == at("2026-03-09T09:00")  # judged at the resubmission
     assert events(engine, run.id) == [
         ("UBND-RACHGIA", "issued", "received", "Báo cáo số 12/BC-UBND"),
         ("UBND-RACHGIA", "received", "submitted", "Báo cáo số 12/BC-UBND"),

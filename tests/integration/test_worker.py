@@ -41,7 +41,8 @@ def test_worker_sweeps_on_start_and_stops_on_ctrl_c(engine, db_url, tmp_path):
 def test_deployments_carry_cron_schedules():
     built = {d.name: d for d in deployments(Settings(sweep_every_minutes=5,
                                                      deliver_every_minutes=2))}
-    assert set(built) == {"cascade", "sweep", "deliver"}
+    assert set(built) == {"cascade", "sweep", "deliver", "aggregate"}
     crons = {name: [s.schedule.cron for s in d.schedules] for name, d in built.items()
              if d.schedules}
-    assert crons == {"sweep": ["*/5 * * * *"], "deliver": ["*/2 * * * *"]}
+    assert crons == {"sweep": ["*/5 * * * *"], "deliver": ["*/2 * * * *"],
+                     "aggregate": ["*/5 * * * *"]}

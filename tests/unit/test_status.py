@@ -61,13 +61,15 @@ def test_returning_without_a_reason_is_refused():
     assert exc.value.field == "reason"
 
 
-def test_first_submission_time_is_kept_through_a_return():
+def test_a_returned_run_is_judged_at_its_resubmission():
     assignment = run(Status.RECEIVED)
     transition(assignment, Status.SUBMITTED, actor="S", reason="", now=T0)
+    assert assignment.submitted_at == T0
     transition(assignment, Status.RETURNED, actor="C", reason="sai", now=T0 + timedelta(days=1))
+    assert assignment.submitted_at is None
     assert assignment.next_action_at == T0 + timedelta(days=1)  # owed again: sweep looks now
     transition(assignment, Status.SUBMITTED, actor="S", reason="", now=T0 + timedelta(days=2))
-    assert assignment.submitted_at == T0
+    assert assignment.submitted_at == T0 + timedelta(days=2)
     assert assignment.next_action_at is None
 
 

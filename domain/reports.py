@@ -1,0 +1,74 @@
+"""Report tables: forms, versioned submissions, their attachments, and the values the rollup
+aggregates in SQL (one row per run and field: the run's latest submission)."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from domain.dbtypes import UTCDateTime
+
+
+class SubmissionState(StrEnum):
+    DRAFT = "draft"  # pre-filled by the aggregation, not yet handed in
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+
+
+class ReportForm(SQLModel, table=True):
+    __tablename__ = "report_form"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=Column(String(64), nullable=False))
+    version: int
+    title: str
+    fields: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Submission(SQLModel, table=True):
+    __tablename__ = "submission"
+    __table_args__ = (UniqueConstraint("assignment_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    version: int
+    state: str = Field(sa_column=Column(String(16), nullable=False))
+    values: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    note: str = ""
+    actor: str
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    review_note: str = ""
+
+
+class Attachment(SQLModel, table=True):
+    __tablename__ = "attachment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    name: str  # sanitised original name, for display only
+    stored_as: str  # the file's name on disk: generated, never from the upload
+    size: int
+    sha256: str
+
+
+class ReportValue(SQLModel, table=True):
+    __tablename__ = "report_value"
+    __table_args__ = (Index("ix_report_value_requirement", "requirement_id", "period"),)
+
+    assignment_id: int = Field(foreign_key="assignment.id", primary_key=True)
+    field: str = Field(sa_column=Column(String(48), primary_key=True))
+    requirement_id: int = Field(foreign_key="requirement.id")
+    period: str = Field(sa_column=Column(String(32), nullable=False))
+    unit_id: int = Field(foreign_key="unit.id")
+    number: float | None = None
+    text: str | None = None
+    weight: float | None = None
+    accepted: bool = False
+
+
+report_value_table = SQLModel.metadata.tables["report_value"]

@@ -1,0 +1,108 @@
+"""A unit hands in a report: values checked against the form, files checked and stored under
+generated names, a new submission version, the values the rollup reads, status → submitted."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import Session
+
+from config.settings import Settings
+from domain.directives import Requirement
+from domain.errors import InvalidInput
+from domain.forms import validate_values, value_rows
+from domain.reports import Attachment, ReportForm, Submission, SubmissionState
+from domain.reports import report_value_table as _values
+from domain.status import Status
+from domain.text import nfc
+from flows.bulk import insert_rows
+from flows.forms_store import form_spec
+from flows.lookup import assignment_by_id
+from flows.report_review import latest_submission
+from flows.status_changes import act_on_assignment
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    data: bytes
+
+
+def submit_report(
+    session: Session, assignment_id: int, *, unit_code: str, values: dict[str, Any] | None,
+    note: str = "", uploads: list[Upload] | None = None, now: datetime, settings: Settings,
+) -> Submission:
+    """`values` None hands in the pre-filled draft as it stands."""
+    assignment = assignment_by_id(session, assignment_id)
+    requirement = session.get(Requirement, assignment.requirement_id)
+    assert requirement is not None
+    previous = latest_submission(session, assignment_id)
+    if values is None and previous is not None and previous.state == SubmissionState.DRAFT:
+        values = dict(previous.values)
+    cleaned: dict[str, Any] = {}
+    if requirement.form_id is not None:
+        form = form_spec(session.get(ReportForm, requirement.form_id))  # type: ignore[arg-type]
+        cleaned = validate_values(form, nfc(values or {}))
+    elif values:
+        raise InvalidInput("values", "nhiệm vụ này không có biểu mẫu báo cáo")
+    files = [_checked(upload, settings) for upload in uploads or []]
+    act_on_assignment(session, assignment_id, Status.SUBMITTED, unit_code=unit_code,
+                      reason=note, now=now)
+    submission = Submission(
+        assignment_id=assignment_id, version=(previous.version + 1) if previous else 1,
+        state=SubmissionState.SUBMITTED.value, values=cleaned, note=note, actor=unit_code,
+        created_at=now)
+    session.add(submission)
+    session.flush()
+    session.execute(delete(_values).where(_values.c.assignment_id == assignment_id))
+    if requirement.form_id is not None:
+        insert_rows(session, _values, ("assignment_id", "field", "requirement_id", "period",
+                                       "unit_id", "number", "text", "weight", "accepted"),
+                    [(assignment_id, key, requirement.id, assignment.period, assignment.unit_id,
+                      number, text, weight, False)
+                     for key, number, text, weight in value_rows(form, cleaned)],
+                    unique=("assignment_id", "field"))
+    for name, data in files:
+        _store_file(session, submission, name, data, settings)
+    return submission
+
+
+def _checked(upload: Upload, settings: Settings) -> tuple[str, bytes]:
+    name = sanitise_name(upload.name)
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in settings.attachment_types:
+        raise InvalidInput("attachments", f"tệp '{name}': chỉ nhận các loại"
+                                          f" {', '.join(settings.attachment_types)}")
+    if len(upload.data) > settings.attachment_max_bytes:
+        raise InvalidInput("attachments", f"tệp '{name}' quá lớn ({len(upload.data):,} byte;"
+                                          f" tối đa {settings.attachment_max_bytes:,})")
+    if not upload.data:
+        raise InvalidInput("attachments", f"tệp '{name}' rỗng")
+    return name, upload.data
+
+
+def sanitise_name(name: str) -> str:
+    """A display name: no folders, no control or shell characters, at most 120 characters."""
+    base = PureWindowsPath(PurePosixPath(unicodedata.normalize("NFC", name)).name).name
+    cleaned = re.sub(r"[^\w.\- ()]+", "_", base).strip(" ._")
+    return cleaned[-120:] or "tep"
+
+
+def _store_file(session: Session, submission: Submission, name: str, data: bytes,
+                settings: Settings) -> None:
+    assert submission.id is not None
+    extension = name.rsplit(".", 1)[-1].lower()
+    stored_as = f"{uuid.uuid4().hex}.{extension}"
+    folder = Path(settings.attachments_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / stored_as).write_bytes(data)
+    session.add(Attachment(submission_id=submission.id, name=name, stored_as=stored_as,
+                           size=len(data), sha256=hashlib.sha256(data).hexdigest()))
