@@ -58,7 +58,8 @@ class Attachment(SQLModel, table=True):
 
 class ReportValue(SQLModel, table=True):
     __tablename__ = "report_value"
-    __table_args__ = (Index("ix_report_value_requirement", "requirement_id", "period"),)
+    __table_args__ = (Index("ix_report_value_requirement", "requirement_id", "period"),
+                      Index("ix_report_value_unit", "unit_id"))
 
     assignment_id: int = Field(foreign_key="assignment.id", primary_key=True)
     field: str = Field(sa_column=Column(String(48), primary_key=True))

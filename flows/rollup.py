@@ -1,14 +1,16 @@
 """Rollup in SQL: per node of the tree (a unit and each of its direct children), the aggregate
 of its subtree's latest submissions under some requirements, with coverage and provenance.
-The subtree join goes through the closure table `unit_ancestor`."""
+
+Each child's subtree is found through the closure table `unit_ancestor` (every unit has one
+ancestor row at the child's depth); the node itself is the merge of its children and its own
+runs, so each value row is read once."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, distinct, func, or_, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -18,9 +20,10 @@ from domain.reports import report_value_table
 from domain.status import Status
 from domain.units import Unit, unit_ancestor_table, unit_table
 
-_v, _ua, _a = report_value_table.c, unit_ancestor_table.c, assignment_table.c
-_anc = unit_table.alias("anc")
+_v, _ua, _a, _u = report_value_table.c, unit_ancestor_table.c, assignment_table.c, unit_table.c
 _who = unit_table.alias("who")
+_top = unit_ancestor_table.alias("top")  # "the unit is below the node": one key probe a row
+_PARTS = ("count", "sum", "min", "max", "weighted", "weights", "latest")
 
 
 @dataclass
@@ -33,94 +36,129 @@ class NodeTotals:
     values: dict[str, Any] = field(default_factory=dict)
     reporters: list[str] = field(default_factory=list)  # provenance: unit codes counted
     missing: list[str] = field(default_factory=list)  # expected but not counted
+    parts: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
 
 def rollup(
     session: Session, *, requirement_ids: list[int], period: str, node: Unit, form: FormSpec,
     accepted_only: bool = True, provenance: bool = False,
 ) -> list[NodeTotals]:
-    """[node, child 1, child 2, ...] (children that have runs), each with its totals."""
-    in_scope = or_(_anc.c.id == node.id, _anc.c.parent_id == node.id)
-    nodes: dict[int, NodeTotals] = {}
+    """[node, child 1, child 2, ...] (children whose subtree has runs), each with totals."""
+    assert node.id is not None
+    children = {uid: NodeTotals(uid, code, name) for uid, code, name in session.execute(
+        select(_u.id, _u.code, _u.name).where(_u.parent_id == node.id))}
+    own = NodeTotals(node.id, node.code, node.name)
+    groups = {**children, node.id: own}
+
+    def grouped(query: Select[Any], unit_column: Any) -> list[Select[Any]]:
+        """Two queries: rows of the children's subtrees keyed by the child (one closure row
+        per unit at the child's depth), and the node's own rows keyed by the node."""
+        below = (query.add_columns(_ua.ancestor_id.label("node"))
+                 .join(_top, and_(_top.c.unit_id == unit_column, _top.c.ancestor_id == node.id))
+                 .join(unit_ancestor_table, and_(_ua.unit_id == unit_column,
+                                                 _ua.depth == node.depth + 1)))
+        itself = query.add_columns(unit_column.label("node")).where(unit_column == node.id)
+        return [below, itself]
+
     runs = and_(_a.requirement_id.in_(requirement_ids), _a.period == period,
                 _a.status.not_in([Status.CANCELLED.value, Status.WAIVED.value]))
-    for anc_id, code, name, expected in session.execute(
-            select(_anc.c.id, _anc.c.code, _anc.c.name, func.count())
-            .select_from(assignment_table)
-            .join(unit_ancestor_table, _ua.unit_id == _a.unit_id)
-            .join(_anc, _anc.c.id == _ua.ancestor_id)
-            .where(runs, in_scope).group_by(_anc.c.id, _anc.c.code, _anc.c.name)):
-        nodes[anc_id] = NodeTotals(anc_id, code, name, expected=expected)
+    for query in grouped(select(func.count()).select_from(assignment_table).where(runs),
+                         _a.unit_id):
+        for expected, key in session.execute(query.group_by("node")):
+            groups[key].expected = expected
     values = [_v.requirement_id.in_(requirement_ids), _v.period == period]
     if accepted_only:
         values.append(_v.accepted.is_(True))
-    _numbers(session, nodes, values, in_scope, form)
-    _texts(session, nodes, values, in_scope, form)
+    _numbers(session, groups, grouped, values)
+    _texts(session, groups, grouped, values, form)
     if provenance:
-        _provenance(session, nodes, runs, values, in_scope)
-    ordered = sorted(nodes.values(), key=lambda n: (n.unit_id != node.id, n.name))
-    return ordered
+        _provenance(session, groups, grouped, runs, values)
+    total = _merge(own, [c for c in children.values() if c.expected])
+    return [_finish(n, form) for n in (total, *sorted(
+        (c for c in children.values() if c.expected), key=lambda c: c.name))]
 
 
-def _numbers(session: Session, nodes: dict[int, NodeTotals], where: list[ColumnElement[bool]],
-             in_scope: ColumnElement[bool], form: FormSpec) -> None:
-    query = (
-        select(_ua.ancestor_id, _v.field, func.count(distinct(_v.assignment_id)),
-               func.sum(_v.number), func.min(_v.number), func.max(_v.number),
-               func.sum(_v.number * _v.weight), func.sum(_v.weight), func.max(_v.text))
-        .join(unit_ancestor_table, _ua.unit_id == _v.unit_id)
-        .join(_anc, _anc.c.id == _ua.ancestor_id)
-        .where(*where, in_scope).group_by(_ua.ancestor_id, _v.field))
-    reported: dict[int, int] = defaultdict(int)
-    for anc, key, count, total, low, high, weighted, weights, latest in session.execute(query):
-        f = next((f for f in form.fields if f.key == key), None)
-        if f is None or anc not in nodes:
+def _numbers(session: Session, groups: dict[int, NodeTotals], grouped: Any,
+             where: list[ColumnElement[bool]]) -> None:
+    for query in grouped(select(
+            _v.field, func.count(), func.sum(_v.number), func.min(_v.number),
+            func.max(_v.number), func.sum(_v.number * _v.weight), func.sum(_v.weight),
+            func.max(_v.text)).select_from(report_value_table).where(*where), _v.unit_id):
+        for key, *parts, node in session.execute(query.group_by("node", _v.field)):
+            groups[node].parts[key] = dict(zip(_PARTS, parts, strict=True))
+            groups[node].reported = max(groups[node].reported, parts[0])
+
+
+def _texts(session: Session, groups: dict[int, NodeTotals], grouped: Any,
+           where: list[ColumnElement[bool]], form: FormSpec) -> None:
+    keys = [f.key for f in form.fields if f.how in (Aggregate.COUNT_PER_CHOICE, Aggregate.CONCAT)]
+    if not keys:
+        return
+    for query in grouped(select(_v.field, _who.c.name, _v.text).select_from(report_value_table)
+                         .join(_who, _who.c.id == _v.unit_id)
+                         .where(*where, _v.field.in_(keys)), _v.unit_id):
+        for key, who, text, node in session.execute(query.order_by(_who.c.path)):
+            groups[node].parts.setdefault(key, {}).setdefault("texts", []).append((who, text))
+
+
+def _provenance(session: Session, groups: dict[int, NodeTotals], grouped: Any,
+                runs: ColumnElement[bool], where: list[ColumnElement[bool]]) -> None:
+    counted = select(_v.assignment_id).where(*where).distinct().scalar_subquery()
+    for query in grouped(select(_who.c.code, _a.id.in_(counted)).select_from(assignment_table)
+                         .join(_who, _who.c.id == _a.unit_id).where(runs), _a.unit_id):
+        for code, is_counted, node in session.execute(query.order_by(_who.c.code)):
+            (groups[node].reporters if is_counted else groups[node].missing).append(code)
+
+
+def _merge(own: NodeTotals, children: list[NodeTotals]) -> NodeTotals:
+    """The node's totals from its children's partial aggregates and its own runs."""
+    total = NodeTotals(own.unit_id, own.code, own.name, own.expected, own.reported,
+                       reporters=list(own.reporters), missing=list(own.missing),
+                       parts={k: dict(v) for k, v in own.parts.items()})
+    for child in children:
+        total.expected += child.expected
+        total.reported += child.reported
+        total.reporters += child.reporters
+        total.missing += child.missing
+        for key, part in child.parts.items():
+            into = total.parts.setdefault(key, {})
+            for name, value in part.items():
+                into[name] = _combine(name, into.get(name), value)
+    total.reporters.sort()
+    total.missing.sort()
+    return total
+
+
+def _combine(name: str, a: Any, b: Any) -> Any:
+    if a is None or b is None:
+        return b if a is None else a
+    if name == "min":
+        return min(a, b)
+    if name in ("max", "latest"):
+        return max(a, b)
+    return a + b  # count, sum, weighted, weights, texts
+
+
+def _finish(node: NodeTotals, form: FormSpec) -> NodeTotals:
+    for f in form.fields:
+        part = node.parts.get(f.key)
+        if not part:
             continue
-        reported[anc] = max(reported[anc], count)
         how = f.how
         if how in (Aggregate.SUM, Aggregate.COUNT_TRUE):
-            nodes[anc].values[key] = int(total) if f.type is not FieldType.DECIMAL else total
+            node.values[f.key] = part["sum"] if f.type is FieldType.DECIMAL else int(part["sum"])
         elif how is Aggregate.MEAN:
-            nodes[anc].values[key] = round(weighted / weights, 4) if weights else None
+            weights = part.get("weights")
+            node.values[f.key] = round(part["weighted"] / weights, 4) if weights else None
         elif how is Aggregate.MIN:
-            nodes[anc].values[key] = low
+            node.values[f.key] = part["min"]
         elif how is Aggregate.MAX:
-            nodes[anc].values[key] = latest if f.type is FieldType.DATE else high
-    for anc, count in reported.items():
-        nodes[anc].reported = count
-
-
-def _texts(session: Session, nodes: dict[int, NodeTotals], where: list[ColumnElement[bool]],
-           in_scope: ColumnElement[bool], form: FormSpec) -> None:
-    texts = [f.key for f in form.fields if f.how in (Aggregate.COUNT_PER_CHOICE, Aggregate.CONCAT)]
-    if not texts:
-        return
-    query = (
-        select(_ua.ancestor_id, _v.field, _who.c.name, _v.text)
-        .join(unit_ancestor_table, _ua.unit_id == _v.unit_id)
-        .join(_anc, _anc.c.id == _ua.ancestor_id)
-        .join(_who, _who.c.id == _v.unit_id)
-        .where(*where, in_scope, _v.field.in_(texts)).order_by(_who.c.path))
-    for anc, key, who, text in session.execute(query):
-        if anc not in nodes:
-            continue
-        if form.field(key).how is Aggregate.COUNT_PER_CHOICE:
-            counts = nodes[anc].values.setdefault(key, dict.fromkeys(form.field(key).choices, 0))
-            counts[text] = counts.get(text, 0) + 1
+            node.values[f.key] = part["latest"] if f.type is FieldType.DATE else part["max"]
+        elif how is Aggregate.COUNT_PER_CHOICE:
+            counts = dict.fromkeys(f.choices, 0)
+            for _, text in part.get("texts", []):
+                counts[text] = counts.get(text, 0) + 1
+            node.values[f.key] = counts
         else:
-            nodes[anc].values.setdefault(key, []).append(f"{who}: {text}")
-
-
-def _provenance(session: Session, nodes: dict[int, NodeTotals],
-                runs: ColumnElement[bool], where: list[ColumnElement[bool]],
-                in_scope: ColumnElement[bool]) -> None:
-    counted = select(_v.assignment_id).where(*where).distinct().scalar_subquery()
-    query = (
-        select(_ua.ancestor_id, _who.c.code, _a.id.in_(counted))
-        .select_from(assignment_table)
-        .join(unit_ancestor_table, _ua.unit_id == _a.unit_id)
-        .join(_anc, _anc.c.id == _ua.ancestor_id)
-        .join(_who, _who.c.id == _a.unit_id)
-        .where(runs, in_scope).order_by(_who.c.code))
-    for anc, code, is_counted in session.execute(query):
-        (nodes[anc].reporters if is_counted else nodes[anc].missing).append(code)
+            node.values[f.key] = [f"{who}: {text}" for who, text in part.get("texts", [])]
+    return node

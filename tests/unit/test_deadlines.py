@@ -76,3 +76,24 @@ def test_a_deadline_before_the_issue_date_is_rejected():
 def test_one_period_before_the_issue_date_is_enough_to_reject():
     with pytest.raises(InvalidInput, match="period 2026-01"):
         due({"every": "month", "from": "2026-01", "to": "2026-03", "day": 25})
+
+
+@pytest.mark.parametrize(("preset", "expected"), [
+    # NĐ 09/2019: cut-offs 14/06 and 14/12; due one working day after (Sat/Sun roll).
+    ("nd09_six_month", [("2026-H1", date(2026, 6, 15)), ("2026-H2", date(2026, 12, 15))]),
+    ("nd09_annual", [("2026", date(2026, 12, 15))]),
+    ("edu_year_end", [("2025-2026", date(2026, 6, 30))]),
+    ("twice_a_year", [("CN", date(2026, 6, 1))]),  # semester I (15/01) is already past
+])
+def test_named_reporting_presets(preset: str, expected: list[tuple[str, date]]):
+    assert due({"preset": preset}) == expected
+
+
+def test_a_preset_with_every_period_past_is_refused():
+    with pytest.raises(InvalidInput) as exc:
+        due({"preset": "edu_statistics"})  # data as of 30/9/2025, due 31/10/2025
+    assert exc.value.field == "due.preset"
+
+
+def test_a_higher_level_takes_more_working_days_after_the_cut_off():
+    assert due({"preset": "nd09_annual", "after_cutoff": 5}) == [("2026", date(2026, 12, 21))]

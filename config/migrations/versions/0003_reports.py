@@ -57,6 +57,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('report_value', schema=None) as batch_op:
         batch_op.create_index('ix_report_value_requirement', ['requirement_id', 'period'], unique=False)
+        batch_op.create_index('ix_report_value_unit', ['unit_id'], unique=False)
 
     op.create_table('submission',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -111,6 +112,7 @@ def downgrade() -> None:
 
     op.drop_table('submission')
     with op.batch_alter_table('report_value', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_value_unit')
         batch_op.drop_index('ix_report_value_requirement')
 
     op.drop_table('report_value')
