@@ -188,3 +188,40 @@ def test_consolidated_workbook_opens_with_the_right_cells(reported, tmp_path: Pa
     assert by_label["Trường Mầm non Lại Sơn"][3] == 4
     assert by_label["Trường Mầm non Nam Du"][2] == "chưa tiếp nhận"
     assert by_label["TỔNG CỘNG"][-1] == "0/3"  # the communes have not reported yet
+
+
+def test_cli_submit_aggregate_and_workbook(engine, db_url, tmp_path: Path):
+    import json
+    import subprocess
+
+    from tests.integration.test_cli import CHIDAO
+
+    issue_report_cascade(engine)
+    env = {"CHIDAO_DATABASE_URL": db_url, "COLUMNS": "200",
+           "CHIDAO_ATTACHMENTS_DIR": str(tmp_path / "files")}
+
+    def chidao(*args, ok=True):
+        done = subprocess.run([CHIDAO, *args], env=env, capture_output=True, text=True,
+                              cwd=tmp_path, timeout=120)
+        assert (done.returncode == 0) is ok, done.stderr
+        return done
+
+    values = tmp_path / "so-lieu.yaml"
+    values.write_text("so_lop: 5\ngv_tap_huan: 9\ntre: 120\nty_le_dat: 85,5\ngoc_stem: có\n"
+                      "muc_do: tốt\n", encoding="utf-8")
+    attachment = tmp_path / "Biên bản.pdf"
+    attachment.write_bytes(b"%PDF-1.4 test")
+    run_id = str(school_run(engine, "UBND-KIENHAI", "MN-NAMDU"))
+    chidao("submit", run_id, "--unit", "MN-NAMDU", "--values", str(values),
+           "--attach", str(attachment), "--now", "2026-05-20T10:00")
+    values.write_text("so_lop: năm\n", encoding="utf-8")
+    refused = chidao("submit", run_id, "--unit", "MN-NAMDU", "--values", str(values),
+                     "--now", "2026-05-20T11:00", ok=False)
+    assert "so_lop: Số lớp tổ chức hoạt động STEM: phải là một số nguyên" in refused.stderr
+    chidao("accept", run_id, "--unit", "UBND-KIENHAI", "--now", "2026-05-21T09:00")
+    assert "3 draft" in chidao("aggregate", "--now", "2026-05-29T08:00").stdout  # 1 a commune
+    data = json.loads(chidao("report", "60/KH-SGDĐT", "--json").stdout)
+    kien_hai = next(u for u in data[0]["units"] if u["code"] == "UBND-KIENHAI")
+    assert kien_hai["subtotal"]["so_lop"] == 5 and kien_hai["values"] == {}
+    chidao("report", "60/KH-SGDĐT", "--xlsx", str(tmp_path / "bao-cao.xlsx"))
+    assert load_workbook(tmp_path / "bao-cao.xlsx").sheetnames == ["stem-ket-qua"]
