@@ -135,9 +135,21 @@ def worker() -> None:
         pass
 
 
-def serve() -> None:
-    """The scheduler (as `worker`); the web dashboard joins it in a later issue."""
-    worker()
+def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000)) -> None:
+    """The dashboard on http://HOST:PORT and, in the same process, the scheduler."""
+    import uvicorn
+
+    from flows.scheduling import build_scheduler
+    from web.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    scheduler = build_scheduler(settings(), blocking=False)
+    scheduler.start()
+    console.print(f"chidao: http://{host}:{port}  (Ctrl-C to stop)")
+    try:
+        uvicorn.run(create_app(settings()), host=host, port=port, log_level="warning")
+    finally:
+        scheduler.shutdown(wait=False)
 
 
 def serve_deployments() -> None:

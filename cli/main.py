@@ -13,6 +13,7 @@ from cli.engine import register as register_engine_commands
 from cli.render import assignment_table, cascade_tree
 from cli.reports import load_values
 from cli.reports import register as register_report_commands
+from cli.users import users_app
 from config.database import make_engine, migrate, reading, transaction
 from domain.calendar import vietnam_calendar
 from domain.status import Status
@@ -35,6 +36,7 @@ directive_app = typer.Typer(help="Directives (văn bản chỉ đạo).", no_arg
 app.add_typer(db_app, name="db")
 app.add_typer(units_app, name="units")
 app.add_typer(directive_app, name="directive")
+app.add_typer(users_app, name="users")
 register_engine_commands(app)
 register_report_commands(app)
 

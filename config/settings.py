@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import socket
 from datetime import time
 
@@ -38,6 +39,11 @@ class Settings(BaseSettings):
     attachment_max_bytes: int = 10 * 1024 * 1024
     attachment_types: list[str] = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "jpg",
                                    "jpeg", "png"]
+
+    # Signs the session cookie; set CHIDAO_SECRET_KEY in production (a random one otherwise,
+    # which logs everyone out at each restart).
+    secret_key: str = secrets.token_urlsafe(32)
+    login_attempts_per_15_minutes: int = 10
 
     sweep_every_minutes: int = 5
     deliver_every_minutes: int = 2

@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from domain.accounts import ApiToken, LoginAttempt, User
 from domain.assignments import Assignment, AssignmentEvent
 from domain.directives import Citation, Directive, Requirement
 from domain.notifications import Notification, OutboundMessage
@@ -13,5 +14,5 @@ metadata = SQLModel.metadata
 __all__ = [
     "Assignment", "AssignmentEvent", "Citation", "Directive", "Notification", "OutboundMessage",
     "Requirement", "Unit", "metadata", "Attachment", "ReportForm", "ReportValue", "Submission",
-    "UnitAncestor",
+    "UnitAncestor", "ApiToken", "LoginAttempt", "User",
 ]

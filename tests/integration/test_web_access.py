@@ -1,0 +1,110 @@
+"""Every route, generated from the app's route table: another school, another commune,
+another province and anonymous get 401/403/404 and never the data; the owner gets it."""
+
+import re
+
+import pytest
+from sqlmodel import select
+
+from config.database import transaction
+from domain.directives import Directive
+from domain.units import Unit
+from tests.integration.test_cascade import runs
+from tests.web_fixtures import csrf_of, web  # noqa: F401 - the fixture
+
+SECRETS = ("Tổ chuyên môn Nhà trẻ", "Tổ chức các hoạt động giáo dục STEM tại trường")
+OUTSIDERS = ("hieutruong.laison", "chuyenvien.phuquoc", "chuyenvien.camau", None)
+PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/api/docs"),
+          ("GET", "/api/openapi.json"), ("POST", "/logout"), ("GET", "/")}
+
+
+def targets(engine) -> dict[str, int]:
+    """Path parameters naming Trường Mầm non Hòn Tre's own things."""
+    run = runs(engine, "kh-mn-hon-tre-stem-2026")[("MN-HONTRE-TCM-NT", "hoat-dong-mau", "")]
+    with transaction(engine) as session:
+        plan = session.exec(select(Directive).where(
+            Directive.key == "kh-mn-hon-tre-stem-2026")).one()
+        team = session.exec(select(Unit).where(Unit.code == "MN-HONTRE-TCM-NT")).one()
+    return {"directive_id": plan.id, "assignment_id": run.id, "unit_id": team.id}
+
+
+def routes(app) -> list[tuple[str, str]]:
+    return [(method.upper(), path) for path, item in app.openapi()["paths"].items()
+            for method in item]
+
+
+def call(client, method, path, token=None, csrf=""):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if method == "GET":
+        return client.get(path, headers=headers)
+    if path.startswith("/api"):
+        return client.post(path, json={"values": {}}, headers=headers)
+    return client.post(path, data={"csrf": csrf, "action": "accept", "reason": "x",
+                                   "yaml": "issuer: X"}, headers=headers)
+
+
+def test_the_route_table_is_what_the_test_covers(web):
+    found = set(routes(web.app))
+    assert ("GET", "/assignments/{assignment_id}") in found
+    assert ("POST", "/api/assignments/{assignment_id}/submit") in found
+    assert len(found - PUBLIC) >= 15
+
+
+@pytest.mark.parametrize("outsider", OUTSIDERS)
+def test_outsiders_get_no_data_from_any_route(web, engine, outsider):
+    ids = targets(engine)
+    client = web.client(outsider)
+    csrf = csrf_of(client.get("/login").text)
+    token = web.tokens.get(outsider) if outsider else None
+    for method, path in routes(web.app):
+        if (method, path) in PUBLIC:
+            continue
+        url = re.sub(r"\{(\w+)\}", lambda m: str(ids[m[1]]), path)
+        response = call(client, method, url, token if path.startswith("/api") else None, csrf)
+        if "{" in path or outsider is None:
+            assert response.status_code in (401, 403, 404), (method, path, response.status_code)
+        for secret in SECRETS:
+            assert secret not in response.text, (method, path, outsider)
+
+
+def test_the_owner_does_see_its_data(web, engine):
+    ids = targets(engine)
+    client = web.client("hieutruong.hontre")
+    assert SECRETS[1] in client.get(f"/directives/{ids['directive_id']}").text
+    assert SECRETS[0] in client.get(f"/directives/{ids['directive_id']}").text
+    token = web.tokens["hieutruong.hontre"]
+    api = client.get(f"/api/assignments/{ids['assignment_id']}",
+                     headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 200 and api.json()["id"] == ids["assignment_id"]
+
+
+def test_a_form_posted_without_its_csrf_token_is_refused(web, engine):
+    client = web.client("chuyenvien.kienhai")
+    run = runs(engine, "kh-kien-hai-stem-2026")[("MN-LAISON", "mn-ke-hoach", "")]
+    response = client.post(f"/assignments/{run.id}/review", data={"action": "accept"})
+    assert response.status_code == 403 and "CSRF" in response.text
+
+
+def test_logins_are_rate_limited(web):
+    client = web.client()
+    csrf = csrf_of(client.get("/login").text)
+    codes = [client.post("/login", data={"username": "chuyenvien.so", "password": "sai",
+                                         "csrf": csrf}).status_code for _ in range(11)]
+    assert codes[:10] == [401] * 10 and codes[10] == 429
+    good = client.post("/login", data={"username": "chuyenvien.so", "password": "x" * 3,
+                                       "csrf": csrf})
+    assert good.status_code == 429
+
+
+def test_a_unit_named_like_a_script_renders_inert(web, engine):
+    from flows.unit_files import parse_unit_yaml
+    from flows.units_import import import_units
+    from tests.conftest import at
+    with transaction(engine) as session:
+        import_units(session, parse_unit_yaml(
+            "- {code: MN-HONTRE, name: '<script>alert(1)</script>', kind: school,"
+            " parent: UBND-KIENHAI}\n"), now=at("2026-03-20T08:00"))
+    page = web.client("chuyenvien.kienhai").get(
+        f"/directives/{targets(engine)['directive_id'] - 1}").text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

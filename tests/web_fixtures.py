@@ -1,0 +1,89 @@
+"""Web test fixtures: the demo province plus a second one, users at several levels, and a
+TestClient per user (in-process ASGI: no socket)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from config.database import transaction
+from config.settings import Settings
+from flows.accounts import add_user, create_token
+from flows.unit_files import parse_unit_yaml
+from flows.units_import import import_units
+from tests.conftest import at, issue_data, issue_file, seed_units
+
+PASSWORD = "mat-khau-thu-nghiem"
+USERS = {  # username: unit
+    "hieutruong.hontre": "MN-HONTRE", "hieutruong.laison": "MN-LAISON",
+    "chuyenvien.kienhai": "UBND-KIENHAI", "chuyenvien.phuquoc": "UBND-PHUQUOC",
+    "chuyenvien.so": "SGDDT-AG", "chuyenvien.camau": "SGDDT-CM",
+}
+OTHER_PROVINCE = """
+- code: SGDDT-CM
+  name: Sở Giáo dục và Đào tạo tỉnh Cà Mau
+  kind: department
+  parent: BGDDT
+  symbol: SGDĐT
+  children:
+    - {code: UBND-TANTHANH, name: Ủy ban nhân dân phường Tân Thành, kind: people_committee,
+       symbol: UBND}
+"""
+
+
+@dataclass
+class Web:
+    app: Any
+    tokens: dict[str, str]
+
+    def client(self, username: str | None = None) -> TestClient:
+        client = TestClient(self.app)
+        if username:
+            page = client.get("/login")
+            response = client.post("/login", data={"username": username, "password": PASSWORD,
+                                                   "csrf": csrf_of(page.text)},
+                                   follow_redirects=False)
+            assert response.status_code == 303, response.text
+        return client
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert match, "no CSRF field on the page"
+    return match[1]
+
+
+def build_web(engine, db_url: str, tmp_path) -> Web:
+    seed_units(engine)
+    with transaction(engine) as session:
+        import_units(session, parse_unit_yaml(OTHER_PROVINCE), now=at("2026-02-01T08:00"))
+    issue_file(engine, "kh-1039-sgddt-stem.yaml", "2026-02-26T09:00")
+    issue_file(engine, "kh-ubnd-kien-hai-stem.yaml", "2026-03-10T10:00")
+    issue_file(engine, "kh-mn-hon-tre-stem.yaml", "2026-03-18T14:00")
+    issue_data(engine, {"number_symbol": "88/KH-SGDĐT", "issuer": "SGDDT-CM",
+                        "issued_on": "2026-03-02", "title": "Kế hoạch riêng của Cà Mau",
+                        "requirements": [{"key": "r", "kind": "action", "title": "Việc Cà Mau",
+                                          "to": {"children": {}}, "due": "2026-04-30"}]},
+               "2026-03-02T09:00")
+    tokens = {}
+    with transaction(engine) as session:
+        for username, unit in USERS.items():
+            add_user(session, username=username, full_name=username, unit_code=unit,
+                     role="staff", password=PASSWORD, now=at("2026-03-01T08:00"))
+            tokens[username] = create_token(session, username=username, name="test",
+                                            now=at("2026-03-01T08:00"))
+    from web.app import create_app
+    app = create_app(Settings(database_url=db_url, secret_key="test-secret",
+                              attachments_dir=str(tmp_path / "files")))
+    return Web(app, tokens)
+
+
+@pytest.fixture
+def web(engine, db_url, tmp_path) -> Web:
+    built = build_web(engine, db_url, tmp_path)
+    yield built
+    built.app.state.engine.dispose()

@@ -1,0 +1,91 @@
+"""JSON API for machine clients: bearer-token auth, the same scoping as the pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from domain.accounts import User
+from domain.calendar import vietnam_calendar
+from domain.errors import InvalidInput
+from domain.status import Status
+from flows.inbox import unit_assignments
+from flows.report_submit import submit_report
+from web.access import own_run, readable_directive, readable_run, user_unit
+from web.deps import api_user, db
+from web.queries import directive_units, visible_directives
+
+router = APIRouter(tags=["api"])
+
+
+class SubmitBody(BaseModel):
+    values: dict[str, Any] | None = None
+    note: str = ""
+
+
+def _window() -> tuple[datetime, datetime]:
+    now = datetime.now(UTC)
+    cal = vietnam_calendar()
+    return now, cal.end_of_day(cal.add_working_days(cal.local_date(now), 3))
+
+
+@router.get("/directives")
+def list_directives(page: int = 0, user: User = Depends(api_user),
+                    session: Session = Depends(db)) -> list[dict[str, Any]]:
+    now, soon = _window()
+    return visible_directives(session, user, now=now, soon=soon, page=page)
+
+
+@router.get("/directives/{directive_id}")
+def get_directive(directive_id: int, page: int = 0, user: User = Depends(api_user),
+                  session: Session = Depends(db)) -> dict[str, Any]:
+    directive = readable_directive(session, user, directive_id)
+    now, soon = _window()
+    units, total = directive_units(session, user, directive, now=now, soon=soon, page=page)
+    return {"id": directive.id, "key": directive.key, "number_symbol": directive.number_symbol,
+            "title": directive.title, "issued_on": directive.issued_on.isoformat(),
+            "units_total": total,
+            "units": [{k: v for k, v in u.items() if k != "children"}
+                      | {"plans": [c.id for c in u["children"]]} for u in units[:50]]}
+
+
+@router.get("/directives/{directive_id}/rollup")
+def rollup_counts(directive_id: int, user: User = Depends(api_user),
+                  session: Session = Depends(db)) -> dict[str, int]:
+    directive = readable_directive(session, user, directive_id)
+    now, soon = _window()
+    units, _ = directive_units(session, user, directive, now=now, soon=soon, page=0)
+    return {key: sum(u[key] for u in units) for key in ("total", "done", "overdue", "soon")}
+
+
+@router.get("/assignments")
+def my_assignments(user: User = Depends(api_user),
+                   session: Session = Depends(db)) -> list[dict[str, Any]]:
+    return unit_assignments(session, user_unit(session, user), now=datetime.now(UTC),
+                            calendar=vietnam_calendar())
+
+
+@router.get("/assignments/{assignment_id}")
+def get_assignment(assignment_id: int, user: User = Depends(api_user),
+                   session: Session = Depends(db)) -> dict[str, Any]:
+    run = readable_run(session, user, assignment_id)
+    return {"id": run.id, "directive_id": run.directive_id, "unit_id": run.unit_id,
+            "period": run.period, "due_on": run.due_on.isoformat(), "status": run.status,
+            "status_label": Status(run.status).label}
+
+
+@router.post("/assignments/{assignment_id}/submit")
+def submit(request: Request, assignment_id: int, body: SubmitBody,
+           user: User = Depends(api_user), session: Session = Depends(db)) -> dict[str, Any]:
+    run = own_run(session, user, assignment_id)
+    try:
+        done = submit_report(session, run.id or 0, unit_code=user_unit(session, user).code,
+                             values=body.values, note=body.note, now=datetime.now(UTC),
+                             settings=request.app.state.settings)
+    except InvalidInput as exc:
+        raise HTTPException(422, {"field": exc.field, "problem": exc.problem}) from None
+    return {"id": run.id, "status": run.status, "version": done.version}

@@ -1,0 +1,57 @@
+"""The web application: server-rendered pages (Vietnamese) and the JSON API under /api."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlmodel import Session
+from starlette.middleware.sessions import SessionMiddleware
+
+from config.database import make_engine, reading
+from config.settings import Settings, get_settings
+from domain.accounts import User
+from web.access import user_unit
+from web.deps import csrf_token
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def render(request: Request, name: str, session: Session | None, user: User | None,
+           status_code: int = 200, **context: Any) -> Response:
+    unit = user_unit(session, user) if user and session else None
+    return templates.TemplateResponse(request, name, {
+        "user": user, "unit": unit, "csrf": csrf_token(request), "message": None, **context,
+    }, status_code=status_code)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    from web import api, pages_auth, pages_directives, pages_runs
+
+    settings = settings or get_settings()
+    app = FastAPI(title="chidao", description="Giao nhiệm vụ theo văn bản chỉ đạo.",
+                  docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
+                       session_cookie="chidao_session", same_site="lax", https_only=False)
+    for module in (pages_auth, pages_directives, pages_runs):
+        app.include_router(module.router)
+    app.include_router(api.router, prefix="/api")
+
+    @app.exception_handler(HTTPException)
+    async def errors(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                                headers=exc.headers)
+        if exc.status_code == 401:
+            return render(request, "login.html", None, None, status_code=401, error=None)
+        with reading(app.state.engine) as session:
+            user = session.get(User, request.session.get("user_id") or 0)
+            return render(request, "error.html", session, user, status_code=exc.status_code,
+                          status=exc.status_code, detail=exc.detail)
+
+    return app

@@ -1,0 +1,130 @@
+"""Directive pages: the list, the cascade tree level by level, a unit's part, issuing a
+directive (pre-filled "Căn cứ"), and the consolidated report (page and .xlsx)."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session, select
+
+from domain.accounts import User
+from domain.calendar import vietnam_calendar
+from domain.directives import DOC_TYPE_LABELS, Citation, Directive, DocType
+from domain.errors import InvalidInput
+from domain.specs import parse_directive
+from domain.units import Unit
+from flows.inbox import unit_assignments
+from flows.issue import issue_directive
+from flows.report_export import consolidated, write_xlsx
+from web.access import readable_directive, user_unit
+from web.app import render
+from web.deps import check_csrf, db, page_user
+from web.queries import directive_units, run_row, visible_directives
+
+router = APIRouter()
+
+
+def _window() -> tuple[datetime, datetime]:
+    now = datetime.now(UTC)
+    cal = vietnam_calendar()
+    return now, cal.end_of_day(cal.add_working_days(cal.local_date(now), 3))
+
+
+@router.get("/directives")
+def directives(request: Request, page: int = 0, user: User = Depends(page_user),
+               session: Session = Depends(db)) -> Response:
+    now, soon = _window()
+    rows = visible_directives(session, user, now=now, soon=soon, page=page)
+    return render(request, "directives.html", session, user, directives=rows[:50],
+                  more=len(rows) > 50, page=page)
+
+
+@router.get("/directives/new")
+def new_directive(request: Request, based_on: int | None = None,
+                  user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
+    unit = user_unit(session, user)
+    draft = {"key": "", "number_symbol": f"/KH-{unit.symbol or 'UBND'}", "issuer": unit.code,
+             "issued_on": f"{datetime.now(UTC):%Y-%m-%d}", "title": "", "requirements": []}
+    if based_on is not None:
+        draft["based_on"] = [readable_directive(session, user, based_on).key]
+    text = yaml.safe_dump(draft, allow_unicode=True, sort_keys=False)
+    return render(request, "issue.html", session, user, yaml=text, error=None)
+
+
+@router.post("/directives", dependencies=[Depends(check_csrf)])
+def issue(request: Request, yaml_text: str = Form(..., alias="yaml"),
+          user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
+    try:
+        spec = parse_directive(yaml.safe_load(yaml_text))
+        if spec.issuer != user_unit(session, user).code:
+            raise InvalidInput("issuer", "chỉ được ban hành văn bản của đơn vị mình")
+        with session.begin_nested():  # all or nothing: a rejected directive leaves no trace
+            result = issue_directive(session, spec, now=datetime.now(UTC),
+                                     calendar=vietnam_calendar())
+    except (InvalidInput, yaml.YAMLError) as exc:
+        return render(request, "issue.html", session, user, status_code=422, yaml=yaml_text,
+                      error=f"Văn bản chưa hợp lệ: {exc}")
+    return RedirectResponse(f"/directives/{result.directive_id}", status_code=303)
+
+
+@router.get("/directives/{directive_id}")
+def directive_page(request: Request, directive_id: int, page: int = 0,
+                   user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
+    directive = readable_directive(session, user, directive_id)
+    now, soon = _window()
+    units, total_units = directive_units(session, user, directive, now=now, soon=soon, page=page)
+    cited = [{"id": c.cited_id, "text": c.ref_text} for c in session.exec(
+        select(Citation).where(Citation.directive_id == directive.id))]
+    return render(request, "directive.html", session, user, directive=directive,
+                  doc_type=DOC_TYPE_LABELS[DocType(directive.doc_type)],
+                  issuer=session.get(Unit, directive.issuer_id), units=units[:50],
+                  total_units=total_units, more=len(units) > 50, page=page, cited=cited)
+
+
+@router.get("/directives/{directive_id}/units/{unit_id}")
+def directive_unit(request: Request, directive_id: int, unit_id: int,
+                   user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
+    directive = readable_directive(session, user, directive_id)
+    unit = session.get(Unit, unit_id)
+    issuer = session.get(Unit, directive.issuer_id)
+    if unit is None or issuer is None:
+        raise HTTPException(404, "Không tìm thấy đơn vị")
+    mine = user_unit(session, user).path
+    if not (unit.path.startswith(mine)
+            or (issuer.path.startswith(mine) and unit.path.startswith(issuer.path))):
+        raise HTTPException(404, "Không tìm thấy đơn vị")
+    runs = [r for r in unit_assignments(session, unit, now=datetime.now(UTC),
+                                        calendar=vietnam_calendar(), include_closed=True)
+            if r["directive"] == directive.key]
+    children = session.exec(select(Directive).join(
+        Citation, Citation.directive_id == Directive.id).where(  # type: ignore[arg-type]
+        Citation.cited_id == directive.id, Directive.issuer_id == unit.id)).all()
+    return render(request, "directive_unit.html", session, user, directive=directive,
+                  unit=unit, runs=[run_row(r) for r in runs], children=children)
+
+
+@router.get("/directives/{directive_id}/report")
+def report_page(request: Request, directive_id: int, user: User = Depends(page_user),
+                session: Session = Depends(db)) -> Response:
+    directive = readable_directive(session, user, directive_id)
+    return render(request, "report.html", session, user, directive=directive,
+                  reports=consolidated(session, directive))
+
+
+@router.get("/directives/{directive_id}/report.xlsx")
+def report_xlsx(directive_id: int, user: User = Depends(page_user),
+                session: Session = Depends(db)) -> Response:
+    directive = readable_directive(session, user, directive_id)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bao-cao.xlsx"
+        write_xlsx(consolidated(session, directive), path)
+        data = path.read_bytes()
+    return Response(data, media_type="application/vnd.openxmlformats-officedocument"
+                    ".spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="bao-cao.xlsx"'})
+

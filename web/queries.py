@@ -1,0 +1,93 @@
+"""Read models for the pages and the API, always within the user's scope (paginated)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlmodel import Session, col
+from sqlmodel import select as model_select
+
+from domain.accounts import User, may_read_unit
+from domain.assignments import assignment_table
+from domain.directives import Citation, Directive, directive_table
+from domain.status import AWAITING_UNIT, Status
+from domain.timeliness import Completion, Timeliness
+from domain.units import Unit, subtree_bounds, unit_table
+from web.access import user_unit
+
+_a, _d, _u = assignment_table.c, directive_table.c, unit_table.c
+_issuer = unit_table.alias("issuer")
+PAGE = 50
+
+
+def _counts(now: datetime, soon: datetime) -> list[Any]:
+    awaiting = _a.status.in_([s.value for s in AWAITING_UNIT])
+    done = _a.status.in_([Status.SUBMITTED.value, Status.ACCEPTED.value])
+    return [func.count().label("total"),
+            func.sum(case((done, 1), else_=0)).label("done"),
+            func.sum(case((and_(awaiting, _a.due_at <= now), 1), else_=0)).label("overdue"),
+            func.sum(case((and_(awaiting, _a.due_at > now, _a.due_at <= soon), 1),
+                          else_=0)).label("soon")]
+
+
+def visible_directives(session: Session, user: User, *, now: datetime, soon: datetime,
+                       page: int) -> list[dict[str, Any]]:
+    low, high = subtree_bounds(user_unit(session, user).path)
+    mine = and_(_u.path >= low, _u.path < high)
+    issued_here = and_(_issuer.c.path >= low, _issuer.c.path < high)
+    addressed_here = exists().where(_a.directive_id == _d.id, _a.unit_id == _u.id, mine)
+    rows = session.execute(
+        select(_d.id, _d.number, _d.symbol, _d.issued_on, _d.title, _issuer.c.name, issued_here)
+        .join(_issuer, _issuer.c.id == _d.issuer_id)
+        .where(or_(issued_here, addressed_here))
+        .order_by(_d.issued_on.desc(), _d.id.desc()).limit(PAGE + 1).offset(page * PAGE)).all()
+    result = []
+    for did, number, symbol, issued_on, title, issuer, whole in rows:
+        scope = [] if whole else [mine]
+        total, done, overdue, _ = session.execute(
+            select(*_counts(now, soon)).select_from(assignment_table)
+            .join(unit_table, _u.id == _a.unit_id).where(_a.directive_id == did, *scope)).one()
+        result.append({"id": did, "number_symbol": f"{number or ''}/{symbol}",
+                       "issued_on": f"{issued_on:%d/%m/%Y}", "title": title, "issuer": issuer,
+                       "total": total, "done": done or 0, "overdue": overdue or 0,
+                       "percent": round(100 * (done or 0) / total) if total else 0})
+    return result
+
+
+def directive_units(session: Session, user: User, directive: Directive, *, now: datetime,
+                    soon: datetime, page: int) -> tuple[list[dict[str, Any]], int]:
+    """The directive's assignees (all of them for its issuer's subtree, else the user's own
+    subtree), a page at a time, with counts and the plans each issued in response."""
+    mine = user_unit(session, user)
+    issuer = session.get(Unit, directive.issuer_id)
+    scope = []
+    if issuer is None or not may_read_unit(mine.path, issuer.path):
+        low, high = subtree_bounds(mine.path)
+        scope = [_u.path >= low, _u.path < high]
+    base = (select(_u.id, _u.name, *_counts(now, soon)).select_from(assignment_table)
+            .join(unit_table, _u.id == _a.unit_id)
+            .where(_a.directive_id == directive.id, *scope).group_by(_u.id, _u.name))
+    total_units = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    rows = session.execute(base.order_by(_u.name).limit(PAGE + 1).offset(page * PAGE)).all()
+    children: dict[int, list[Directive]] = {}
+    for child in session.exec(model_select(Directive).join(
+            Citation, col(Citation.directive_id) == col(Directive.id)).where(
+            col(Citation.cited_id) == directive.id)):
+        children.setdefault(child.issuer_id, []).append(child)
+    units = [{"unit_id": uid, "name": name, "total": total, "done": done or 0,
+              "overdue": overdue or 0, "soon": soon_count or 0,
+              "state": "overdue" if overdue else ("due_soon" if soon_count else "on_track"),
+              "children": children.get(uid, [])}
+             for uid, name, total, done, overdue, soon_count in rows]
+    return units, total_units
+
+
+def run_row(run: dict[str, Any]) -> dict[str, Any]:
+    """An inbox row (flows.inbox) with Vietnamese labels and dd/mm/yyyy."""
+    t, c = run["timeliness"], run["completion"]
+    progress = Timeliness(t).label if t else (Completion(c).label if c else "")
+    day = run["due_on"]
+    return {**run, "due": f"{day[8:10]}/{day[5:7]}/{day[:4]}", "progress": progress,
+            "status": Status(run["status"]).label}
