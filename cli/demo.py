@@ -103,3 +103,22 @@ def _assignment_of(session: Any, unit_code: str, requirement_key: str) -> int:
         .where(Assignment.unit_id == unit.id, Requirement.key == requirement_key)).first()
     assert found is not None, (unit_code, requirement_key)
     return int(found)
+
+
+DEMO_PASSWORD = "chidao-demo-2026"
+DEMO_USERS = [("chuyenvien.so", "SGDDT-AG", "head"), ("chuyenvien.kienhai", "UBND-KIENHAI",
+              "staff"), ("hieutruong.hontre", "MN-HONTRE", "head"),
+              ("hieutruong.laison", "MN-LAISON", "head")]
+
+
+def add_demo_users(db: Path) -> list[tuple[str, str]]:
+    """Demo accounts (one password for all: this is a demo on 127.0.0.1)."""
+    from flows.accounts import add_user
+
+    engine = make_engine(f"sqlite:///{db}")
+    with transaction(engine) as session:
+        for username, unit, role in DEMO_USERS:
+            add_user(session, username=username, full_name=username, unit_code=unit,
+                     role=role, password=DEMO_PASSWORD, now=resolve_now(None))
+    engine.dispose()
+    return [(u, unit) for u, unit, _ in DEMO_USERS]

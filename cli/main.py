@@ -189,12 +189,28 @@ def waive(assignment_id: int, unit: str = UNIT, reason: str = REASON, now: str =
 @reports_errors
 def demo(db: Path = typer.Option(Path("chidao-demo.db"), help="SQLite file (recreated)."),
          now: str = typer.Option("2026-03-25T09:00", help="The moment the tree is shown at."),
-         as_json: bool = JSON) -> None:
-    """Seed An Giang from the corpus, cascade KH 1039/KH-SGDĐT three levels, show the tree."""
-    from cli.demo import run_demo
+         as_json: bool = JSON,
+         serve: bool = typer.Option(False, help="Then serve the dashboard on 127.0.0.1."),
+         port: int = typer.Option(8000)) -> None:
+    """Seed An Giang from the corpus, cascade KH 1039/KH-SGDĐT three levels, show the tree;
+    with --serve, open the dashboard with demo accounts."""
+    from cli.demo import DEMO_PASSWORD, add_demo_users, run_demo
 
     tree = run_demo(db, now=resolve_now(now), log=console.print)
     if as_json:
         print_json(tree)
     else:
         console.print(cascade_tree(tree))
+    if serve:
+        import uvicorn
+
+        from config.settings import Settings
+        from web.app import create_app
+
+        users = add_demo_users(db)
+        console.print(f"\nDashboard: http://127.0.0.1:{port}  — password for every demo"
+                      f" account: {DEMO_PASSWORD}")
+        for username, unit in users:
+            console.print(f"  {username:22} {unit}", highlight=False)
+        uvicorn.run(create_app(Settings(database_url=f"sqlite:///{db}")), host="127.0.0.1",
+                    port=port, log_level="warning")

@@ -26,6 +26,8 @@ from flows.units_import import import_units
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="chidao-prefect-"))
 
+pytest_plugins = ["tests.web_fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "an-giang"
 CORPUS = ROOT.parent / "shared" / "corpus"

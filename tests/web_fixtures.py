@@ -64,6 +64,8 @@ def build_web(engine, db_url: str, tmp_path) -> Web:
     issue_file(engine, "kh-1039-sgddt-stem.yaml", "2026-02-26T09:00")
     issue_file(engine, "kh-ubnd-kien-hai-stem.yaml", "2026-03-10T10:00")
     issue_file(engine, "kh-mn-hon-tre-stem.yaml", "2026-03-18T14:00")
+    from tests.integration.report_scenario import issue_report_directives
+    issue_report_directives(engine)
     issue_data(engine, {"number_symbol": "88/KH-SGDĐT", "issuer": "SGDDT-CM",
                         "issued_on": "2026-03-02", "title": "Kế hoạch riêng của Cà Mau",
                         "requirements": [{"key": "r", "kind": "action", "title": "Việc Cà Mau",

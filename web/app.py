@@ -14,10 +14,14 @@ from starlette.middleware.sessions import SessionMiddleware
 from config.database import make_engine, reading
 from config.settings import Settings, get_settings
 from domain.accounts import User
+from domain.calendar import LOCAL_TZ
 from web.access import user_unit
 from web.deps import csrf_token
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+templates.env.filters["day"] = lambda d: d.strftime("%d/%m/%Y") if d else ""
+templates.env.filters["local"] = (
+    lambda t: t.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if t else "")
 
 
 def render(request: Request, name: str, session: Session | None, user: User | None,

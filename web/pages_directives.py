@@ -29,6 +29,18 @@ from web.queries import directive_units, run_row, visible_directives
 router = APIRouter()
 
 
+def _viewable(session: Session, user: User, directive: Directive, unit_id: int) -> Unit:
+    """A unit of the directive's tree the user may look at: in its own subtree, or anywhere
+    below the issuer when the issuer is in the user's subtree."""
+    unit, issuer = session.get(Unit, unit_id), session.get(Unit, directive.issuer_id)
+    mine = user_unit(session, user).path
+    if unit is None or issuer is None or not (
+            unit.path.startswith(mine)
+            or (issuer.path.startswith(mine) and unit.path.startswith(issuer.path))):
+        raise HTTPException(404, "Không tìm thấy đơn vị")
+    return unit
+
+
 def _window() -> tuple[datetime, datetime]:
     now = datetime.now(UTC)
     cal = vietnam_calendar()
@@ -73,17 +85,20 @@ def issue(request: Request, yaml_text: str = Form(..., alias="yaml"),
 
 
 @router.get("/directives/{directive_id}")
-def directive_page(request: Request, directive_id: int, page: int = 0,
+def directive_page(request: Request, directive_id: int, page: int = 0, under: int | None = None,
                    user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
     directive = readable_directive(session, user, directive_id)
+    below = _viewable(session, user, directive, under) if under is not None else None
     now, soon = _window()
-    units, total_units = directive_units(session, user, directive, now=now, soon=soon, page=page)
+    units, total_units = directive_units(session, user, directive, now=now, soon=soon, page=page,
+                                         under=below)
     cited = [{"id": c.cited_id, "text": c.ref_text} for c in session.exec(
         select(Citation).where(Citation.directive_id == directive.id))]
     return render(request, "directive.html", session, user, directive=directive,
                   doc_type=DOC_TYPE_LABELS[DocType(directive.doc_type)],
                   issuer=session.get(Unit, directive.issuer_id), units=units[:50],
-                  total_units=total_units, more=len(units) > 50, page=page, cited=cited)
+                  total_units=total_units, more=len(units) > 50, page=page, cited=cited,
+                  under=below)
 
 
 @router.get("/directives/{directive_id}/units/{unit_id}")
@@ -94,10 +109,7 @@ def directive_unit(request: Request, directive_id: int, unit_id: int,
     issuer = session.get(Unit, directive.issuer_id)
     if unit is None or issuer is None:
         raise HTTPException(404, "Không tìm thấy đơn vị")
-    mine = user_unit(session, user).path
-    if not (unit.path.startswith(mine)
-            or (issuer.path.startswith(mine) and unit.path.startswith(issuer.path))):
-        raise HTTPException(404, "Không tìm thấy đơn vị")
+    _viewable(session, user, directive, unit_id)
     runs = [r for r in unit_assignments(session, unit, now=datetime.now(UTC),
                                         calendar=vietnam_calendar(), include_closed=True)
             if r["directive"] == directive.key]

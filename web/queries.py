@@ -14,7 +14,7 @@ from domain.assignments import assignment_table
 from domain.directives import Citation, Directive, directive_table
 from domain.status import AWAITING_UNIT, Status
 from domain.timeliness import Completion, Timeliness
-from domain.units import Unit, subtree_bounds, unit_table
+from domain.units import Unit, subtree_bounds, unit_ancestor_table, unit_table
 from web.access import user_unit
 
 _a, _d, _u = assignment_table.c, directive_table.c, unit_table.c
@@ -57,32 +57,41 @@ def visible_directives(session: Session, user: User, *, now: datetime, soon: dat
 
 
 def directive_units(session: Session, user: User, directive: Directive, *, now: datetime,
-                    soon: datetime, page: int) -> tuple[list[dict[str, Any]], int]:
-    """The directive's assignees (all of them for its issuer's subtree, else the user's own
-    subtree), a page at a time, with counts and the plans each issued in response."""
+                    soon: datetime, page: int, under: Unit | None = None,
+                    ) -> tuple[list[dict[str, Any]], int]:
+    """One level of the cascade tree: the children of `under` (default: the issuer, or the
+    user's own unit when it sits below the issuer) that have runs in their subtree, with
+    counts rolled up over that subtree and the plans each issued in response."""
     mine = user_unit(session, user)
     issuer = session.get(Unit, directive.issuer_id)
-    scope = []
-    if issuer is None or not may_read_unit(mine.path, issuer.path):
-        low, high = subtree_bounds(mine.path)
-        scope = [_u.path >= low, _u.path < high]
-    base = (select(_u.id, _u.name, *_counts(now, soon)).select_from(assignment_table)
-            .join(unit_table, _u.id == _a.unit_id)
-            .where(_a.directive_id == directive.id, *scope).group_by(_u.id, _u.name))
-    total_units = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    rows = session.execute(base.order_by(_u.name).limit(PAGE + 1).offset(page * PAGE)).all()
+    assert issuer is not None
+    view = under or (issuer if may_read_unit(mine.path, issuer.path) else mine)
+    top, level = unit_ancestor_table.alias("top"), unit_ancestor_table.alias("level")
+    node = unit_table.alias("node")
+    query = select(node.c.id, node.c.name, *_counts(now, soon)).select_from(assignment_table)
+    if view.id != issuer.id:  # a directive's runs all lie below its issuer: no filter needed
+        query = query.join(top, and_(top.c.unit_id == _a.unit_id, top.c.ancestor_id == view.id))
+    query = (query.join(level, and_(level.c.unit_id == _a.unit_id,
+                                    level.c.depth == view.depth + 1))
+             .join(node, node.c.id == level.c.ancestor_id)
+             .where(_a.directive_id == directive.id).group_by(node.c.id, node.c.name))
+    every = session.execute(query).all()  # one level: tens to a few thousand nodes
+    every.sort(key=lambda r: r[1])
+    total_units, rows = len(every), every[page * PAGE:(page + 1) * PAGE + 1]
+    ids = [r[0] for r in rows]
+    assignees = set(session.execute(select(_a.unit_id).where(
+        _a.directive_id == directive.id, _a.unit_id.in_(ids))).scalars())
     children: dict[int, list[Directive]] = {}
     for child in session.exec(model_select(Directive).join(
             Citation, col(Citation.directive_id) == col(Directive.id)).where(
-            col(Citation.cited_id) == directive.id)):
+            col(Citation.cited_id) == directive.id, col(Directive.issuer_id).in_(ids))):
         children.setdefault(child.issuer_id, []).append(child)
     units = [{"unit_id": uid, "name": name, "total": total, "done": done or 0,
-              "overdue": overdue or 0, "soon": soon_count or 0,
+              "overdue": overdue or 0, "soon": soon_count or 0, "assignee": uid in assignees,
               "state": "overdue" if overdue else ("due_soon" if soon_count else "on_track"),
               "children": children.get(uid, [])}
              for uid, name, total, done, overdue, soon_count in rows]
     return units, total_units
-
 
 def run_row(run: dict[str, Any]) -> dict[str, Any]:
     """An inbox row (flows.inbox) with Vietnamese labels and dd/mm/yyyy."""

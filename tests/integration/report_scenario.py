@@ -40,6 +40,10 @@ def figures(so_lop: Any, gv: int, tre: int, ty_le: float, goc: bool, muc: str,
 
 def issue_report_cascade(engine) -> None:
     seed_units(engine)
+    issue_report_directives(engine)
+
+
+def issue_report_directives(engine) -> None:
     issue_data(engine, {
         "number_symbol": "60/KH-SGDĐT", "issuer": "SGDDT-AG", "issued_on": "2026-03-02",
         "title": "Báo cáo kết quả giáo dục STEM năm học 2025-2026", "forms": [FORM],

@@ -10,7 +10,7 @@ from config.database import transaction
 from domain.directives import Directive
 from domain.units import Unit
 from tests.integration.test_cascade import runs
-from tests.web_fixtures import csrf_of, web  # noqa: F401 - the fixture
+from tests.web_fixtures import csrf_of
 
 SECRETS = ("Tổ chuyên môn Nhà trẻ", "Tổ chức các hoạt động giáo dục STEM tại trường")
 OUTSIDERS = ("hieutruong.laison", "chuyenvien.phuquoc", "chuyenvien.camau", None)

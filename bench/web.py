@@ -1,0 +1,100 @@
+"""Dashboard benchmark: the national tree, one Ministry directive to all 32,700 schools and
+classes; latency of the root directive page (the Ministry's view: 34 departments rolled up)
+and of a commune's level of that tree (its schools), 200 requests each over HTTP to uvicorn
+on 127.0.0.1, signed in.
+
+Run: .venv/bin/python bench/web.py [--requests 200]
+Last line: {"p50_ms": .., "p95_ms": .., "commune_p50_ms": .., "commune_p95_ms": ..}
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import select  # noqa: E402
+
+from bench.cascade import DIRECTIVE, build_template  # noqa: E402
+from config.database import make_engine, transaction  # noqa: E402
+from config.settings import Settings  # noqa: E402
+from domain.calendar import vietnam_calendar  # noqa: E402
+from domain.specs import parse_directive  # noqa: E402
+from domain.units import unit_table  # noqa: E402
+from flows.accounts import add_user  # noqa: E402
+from flows.clock import resolve_now  # noqa: E402
+from flows.issue import issue_directive  # noqa: E402
+from web.app import create_app  # noqa: E402
+
+PASSWORD = "mat-khau-bench-2026"
+
+
+def build(folder: Path) -> tuple[Path, int, int]:
+    db = build_template(folder)
+    engine = make_engine(f"sqlite:///{db}")
+    with transaction(engine) as session:
+        result = issue_directive(session, parse_directive(DIRECTIVE),
+                                 now=resolve_now("2026-02-26T09:00"), calendar=vietnam_calendar())
+        add_user(session, username="bo", full_name="Bộ", unit_code="BGDDT", role="staff",
+                 password=PASSWORD, now=resolve_now(None))
+        commune = session.execute(select(unit_table.c.id).where(
+            unit_table.c.code == "S00-X0000")).scalar_one()
+    engine.dispose()
+    return db, result.directive_id, commune
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="chidao-bench-") as tmp:
+        db, directive_id, commune = build(Path(tmp))
+        app = create_app(Settings(database_url=f"sqlite:///{db}", secret_key="bench"))
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0,
+                                               log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.05)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        base = f"http://127.0.0.1:{port}"
+        with httpx.Client(base_url=base) as client:
+            csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)[1]
+            client.post("/login", data={"username": "bo", "password": PASSWORD, "csrf": csrf})
+            results = {}
+            for name, url in (("root", f"/directives/{directive_id}"),
+                              ("commune", f"/directives/{directive_id}?under={commune}")):
+                samples = []
+                for _ in range(args.requests):
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    samples.append((time.perf_counter() - started) * 1000)
+                    assert response.status_code == 200, response.status_code
+                results[name] = percentiles(samples)
+                print(f"{name}: p50 {results[name][0]:.1f} ms, p95 {results[name][1]:.1f} ms")
+        server.should_exit = True
+        thread.join(timeout=10)
+    print(json.dumps({"p50_ms": round(results["root"][0], 1),
+                      "p95_ms": round(results["root"][1], 1),
+                      "commune_p50_ms": round(results["commune"][0], 1),
+                      "commune_p95_ms": round(results["commune"][1], 1)}))
+
+
+if __name__ == "__main__":
+    main()

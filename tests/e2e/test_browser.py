@@ -1,0 +1,108 @@
+"""A real browser (Debian's chromium, driven by Playwright) against the real server on
+127.0.0.1: a principal submits, the commune returns it, the principal resubmits, the
+commune accepts, the Sở sees its rollup change. Screenshots go to test-artifacts/."""
+
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from tests.smtp_server import free_port
+from tests.web_fixtures import PASSWORD
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def server(web):
+    port = free_port()
+    config = uvicorn.Config(web.app, host="127.0.0.1", port=port, log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not running.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield launched
+        launched.close()
+
+
+def log_in(browser, base, username):
+    page = browser.new_page()
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:has-text('Đăng nhập')")
+    page.wait_for_url(f"{base}/directives")
+    return page
+
+
+def test_submit_return_resubmit_accept_and_the_rollup_changes(server, browser, engine):
+    from tests.integration.report_scenario import school_run
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    run_id = school_run(engine, "UBND-KIENHAI", "MN-HONTRE")
+    principal = log_in(browser, server, "hieutruong.hontre")
+    principal.click("text=Nhiệm vụ của đơn vị")
+    principal.screenshot(path=str(ARTIFACTS / "inbox.png"), full_page=True)
+    principal.goto(f"{server}/assignments/{run_id}")
+    principal.fill("input[name=f_so_lop]", "40")
+    principal.fill("input[name=f_tre]", "150")
+    principal.click("button:has-text('Nộp')")
+    assert principal.inner_text("#status") == "đã nộp"
+
+    commune = log_in(browser, server, "chuyenvien.kienhai")
+    commune.goto(f"{server}/assignments/{run_id}")
+    commune.fill("input[name=reason]", "Số lớp chưa đúng")
+    commune.click("button:has-text('Trả lại')")
+    assert commune.inner_text("#status") == "trả lại"
+
+    principal.goto(f"{server}/assignments/{run_id}")
+    assert "Trả lại: Số lớp chưa đúng" in principal.content()
+    principal.fill("input[name=f_so_lop]", "6")
+    principal.fill("input[name=f_tre]", "150")
+    principal.click("button:has-text('Nộp')")
+    assert principal.inner_text("#status") == "đã nộp"
+
+    so = log_in(browser, server, "chuyenvien.so")
+    report_url = f"{server}/directives/{_directive_id(engine)}/report"
+    so.goto(report_url)
+    before = so.inner_text("#coverage")
+    commune.goto(f"{server}/assignments/{run_id}")
+    commune.click("button:has-text('Chấp nhận')")
+    assert commune.inner_text("#status") == "đã hoàn thành"
+    so.goto(report_url)
+    row = so.locator("tr", has_text="Cộng các đơn vị thuộc Ủy ban nhân dân đặc khu Kiên Hải")
+    assert row.locator("td").nth(1).inner_text() == "6"
+    assert before == so.inner_text("#coverage") == "0/3"  # communes have not reported yet
+    so.goto(f"{server}/directives/{_directive_id(engine)}")
+    so.screenshot(path=str(ARTIFACTS / "tree.png"), full_page=True)
+    assert (ARTIFACTS / "tree.png").stat().st_size > 0
+
+
+def _directive_id(engine) -> int:
+    from sqlmodel import select
+
+    from config.database import transaction
+    from domain.directives import Directive
+    with transaction(engine) as session:
+        found = session.exec(select(Directive).where(Directive.number == 60)).one()
+        return int(found.id)
