@@ -75,8 +75,8 @@ def directive_units(session: Session, user: User, directive: Directive, *, now: 
                                     level.c.depth == view.depth + 1))
              .join(node, node.c.id == level.c.ancestor_id)
              .where(_a.directive_id == directive.id).group_by(node.c.id, node.c.name))
-    every = session.execute(query).all()  # one level: tens to a few thousand nodes
-    every.sort(key=lambda r: r[1])
+    # One level holds tens to a few thousand nodes: sorted and paged here, counted once.
+    every = sorted(session.execute(query).all(), key=lambda r: r[1])
     total_units, rows = len(every), every[page * PAGE:(page + 1) * PAGE + 1]
     ids = [r[0] for r in rows]
     assignees = set(session.execute(select(_a.unit_id).where(
