@@ -33,7 +33,7 @@ def render(request: Request, name: str, session: Session | None, user: User | No
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    from web import api, pages_auth, pages_directives, pages_runs
+    from web import api, pages_auth, pages_board, pages_directives, pages_runs
 
     settings = settings or get_settings()
     app = FastAPI(title="chidao", description="Giao nhiệm vụ theo văn bản chỉ đạo.",
@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
                        session_cookie="chidao_session", same_site="lax", https_only=False)
-    for module in (pages_auth, pages_directives, pages_runs):
+    for module in (pages_auth, pages_board, pages_directives, pages_runs):
         app.include_router(module.router)
     app.include_router(api.router, prefix="/api")
 

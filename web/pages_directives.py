@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from domain.accounts import User
 from domain.calendar import vietnam_calendar
-from domain.directives import DOC_TYPE_LABELS, Citation, Directive, DocType
+from domain.directives import DOC_TYPE_LABELS, Citation, Directive, DocType, Requirement
 from domain.errors import InvalidInput
 from domain.specs import parse_directive
 from domain.units import Unit
@@ -98,7 +98,8 @@ def directive_page(request: Request, directive_id: int, page: int = 0, under: in
                   doc_type=DOC_TYPE_LABELS[DocType(directive.doc_type)],
                   issuer=session.get(Unit, directive.issuer_id), units=units[:50],
                   total_units=total_units, more=len(units) > 50, page=page, cited=cited,
-                  under=below)
+                  under=below, requirements=session.exec(select(Requirement).where(
+                      Requirement.directive_id == directive.id)).all())
 
 
 @router.get("/directives/{directive_id}/units/{unit_id}")

@@ -40,7 +40,8 @@ def call(client, method, path, token=None, csrf=""):
     if path.startswith("/api"):
         return client.post(path, json={"values": {}}, headers=headers)
     return client.post(path, data={"csrf": csrf, "action": "accept", "reason": "x",
-                                   "yaml": "issuer: X"}, headers=headers)
+                                   "yaml": "issuer: X", "requirement": "r", "subtree": "X",
+                                   "new_due": "01/01/2030"}, headers=headers)
 
 
 def test_the_route_table_is_what_the_test_covers(web):
