@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from cli.common import JSON, NOW, console, print_json, reports_errors, settings
+from cli.documents import register as register_document_commands
 from cli.engine import register as register_engine_commands
 from cli.render import assignment_table, cascade_tree
 from cli.reports import load_values
@@ -39,6 +40,7 @@ app.add_typer(directive_app, name="directive")
 app.add_typer(users_app, name="users")
 register_engine_commands(app)
 register_report_commands(app)
+register_document_commands(app)
 
 
 @app.callback()

@@ -1,0 +1,80 @@
+"""Document commands: import a directive's text; draft a plan or an urging letter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from cli.common import JSON, NOW, console, print_json, reports_errors, settings
+from config.database import make_engine, reading
+from domain.calendar import vietnam_calendar
+from flows.clock import resolve_now
+from flows.lookup import directive_by_ref
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(reports_errors(import_file))
+    app.command("draft-plan")(reports_errors(draft_plan))
+    app.command("draft-urging")(reports_errors(draft_urging))
+
+
+def import_file(file: Path, as_json: bool = JSON,
+                yaml_out: Path = typer.Option(None, "--yaml", help="Write a directive draft.")
+                ) -> None:
+    """Read a directive (.txt, .md, .docx) into a draft: fields, their lines, what is missing."""
+    from flows.doc_import import draft_yaml, import_document
+
+    url = settings().database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        draft = import_document(file)  # no database here: read the document all the same
+    else:
+        with reading(make_engine(url)) as session:
+            draft = import_document(file, session)
+    if yaml_out:
+        yaml_out.write_text(draft_yaml(draft), encoding="utf-8")
+        console.print(f"Wrote {yaml_out}: complete the TODOs, then chidao directive issue")
+    if as_json or not yaml_out:
+        print_json(draft)
+
+
+def _write(blocks: list, docx: Path | None, html: Path | None) -> None:  # type: ignore[type-arg]
+    from flows.document_writers import render_html, write_docx
+
+    if docx:
+        write_docx(blocks, docx)
+        console.print(f"Wrote {docx}")
+    if html:
+        html.write_text(render_html(blocks), encoding="utf-8")
+        console.print(f"Wrote {html}")
+    if not (docx or html):
+        for block in blocks:
+            console.print(("- " if block.style == "bullet" else "") + block.text,
+                          highlight=False, markup=False)
+
+
+def draft_plan(ref: str, unit: str = typer.Option(..., "--unit"),
+               docx: Path = typer.Option(None), html: Path = typer.Option(None),
+               days: int = typer.Option(5, help="Working days before the unit's own deadline."),
+               now: str = NOW) -> None:
+    """The unit's implementation plan answering directive REF (NĐ 30 layout)."""
+    from flows.documents import implementation_plan
+
+    with reading(make_engine(settings().database_url)) as session:
+        blocks = implementation_plan(session, directive=directive_by_ref(session, ref),
+                                     unit_code=unit, now=resolve_now(now),
+                                     calendar=vietnam_calendar(), days_before=days)
+    _write(blocks, docx, html)
+
+
+def draft_urging(ref: str, unit: str = typer.Option(..., "--unit"),
+                 docx: Path = typer.Option(None), html: Path = typer.Option(None),
+                 now: str = NOW) -> None:
+    """A letter urging the unit's late subordinates under directive REF (công văn đôn đốc)."""
+    from flows.documents import urging_letter
+
+    moment = resolve_now(now)
+    with reading(make_engine(settings().database_url)) as session:
+        blocks = urging_letter(session, directive=directive_by_ref(session, ref), unit_code=unit,
+                               now=moment, today=vietnam_calendar().local_date(moment))
+    _write(blocks, docx, html)
