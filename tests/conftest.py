@@ -30,7 +30,10 @@ pytest_plugins = ["tests.web_fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "an-giang"
-CORPUS = ROOT.parent / "shared" / "corpus"
+# The corpus lives beside the repository (../shared/corpus); a copy in tests/fixtures keeps the
+# tests runnable from a clone that has no shared/ next to it.
+CORPUS = next(p for p in (ROOT.parent / "shared" / "corpus", ROOT / "tests" / "fixtures" / "corpus")
+              if p.is_dir())
 
 
 @pytest.fixture(scope="session")
