@@ -10,6 +10,7 @@ from cli.common import JSON, NOW, console, print_json, reports_errors, settings
 from config.database import make_engine, reading
 from domain.calendar import vietnam_calendar
 from flows.clock import resolve_now
+from flows.documents import Block
 from flows.lookup import directive_by_ref
 
 
@@ -38,7 +39,7 @@ def import_file(file: Path, as_json: bool = JSON,
         print_json(draft)
 
 
-def _write(blocks: list, docx: Path | None, html: Path | None) -> None:  # type: ignore[type-arg]
+def _write(blocks: list[Block], docx: Path | None, html: Path | None) -> None:
     from flows.document_writers import render_html, write_docx
 
     if docx:
