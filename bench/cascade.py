@@ -19,12 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.national import national_rows  # noqa: E402
 from config.database import make_engine, migrate, transaction  # noqa: E402
 from domain.calendar import vietnam_calendar  # noqa: E402
 from domain.specs import parse_directive  # noqa: E402
 from flows.clock import resolve_now  # noqa: E402
 from flows.issue import issue_directive  # noqa: E402
+from flows.national_tree import national_rows  # noqa: E402
 from flows.units_import import import_units  # noqa: E402
 
 DIRECTIVE = {

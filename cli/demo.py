@@ -111,14 +111,59 @@ DEMO_USERS = [("chuyenvien.so", "SGDDT-AG", "head"), ("chuyenvien.kienhai", "UBN
               ("hieutruong.laison", "MN-LAISON", "head")]
 
 
-def add_demo_users(db: Path) -> list[tuple[str, str]]:
+def add_demo_users(db: Path, users: list[tuple[str, str, str]] | None = None
+                   ) -> list[tuple[str, str]]:
     """Demo accounts (one password for all: this is a demo on 127.0.0.1)."""
     from flows.accounts import add_user
 
+    users = users or DEMO_USERS
     engine = make_engine(f"sqlite:///{db}")
     with transaction(engine) as session:
-        for username, unit, role in DEMO_USERS:
+        for username, unit, role in users:
             add_user(session, username=username, full_name=username, unit_code=unit,
                      role=role, password=DEMO_PASSWORD, now=resolve_now(None))
     engine.dispose()
-    return [(u, unit) for u, unit, _ in DEMO_USERS]
+    return [(u, unit) for u, unit, _ in users]
+
+
+def add_national_users(db: Path) -> list[tuple[str, str]]:
+    return add_demo_users(db, [("chuyenvien.bo", "BGDDT", "head"),
+                               ("chuyenvien.so", "S00", "staff"),
+                               ("chuyenvien.xa", "S00-X0000", "staff")])
+
+
+NATIONAL_DIRECTIVE = {
+    "number_symbol": "20/KH-BGDĐT", "issuer": "BGDDT", "issued_on": "2026-02-26",
+    "title": "Triển khai giáo dục STEM trong giáo dục mầm non năm học 2025-2026",
+    "requirements": [
+        {"key": "ke-hoach-so", "kind": "plan", "title": "Sở xây dựng kế hoạch triển khai",
+         "to": {"children": {"kind": "department"}}, "due": {"working_days_after_issue": 10}},
+        {"key": "bao-cao-truong", "kind": "report", "title": "Báo cáo kết quả của cơ sở",
+         "to": {"descendants": {"kind": ["school", "independent_class"]}},
+         "due": "end_of_school_year"}],
+}
+
+
+def run_national_demo(db: Path, *, now: datetime, log: Callable[[str], None]) -> None:
+    """The whole country: the synthetic national tree and one Ministry plan to every school."""
+    import time
+
+    from domain.specs import parse_directive
+    from flows.national_tree import national_rows
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{db}"
+    migrate(url)
+    engine = make_engine(url)
+    started = time.perf_counter()
+    with transaction(engine) as session:
+        result = import_units(session, national_rows(offices=True), now=now)
+    log(f"Imported {result.total:,} units in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    with transaction(engine) as session:
+        issued = issue_directive(session, parse_directive(NATIONAL_DIRECTIVE), now=now,
+                                 calendar=vietnam_calendar())
+    log(f"Issued {issued.key}: {issued.created:,} assignments in"
+        f" {time.perf_counter() - started:.2f} s")
+    engine.dispose()

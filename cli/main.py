@@ -17,6 +17,7 @@ from cli.reports import register as register_report_commands
 from cli.users import users_app
 from config.database import make_engine, migrate, reading, transaction
 from domain.calendar import vietnam_calendar
+from domain.errors import InvalidInput
 from domain.status import Status
 from flows.clock import resolve_now
 from flows.directive_files import load_directive_file
@@ -193,23 +194,35 @@ def demo(db: Path = typer.Option(Path("chidao-demo.db"), help="SQLite file (recr
          now: str = typer.Option("2026-03-25T09:00", help="The moment the tree is shown at."),
          as_json: bool = JSON,
          serve: bool = typer.Option(False, help="Then serve the dashboard on 127.0.0.1."),
-         port: int = typer.Option(8000)) -> None:
+         port: int = typer.Option(8000),
+         scale: str = typer.Option("province", help="province (An Giang) | national")) -> None:
     """Seed An Giang from the corpus, cascade KH 1039/KH-SGDĐT three levels, show the tree;
     with --serve, open the dashboard with demo accounts."""
-    from cli.demo import DEMO_PASSWORD, add_demo_users, run_demo
+    from cli.demo import (
+        DEMO_PASSWORD,
+        add_demo_users,
+        add_national_users,
+        run_demo,
+        run_national_demo,
+    )
 
-    tree = run_demo(db, now=resolve_now(now), log=console.print)
-    if as_json:
-        print_json(tree)
+    if scale == "national":
+        run_national_demo(db, now=resolve_now("2026-02-26T09:00"), log=console.print)
+    elif scale == "province":
+        tree = run_demo(db, now=resolve_now(now), log=console.print)
+        if as_json:
+            print_json(tree)
+        else:
+            console.print(cascade_tree(tree))
     else:
-        console.print(cascade_tree(tree))
+        raise InvalidInput("scale", f"'{scale}' is not province or national")
     if serve:
         import uvicorn
 
         from config.settings import Settings
         from web.app import create_app
 
-        users = add_demo_users(db)
+        users = add_demo_users(db) if scale == "province" else add_national_users(db)
         console.print(f"\nDashboard: http://127.0.0.1:{port}  — password for every demo"
                       f" account: {DEMO_PASSWORD}")
         for username, unit in users:
