@@ -1,0 +1,67 @@
+"""Run every benchmark, each in its own process, and collect one JSON of results: each figure
+next to its raw baseline from the same run, the goal, whether it is met, and the process's peak
+RSS. The last printed line is that JSON; it is also written to bench/results/run_all.json.
+
+Run: .venv/bin/python bench/run_all.py
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+RSS_LIMIT_MB = 500
+
+GOALS: dict[str, tuple[str, Any]] = {
+    "cascade": ("ratio ≤ 2 (against sqlite3 executemany)", lambda r: r["ratio"] <= 2),
+    "sweep": ("≤ 1 s for 1M open runs, 1% due", lambda r: r["seconds"] <= 1),
+    "deliver": ("≥ 80% of raw aiosmtplib", lambda r: r["ratio"] >= 0.8),
+    "rollup": ("≤ 0.5 s national", lambda r: r["seconds"] <= 0.5),
+    "web": ("p95 ≤ 100 ms root, ≤ 50 ms commune",
+            lambda r: r["p95_ms"] <= 100 and r["commune_p95_ms"] <= 50),
+}
+
+
+# Runs a benchmark as __main__ and reports that process's own peak RSS on stderr.
+WRAPPER = """
+import atexit, resource, runpy, sys
+atexit.register(lambda: print("PEAK_RSS_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                              file=sys.stderr))
+sys.argv = [sys.argv[1]]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def run(name: str) -> dict[str, Any]:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", WRAPPER, str(HERE / f"{name}.py")],
+                          capture_output=True, text=True, timeout=1800)
+    peaks = [int(line.split()[1]) for line in done.stderr.splitlines()
+             if line.startswith("PEAK_RSS_KB")]
+    peak_mb = (peaks[-1] if peaks else 0) / 1024
+    if done.returncode != 0:
+        return {"error": done.stderr[-2000:], "goal_met": False}
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    goal, met = GOALS[name]
+    print(f"{name}: {figures} ({time.perf_counter() - started:.0f} s)", flush=True)
+    return {**figures, "goal": f"{goal}; peak RSS ≤ {RSS_LIMIT_MB} MB",
+            "peak_rss_mb": round(peak_mb), "goal_met": bool(met(figures))
+            and peak_mb <= RSS_LIMIT_MB}
+
+
+def main() -> None:
+    results = {name: run(name) for name in GOALS}
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    (out / "run_all.json").write_text(json.dumps(results, ensure_ascii=False, indent=2),
+                                      encoding="utf-8")
+    print(json.dumps(results, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
