@@ -45,7 +45,10 @@ class Unit(SQLModel, table=True):
     emails: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     symbol: str = ""
     # "/1/7/42/": ids from the root down to this unit; a subtree is a path-prefix range.
-    path: str = Field(default="", sa_column=Column(String(512), nullable=False, index=True))
+    # Binary collation: the subtree range query compares "/" and digits byte by byte.
+    path: str = Field(default="", sa_column=Column(
+        String(512).with_variant(String(512, collation="C"), "postgresql"),
+        nullable=False, index=True))
     depth: int = 0
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 

@@ -89,6 +89,7 @@ def _due_runs(session: Session, now: datetime) -> Iterator[_DueRun]:
         .join(requirement_table, _r.id == _a.requirement_id)
         .outerjoin(_parent, _parent.c.id == _u.parent_id)
         .where(_a.next_action_at <= now)
+        .with_for_update(of=assignment_table, skip_locked=True)  # PostgreSQL: one sweeper a run
     )
     for row in session.execute(query):
         yield _DueRun(*row)

@@ -28,7 +28,8 @@ def form_messages(session: Session, *, now: datetime, domain: str) -> int:
     """Group unassigned notifications by (to, cc) unit into new queued digest messages."""
     pending = session.execute(
         select(_n.id, _n.to_unit_id, _n.cc_unit_id).where(_n.message_id.is_(None))
-        .order_by(_n.id)).all()
+        .order_by(_n.id).with_for_update(skip_locked=True)).all()  # PostgreSQL: skip rows
+    # another worker is grouping; SQLite: the transaction already holds the write lock
     groups: dict[tuple[int, int | None], list[int]] = defaultdict(list)
     for nid, to_unit, cc_unit in pending:
         groups[(to_unit, cc_unit)].append(nid)
@@ -76,7 +77,8 @@ def claim_messages(
         and_(_m.status == MessageStatus.QUEUED.value, _m.next_attempt_at <= now),
         and_(_m.status == MessageStatus.SENDING.value, _m.claimed_until < now),
     ))
-    ids = select(_m.id).where(claimable).order_by(_m.id).limit(limit).scalar_subquery()
+    ids = (select(_m.id).where(claimable).order_by(_m.id).limit(limit)
+           .with_for_update(skip_locked=True).scalar_subquery())
     session.execute(
         update(message_table).where(_m.id.in_(ids), claimable)
         .values(status=MessageStatus.SENDING.value, claimed_by=token,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import Engine, MetaData, select
+from sqlalchemy import Engine, MetaData, create_engine, select
 
 from config.database import make_engine, migrate, transaction
 from domain.calendar import WorkingCalendar, vietnam_calendar
@@ -36,18 +37,54 @@ CORPUS = next(p for p in (ROOT.parent / "shared" / "corpus", ROOT / "tests" / "f
               if p.is_dir())
 
 
+# `bash run tests-postgres` sets this: every test then gets its own PostgreSQL database.
+POSTGRES = os.environ.get("CHIDAO_TEST_POSTGRES_URL")
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    if POSTGRES:
+        skip = pytest.mark.skip(reason="exercises SQLite files directly")
+        for item in items:
+            if "sqlite_only" in item.keywords:
+                item.add_marker(skip)
+
+
+def _admin(sql: str) -> None:
+    assert POSTGRES is not None
+    engine = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(sql)
+    engine.dispose()
+
+
+def _pg_url(name: str) -> str:
+    assert POSTGRES is not None
+    return POSTGRES.rsplit("/", 1)[0] + f"/{name}"
+
+
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path | str:
+    if POSTGRES:
+        _admin("DROP DATABASE IF EXISTS chidao_template WITH (FORCE)")
+        _admin("CREATE DATABASE chidao_template")
+        migrate(_pg_url("chidao_template"))
+        return "chidao_template"
     path = tmp_path_factory.mktemp("template") / "template.db"
     migrate(f"sqlite:///{path}")
     return path
 
 
 @pytest.fixture
-def db_url(template_db: Path, tmp_path: Path) -> str:
+def db_url(template_db: Path | str, tmp_path: Path) -> Iterator[str]:
+    if POSTGRES:
+        name = f"t_{uuid.uuid4().hex[:16]}"
+        _admin(f"CREATE DATABASE {name} TEMPLATE {template_db}")
+        yield _pg_url(name)
+        _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        return
     path = tmp_path / "chidao.db"
     shutil.copy(template_db, path)
-    return f"sqlite:///{path}"
+    yield f"sqlite:///{path}"
 
 
 @pytest.fixture

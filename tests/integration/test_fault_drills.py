@@ -30,6 +30,7 @@ from tests.conftest import at
 from tests.integration.test_cli import CHIDAO
 from tests.integration.test_delivery_reliability import seed_many_schools
 
+pytestmark = pytest.mark.sqlite_only
 SCHOOLS_AND_CLASSES = 32_700
 DIRECTIVE = {
     "number_symbol": "21/KH-BGDĐT", "issuer": "BGDDT", "issued_on": "2026-02-26",
