@@ -62,7 +62,12 @@ class Directive(SQLModel, table=True):
 
     @property
     def number_symbol(self) -> str:
-        return f"{self.number if self.number is not None else ''}/{self.symbol}"
+        return format_number_symbol(self.number, self.symbol)
+
+
+def format_number_symbol(number: int | None, symbol: str) -> str:
+    """NĐ 30's "1039/KH-SGDĐT"; a draft's blank number gives "/KH-UBND"."""
+    return f"{'' if number is None else number}/{symbol}"
 
 
 class Citation(SQLModel, table=True):

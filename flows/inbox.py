@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from domain.assignments import assignment_table
 from domain.calendar import WorkingCalendar
-from domain.directives import directive_table, requirement_table
+from domain.directives import directive_table, format_number_symbol, requirement_table
 from domain.status import CLOSED, Status
 from domain.timeliness import TimelinessJudge, completion
 from domain.units import Unit
@@ -40,7 +40,7 @@ def unit_assignments(
         done = completion(row["submitted_at"], row["due_at"])
         result.append({
             "id": row["id"], "directive": row["key"],
-            "number_symbol": f"{'' if row['number'] is None else row['number']}/{row['symbol']}",
+            "number_symbol": format_number_symbol(row["number"], row["symbol"]),
             "kind": row["kind"], "title": row["title"], "period": row["period"],
             "due_on": row["due_on"].isoformat(), "status": status.value,
             "timeliness": timeliness.value if timeliness else None,

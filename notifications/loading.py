@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from domain.assignments import assignment_table
-from domain.directives import directive_table, requirement_table
+from domain.directives import directive_table, format_number_symbol, requirement_table
 from domain.notifications import message_table, notification_table
 from domain.status import AWAITING_UNIT
 from domain.units import unit_table
@@ -55,7 +55,7 @@ def _items(session: Session, message_ids: list[int]) -> list[tuple[int, int, Ite
         .order_by(_n.message_id, _a.due_on, _u.name, _n.id)
     )
     return [(row[0], row[1], Item(row[1], row[2], row[3], row[4], row[5],
-                                  _number_symbol(row[6], row[7]), *row[8:]))
+                                  format_number_symbol(row[6], row[7]), *row[8:]))
             for row in session.execute(query)]
 
 
@@ -70,9 +70,5 @@ def _open_tasks(session: Session, unit_ids: set[int]) -> dict[int, list[OpenTask
     )
     tasks: dict[int, list[OpenTask]] = defaultdict(list)
     for unit_id, assignment_id, number, symbol, *rest in session.execute(query):
-        tasks[unit_id].append(OpenTask(assignment_id, _number_symbol(number, symbol), *rest))
+        tasks[unit_id].append(OpenTask(assignment_id, format_number_symbol(number, symbol), *rest))
     return tasks
-
-
-def _number_symbol(number: int | None, symbol: str) -> str:
-    return f"{'' if number is None else number}/{symbol}"

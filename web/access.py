@@ -75,3 +75,15 @@ def issued_run(session: Session, user: User, assignment_id: int) -> Assignment:
     if directive is None or directive.issuer_id != user.unit_id:
         raise HTTPException(403, "Chỉ đơn vị giao nhiệm vụ mới được duyệt")
     return run
+
+
+def viewable_in_directive(session: Session, user: User, directive: Directive, unit_id: int) -> Unit:
+    """A unit of the directive's tree the user may look at: in its own subtree, or anywhere
+    below the issuer when the issuer is in the user's subtree."""
+    unit, issuer = session.get(Unit, unit_id), session.get(Unit, directive.issuer_id)
+    mine = user_unit(session, user).path
+    if unit is None or issuer is None or not (
+            unit.path.startswith(mine)
+            or (issuer.path.startswith(mine) and unit.path.startswith(issuer.path))):
+        raise HTTPException(404, "Không tìm thấy đơn vị")
+    return unit

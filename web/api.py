@@ -17,7 +17,7 @@ from flows.inbox import unit_assignments
 from flows.report_submit import submit_report
 from web.access import own_run, readable_directive, readable_run, user_unit
 from web.deps import api_user, db
-from web.queries import directive_units, visible_directives
+from web.queries import directive_units, due_window, visible_directives
 
 router = APIRouter(tags=["api"])
 
@@ -27,24 +27,20 @@ class SubmitBody(BaseModel):
     note: str = ""
 
 
-def _window() -> tuple[datetime, datetime]:
-    now = datetime.now(UTC)
-    cal = vietnam_calendar()
-    return now, cal.end_of_day(cal.add_working_days(cal.local_date(now), 3))
-
 
 @router.get("/directives")
-def list_directives(page: int = 0, user: User = Depends(api_user),
+def list_directives(request: Request, page: int = 0, user: User = Depends(api_user),
                     session: Session = Depends(db)) -> list[dict[str, Any]]:
-    now, soon = _window()
+    now, soon = due_window(request.app.state.settings.due_soon_working_days)
     return visible_directives(session, user, now=now, soon=soon, page=page)
 
 
 @router.get("/directives/{directive_id}")
-def get_directive(directive_id: int, page: int = 0, user: User = Depends(api_user),
+def get_directive(request: Request, directive_id: int, page: int = 0,
+                  user: User = Depends(api_user),
                   session: Session = Depends(db)) -> dict[str, Any]:
     directive = readable_directive(session, user, directive_id)
-    now, soon = _window()
+    now, soon = due_window(request.app.state.settings.due_soon_working_days)
     units, total = directive_units(session, user, directive, now=now, soon=soon, page=page)
     return {"id": directive.id, "key": directive.key, "number_symbol": directive.number_symbol,
             "title": directive.title, "issued_on": directive.issued_on.isoformat(),
@@ -54,10 +50,10 @@ def get_directive(directive_id: int, page: int = 0, user: User = Depends(api_use
 
 
 @router.get("/directives/{directive_id}/rollup")
-def rollup_counts(directive_id: int, user: User = Depends(api_user),
+def rollup_counts(request: Request, directive_id: int, user: User = Depends(api_user),
                   session: Session = Depends(db)) -> dict[str, int]:
     directive = readable_directive(session, user, directive_id)
-    now, soon = _window()
+    now, soon = due_window(request.app.state.settings.due_soon_working_days)
     units, _ = directive_units(session, user, directive, now=now, soon=soon, page=0)
     return {key: sum(u[key] for u in units) for key in ("total", "done", "overdue", "soon")}
 

@@ -13,7 +13,7 @@ from sqlmodel import select as model_select
 from domain.accounts import User
 from domain.assignments import assignment_table
 from domain.calendar import vietnam_calendar
-from domain.directives import directive_table, requirement_table
+from domain.directives import directive_table, format_number_symbol, requirement_table
 from domain.errors import InvalidInput
 from domain.specs import parse_vn_date
 from domain.status import AWAITING_UNIT
@@ -44,7 +44,7 @@ def overdue(request: Request, page: int = 0, user: User = Depends(page_user),
         .order_by(_a.due_on.desc(), _u.name).limit(101).offset(page * 100)).all()
     cal = vietnam_calendar()
     today = cal.local_date(now)
-    late = [{"id": rid, "unit": name, "number_symbol": f"{number or ''}/{symbol}",
+    late = [{"id": rid, "unit": name, "number_symbol": format_number_symbol(number, symbol),
              "title": title, "due": f"{due:%d/%m/%Y}",
              "days": cal.working_days_between(due, today)}
             for rid, name, number, symbol, title, due in rows[:100]]

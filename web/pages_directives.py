@@ -21,36 +21,19 @@ from domain.units import Unit
 from flows.inbox import unit_assignments
 from flows.issue import issue_directive
 from flows.report_export import consolidated, write_xlsx
-from web.access import readable_directive, user_unit
+from web.access import readable_directive, user_unit, viewable_in_directive
 from web.app import render
 from web.deps import check_csrf, db, page_user
-from web.queries import directive_units, run_row, visible_directives
+from web.queries import directive_units, due_window, run_row, visible_directives
 
 router = APIRouter()
 
-
-def _viewable(session: Session, user: User, directive: Directive, unit_id: int) -> Unit:
-    """A unit of the directive's tree the user may look at: in its own subtree, or anywhere
-    below the issuer when the issuer is in the user's subtree."""
-    unit, issuer = session.get(Unit, unit_id), session.get(Unit, directive.issuer_id)
-    mine = user_unit(session, user).path
-    if unit is None or issuer is None or not (
-            unit.path.startswith(mine)
-            or (issuer.path.startswith(mine) and unit.path.startswith(issuer.path))):
-        raise HTTPException(404, "Không tìm thấy đơn vị")
-    return unit
-
-
-def _window() -> tuple[datetime, datetime]:
-    now = datetime.now(UTC)
-    cal = vietnam_calendar()
-    return now, cal.end_of_day(cal.add_working_days(cal.local_date(now), 3))
 
 
 @router.get("/directives")
 def directives(request: Request, page: int = 0, user: User = Depends(page_user),
                session: Session = Depends(db)) -> Response:
-    now, soon = _window()
+    now, soon = due_window(request.app.state.settings.due_soon_working_days)
     rows = visible_directives(session, user, now=now, soon=soon, page=page)
     return render(request, "directives.html", session, user, directives=rows[:50],
                   more=len(rows) > 50, page=page)
@@ -88,8 +71,8 @@ def issue(request: Request, yaml_text: str = Form(..., alias="yaml"),
 def directive_page(request: Request, directive_id: int, page: int = 0, under: int | None = None,
                    user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
     directive = readable_directive(session, user, directive_id)
-    below = _viewable(session, user, directive, under) if under is not None else None
-    now, soon = _window()
+    below = viewable_in_directive(session, user, directive, under) if under is not None else None
+    now, soon = due_window(request.app.state.settings.due_soon_working_days)
     units, total_units = directive_units(session, user, directive, now=now, soon=soon, page=page,
                                          under=below)
     cited = [{"id": c.cited_id, "text": c.ref_text} for c in session.exec(
@@ -110,7 +93,7 @@ def directive_unit(request: Request, directive_id: int, unit_id: int,
     issuer = session.get(Unit, directive.issuer_id)
     if unit is None or issuer is None:
         raise HTTPException(404, "Không tìm thấy đơn vị")
-    _viewable(session, user, directive, unit_id)
+    viewable_in_directive(session, user, directive, unit_id)
     runs = [r for r in unit_assignments(session, unit, now=datetime.now(UTC),
                                         calendar=vietnam_calendar(), include_closed=True)
             if r["directive"] == directive.key]

@@ -53,7 +53,8 @@ def assignment(request: Request, assignment_id: int, message: str | None = None,
     submissions = session.exec(select(Submission).where(
         Submission.assignment_id == run.id).order_by(col(Submission.version))).all()
     draft = next((s.values for s in submissions if s.state == SubmissionState.DRAFT), {})
-    judge = TimelinessJudge(datetime.now(UTC), vietnam_calendar(), 3)
+    judge = TimelinessJudge(datetime.now(UTC), vietnam_calendar(),
+                            request.app.state.settings.due_soon_working_days)
     timeliness = judge.timeliness(Status(run.status), run.due_on, run.due_at)
     return render(
         request, "assignment.html", session, user, run=run, directive=directive,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, or_, select
@@ -11,15 +11,23 @@ from sqlmodel import select as model_select
 
 from domain.accounts import User, may_read_unit
 from domain.assignments import assignment_table
-from domain.directives import Citation, Directive, directive_table
+from domain.calendar import vietnam_calendar
+from domain.directives import Citation, Directive, directive_table, format_number_symbol
 from domain.status import AWAITING_UNIT, Status
-from domain.timeliness import Completion, Timeliness
+from domain.timeliness import Completion, Timeliness, TimelinessJudge
 from domain.units import Unit, subtree_bounds, unit_ancestor_table, unit_table
 from web.access import user_unit
 
 _a, _d, _u = assignment_table.c, directive_table.c, unit_table.c
 _issuer = unit_table.alias("issuer")
 PAGE = 50
+
+
+def due_window(soon_working_days: int) -> tuple[datetime, datetime]:
+    """(now, the end of the last day that counts as "sắp đến hạn"), as TimelinessJudge rules."""
+    now = datetime.now(UTC)
+    cal = vietnam_calendar()
+    return now, cal.end_of_day(TimelinessJudge(now, cal, soon_working_days).soon_until)
 
 
 def _counts(now: datetime, soon: datetime) -> list[Any]:
@@ -49,7 +57,7 @@ def visible_directives(session: Session, user: User, *, now: datetime, soon: dat
         total, done, overdue, _ = session.execute(
             select(*_counts(now, soon)).select_from(assignment_table)
             .join(unit_table, _u.id == _a.unit_id).where(_a.directive_id == did, *scope)).one()
-        result.append({"id": did, "number_symbol": f"{number or ''}/{symbol}",
+        result.append({"id": did, "number_symbol": format_number_symbol(number, symbol),
                        "issued_on": f"{issued_on:%d/%m/%Y}", "title": title, "issuer": issuer,
                        "total": total, "done": done or 0, "overdue": overdue or 0,
                        "percent": round(100 * (done or 0) / total) if total else 0})
