@@ -35,14 +35,16 @@ def aggregate(session: Session, *, now: datetime) -> list[int]:
         assert directive is not None and form is not None
         issuer = session.get(Unit, directive.issuer_id)
         assert issuer is not None
-        for upward in _upward_runs(session, directive, form, period):
-            if session.execute(select(Submission.id).where(  # type: ignore[call-overload]
-                    Submission.assignment_id == upward.id)).first():
-                continue
+        waiting = [run for run in _upward_runs(session, directive, form, period)
+                   if not session.execute(select(Submission.id).where(  # type: ignore[call-overload]
+                       Submission.assignment_id == run.id)).first()]
+        if not waiting:
+            continue
+        spec = form_spec(form)  # one rollup per level and period, whatever the number of runs
+        totals = rollup(session, requirement_ids=[requirement_id], period=period,
+                        node=issuer, form=spec, provenance=True)[0]
+        for upward in waiting:
             assert upward.id is not None
-            spec = form_spec(form)
-            totals = rollup(session, requirement_ids=[requirement_id], period=period,
-                            node=issuer, form=spec, provenance=True)[0]
             draft = Submission(assignment_id=upward.id, version=1,
                                state=SubmissionState.DRAFT.value,
                                values=draft_values(spec, totals), note=draft_note(totals),
