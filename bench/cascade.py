@@ -1,25 +1,24 @@
 """Cascade benchmark: one directive from the Ministry to every school and independent class of
-a synthetic national tree, next to plain sqlite3 executemany of the same rows in the same run.
+a synthetic national tree, next to the driver's plain executemany of the same rows (sqlite3 or
+psycopg) in the same run, on the same database.
 
-Run: .venv/bin/python bench/cascade.py [--repeat 3]
-Last line: {"units": N, "seconds": ours, "baseline_seconds": raw, "ratio": ours/raw}
+Run: .venv/bin/python bench/cascade.py [--repeat 3] [--database sqlite|postgresql]
+Last line: {"database": …, "units": N, "seconds": ours, "baseline_seconds": raw, "ratio": …}
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from config.database import make_engine, migrate, transaction  # noqa: E402
+from bench.databases import Databases, add_database_arguments, bench_databases  # noqa: E402
+from config.database import make_engine, transaction  # noqa: E402
 from domain.calendar import vietnam_calendar  # noqa: E402
 from domain.specs import parse_directive  # noqa: E402
 from flows.clock import resolve_now  # noqa: E402
@@ -39,20 +38,22 @@ COLUMNS = ("requirement_id, directive_id, unit_id, period, due_on, due_at, statu
            " status_changed_at, submitted_at, fulfilled_by_id, next_action_at, created_at")
 
 
-def build_template(folder: Path) -> Path:
-    path = folder / "template.db"
-    migrate(f"sqlite:///{path}")
-    engine = make_engine(f"sqlite:///{path}")
+def build_template(dbs: Databases, name: str = "template") -> str:
+    """A migrated database `name` holding the national tree; returns its URL."""
+    url = dbs.create(name)
+    engine = make_engine(url)
     started = time.perf_counter()
     with transaction(engine) as session:
         result = import_units(session, national_rows(), now=resolve_now("2026-01-05T08:00"))
-    print(f"tree: {result.total} units imported in {time.perf_counter() - started:.2f} s")
+    print(f"tree: {result.total} units imported in {time.perf_counter() - started:.2f} s"
+          f" ({dbs.kind})", flush=True)
     engine.dispose()
-    return path
+    dbs.settle(name)
+    return url
 
 
-def ours(db: Path) -> tuple[float, int]:
-    engine = make_engine(f"sqlite:///{db}")
+def ours(url: str) -> tuple[float, int]:
+    engine = make_engine(url)
     spec = parse_directive(DIRECTIVE)
     calendar = vietnam_calendar()
     calendar.add_working_days(spec.issued_on, 30)  # warm the holiday table, as a server would
@@ -67,47 +68,49 @@ def ours(db: Path) -> tuple[float, int]:
     return elapsed, result.created
 
 
-def raw(db: Path, source: Path) -> tuple[float, int]:
-    """The same rows, pre-built as tuples, through plain sqlite3 executemany in one transaction."""
-    with sqlite3.connect(source) as src:
+def raw(dbs: Databases, name: str, source: str) -> tuple[float, int]:
+    """The same rows, pre-built as tuples, through the driver's executemany in one
+    transaction."""
+    with dbs.raw(source) as src:
         rows = src.execute(f"SELECT {COLUMNS} FROM assignment").fetchall()
         directive = src.execute("SELECT * FROM directive").fetchall()
         requirement = src.execute("SELECT * FROM requirement").fetchall()
-    conn = sqlite3.connect(db, isolation_level=None)
-    for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL"):
-        conn.execute(f"PRAGMA {pragma}")
-    for table, values in (("directive", directive), ("requirement", requirement)):
-        conn.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(values[0]))})", values)
-    placeholders = ",".join("?" * 12)
-    started = time.perf_counter()
-    conn.execute("BEGIN")
-    conn.executemany(f"INSERT INTO assignment ({COLUMNS}) VALUES ({placeholders})", rows)
-    conn.execute("COMMIT")
-    elapsed = time.perf_counter() - started
-    conn.close()
+    marks = lambda n: ",".join([dbs.marker] * n)  # noqa: E731
+    with dbs.raw(name) as conn:
+        cursor = conn.cursor()
+        for table, values in (("directive", directive), ("requirement", requirement)):
+            cursor.executemany(f"INSERT INTO {table} VALUES ({marks(len(values[0]))})",
+                               dbs.rows(values))
+        started = time.perf_counter()
+        cursor.execute("BEGIN")
+        cursor.executemany(f"INSERT INTO assignment ({COLUMNS}) VALUES ({marks(12)})", rows)
+        cursor.execute("COMMIT")
+        elapsed = time.perf_counter() - started
     return elapsed, len(rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
+    add_database_arguments(parser)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="chidao-bench-") as tmp:
-        folder = Path(tmp)
-        template = build_template(folder)
+    with bench_databases(args) as dbs:
+        build_template(dbs)
         ours_times, raw_times, units = [], [], 0
         for i in range(args.repeat):
-            mine, theirs = folder / f"ours{i}.db", folder / f"raw{i}.db"
-            shutil.copy(template, mine)
-            shutil.copy(template, theirs)
+            mine = dbs.copy("template", f"ours{i}")
+            dbs.copy("template", f"raw{i}")
             seconds, units = ours(mine)
-            baseline, count = raw(theirs, mine)
+            baseline, count = raw(dbs, f"raw{i}", f"ours{i}")
             assert count == units, (count, units)
             ours_times.append(seconds)
             raw_times.append(baseline)
-            print(f"run {i + 1}: ours {seconds:.3f} s, raw executemany {baseline:.3f} s")
+            print(f"run {i + 1}: ours {seconds:.3f} s, raw executemany {baseline:.3f} s",
+                  flush=True)
+            dbs.drop(f"ours{i}")
+            dbs.drop(f"raw{i}")
     seconds, baseline = statistics.median(ours_times), statistics.median(raw_times)
-    print(json.dumps({"units": units, "seconds": round(seconds, 4),
+    print(json.dumps({"database": args.database, "units": units, "seconds": round(seconds, 4),
                       "baseline_seconds": round(baseline, 4),
                       "ratio": round(seconds / baseline, 2)}))
 

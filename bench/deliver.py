@@ -4,7 +4,9 @@ to raw aiosmtplib sending the same messages over the same number of connections,
 Composing the digests (grouping + Jinja2 rendering) is timed too and reported beside it.
 
 Run: .venv/bin/python bench/deliver.py [--messages 2000] [--connections 4] [--server-delay-ms 0]
-Last line: {"messages": N, "messages_per_s": ours, "baseline_messages_per_s": raw, "ratio": …,
+                                       [--database sqlite|postgresql]
+Last line: {"database": …, "messages": N, "messages_per_s": ours, "baseline_messages_per_s": raw,
+            "ratio": …,
             "compose_seconds": …, "end_to_end_messages_per_s": …}
 """
 
@@ -13,12 +15,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import shutil
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,7 +27,8 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from config.database import make_engine, migrate, transaction  # noqa: E402
+from bench.databases import Databases, add_database_arguments, bench_databases  # noqa: E402
+from config.database import make_engine, transaction  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from domain.calendar import vietnam_calendar  # noqa: E402
 from domain.notifications import message_table  # noqa: E402
@@ -61,11 +62,10 @@ def start_server(port: int, delay_ms: float) -> subprocess.Popen[bytes]:
     raise RuntimeError("the SMTP sink did not start")
 
 
-def build(folder: Path, messages: int) -> Path:
-    """`messages` schools, one directive to all of them, swept: one digest each to send."""
-    db = folder / "deliver.db"
-    migrate(f"sqlite:///{db}")
-    engine = make_engine(f"sqlite:///{db}")
+def build(dbs: Databases, messages: int) -> str:
+    """`messages` schools, one directive to all of them, swept: one digest each to send.
+    Returns the template's name."""
+    engine = make_engine(dbs.create("template"))
     rows = [UnitRow(1, "SGD", "Sở Giáo dục và Đào tạo", "department", None, [], "SGDĐT")]
     rows += [UnitRow(i + 2, f"MN{i:05d}", f"Trường Mầm non số {i}", "school", "SGD",
                      [f"mn{i:05d}@truong.edu.vn"]) for i in range(messages)]
@@ -80,11 +80,12 @@ def build(folder: Path, messages: int) -> Path:
         sweep(session, now=resolve_now(NOW), calendar=vietnam_calendar(),
               send_at=Settings().send_from)
     engine.dispose()
-    return db
+    dbs.settle("template")
+    return "template"
 
 
-def ours(db: Path, settings: Settings) -> tuple[float, float, int]:
-    engine = make_engine(f"sqlite:///{db}")
+def ours(url: str, settings: Settings) -> tuple[float, float, int]:
+    engine = make_engine(url)
     with engine.connect():
         pass
     now, cal, report = resolve_now(NOW), vietnam_calendar(), DeliveryReport()
@@ -99,8 +100,8 @@ def ours(db: Path, settings: Settings) -> tuple[float, float, int]:
     return composed - started, finished - composed, report.sent
 
 
-def stored_envelopes(db: Path) -> list[tuple[str, list[str], bytes]]:
-    engine = make_engine(f"sqlite:///{db}")
+def stored_envelopes(url: str) -> list[tuple[str, list[str], bytes]]:
+    engine = make_engine(url)
     m = message_table.c
     with engine.connect() as conn:
         rows = [(s, list(r), bytes(b)) for s, r, b in
@@ -127,6 +128,7 @@ def main() -> None:
     parser.add_argument("--server-delay-ms", type=float, default=0.0,
                         help="per-message latency of the SMTP server (a remote relay)")
     parser.add_argument("--repeat", type=int, default=3)
+    add_database_arguments(parser)
     args = parser.parse_args()
     port = free_port()
     server = start_server(port, args.server_delay_ms)
@@ -134,14 +136,15 @@ def main() -> None:
                         smtp_concurrency=args.connections)
     compose_times, send_times, raw_times = [], [], []
     try:
-        with tempfile.TemporaryDirectory(prefix="chidao-bench-") as tmp:
-            template = build(Path(tmp), args.messages)
+        with bench_databases(args) as dbs:
+            template = build(dbs, args.messages)
             for i in range(args.repeat):
-                db = Path(shutil.copy(template, Path(tmp) / f"run{i}.db"))
-                composing, sending, sent = ours(db, settings)
+                url = dbs.copy(template, f"run{i}")
+                composing, sending, sent = ours(url, settings)
                 assert sent == args.messages, sent
-                raw_times.append(asyncio.run(raw_send(port, stored_envelopes(db),
+                raw_times.append(asyncio.run(raw_send(port, stored_envelopes(url),
                                                       args.connections)))
+                dbs.drop(f"run{i}")
                 compose_times.append(composing)
                 send_times.append(sending)
                 print(f"run {i + 1}: compose {composing:.2f} s, send {sending:.2f} s;"
@@ -152,7 +155,8 @@ def main() -> None:
     n = args.messages
     composing, sending = statistics.median(compose_times), statistics.median(send_times)
     ours_rate, raw_rate = n / sending, n / statistics.median(raw_times)
-    print(json.dumps({"messages": n, "messages_per_s": round(ours_rate, 1),
+    print(json.dumps({"database": args.database, "messages": n,
+                      "messages_per_s": round(ours_rate, 1),
                       "baseline_messages_per_s": round(raw_rate, 1),
                       "ratio": round(ours_rate / raw_rate, 2),
                       "compose_seconds": round(composing, 3),

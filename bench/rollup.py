@@ -2,8 +2,9 @@
 for the Ministry (national total and each of the 34 departments) and for one department (its
 ~98 communes), next to a single raw SQL GROUP BY over the same rows in the same run.
 
-Run: .venv/bin/python bench/rollup.py [--repeat 5]
-Last line: {"submissions": N, "seconds": ours, "baseline_seconds": raw, "ratio": ours/raw}
+Run: .venv/bin/python bench/rollup.py [--repeat 5] [--database postgresql]
+Last line: {"database": …, "submissions": N, "seconds": ours, "baseline_seconds": raw,
+            "ratio": ours/raw}
 """
 
 from __future__ import annotations
@@ -11,10 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -23,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import select  # noqa: E402
 
 from bench.cascade import build_template  # noqa: E402
+from bench.databases import Databases, add_database_arguments, bench_databases  # noqa: E402
 from config.database import make_engine, reading, transaction  # noqa: E402
 from domain.calendar import vietnam_calendar  # noqa: E402
 from domain.directives import requirement_table  # noqa: E402
@@ -40,9 +40,9 @@ FIELDS += [{"key": "ty_le", "label": "Tỷ lệ", "type": "decimal", "aggregate"
            {"key": "dat_chuan", "label": "Đạt chuẩn", "type": "boolean"}]
 
 
-def build(folder: Path) -> Path:
-    db = build_template(folder)
-    engine = make_engine(f"sqlite:///{db}")
+def build(dbs: Databases) -> str:
+    url = build_template(dbs)
+    engine = make_engine(url)
     with transaction(engine) as session:
         issue_directive(session, parse_directive({
             "number_symbol": "19/KH-BGDĐT", "issuer": "BGDDT", "issued_on": "2026-03-02",
@@ -55,28 +55,32 @@ def build(folder: Path) -> Path:
             now=resolve_now("2026-03-02T09:00"), calendar=vietnam_calendar())
     engine.dispose()
     rng = random.Random(7)
-    with sqlite3.connect(db) as conn:
+    with dbs.raw("template") as conn:
         runs = conn.execute("SELECT id, unit_id, requirement_id FROM assignment").fetchall()
         rows = []
         for run_id, unit_id, requirement_id in runs:
             weight = float(rng.randint(10, 300))
             numbers = [weight] + [float(rng.randint(0, 50)) for _ in range(7)]
-            rows += [(run_id, f"chi_tieu_{i}", requirement_id, "", unit_id, n, None, None, 1)
+            rows += [(run_id, f"chi_tieu_{i}", requirement_id, "", unit_id, n, None, None, True)
                      for i, n in enumerate(numbers)]
             rows.append((run_id, "ty_le", requirement_id, "", unit_id,
-                         float(rng.randint(50, 100)), None, weight, 1))
+                         float(rng.randint(50, 100)), None, weight, True))
             rows.append((run_id, "dat_chuan", requirement_id, "", unit_id,
-                         float(rng.randint(0, 1)), None, None, 1))
-        conn.executemany("INSERT INTO report_value (assignment_id, field, requirement_id, period,"
-                         " unit_id, number, text, weight, accepted)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                         float(rng.randint(0, 1)), None, None, True))
+        marks = ", ".join([dbs.marker] * 9)
+        conn.execute("BEGIN")
+        conn.cursor().executemany("INSERT INTO report_value (assignment_id, field,"
+                                  " requirement_id, period, unit_id, number, text, weight,"
+                                  f" accepted) VALUES ({marks})", rows)
         conn.execute("UPDATE assignment SET status = 'accepted'")
-    print(f"{len(runs)} submissions, {len(rows)} values")
-    return db
+        conn.execute("COMMIT")
+    dbs.settle("template")
+    print(f"{len(runs)} submissions, {len(rows)} values", flush=True)
+    return url
 
 
-def ours(db: Path, node_code: str) -> tuple[float, int]:
-    engine = make_engine(f"sqlite:///{db}")
+def ours(url: str, node_code: str) -> tuple[float, int]:
+    engine = make_engine(url)
     with reading(engine) as session:
         form = form_spec(form_by_ref(session, "thong-ke", field="form"))
         node = session.execute(select(Unit).where(Unit.code == node_code)).scalar_one()
@@ -90,31 +94,33 @@ def ours(db: Path, node_code: str) -> tuple[float, int]:
     return elapsed, nodes[0].reported
 
 
-def raw(db: Path) -> float:
-    with sqlite3.connect(db) as conn:
+def raw(dbs: Databases) -> float:
+    with dbs.raw("template") as conn:
         started = time.perf_counter()
         conn.execute("SELECT field, count(*), sum(number), min(number), max(number)"
-                     " FROM report_value WHERE accepted = 1 GROUP BY field").fetchall()
+                     " FROM report_value WHERE accepted GROUP BY field").fetchall()
         return time.perf_counter() - started
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
+    add_database_arguments(parser)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="chidao-bench-") as tmp:
-        db = build(Path(tmp))
+    with bench_databases(args) as dbs:
+        db = build(dbs)
         national, department, baseline = [], [], []
         for _ in range(args.repeat):
             seconds, reported = ours(db, "BGDDT")
             national.append(seconds)
             department.append(ours(db, "S00")[0])
-            baseline.append(raw(db))
+            baseline.append(raw(dbs))
         print(f"ministry (national + 34 departments): {statistics.median(national):.3f} s;"
               f" one department (its communes): {statistics.median(department):.3f} s;"
               f" raw GROUP BY: {statistics.median(baseline):.3f} s")
     seconds, raw_seconds = statistics.median(national), statistics.median(baseline)
-    print(json.dumps({"submissions": reported, "seconds": round(seconds, 4),
+    print(json.dumps({"database": args.database, "submissions": reported,
+                      "seconds": round(seconds, 4),
                       "baseline_seconds": round(raw_seconds, 4),
                       "ratio": round(seconds / raw_seconds, 1)}))
 

@@ -3,8 +3,8 @@ classes; latency of the root directive page (the Ministry's view: 34 departments
 and of a commune's level of that tree (its schools), 200 requests each over HTTP to uvicorn
 on 127.0.0.1, signed in.
 
-Run: .venv/bin/python bench/web.py [--requests 200]
-Last line: {"p50_ms": .., "p95_ms": .., "commune_p50_ms": .., "commune_p95_ms": ..}
+Run: .venv/bin/python bench/web.py [--requests 200] [--database postgresql]
+Last line: {"database": …, "p50_ms": .., "p95_ms": .., "commune_p50_ms": .., "commune_p95_ms": ..}
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import json
 import re
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -27,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import select  # noqa: E402
 
 from bench.cascade import DIRECTIVE, build_template  # noqa: E402
+from bench.databases import Databases, add_database_arguments, bench_databases  # noqa: E402
 from config.database import make_engine, transaction  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from domain.calendar import vietnam_calendar  # noqa: E402
@@ -40,9 +40,9 @@ from web.app import create_app  # noqa: E402
 PASSWORD = "mat-khau-bench-2026"
 
 
-def build(folder: Path) -> tuple[Path, int, int]:
-    db = build_template(folder)
-    engine = make_engine(f"sqlite:///{db}")
+def build(dbs: Databases) -> tuple[str, int, int]:
+    url = build_template(dbs)
+    engine = make_engine(url)
     with transaction(engine) as session:
         result = issue_directive(session, parse_directive(DIRECTIVE),
                                  now=resolve_now("2026-02-26T09:00"), calendar=vietnam_calendar())
@@ -51,7 +51,8 @@ def build(folder: Path) -> tuple[Path, int, int]:
         commune = session.execute(select(unit_table.c.id).where(
             unit_table.c.code == "S00-X0000")).scalar_one()
     engine.dispose()
-    return db, result.directive_id, commune
+    dbs.settle("template")
+    return url, result.directive_id, commune
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -62,10 +63,11 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200)
+    add_database_arguments(parser)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="chidao-bench-") as tmp:
-        db, directive_id, commune = build(Path(tmp))
-        app = create_app(Settings(database_url=f"sqlite:///{db}", secret_key="bench"))
+    with bench_databases(args) as dbs:
+        url, directive_id, commune = build(dbs)
+        app = create_app(Settings(database_url=url, secret_key="bench"))
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0,
                                                log_level="warning"))
         thread = threading.Thread(target=server.run, daemon=True)
@@ -90,7 +92,8 @@ def main() -> None:
                 print(f"{name}: p50 {results[name][0]:.1f} ms, p95 {results[name][1]:.1f} ms")
         server.should_exit = True
         thread.join(timeout=10)
-    print(json.dumps({"p50_ms": round(results["root"][0], 1),
+        app.state.engine.dispose()
+    print(json.dumps({"database": args.database, "p50_ms": round(results["root"][0], 1),
                       "p95_ms": round(results["root"][1], 1),
                       "commune_p50_ms": round(results["commune"][0], 1),
                       "commune_p95_ms": round(results["commune"][1], 1)}))
