@@ -1,4 +1,4 @@
-"""Deadline-engine commands: sweep, deliver, outbox, extend, worker, serve, deployments."""
+"""Deadline-engine commands: sweep, deliver, outbox, extend, worker, serve, deployments, deploy."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ def register(app: typer.Typer) -> None:
     app.command("worker")(worker)
     app.command("serve")(serve)
     app.command("deployments")(serve_deployments)
+    app.command("deploy")(reports_errors(deploy))
 
 
 def sweep(now: str = NOW, dry_run: bool = typer.Option(False, "--dry-run"),
@@ -153,9 +154,35 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000))
 
 
 def serve_deployments() -> None:
-    """Expose cascade, sweep and deliver as Prefect deployments (needs PREFECT_API_URL)."""
+    """Serve cascade, sweep, deliver and aggregate from this process (needs PREFECT_API_URL).
+
+    To run them on several machines, see `chidao deploy`."""
     from prefect import serve as prefect_serve
 
     from flows.scheduling import deployments
 
     prefect_serve(*deployments())
+
+
+def deploy(pool: str = typer.Option("chidao", "--pool", help="The work pool (type process).")
+           ) -> None:
+    """Register cascade, sweep, deliver and aggregate on a work pool (needs PREFECT_API_URL).
+
+    The pool (type process) is created if missing; `prefect worker start --pool POOL`, on any
+    machine with chidao installed and CHIDAO_DATABASE_URL set, runs the flows."""
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.scheduling import deployment_crons, ensure_process_work_pool, work_pool_deployments
+
+    if not PREFECT_API_URL.value():  # else Prefect would deploy to a throwaway ephemeral server
+        raise InvalidInput("PREFECT_API_URL", "not set: export the Prefect server's API URL")
+    created = ensure_process_work_pool(pool)
+    # Each deployment is applied on its own: prefect.deploy() first lists the pool's workers
+    # with a request that Prefect 3.8.8's own server rejects (422: limit/offset null).
+    for deployment in work_pool_deployments(pool, settings()):
+        deployment.apply()
+    crons = deployment_crons(settings())
+    console.print(f"work pool '{pool}' ({'created' if created else 'existing'}): " + ", ".join(
+        f"{name} ({cron or 'on demand'})" for name, cron in crons.items()), highlight=False)
+    console.print(f"run them with: prefect worker start --pool {pool}  (on each machine, with"
+                  " chidao installed and CHIDAO_DATABASE_URL set)", highlight=False)

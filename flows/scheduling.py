@@ -1,4 +1,5 @@
-"""Scheduling: a few periodic jobs in APScheduler (embedded), or Prefect deployments (scale-out).
+"""Scheduling: a few periodic jobs in APScheduler (embedded), or Prefect deployments (scale-out),
+served in one process (`chidao deployments`) or on a work pool run by workers (`chidao deploy`).
 
 The scheduler holds two periodic jobs, never one job per deadline: deadlines are indexed rows
 (`assignment.next_action_at`). Each worker keeps its own job-store table (two schedulers on one
@@ -20,6 +21,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from config.settings import Settings, get_settings
 from domain.calendar import LOCAL_TZ
+from domain.errors import InvalidInput
 
 log = logging.getLogger("chidao.scheduler")
 
@@ -77,17 +79,56 @@ def build_scheduler(settings: Settings | None = None, *, blocking: bool) -> Base
     return scheduler
 
 
-def deployments(settings: Settings | None = None) -> list[Any]:
-    """The flows as Prefect deployments with cron schedules, for `prefect server` + workers."""
+def deployment_crons(settings: Settings) -> dict[str, str | None]:
+    """Each deployment's name (its flow's name) and cron schedule; None: runs on demand only."""
+    sweep_cron = f"*/{settings.sweep_every_minutes} * * * *"
+    return {"cascade": None, "sweep": sweep_cron,
+            "deliver": f"*/{settings.deliver_every_minutes} * * * *", "aggregate": sweep_cron}
+
+
+def _deployed_flows() -> dict[str, Any]:
     from flows.cascade import cascade
     from flows.deadline_flows import aggregate_flow, deliver_flow, sweep_flow
 
-    settings = settings or get_settings()
-    return [
-        cascade.to_deployment(name="cascade"),
-        sweep_flow.to_deployment(name="sweep", cron=f"*/{settings.sweep_every_minutes} * * * *"),
-        deliver_flow.to_deployment(name="deliver",
-                                   cron=f"*/{settings.deliver_every_minutes} * * * *"),
-        aggregate_flow.to_deployment(name="aggregate",
-                                     cron=f"*/{settings.sweep_every_minutes} * * * *"),
-    ]
+    return {"cascade": cascade, "sweep": sweep_flow, "deliver": deliver_flow,
+            "aggregate": aggregate_flow}
+
+
+def deployments(settings: Settings | None = None) -> list[Any]:
+    """The flows as Prefect deployments with cron schedules, for `prefect serve` (one process)."""
+    crons = deployment_crons(settings or get_settings())
+    return [flow.to_deployment(name=name, cron=crons[name])
+            for name, flow in _deployed_flows().items()]
+
+
+def work_pool_deployments(pool: str, settings: Settings | None = None) -> list[Any]:
+    """The same deployments on the work pool `pool`: their entrypoints are module paths
+    (`flows.cascade.cascade`), so each `prefect worker` imports the flows from the chidao
+    package installed beside it; no source directory is recorded, no image is built."""
+    from prefect.types.entrypoint import EntrypointType
+
+    crons = deployment_crons(settings or get_settings())
+    return [flow.to_deployment(name=name, cron=crons[name], work_pool_name=pool,
+                               entrypoint_type=EntrypointType.MODULE_PATH)
+            for name, flow in _deployed_flows().items()]
+
+
+def ensure_process_work_pool(name: str) -> bool:
+    """Create the work pool `name` of type `process` unless it exists (True if created).
+    A pool of another type is refused: its jobs would not run beside an installed chidao."""
+    from prefect import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectNotFound
+    from prefect.workers.process import ProcessWorker
+
+    with get_client(sync_client=True) as client:
+        try:
+            pool = client.read_work_pool(name)
+        except ObjectNotFound:
+            client.create_work_pool(WorkPoolCreate(
+                name=name, type=ProcessWorker.type,
+                base_job_template=ProcessWorker.get_default_base_job_template()))
+            return True
+    if pool.type != ProcessWorker.type:
+        raise InvalidInput("pool", f"work pool '{name}' is of type '{pool.type}', not 'process'")
+    return False

@@ -1,22 +1,30 @@
-"""Distributed mode: a real `prefect server` on 127.0.0.1 backed by PostgreSQL, `chidao
-deployments` serving the flows, and a cascade triggered by deployment. Runs with
-`bash run tests-postgres` (skipped on SQLite: the scale-out mode is a PostgreSQL one)."""
+"""Distributed mode: a real `prefect server` on 127.0.0.1 backed by PostgreSQL, and the flows
+run by deployment, either served by `chidao deployments` or registered on a work pool by
+`chidao deploy` and run by two `prefect worker` processes. Runs with `bash run tests-postgres`
+(skipped on SQLite: the scale-out mode is a PostgreSQL one)."""
 
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 
+from domain.notifications import notification_table
 from tests.conftest import EXAMPLES, POSTGRES, _admin, _pg_url, seed_units
 from tests.integration.test_cascade import runs
 from tests.smtp_server import free_port
 
 pytestmark = pytest.mark.skipif(not POSTGRES, reason="needs PostgreSQL (bash run tests-postgres)")
 BIN = Path(sys.executable).parent
+CASCADE_KH_1039 = {"directive_file": str(EXAMPLES / "kh-1039-sgddt-stem.yaml"),
+                   "now": "2026-02-26T09:00"}
+POOL = "chidao-test"
 
 
 def wait_for(check, seconds: float, what: str):
@@ -29,19 +37,38 @@ def wait_for(check, seconds: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+@contextmanager
+def running(command: list[str], env: dict[str, str], log: Path | None = None,
+            cwd: Path | None = None) -> Iterator[subprocess.Popen]:
+    """A subprocess for the duration of the block, stopped (SIGTERM, then SIGKILL) after it."""
+    with open(log or os.devnull, "wb") as output:
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=output,
+                                   stderr=subprocess.STDOUT)
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
 @pytest.fixture
 def prefect_server(tmp_path):
     _admin("DROP DATABASE IF EXISTS prefect_test WITH (FORCE)")
     _admin("CREATE DATABASE prefect_test")
     port = free_port()
+    # No scheduler service: the cron schedules are registered but create no runs, so a sweep at
+    # the real clock cannot race the runs each test triggers.
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"),
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false",
+           "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false",
            "PREFECT_SERVER_DATABASE_CONNECTION_URL":
                _pg_url("prefect_test").replace("+psycopg", "+asyncpg")}
     env.pop("PREFECT_API_URL", None)
-    server = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1",
-                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    env.pop("CHIDAO_DATABASE_URL", None)
     api = f"http://127.0.0.1:{port}/api"
 
     def healthy():
@@ -50,34 +77,83 @@ def prefect_server(tmp_path):
         except httpx.HTTPError:
             return False
     try:
-        wait_for(healthy, 120, "the Prefect server")
-        yield api, env
+        with running([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1",
+                      "--port", str(port)], env):
+            wait_for(healthy, 120, "the Prefect server")
+            yield api, {**env, "PREFECT_API_URL": api}
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         _admin("DROP DATABASE IF EXISTS prefect_test WITH (FORCE)")
+
+
+def deployment(api: str, name: str, seconds: float = 5) -> dict:
+    """The deployment `name/name` (each flow is deployed under its own name)."""
+    def found():
+        response = httpx.get(f"{api}/deployments/name/{name}/{name}", timeout=5)
+        return response.json() if response.status_code == 200 else None
+    return wait_for(found, seconds, f"the {name} deployment")
+
+
+def run_deployment(api: str, deployment_id: str, parameters: dict, seconds: float = 120
+                   ) -> dict:
+    """Trigger a run of the deployment and wait for it to end; the run as the API shows it."""
+    created = httpx.post(f"{api}/deployments/{deployment_id}/create_flow_run",
+                         json={"parameters": parameters}, timeout=10).json()
+
+    def finished():
+        flow_run = httpx.get(f"{api}/flow_runs/{created['id']}", timeout=5).json()
+        return flow_run if flow_run["state"]["type"] in ("COMPLETED", "FAILED",
+                                                         "CRASHED") else None
+    return wait_for(finished, seconds, "the flow run")
+
+
+def online_workers(api: str, pool: str) -> list[str]:
+    response = httpx.post(f"{api}/work_pools/{pool}/workers/filter", timeout=5, json={
+        "workers": {"status": {"any_": ["ONLINE"]}}, "limit": 10, "offset": 0})
+    return sorted(worker["name"] for worker in response.json())
 
 
 def test_a_cascade_triggered_by_deployment_writes_the_runs(prefect_server, engine, db_url):
     api, env = prefect_server
     seed_units(engine)
-    served = subprocess.Popen([str(BIN / "chidao"), "deployments"],
-                              env={**env, "PREFECT_API_URL": api, "CHIDAO_DATABASE_URL": db_url},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        def deployment():
-            response = httpx.get(f"{api}/deployments/name/cascade/cascade", timeout=5)
-            return response.json() if response.status_code == 200 else None
-        found = wait_for(deployment, 90, "the cascade deployment")
-        created = httpx.post(f"{api}/deployments/{found['id']}/create_flow_run", json={
-            "parameters": {"directive_file": str(EXAMPLES / "kh-1039-sgddt-stem.yaml"),
-                           "now": "2026-02-26T09:00"}}, timeout=10).json()
-
-        def finished():
-            state = httpx.get(f"{api}/flow_runs/{created['id']}", timeout=5).json()["state"]
-            return state["type"] if state["type"] in ("COMPLETED", "FAILED", "CRASHED") else None
-        assert wait_for(finished, 120, "the flow run") == "COMPLETED"
-    finally:
-        served.terminate()
-        served.wait(timeout=30)
+    with running([str(BIN / "chidao"), "deployments"],
+                 {**env, "CHIDAO_DATABASE_URL": db_url}):
+        cascade = deployment(api, "cascade", seconds=90)
+        flow_run = run_deployment(api, cascade["id"], CASCADE_KH_1039)
+    assert flow_run["state"]["type"] == "COMPLETED"
     assert len(runs(engine, "2026:1039/KH-SGDĐT")) == 6
+
+
+def test_workers_on_a_work_pool_run_the_deployed_flows(prefect_server, engine, db_url,
+                                                       tmp_path):
+    api, env = prefect_server
+    seed_units(engine)
+    subprocess.run([str(BIN / "chidao"), "deploy", "--pool", POOL], env=env, check=True,
+                   capture_output=True, timeout=120)
+    registered = {name: deployment(api, name)
+                  for name in ("cascade", "sweep", "deliver", "aggregate")}
+    assert {name: (d["work_pool_name"], d["entrypoint"], [s["schedule"]["cron"]
+                                                          for s in d["schedules"]])
+            for name, d in registered.items()} == {
+        "cascade": (POOL, "flows.cascade.cascade", []),
+        "sweep": (POOL, "flows.deadline_flows.sweep_flow", ["*/5 * * * *"]),
+        "deliver": (POOL, "flows.deadline_flows.deliver_flow", ["*/2 * * * *"]),
+        "aggregate": (POOL, "flows.deadline_flows.aggregate_flow", ["*/5 * * * *"])}
+    # Only the workers know the chidao database, and they run outside the source tree: the
+    # flow runs find the code as the installed package and the database in their environment.
+    worker_env = {**env, "CHIDAO_DATABASE_URL": db_url, "PREFECT_WORKER_QUERY_SECONDS": "1"}
+    with ExitStack() as workers:
+        for name in ("worker-1", "worker-2"):
+            workers.enter_context(running(
+                [str(BIN / "prefect"), "worker", "start", "--pool", POOL, "--type", "process",
+                 "--name", name], worker_env, log=tmp_path / f"{name}.log", cwd=tmp_path))
+        wait_for(lambda: online_workers(api, POOL) == ["worker-1", "worker-2"], 60,
+                 "two workers online")
+        cascade = run_deployment(api, registered["cascade"]["id"], CASCADE_KH_1039)
+        sweep = run_deployment(api, registered["sweep"]["id"], {"now": "2026-03-10T09:00"})
+    assert (cascade["state"]["type"], sweep["state"]["type"]) == ("COMPLETED", "COMPLETED")
+    assert cascade["work_pool_name"] == POOL
+    assert len(runs(engine, "2026:1039/KH-SGDĐT")) == 6
+    with engine.connect() as conn:
+        stages = conn.execute(select(notification_table.c.stage, notification_table.c.kind)
+                              ).all()
+    assert sorted(stages) == [("2026-03-19/d-7", "reminder")] * 3 + [("issued", "issued")] * 3
