@@ -15,7 +15,7 @@ from cli.common import JSON, NOW, console, print_json, reports_errors, settings
 from config.database import make_engine, reading, transaction
 from domain.calendar import vietnam_calendar
 from domain.errors import InvalidInput
-from domain.notifications import message_table, notification_table
+from domain.notifications import message_body_table, message_table, notification_table
 from domain.units import unit_table
 from flows.clock import resolve_now
 from flows.extend import extend_deadline
@@ -69,8 +69,8 @@ def outbox(status: str = typer.Option(None, help="queued | sending | sent | fail
     engine = make_engine(settings().database_url)
     with reading(engine) as session:
         if show is not None:
-            body = session.execute(select(message_table.c.body).where(
-                message_table.c.id == show)).scalar_one_or_none()
+            body = session.execute(select(message_body_table.c.body).where(
+                message_body_table.c.message_id == show)).scalar_one_or_none()
             if body is None:
                 raise InvalidInput("show", f"message {show} does not exist or is not composed")
             email = message_from_bytes(body, policy=policy.default)

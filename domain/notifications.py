@@ -49,17 +49,27 @@ class OutboundMessage(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     smtp_reply: str = ""
     last_error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    # Rendered once when the digest is composed: a retry re-sends exactly these bytes, and
-    # the dashboard shows exactly what went out.
+    # Rendered once when the digest is composed (the bytes in outbound_message_body): a retry
+    # re-sends exactly these bytes, and the dashboard shows exactly what went out.
     subject: str = ""
     sender: str = ""
     recipients: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    body: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class OutboundMessageBody(SQLModel, table=True):
+    """A composed message's MIME bytes, apart from the row whose status every claim and every
+    outcome rewrites: those updates then do not copy ~2 KB of body each time."""
+
+    __tablename__ = "outbound_message_body"
+
+    message_id: int = Field(foreign_key="outbound_message.id", primary_key=True)
+    body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 notification_table = SQLModel.metadata.tables["notification"]
 message_table = SQLModel.metadata.tables["outbound_message"]
+message_body_table = SQLModel.metadata.tables["outbound_message_body"]
 
 MAX_ATTEMPTS = 12
 _BACKOFF_MINUTES = (1, 2, 5, 10, 30, 60)

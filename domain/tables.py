@@ -5,7 +5,7 @@ from sqlmodel import SQLModel
 from domain.accounts import ApiToken, LoginAttempt, User
 from domain.assignments import Assignment, AssignmentEvent
 from domain.directives import Citation, Directive, Requirement
-from domain.notifications import Notification, OutboundMessage
+from domain.notifications import Notification, OutboundMessage, OutboundMessageBody
 from domain.reports import Attachment, ReportForm, ReportValue, Submission
 from domain.units import Unit, UnitAncestor
 
@@ -14,5 +14,5 @@ metadata = SQLModel.metadata
 __all__ = [
     "Assignment", "AssignmentEvent", "Citation", "Directive", "Notification", "OutboundMessage",
     "Requirement", "Unit", "metadata", "Attachment", "ReportForm", "ReportValue", "Submission",
-    "UnitAncestor", "ApiToken", "LoginAttempt", "User",
+    "UnitAncestor", "ApiToken", "LoginAttempt", "User", "OutboundMessageBody",
 ]

@@ -15,18 +15,19 @@ from sqlalchemy import Engine
 from config.database import reading, transaction
 from config.settings import Settings
 from domain.calendar import WorkingCalendar
-from domain.notifications import MessageStatus, retry_at
+from domain.notifications import MessageStatus, message_table, retry_at
 from domain.policy import in_sending_hours
+from flows.bulk import update_rows
 from notifications.loading import load_outgoing
 from notifications.mailer import Mailer, Outcome, SendResult, SmtpMailer
 from notifications.outbox import (
+    RESULT_COLUMNS,
+    RESULT_WHERE,
     Claimed,
     ClaimLost,
     claim_messages,
     form_messages,
-    load_claimed,
     new_token,
-    record_results,
     store_rendered,
     unrendered,
 )
@@ -102,13 +103,11 @@ async def send(engine: Engine, mailer: Mailer, *, now: datetime, settings: Setti
         while True:
             token = new_token(settings.worker_name)
             with transaction(engine) as session:
-                ids = claim_messages(session, now=now, token=token,
-                                     lease_seconds=settings.claim_lease_seconds,
-                                     limit=settings.deliver_batch)
-            if not ids:
+                claimed = claim_messages(session, now=now, token=token,
+                                         lease_seconds=settings.claim_lease_seconds,
+                                         limit=settings.deliver_batch)
+            if not claimed:
                 return
-            with reading(engine) as session:
-                claimed = load_claimed(session, ids)
             await _send_batch(engine, mailer, claimed, token, now, settings, report)
 
 
@@ -119,17 +118,17 @@ async def _send_batch(
     """One sender per connection; outcomes are written from a thread every RECORD_EVERY
     messages while sending goes on (a crash re-sends at most those, same Message-ID)."""
     pending = iter(claimed)
-    done: list[dict[str, Any]] = []
+    done: list[tuple[Any, ...]] = []
     writes: list[asyncio.Task[None]] = []
     lock = asyncio.Lock()
 
-    def record(results: list[dict[str, Any]]) -> None:
-        with transaction(engine) as session:
-            record_results(session, results, token=token)
+    def record(results: list[tuple[Any, ...]]) -> None:
+        with transaction(engine) as session:  # only where `token` still holds the claim
+            update_rows(session, message_table, RESULT_COLUMNS, RESULT_WHERE, results)
         for result in results:
-            _count(report, result["status"])
+            _count(report, result[0])
 
-    async def record_in_thread(results: list[dict[str, Any]]) -> None:
+    async def record_in_thread(results: list[tuple[Any, ...]]) -> None:
         async with lock:
             await asyncio.to_thread(record, results)
 
@@ -140,7 +139,7 @@ async def _send_batch(
 
     async def sender() -> None:
         for message in pending:
-            done.append(_outcome(message, await _send_one(mailer, message), now))
+            done.append(_outcome(message, await _send_one(mailer, message), now, token))
             if len(done) >= RECORD_EVERY:
                 flush()
 
@@ -155,17 +154,17 @@ async def _send_one(mailer: Mailer, message: Claimed) -> SendResult:
     return await mailer.send(message.envelope)
 
 
-def _outcome(message: Claimed, result: SendResult, now: datetime) -> dict[str, Any]:
+def _outcome(message: Claimed, result: SendResult, now: datetime,
+             token: str) -> tuple[Any, ...]:
+    """The outcome row (RESULT_COLUMNS, then RESULT_WHERE) of one send."""
     sent = result.outcome is Outcome.SENT
     attempts = message.attempts + (0 if sent else 1)
     retry = retry_at(attempts, now) if result.outcome is Outcome.TRANSIENT else None
     status = MessageStatus.SENT if sent else (MessageStatus.QUEUED if retry else
                                               MessageStatus.FAILED)
-    return {
-        "mid": message.id, "status": status.value, "attempts": attempts,
-        "next_attempt_at": retry or now, "sent_at": now if sent else None,
-        "smtp_reply": result.reply if sent else "", "last_error": "" if sent else result.reply,
-    }
+    return (status.value, attempts, retry or now, now if sent else None,
+            result.reply if sent else "", "" if sent else result.reply, None, None,
+            message.id, token)
 
 
 def _count(report: DeliveryReport, status: str) -> None:

@@ -11,13 +11,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy import and_, bindparam, exists, insert, or_, select, update
 from sqlmodel import Session
 
-from domain.notifications import MessageStatus, message_table, notification_table
+from domain.notifications import (
+    MessageStatus,
+    message_body_table,
+    message_table,
+    notification_table,
+)
 from notifications.mailer import Envelope
 
-_m, _n = message_table.c, notification_table.c
+_m, _n, _b = message_table.c, notification_table.c, message_body_table.c
+_composed = exists().where(_b.message_id == _m.id)
 
 
 class ClaimLost(RuntimeError):
@@ -56,36 +62,48 @@ def form_messages(session: Session, *, now: datetime, domain: str) -> int:
 
 
 def unrendered(session: Session, limit: int) -> list[int]:
-    return list(session.execute(select(_m.id).where(_m.body.is_(None)).order_by(_m.id)
+    return list(session.execute(select(_m.id).where(~_composed).order_by(_m.id)
                                 .limit(limit)).scalars())
 
 
 def store_rendered(session: Session, rendered: list[dict[str, object]]) -> None:
     """Keep each composed message's bytes (only where no other worker stored them first)."""
-    if rendered:
-        session.execute(
-            update(message_table).where(_m.id == bindparam("mid"), _m.body.is_(None))
-            .values(subject=bindparam("subject"), sender=bindparam("sender"),
-                    recipients=bindparam("recipients"), body=bindparam("body")), rendered)
+    ids = [r["mid"] for r in rendered]
+    # On PostgreSQL a second composer of the same messages waits here, then finds them done.
+    session.execute(select(_m.id).where(_m.id.in_(ids)).with_for_update())
+    done = set(session.execute(select(_b.message_id).where(_b.message_id.in_(ids))).scalars())
+    fresh = [r for r in rendered if r["mid"] not in done]
+    if not fresh:
+        return
+    session.execute(
+        update(message_table).where(_m.id == bindparam("mid"))
+        .values(subject=bindparam("subject"), sender=bindparam("sender"),
+                recipients=bindparam("recipients")),
+        [{k: r[k] for k in ("mid", "subject", "sender", "recipients")} for r in fresh])
+    session.execute(insert(message_body_table),
+                    [{"message_id": r["mid"], "body": r["body"]} for r in fresh])
 
 
 def claim_messages(
     session: Session, *, now: datetime, token: str, lease_seconds: int, limit: int
-) -> list[int]:
-    """Take up to `limit` messages due now (or abandoned by a dead worker) for `token`."""
-    claimable = and_(_m.body.is_not(None), or_(
+) -> list[Claimed]:
+    """Take up to `limit` messages due now (or abandoned by a dead worker) for `token`, and
+    return them with their bytes (UPDATE … RETURNING: SQLite ≥ 3.35 and PostgreSQL)."""
+    claimable = and_(_composed, or_(
         and_(_m.status == MessageStatus.QUEUED.value, _m.next_attempt_at <= now),
         and_(_m.status == MessageStatus.SENDING.value, _m.claimed_until < now),
     ))
     ids = (select(_m.id).where(claimable).order_by(_m.id).limit(limit)
            .with_for_update(skip_locked=True).scalar_subquery())
-    session.execute(
+    rows = session.execute(
         update(message_table).where(_m.id.in_(ids), claimable)
         .values(status=MessageStatus.SENDING.value, claimed_by=token,
-                claimed_until=now + timedelta(seconds=lease_seconds)))
-    return list(session.execute(
-        select(_m.id).where(_m.claimed_by == token, _m.status == MessageStatus.SENDING.value)
-        .order_by(_m.id)).scalars())
+                claimed_until=now + timedelta(seconds=lease_seconds))
+        .returning(_m.id, _m.attempts, _m.sender, _m.recipients)).all()
+    bodies = dict(session.execute(select(_b.message_id, _b.body).where(
+        _b.message_id.in_([row[0] for row in rows]))).all())
+    return sorted((Claimed(mid, attempts, Envelope(sender, list(recipients), bytes(bodies[mid])))
+                   for mid, attempts, sender, recipients in rows), key=lambda c: c.id)
 
 
 @dataclass(frozen=True)
@@ -95,29 +113,11 @@ class Claimed:
     envelope: Envelope
 
 
-def load_claimed(session: Session, ids: list[int]) -> list[Claimed]:
-    rows = session.execute(select(_m.id, _m.attempts, _m.sender, _m.recipients, _m.body)
-                           .where(_m.id.in_(ids)).order_by(_m.id))
-    return [Claimed(mid, attempts, Envelope(sender, list(recipients), bytes(body)))
-            for mid, attempts, sender, recipients, body in rows]
+# An outcome row: these columns set, then the message id and the claim token it must still hold.
+RESULT_COLUMNS = ("status", "attempts", "next_attempt_at", "sent_at", "smtp_reply", "last_error",
+                  "claimed_by", "claimed_until")
+RESULT_WHERE = ("id", "claimed_by")
 
 
 def new_token(worker: str) -> str:
     return f"{worker}:{uuid.uuid4().hex[:12]}"
-
-
-def record_results(
-    session: Session, results: list[dict[str, object]], *, token: str
-) -> int:
-    """Write each message's outcome, only where `token` still holds the claim."""
-    if not results:
-        return 0
-    result = session.execute(
-        update(message_table)
-        .where(_m.id == bindparam("mid"), _m.claimed_by == token)
-        .values(status=bindparam("status"), attempts=bindparam("attempts"),
-                next_attempt_at=bindparam("next_attempt_at"), sent_at=bindparam("sent_at"),
-                smtp_reply=bindparam("smtp_reply"), last_error=bindparam("last_error"),
-                claimed_by=None, claimed_until=None),
-        results)
-    return int(result.rowcount)  # type: ignore[attr-defined]

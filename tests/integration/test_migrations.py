@@ -1,9 +1,12 @@
 """Alembic migrations create exactly the schema the tables declare."""
 
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
+from config.database import alembic_config, make_engine, migrate
 from domain.tables import metadata
 
 
@@ -16,3 +19,34 @@ def test_migrated_schema_matches_the_models(engine):
 def test_deadline_index_exists(engine):
     indexes = {ix["name"]: ix["column_names"] for ix in inspect(engine).get_indexes("assignment")}
     assert indexes["ix_assignment_next_action_at"] == ["next_action_at"]
+
+
+@pytest.mark.sqlite_only
+def test_message_bodies_move_to_their_own_table_and_back(tmp_path):
+    """0006 carries composed bytes over to outbound_message_body; its downgrade brings them
+    back, every other column untouched."""
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    migrate(url, "0005")
+    engine = make_engine(url)
+    now = "2026-03-03 02:00:00.000000"
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO unit (id, code, name, kind, path, depth, emails,"
+                             " symbol, updated_at) VALUES (1, 'X', 'Xã', 'commune', '/1/', 0,"
+                             " '[]', '', ?)", (now,))
+        for mid, body in ((1, b"From: a\r\n\r\nxin chao"), (2, None)):
+            conn.exec_driver_sql(
+                "INSERT INTO outbound_message (id, to_unit_id, header_id, status, attempts,"
+                " next_attempt_at, smtp_reply, last_error, subject, sender, recipients, body,"
+                " created_at) VALUES (?, 1, ?, 'queued', 0, ?, '', '', 'S', 'a', '[]', ?, ?)",
+                (mid, f"<{mid}@x>", now, body, now))
+    migrate(url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT message_id, body FROM outbound_message_body"
+                                    ).all() == [(1, b"From: a\r\n\r\nxin chao")]
+        assert "body" not in {c["name"] for c in inspect(conn).get_columns("outbound_message")}
+    command.downgrade(alembic_config(url), "0005")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT id, body, header_id FROM outbound_message"
+                                    " ORDER BY id").all() == [
+            (1, b"From: a\r\n\r\nxin chao", "<1@x>"), (2, None, "<2@x>")]
+    engine.dispose()
