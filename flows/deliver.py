@@ -99,16 +99,21 @@ def compose(engine: Engine, *, now: datetime, calendar: WorkingCalendar,
 
 async def send(engine: Engine, mailer: Mailer, *, now: datetime, settings: Settings,
                report: DeliveryReport) -> None:
-    async with mailer:
-        while True:
-            token = new_token(settings.worker_name)
-            with transaction(engine) as session:
-                claimed = claim_messages(session, now=now, token=token,
+    """Batch after batch; the next batch is claimed (in a thread) while this one is sent."""
+
+    def claim() -> tuple[str, list[Claimed]]:
+        token = new_token(settings.worker_name)
+        with transaction(engine) as session:
+            return token, claim_messages(session, now=now, token=token,
                                          lease_seconds=settings.claim_lease_seconds,
                                          limit=settings.deliver_batch)
-            if not claimed:
-                return
+
+    async with mailer:
+        token, claimed = claim()
+        while claimed:
+            upcoming = asyncio.create_task(asyncio.to_thread(claim))
             await _send_batch(engine, mailer, claimed, token, now, settings, report)
+            token, claimed = await upcoming
 
 
 async def _send_batch(

@@ -99,11 +99,10 @@ def claim_messages(
         update(message_table).where(_m.id.in_(ids), claimable)
         .values(status=MessageStatus.SENDING.value, claimed_by=token,
                 claimed_until=now + timedelta(seconds=lease_seconds))
-        .returning(_m.id, _m.attempts, _m.sender, _m.recipients)).all()
-    bodies = dict(session.execute(select(_b.message_id, _b.body).where(
-        _b.message_id.in_([row[0] for row in rows]))).all())
-    return sorted((Claimed(mid, attempts, Envelope(sender, list(recipients), bytes(bodies[mid])))
-                   for mid, attempts, sender, recipients in rows), key=lambda c: c.id)
+        .returning(_m.id, _m.attempts, _m.sender, _m.recipients,
+                   select(_b.body).where(_b.message_id == _m.id).scalar_subquery()))
+    return sorted((Claimed(mid, attempts, Envelope(sender, list(recipients), bytes(body)))
+                   for mid, attempts, sender, recipients, body in rows), key=lambda c: c.id)
 
 
 @dataclass(frozen=True)
