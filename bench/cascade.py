@@ -75,15 +75,15 @@ def raw(dbs: Databases, name: str, source: str) -> tuple[float, int]:
         rows = src.execute(f"SELECT {COLUMNS} FROM assignment").fetchall()
         directive = src.execute("SELECT * FROM directive").fetchall()
         requirement = src.execute("SELECT * FROM requirement").fetchall()
-    marks = lambda n: ",".join([dbs.marker] * n)  # noqa: E731
     with dbs.raw(name) as conn:
         cursor = conn.cursor()
         for table, values in (("directive", directive), ("requirement", requirement)):
-            cursor.executemany(f"INSERT INTO {table} VALUES ({marks(len(values[0]))})",
+            cursor.executemany(f"INSERT INTO {table} VALUES ({dbs.markers(len(values[0]))})",
                                dbs.rows(values))
         started = time.perf_counter()
         cursor.execute("BEGIN")
-        cursor.executemany(f"INSERT INTO assignment ({COLUMNS}) VALUES ({marks(12)})", rows)
+        cursor.executemany(f"INSERT INTO assignment ({COLUMNS}) VALUES ({dbs.markers(12)})",
+                           rows)
         cursor.execute("COMMIT")
         elapsed = time.perf_counter() - started
     return elapsed, len(rows)

@@ -51,7 +51,15 @@ def bench_databases(args: argparse.Namespace) -> Iterator[Databases]:
             dbs.close()
 
 
-class SqliteDatabases:
+class _Markers:
+    marker: str
+
+    def markers(self, count: int) -> str:
+        """`count` parameter markers, comma-separated, for a VALUES list."""
+        return ", ".join([self.marker] * count)
+
+
+class SqliteDatabases(_Markers):
     kind = "sqlite"
     marker = "?"
 
@@ -95,7 +103,7 @@ class SqliteDatabases:
         """The files go with the caller's temporary folder."""
 
 
-class PostgresDatabases:
+class PostgresDatabases(_Markers):
     kind = "postgresql"
     marker = "%s"
 

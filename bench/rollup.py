@@ -67,11 +67,10 @@ def build(dbs: Databases) -> str:
                          float(rng.randint(50, 100)), None, weight, True))
             rows.append((run_id, "dat_chuan", requirement_id, "", unit_id,
                          float(rng.randint(0, 1)), None, None, True))
-        marks = ", ".join([dbs.marker] * 9)
         conn.execute("BEGIN")
         conn.cursor().executemany("INSERT INTO report_value (assignment_id, field,"
                                   " requirement_id, period, unit_id, number, text, weight,"
-                                  f" accepted) VALUES ({marks})", rows)
+                                  f" accepted) VALUES ({dbs.markers(9)})", rows)
         conn.execute("UPDATE assignment SET status = 'accepted'")
         conn.execute("COMMIT")
     dbs.settle("template")
