@@ -46,11 +46,13 @@ class RequirementKind(StrEnum):
 
 class Directive(SQLModel, table=True):
     __tablename__ = "directive"
-    __table_args__ = (UniqueConstraint("issuer_id", "issue_year", "number"),)
+    # One number per issuer per year, whatever its spelling: "08" and "8" are the same number.
+    __table_args__ = (UniqueConstraint("issuer_id", "issue_year", "number_value"),)
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(sa_column=Column(String(128), unique=True, nullable=False))
-    number: int | None = None
+    number: str | None = Field(default=None, sa_column=Column(String(16)))  # as issued: "08"
+    number_value: int | None = None  # 8 for "08": uniqueness and lookups by either spelling
     symbol: str
     doc_type: str = Field(sa_column=Column(String(8), nullable=False))
     issuer_id: int = Field(foreign_key="unit.id", index=True)
@@ -65,9 +67,9 @@ class Directive(SQLModel, table=True):
         return format_number_symbol(self.number, self.symbol)
 
 
-def format_number_symbol(number: int | None, symbol: str) -> str:
-    """NĐ 30's "1039/KH-SGDĐT"; a draft's blank number gives "/KH-UBND"."""
-    return f"{'' if number is None else number}/{symbol}"
+def format_number_symbol(number: str | None, symbol: str) -> str:
+    """NĐ 30's "08/KH-SGDĐT", the number as issued; a draft's blank number gives "/KH-UBND"."""
+    return f"{number or ''}/{symbol}"
 
 
 class Citation(SQLModel, table=True):

@@ -13,7 +13,7 @@ TYPE_WORDS = {  # the title word (folded) -> type code
     "huong dan": "HD", "bao cao": "BC", "chuong trinh": "CTr", "de an": "ĐA",
     "to trinh": "TTr", "giay moi": "GM", "cong van": "CV",
 }
-NUMBER = re.compile(r"^s[oố]\s*[:.]?\s*(\d*)\s*/\s*([\wĐđ&-]+)", re.IGNORECASE)
+NUMBER = re.compile(r"^s[oố]\s*[:.]?\s*([0-9]*)\s*/\s*([\wĐđ&-]+)", re.IGNORECASE)
 PLACE_DATE = re.compile(
     r"^([^,]{2,40}),\s*ng[aà]y\s*(\d{1,2})?\s*th[aá]ng\s*(\d{1,2})\s*n[aă]m\s*(\d{4})",
     re.IGNORECASE)
@@ -21,7 +21,7 @@ SCHOOL_YEAR = re.compile(r"n[aă]m h[oọ]c\s*(\d{4})\s*[-–]\s*(\d{4})", re.IG
 REFERENCE = re.compile(
     r"(?P<kind>K[ếe] ho[ạa]ch|C[ôo]ng v[ăa]n|Quy[ếe]t [đd][ịi]nh|Th[ôo]ng t[ưu]|H[ưu][ớo]ng d[ẫa]n|"
     r"Ch[ỉi] th[ịi]|Ngh[ịi] [đd][ịi]nh|Ngh[ịi] quy[ếe]t|Th[ôo]ng b[áa]o)\s+[Ss][ốo]\s*"
-    r"(?P<number>\d+)\s*/\s*(?P<symbol>[\wĐđ&/-]+?)\s*,?\s*ng[àa]y\s*"
+    r"(?P<number>[0-9]+)\s*/\s*(?P<symbol>[\wĐđ&/-]+?)\s*,?\s*ng[àa]y\s*"
     r"(?P<day>\d{1,2})\s*(?:/|th[áa]ng)\s*(?P<month>\d{1,2})\s*(?:/|n[ăa]m)\s*(?P<year>\d{4})"
     r"(?:\s+c[ủu]a\s+(?P<issuer>[^;.,]+?))?(?=\s+v[ềe]\b|\s+v/v|;|,|\.|$)")
 ISSUER_SENTENCE = re.compile(
@@ -35,7 +35,7 @@ def header_fields(lines: list[Line]) -> tuple[dict[str, Any], dict[str, int]]:
     at: dict[str, int] = {}
     for line in lines[:40]:
         if "number" not in at and (m := NUMBER.match(line.text)):
-            found["number"] = int(m[1]) if m[1] else None
+            found["number"] = m[1] or None  # as issued: "08"
             found["symbol"] = m[2]
             at["number"] = at["symbol"] = line.number
         if "place" not in at and (m := PLACE_DATE.match(line.text)):
@@ -121,7 +121,7 @@ def references(lines: list[Line]) -> list[dict[str, Any]]:
         for m in REFERENCE.finditer(line.text):
             refs.append({
                 "text": m[0].strip(), "line": line.number, "kind": m["kind"],
-                "number": int(m["number"]), "symbol": m["symbol"],
+                "number": m["number"], "symbol": m["symbol"],
                 "date": f"{int(m['year']):04d}-{int(m['month']):02d}-{int(m['day']):02d}",
                 "issuer": (m["issuer"] or "").strip() or None,
             })

@@ -16,7 +16,8 @@ from domain.text import nfc
 from domain.units import UnitKind
 
 _VN_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
-_NUMBER_SYMBOL = re.compile(r"^\s*(?:Số\s*:?\s*)?(\d*)\s*/\s*(\S+?)\s*$", re.IGNORECASE)
+_NUMBER_SYMBOL = re.compile(r"^\s*(?:Số\s*:?\s*)?([0-9]*)\s*/\s*(\S+?)\s*$", re.IGNORECASE)
+_NUMBER_DIGITS = 9  # what the number_value column (a 32-bit integer) holds
 _SCHOOL_YEAR = re.compile(r"^(\d{4})\s*-\s*(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _KEY = re.compile(r"^[\w.-]+$")
@@ -32,12 +33,15 @@ def parse_vn_date(value: Any) -> Any:
     return value
 
 
-def parse_number_symbol(text: str) -> tuple[int | None, str]:
-    """`1039/KH-SGDĐT` -> (1039, "KH-SGDĐT"); a draft `/KH-UBND` -> (None, "KH-UBND")."""
+def parse_number_symbol(text: str) -> tuple[str | None, str]:
+    """`08/KH-SGDĐT` -> ("08", "KH-SGDĐT"), the number as issued (NĐ 30 numbers run from 01);
+    a draft `/KH-UBND` -> (None, "KH-UBND")."""
     m = _NUMBER_SYMBOL.match(text)
     if not m:
         raise ValueError(f"'{text}' is not a number/symbol such as 1039/KH-SGDĐT or /KH-UBND")
-    return (int(m[1]) if m[1] else None), m[2]
+    if len(m[1]) > _NUMBER_DIGITS or (m[1] and int(m[1]) == 0):
+        raise ValueError(f"'{m[1]}' is not a document number (01 to {'9' * _NUMBER_DIGITS})")
+    return (m[1] or None), m[2]
 
 
 def doc_type_of(symbol: str) -> DocType:
@@ -201,7 +205,8 @@ class DirectiveSpec(_Strict):
         return self
 
     @property
-    def number(self) -> int | None:
+    def number(self) -> str | None:
+        """As issued: "08"."""
         return parse_number_symbol(self.number_symbol)[0]
 
     @property

@@ -82,7 +82,8 @@ def _store_directive(
     session: Session, spec: DirectiveSpec, issuer: Unit, now: datetime
 ) -> Directive:
     fields: dict[str, Any] = {
-        "number": spec.number, "symbol": spec.symbol, "doc_type": spec.resolved_doc_type.value,
+        "number": spec.number, "number_value": int(spec.number) if spec.number else None,
+        "symbol": spec.symbol, "doc_type": spec.resolved_doc_type.value,
         "issuer_id": issuer.id, "issued_on": spec.issued_on, "issue_year": spec.issued_on.year,
         "title": spec.title, "school_year": spec.resolved_school_year,
     }
@@ -99,7 +100,7 @@ def _store_directive(
     if spec.number is not None:
         clash = session.exec(model_select(Directive).where(
             Directive.issuer_id == issuer.id, Directive.issue_year == spec.issued_on.year,
-            Directive.number == spec.number)).first()
+            Directive.number_value == int(spec.number))).first()
         if clash is not None:
             raise InvalidInput("number_symbol", f"number {spec.number} is already used in"
                                f" {spec.issued_on.year} by {clash.number_symbol} ('{clash.key}')")

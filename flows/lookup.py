@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlalchemy import case
+from sqlmodel import Session, col, select
 
 from domain.assignments import Assignment
 from domain.directives import Directive
@@ -19,7 +20,10 @@ def unit_by_code(session: Session, code: str, *, field: str = "unit") -> Unit:
 
 
 def find_directive(session: Session, ref: str) -> Directive | None:
-    """By key, by id (#12 or 12), or by number/symbol (the latest one if several years)."""
+    """By key, by id (#12 or 12), or by number/symbol (the latest one if several years).
+
+    "8/KH-UBND" finds "08/KH-UBND": the same number of the same issuer (NĐ 30 numbers are
+    unique per issuer and year whatever their spelling); a match as typed comes first."""
     ref = ref.strip()
     found = session.exec(select(Directive).where(Directive.key == ref)).first()
     if found is not None:
@@ -34,8 +38,9 @@ def find_directive(session: Session, ref: str) -> Directive | None:
         return None
     return session.exec(
         select(Directive)
-        .where(Directive.number == number, Directive.symbol == symbol)
-        .order_by(Directive.issued_on.desc())  # type: ignore[attr-defined]
+        .where(Directive.number_value == int(number), Directive.symbol == symbol)
+        .order_by(case((col(Directive.number) == number, 0), else_=1),
+                  col(Directive.issued_on).desc())
     ).first()
 
 

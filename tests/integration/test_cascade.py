@@ -114,7 +114,7 @@ def test_seed_cascade_three_levels_deep_with_lineage(engine):
 def test_status_tree_nests_each_plan_under_the_unit_that_issued_it(engine, calendar):
     seed_cascade(engine)
     with transaction(engine) as session:
-        root = session.exec(model_select(Directive).where(Directive.number == 1039)).one()
+        root = session.exec(model_select(Directive).where(Directive.number == "1039")).one()
         tree = status_tree(session, root, now=at("2026-03-25T09:00"), calendar=calendar)
     kien_hai = next(u for u in tree["units"] if u["code"] == "UBND-KIENHAI")
     (commune_plan,) = kien_hai["directives"]

@@ -42,7 +42,7 @@ def test_a_generated_plan_imports_back_to_the_same_fields(seeded, tmp_path: Path
                               " năm học 2025-2026")
     (ref,) = draft["based_on"]
     assert (ref["number"], ref["symbol"], ref["date"], ref["directive"]) == (
-        1039, "KH-SGDĐT", "2026-02-26", "2026:1039/KH-SGDĐT")
+        "1039", "KH-SGDĐT", "2026-02-26", "2026:1039/KH-SGDĐT")
     assert [g["name"] for g in draft["assignee_groups"]] == [
         "Các cơ sở giáo dục mầm non", "Phòng Văn hóa - Xã hội đặc khu Phú Quốc"]
     assert {d["date"] for d in draft["deadlines"] if "date" in d} == {"2026-03-12", "2026-05-25"}

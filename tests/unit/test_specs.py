@@ -23,13 +23,15 @@ def directive(**over: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("1039/KH-SGDĐT", (1039, "KH-SGDĐT")),
-    ("Số: 1039/KH-SGDĐT", (1039, "KH-SGDĐT")),
+    ("1039/KH-SGDĐT", ("1039", "KH-SGDĐT")),
+    ("Số: 1039/KH-SGDĐT", ("1039", "KH-SGDĐT")),
     ("/KH-UBND", (None, "KH-UBND")),
     ("Số:    /KH-UBND", (None, "KH-UBND")),
-    ("567/PGDĐT-NVMN", (567, "PGDĐT-NVMN")),
+    ("567/PGDĐT-NVMN", ("567", "PGDĐT-NVMN")),
+    ("08/KH-UBND", ("08", "KH-UBND")),  # NĐ 30 numbers run from 01: kept as issued
+    ("Số: 001/TB-SGDĐT", ("001", "TB-SGDĐT")),
 ])
-def test_number_and_symbol(text: str, expected: tuple[int | None, str]):
+def test_number_and_symbol(text: str, expected: tuple[str | None, str]):
     assert parse_number_symbol(text) == expected
 
 
@@ -47,6 +49,8 @@ def test_school_year_defaults_from_the_issue_date():
 @pytest.mark.parametrize(("change", "field"), [
     ({"number_symbol": "KH-SGDĐT"}, "number_symbol"),
     ({"number_symbol": "/KH-UBND"}, "key"),
+    ({"number_symbol": "00/KH-UBND"}, "number_symbol"),
+    ({"number_symbol": "1234567890/KH-UBND"}, "number_symbol"),
     ({"doc_type": "QĐ"}, "doc_type"),
     ({"issued_on": "31/02/2026"}, "issued_on"),
     ({"school_year": "2025-2027"}, "school_year"),
