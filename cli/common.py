@@ -10,11 +10,11 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
+from cli.errors import CLICK_FLOW, fail
+from cli.errors import err as err  # the stderr console, for commands that warn
 from config.settings import Settings, get_settings
-from domain.errors import InvalidInput
 
 console = Console()
-err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 NOW = typer.Option(None, "--now", help="ISO datetime to act at (naive = Asia/Ho_Chi_Minh).")
@@ -22,14 +22,16 @@ JSON = typer.Option(False, "--json", help="Print JSON instead of a table or tree
 
 
 def reports_errors(func: F) -> F:
-    """Bad input ends the command with exit code 2 and 'field: problem' on stderr."""
+    """Bad input ends the command with exit code 2 and 'field: problem' on stderr; a bug with
+    exit code 1 and one line (see cli.errors, which the `chidao` group applies to all)."""
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except InvalidInput as exc:
-            err.print(f"[bold red]Error[/] {exc}", highlight=False)
-            raise typer.Exit(2) from None
+        except CLICK_FLOW:
+            raise
+        except Exception as exc:  # noqa: BLE001 - cli.errors.fail tells known from bugs
+            raise fail(exc) from None
     return wrapper  # type: ignore[return-value]
 
 

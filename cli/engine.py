@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
 from email import message_from_bytes, policy
 
 import typer
@@ -107,14 +106,12 @@ def extend(ref: str, requirement: str = typer.Option(..., help="Requirement key.
            unit: str = typer.Option(..., "--unit", help="The issuing unit acting."),
            reason: str = typer.Option(..., help="Why."), now: str = NOW) -> None:
     """Move a deadline for a subtree (gia hạn); reminders follow the new date."""
-    from domain.specs import parse_vn_date
+    from domain.specs import parse_day
 
-    new_due = parse_vn_date(to)
-    if isinstance(new_due, str):
-        try:
-            new_due = date.fromisoformat(new_due)
-        except ValueError:
-            raise InvalidInput("to", f"'{to}' is not a date such as 30/04/2026") from None
+    try:
+        new_due = parse_day(to)
+    except ValueError as exc:
+        raise InvalidInput("to", str(exc)) from None
     with transaction(make_engine(settings().database_url)) as session:
         moved = extend_deadline(session, directive_ref=ref, requirement_key=requirement,
                                 subtree=subtree, new_due=new_due, actor=unit, reason=reason,

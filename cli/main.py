@@ -11,6 +11,7 @@ import typer
 from cli.common import JSON, NOW, console, print_json, reports_errors, settings
 from cli.documents import register as register_document_commands
 from cli.engine import register as register_engine_commands
+from cli.errors import CommandGroup
 from cli.render import assignment_table, cascade_tree
 from cli.reports import load_values
 from cli.reports import register as register_report_commands
@@ -31,7 +32,7 @@ from flows.unit_files import read_unit_file
 from flows.units_import import import_units
 
 app = typer.Typer(help="chidao — giao nhiệm vụ theo văn bản chỉ đạo, theo dõi hạn, tổng hợp.",
-                  no_args_is_help=True, pretty_exceptions_show_locals=False)
+                  no_args_is_help=True, pretty_exceptions_show_locals=False, cls=CommandGroup)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 units_app = typer.Typer(help="Organisation tree (đơn vị).", no_args_is_help=True)
 directive_app = typer.Typer(help="Directives (văn bản chỉ đạo).", no_args_is_help=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 from domain.directives import DOC_TYPE_LABELS, DocType, RequirementKind
@@ -36,13 +38,13 @@ def counts_text(counts: dict[str, int]) -> str:
 
 def directive_label(node: dict[str, Any]) -> str:
     doc = DOC_TYPE_LABELS[DocType(node["doc_type"])]
-    return (f"[bold]{doc} {node['number_symbol']}[/] ngày {vn_date(node['issued_on'])}"
-            f" — {node['issuer']['name']}: {node['title']}  [dim]\\[{node['key']}][/]"
-            f"  ({counts_text(node['counts'])})")
+    return (f"[bold]{doc} {escape(node['number_symbol'])}[/] ngày {vn_date(node['issued_on'])}"
+            f" — {escape(node['issuer']['name'])}: {escape(node['title'])}"
+            f"  [dim]{escape('[' + node['key'] + ']')}[/]  ({counts_text(node['counts'])})")
 
 
 def run_label(run: dict[str, Any]) -> str:
-    period = f" kỳ {run['period']}" if run["period"] else ""
+    period = f" kỳ {escape(run['period'])}" if run["period"] else ""
     state = Status(run["status"]).label
     if run["timeliness"]:
         t = Timeliness(run["timeliness"])
@@ -51,7 +53,7 @@ def run_label(run: dict[str, Any]) -> str:
         style = "green" if run["completion"] == "on_time" else "red"
         state += f", [{style}]{Completion(run['completion']).label}[/]"
     kind = RequirementKind(run["kind"]).label
-    return (f"#{run['id']} [cyan]{kind}[/]{period}: {run['title']} · hạn"
+    return (f"#{run['id']} [cyan]{kind}[/]{period}: {escape(run['title'])} · hạn"
             f" {vn_date(run['due_on'])} · {state}")
 
 
@@ -63,7 +65,7 @@ def cascade_tree(node: dict[str, Any], depth: int | None = None) -> Tree:
 
 def _fill(tree: Tree, node: dict[str, Any], depth: int | None) -> None:
     for unit in node["units"]:
-        branch = tree.add(f"[bold]{unit['name']}[/] [dim]{unit['code']}[/]"
+        branch = tree.add(f"[bold]{escape(unit['name'])}[/] [dim]{escape(unit['code'])}[/]"
                           f"  ({counts_text(unit['counts'])})")
         for run in unit["assignments"]:
             branch.add(run_label(run))
@@ -80,7 +82,8 @@ def assignment_table(rows: list[dict[str, Any]]) -> Table:
     for r in rows:
         t = r["timeliness"] or r["completion"]
         label = (Timeliness(t).label if r["timeliness"] else Completion(t).label) if t else ""
-        table.add_row(str(r["id"]), r["number_symbol"], r["title"], r["period"],
-                      vn_date(r["due_on"]), Status(r["status"]).label,
-                      f"[{TIMELINESS_STYLE.get(r['timeliness'] or '', '')}]{label}[/]")
+        # Text cells: what units typed is shown as typed, brackets and all, never as markup.
+        table.add_row(str(r["id"]), Text(r["number_symbol"]), Text(r["title"]),
+                      Text(r["period"]), vn_date(r["due_on"]), Status(r["status"]).label,
+                      Text(label, style=TIMELINESS_STYLE.get(r["timeliness"] or "", "")))
     return table

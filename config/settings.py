@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import calendar
 import secrets
 import socket
 from datetime import time
+from typing import Self
 
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 
 class Settings(BaseSettings):
@@ -14,9 +19,10 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///chidao.db"
     timezone: str = "Asia/Ho_Chi_Minh"
-    due_soon_working_days: int = 3
-    school_year_end_month: int = 5
-    school_year_end_day: int = 31
+    due_soon_working_days: int = Field(3, ge=0)
+    # "Cả năm học" deadlines fall on this day of the school year's end (a pair: 31/05).
+    school_year_end_month: int = Field(5, ge=1, le=12)
+    school_year_end_day: int = Field(31, ge=1, le=31)
 
     # Mail goes out on working days between these local times; reminders fire at send_from.
     send_from: time = time(7, 30)
@@ -29,11 +35,11 @@ class Settings(BaseSettings):
     smtp_tls: bool = False
     smtp_starttls: bool = False
     smtp_timeout: float = 30.0
-    smtp_concurrency: int = 4
+    smtp_concurrency: int = Field(4, ge=1)
     mail_from: str = "chidao <no-reply@chidao.local>"
     mail_domain: str = "chidao.local"
-    deliver_batch: int = 1000
-    claim_lease_seconds: int = 300
+    deliver_batch: int = Field(1000, ge=1)
+    claim_lease_seconds: int = Field(300, ge=1)
 
     attachments_dir: str = "attachments"
     attachment_max_bytes: int = 10 * 1024 * 1024
@@ -45,9 +51,29 @@ class Settings(BaseSettings):
     secret_key: str = secrets.token_urlsafe(32)
     login_attempts_per_15_minutes: int = 10
 
-    sweep_every_minutes: int = 5
-    deliver_every_minutes: int = 2
+    sweep_every_minutes: int = Field(5, ge=1)
+    deliver_every_minutes: int = Field(2, ge=1)
     worker_name: str = socket.gethostname()
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            make_url(value)
+        except ArgumentError:
+            raise ValueError(f"'{value}' is not a database URL such as sqlite:///chidao.db or"
+                             " postgresql+psycopg://user@host/db") from None
+        return value
+
+    @model_validator(mode="after")
+    def _school_year_end_exists(self) -> Self:
+        month, day = self.school_year_end_month, self.school_year_end_day
+        last = calendar.monthrange(2001, month)[1]  # a common year: 29/02 is not every year's
+        if day > last:
+            raise ValueError(
+                f"school_year_end_day: {day:02d}/{month:02d} does not exist (month {month},"
+                f" CHIDAO_SCHOOL_YEAR_END_MONTH, has {last} days)")
+        return self
 
 
 def get_settings() -> Settings:

@@ -25,12 +25,26 @@ _FIELD_PREFIX = re.compile(r"^([a-z_]+): (.+)$", re.DOTALL)
 
 
 def parse_vn_date(value: Any) -> Any:
-    """Accept dd/mm/yyyy (Vietnamese order) besides ISO dates."""
+    """Accept dd/mm/yyyy (Vietnamese order) besides ISO dates; ValueError for 31/02/2026."""
     if isinstance(value, str) and (m := _VN_DATE.match(value)):
-        return dt.date(int(m[3]), int(m[2]), int(m[1]))
+        try:
+            return dt.date(int(m[3]), int(m[2]), int(m[1]))
+        except ValueError as exc:
+            raise ValueError(f"'{value.strip()}' does not exist ({exc})") from None
     if isinstance(value, dt.datetime):
         return value.date()
     return value
+
+
+def parse_day(text: str) -> dt.date:
+    """A day a person typed, dd/mm/yyyy or YYYY-MM-DD; ValueError saying what is wrong."""
+    value = parse_vn_date(text)
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date such as 30/04/2026") from None
 
 
 def parse_number_symbol(text: str) -> tuple[str | None, str]:

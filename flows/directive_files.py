@@ -15,6 +15,9 @@ def load_directive_file(path: Path) -> DirectiveSpec:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InvalidInput("file", f"cannot read '{path}': {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("file", f"'{path.name}' is not UTF-8 text (byte {exc.start})"
+                           ) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -19,7 +19,13 @@ _KNOWN_KEYS = {"code", "name", "kind", "parent", "emails", "email", "symbol", "c
 
 
 def read_unit_file(path: Path) -> list[UnitRow]:
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InvalidInput("file", f"cannot read '{path}': {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("file", f"'{path.name}' is not UTF-8 text (byte {exc.start})"
+                           ) from None
     if path.suffix.lower() == ".csv":
         return parse_unit_csv(text)
     if path.suffix.lower() in {".yaml", ".yml"}:
@@ -58,7 +64,12 @@ def _walk(seq: yaml.SequenceNode, parent: str | None, rows: list[UnitRow]) -> No
     constructor = yaml.constructor.SafeConstructor()
     for node in seq.value:
         line = node.start_mark.line + 1
-        record: Any = constructor.construct_document(node)
+        try:
+            record: Any = constructor.construct_document(node)
+        except yaml.YAMLError as exc:  # e.g. a !!python/object tag: plain data only
+            mark = getattr(exc, "problem_mark", None) or node.start_mark
+            raise InvalidInput("units", f"not plain YAML data: {getattr(exc, 'problem', exc)}",
+                               line=mark.line + 1) from None
         if not isinstance(record, dict):
             raise InvalidInput("units", "each unit must be a mapping", line=line)
         unknown = set(record) - _KNOWN_KEYS

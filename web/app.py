@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 from starlette.middleware.sessions import SessionMiddleware
 
-from config.database import make_engine, reading
+from config.database import make_engine
 from config.settings import Settings, get_settings
 from domain.accounts import User
 from domain.calendar import LOCAL_TZ
@@ -33,7 +33,7 @@ def render(request: Request, name: str, session: Session | None, user: User | No
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    from web import api, pages_auth, pages_board, pages_directives, pages_runs
+    from web import api, errors, pages_auth, pages_board, pages_directives, pages_runs
 
     settings = settings or get_settings()
     app = FastAPI(title="chidao", description="Giao nhiệm vụ theo văn bản chỉ đạo.",
@@ -45,17 +45,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (pages_auth, pages_board, pages_directives, pages_runs):
         app.include_router(module.router)
     app.include_router(api.router, prefix="/api")
-
-    @app.exception_handler(HTTPException)
-    async def errors(request: Request, exc: HTTPException) -> Response:
-        if request.url.path.startswith("/api"):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
-                                headers=exc.headers)
-        if exc.status_code == 401:
-            return render(request, "login.html", None, None, status_code=401, error=None)
-        with reading(app.state.engine) as session:
-            user = session.get(User, request.session.get("user_id") or 0)
-            return render(request, "error.html", session, user, status_code=exc.status_code,
-                          status=exc.status_code, detail=exc.detail)
-
+    errors.install(app)  # Vietnamese pages, problem+json, a request id in the log
     return app

@@ -15,7 +15,7 @@ from domain.assignments import assignment_table
 from domain.calendar import vietnam_calendar
 from domain.directives import directive_table, format_number_symbol, requirement_table
 from domain.errors import InvalidInput
-from domain.specs import parse_vn_date
+from domain.specs import parse_day
 from domain.status import AWAITING_UNIT
 from domain.units import Unit, subtree_bounds, unit_table
 from flows.extend import extend_deadline
@@ -72,9 +72,11 @@ def extend(directive_id: int, requirement: str = Form(...), subtree: str = Form(
     directive = readable_directive(session, user, directive_id)
     if directive.issuer_id != user.unit_id:
         raise HTTPException(403, "Chỉ đơn vị ban hành mới được gia hạn")
-    day = parse_vn_date(new_due)
-    if isinstance(day, str):
-        raise HTTPException(422, "Ngày gia hạn phải có dạng dd/mm/yyyy")
+    try:
+        day = parse_day(new_due)
+    except ValueError:
+        raise HTTPException(422, f"new_due: ngày gia hạn '{new_due}' không có thật hoặc không"
+                                 " đúng dạng dd/mm/yyyy") from None
     try:
         with session.begin_nested():
             extend_deadline(session, directive_ref=str(directive.id), requirement_key=requirement,

@@ -54,7 +54,7 @@ def test_api_submit_with_a_token_and_scoped_lists(web, engine):
     assert run_id in [r["id"] for r in mine]
     bad = client.post(f"/api/assignments/{run_id}/submit", headers=auth,
                       json={"values": {"so_lop": "nhiều"}})
-    assert bad.status_code == 422 and bad.json()["detail"]["field"] == "so_lop"
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "so_lop"
     done = client.post(f"/api/assignments/{run_id}/submit", headers=auth,
                        json={"values": {"so_lop": 6, "tre": 150}, "note": "API"})
     assert done.status_code == 200 and done.json()["status"] == "submitted"

@@ -1,0 +1,113 @@
+"""How a command ends when something goes wrong: never with a traceback.
+
+Known problems (bad input, a missing or unreadable file, bad YAML, bad settings, a database
+that cannot be reached) end with exit code 2 and one line `field: problem` on stderr. Anything
+else is a bug: exit code 1, one line naming the error and the file holding its traceback
+(CHIDAO_DEBUG=1 raises it instead, traceback and all)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import traceback
+from typing import Any
+
+import typer
+import yaml
+from pydantic import ValidationError
+from rich.console import Console
+from rich.markup import escape
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from typer.core import TyperGroup
+
+from domain.errors import InvalidInput
+
+err = Console(stderr=True, soft_wrap=True)  # one line per error, whatever the width
+# Typer's own flow (usage errors, --help, Exit, Ctrl-C's Abort): left to Typer to handle.
+CLICK_FLOW = (typer.TyperException, typer.Exit, typer.Abort)
+
+
+def database_url() -> str:
+    """The database URL in use, password hidden."""
+    from config.settings import get_settings
+
+    try:
+        url = get_settings().database_url
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - the message must not fail in turn
+        return os.environ.get("CHIDAO_DATABASE_URL", "sqlite:///chidao.db")
+
+
+def _settings_problem(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        message = str(error["msg"]).removeprefix("Value error, ")
+        field = ".".join(str(part) for part in error["loc"])
+        if not field and ": " in message:
+            field, message = message.split(": ", 1)
+        lines.append(f"CHIDAO_{field.upper()}: {message}")
+    return "; ".join(lines)
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    where = f"line {mark.line + 1}: " if mark is not None else ""
+    problem = getattr(exc, "problem", None) or str(exc)
+    return f"{where}file: not valid YAML: {problem}"
+
+
+def _database_problem(exc: Exception) -> str:
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    if "no such table" in reason or "does not exist" in reason and "relation" in reason:
+        return (f"database: no chidao schema at {database_url()} ({reason});"
+                " run `chidao db init`")
+    return f"database_url: cannot use {database_url()}: {reason}"
+
+
+def known_problem(exc: BaseException) -> str | None:
+    """`field: problem` for what the user can fix; None for a bug."""
+    if isinstance(exc, InvalidInput):
+        return str(exc)
+    if isinstance(exc, ValidationError) and exc.title == "Settings":
+        return _settings_problem(exc)
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"file: '{exc.filename}': {exc.strerror or exc}"
+    if isinstance(exc, yaml.YAMLError):
+        return _yaml_problem(exc)
+    if isinstance(exc, OperationalError):
+        return _database_problem(exc)
+    if isinstance(exc, NoSuchModuleError) or (isinstance(exc, ArgumentError)
+                                               and "URL" in str(exc)):
+        return f"database_url: {exc}"
+    return None
+
+
+def fail(exc: Exception) -> typer.Exit:
+    """Print what went wrong; the exit to raise (2: the user's to fix, 1: a bug)."""
+    problem = known_problem(exc)
+    if problem is not None:
+        err.print(f"[bold red]Error[/] {escape(problem)}", highlight=False)
+        return typer.Exit(2)
+    if os.environ.get("CHIDAO_DEBUG"):
+        raise exc
+    fd, path = tempfile.mkstemp(prefix="chidao-error-", suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8") as log:
+        log.write("".join(traceback.format_exception(exc)))
+    err.print(f"[bold red]Unexpected error[/] {escape(type(exc).__name__)}: "
+              f"{escape(str(exc).splitlines()[0] if str(exc) else '')}\n"
+              f"This is a bug in chidao: the traceback is in {escape(path)}"
+              " (CHIDAO_DEBUG=1 prints it here).", highlight=False)
+    return typer.Exit(1)
+
+
+class CommandGroup(TyperGroup):
+    """The `chidao` group: every command below it ends through `fail`."""
+
+    def invoke(self, ctx: Any) -> Any:  # (the vendored Click's Context is private)
+        try:
+            return super().invoke(ctx)
+        except CLICK_FLOW:
+            raise
+        except Exception as exc:  # noqa: BLE001 - known problems and bugs both end cleanly
+            raise fail(exc) from None

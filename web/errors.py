@@ -1,0 +1,176 @@
+"""What a user sees when a request fails: never a traceback. Every request gets an id (the
+X-Request-ID header); a failure is logged with it and shown with it, as a Vietnamese page on
+the site and as problem+json (RFC 9457) under /api."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from config.database import reading
+from domain.accounts import User
+from domain.errors import InvalidInput
+from web.app import render, templates
+
+log = logging.getLogger("chidao.web")
+
+TITLES = {
+    400: "Yêu cầu không hợp lệ", 401: "Chưa đăng nhập", 403: "Không có quyền thực hiện",
+    404: "Không tìm thấy", 405: "Thao tác không được hỗ trợ", 413: "Dữ liệu gửi lên quá lớn",
+    422: "Dữ liệu chưa hợp lệ", 429: "Quá nhiều yêu cầu", 500: "Lỗi hệ thống",
+    503: "Hệ thống tạm thời gián đoạn",
+}
+DETAILS = {  # in place of Starlette's English defaults ("Not Found")
+    404: "Không tìm thấy trang hoặc dữ liệu được yêu cầu.",
+    405: "Địa chỉ này không nhận thao tác đó.",
+    500: "Đã xảy ra lỗi ngoài dự kiến. Lỗi đã được ghi lại; vui lòng báo cho quản trị viên"
+         " kèm mã yêu cầu bên dưới.",
+    503: "Không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.",
+}
+
+
+def request_id(request: Request) -> str:
+    return str(getattr(request.state, "request_id", "-"))
+
+
+class RequestIds:
+    """ASGI middleware: an id per request, in scope state and in the X-Request-ID header; an
+    exception nothing else handled becomes a logged 500 page or problem (not a traceback)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = rid
+        started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                MutableHeaders(scope=message).append("X-Request-ID", rid)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            if started:  # part of the answer is out: nothing better to send
+                raise
+            request = Request(scope)
+            log.error("request %s: %s %s failed: %r", rid, request.method, request.url.path,
+                      exc, exc_info=exc)
+            await problem(request, 500, DETAILS[500])(scope, receive, send_with_id)
+
+
+def problem(request: Request, status: int, detail: str,
+            errors: list[dict[str, str]] | None = None,
+            headers: Mapping[str, str] | None = None) -> Response:
+    """problem+json under /api, else the error page; both carry the request id."""
+    rid = request_id(request)
+    title = TITLES.get(status) or HTTPStatus(status).phrase
+    if request.url.path.startswith("/api"):
+        body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status,
+                                "detail": detail, "instance": request.url.path,
+                                "request_id": rid}
+        if errors:
+            body["errors"] = errors
+        return JSONResponse(body, status, headers=headers,
+                            media_type="application/problem+json")
+    context = {"status": status, "title": title, "detail": detail, "errors": errors or [],
+               "request_id": rid}
+    user_id = request.scope.get("session", {}).get("user_id")
+    if user_id and status < 500:  # the menu of the signed-in user, if the database can say
+        try:
+            with reading(request.app.state.engine) as session:
+                user = session.get(User, user_id)
+                if user is not None:
+                    return render(request, "error.html", session, user, status_code=status,
+                                  **context)
+        except SQLAlchemyError:
+            pass
+    return templates.TemplateResponse(request, "error.html", {
+        "user": None, "unit": None, "csrf": "", "message": None, **context,
+    }, status_code=status, headers=headers)
+
+
+_PROBLEMS = {  # pydantic error type -> what is wrong, in Vietnamese
+    "missing": "bắt buộc nhưng chưa có", "int_parsing": "phải là số nguyên",
+    "int_type": "phải là số nguyên", "float_parsing": "phải là số", "float_type": "phải là số",
+    "bool_parsing": "phải là đúng/sai (true/false)", "string_type": "phải là chuỗi ký tự",
+    "dict_type": "phải là một đối tượng JSON", "model_attributes_type": "phải là một đối tượng"
+    " JSON", "list_type": "phải là một danh sách", "json_invalid": "không phải JSON hợp lệ",
+    "extra_forbidden": "không được phép", "greater_than_equal": "nhỏ hơn mức tối thiểu",
+    "less_than_equal": "lớn hơn mức tối đa",
+}
+_WHERE = {"body", "query", "path", "header", "cookie"}
+
+
+def field_problems(errors: Any) -> list[dict[str, str]]:
+    """FastAPI's validation errors as [{field, problem}], the problem in Vietnamese."""
+    found = []
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", ()) if part not in _WHERE]
+        problem = _PROBLEMS.get(error.get("type", "")) or (
+            f"giá trị không hợp lệ ({error.get('msg', '')})")
+        found.append({"field": ".".join(loc) or "body", "problem": problem})
+    return found
+
+
+def _text(detail: Any, status: int) -> tuple[str, list[dict[str, str]] | None]:
+    if isinstance(detail, dict) and {"field", "problem"} <= detail.keys():
+        return f"{detail['field']}: {detail['problem']}", [
+            {"field": str(detail["field"]), "problem": str(detail["problem"])}]
+    text = str(detail)
+    if status in DETAILS and text == HTTPStatus(status).phrase:
+        text = DETAILS[status]
+    return text, None
+
+
+def install(app: FastAPI) -> None:
+    """The handlers and the request-id middleware (outermost, so it catches what they don't)."""
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 401 and not request.url.path.startswith("/api"):
+            return render(request, "login.html", None, None, status_code=401, error=None)
+        detail, errors = _text(exc.detail, exc.status_code)
+        log.info("request %s: %s %s -> %d %s", request_id(request), request.method,
+                 request.url.path, exc.status_code, detail)
+        return problem(request, exc.status_code, detail, errors, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        errors = field_problems(exc.errors())
+        detail = "; ".join(f"{e['field']}: {e['problem']}" for e in errors)
+        log.info("request %s: %s %s -> 422 %s", request_id(request), request.method,
+                 request.url.path, detail)
+        return problem(request, 422, detail, errors)
+
+    @app.exception_handler(InvalidInput)
+    async def invalid_input(request: Request, exc: InvalidInput) -> Response:
+        log.info("request %s: %s %s -> 422 %s", request_id(request), request.method,
+                 request.url.path, exc)
+        return problem(request, 422, str(exc), [{"field": exc.field, "problem": exc.problem}])
+
+    @app.exception_handler(OperationalError)
+    async def database_down(request: Request, exc: OperationalError) -> Response:
+        log.error("request %s: %s %s: database unavailable: %s", request_id(request),
+                  request.method, request.url.path, exc.orig, exc_info=exc)
+        return problem(request, 503, DETAILS[503])
+
+    app.add_middleware(RequestIds)
