@@ -1,0 +1,150 @@
+"""No traceback reaches a web user: Vietnamese error pages, problem+json (RFC 9457) under /api,
+each with the request id that is also in the log."""
+
+import logging
+
+import pytest
+from fastapi.testclient import TestClient
+
+from config.settings import Settings
+from tests.integration.report_scenario import school_run
+from tests.integration.test_cascade import runs
+from tests.web_fixtures import csrf_of
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def logged(caplog):
+    caplog.set_level(logging.INFO, logger="chidao.web")
+    return caplog
+
+
+def request_id(response, caplog) -> str:
+    """The response's id: in the header, and in a log record."""
+    rid = response.headers["X-Request-ID"]
+    assert len(rid) >= 16
+    assert any(rid in record.getMessage() for record in caplog.records), caplog.text
+    return rid
+
+
+def problem(response, status: int, caplog) -> dict:
+    assert response.status_code == status
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert body["status"] == status and body["type"] == "about:blank"
+    assert body["request_id"] == request_id(response, caplog)
+    assert body["instance"] == response.request.url.path
+    return body
+
+
+def page(response, status: int, caplog, *texts: str) -> str:
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("text/html")
+    html = response.text
+    assert f"Mã yêu cầu: <code>{request_id(response, caplog)}</code>" in html
+    assert "Traceback" not in html
+    for text in texts:
+        assert text in html, html
+    return html
+
+
+def test_every_response_has_its_own_request_id(web):
+    client = web.client("chuyenvien.so")
+    ids = {client.get("/directives").headers["X-Request-ID"] for _ in range(3)}
+    assert len(ids) == 3
+
+
+def test_404_pages_are_vietnamese(web, logged):
+    client = web.client("chuyenvien.so")
+    page(client.get("/khong-co-trang-nay"), 404, logged, "Không tìm thấy",
+         "Không tìm thấy trang hoặc dữ liệu được yêu cầu.")
+    page(client.get("/directives/999999"), 404, logged, "Không tìm thấy văn bản",
+         "Đăng xuất")  # the signed-in menu is still there
+    body = problem(client.get("/api/directives/999999", headers={
+        "Authorization": f"Bearer {web.tokens['chuyenvien.so']}"}), 404, logged)
+    assert (body["title"], body["detail"]) == ("Không tìm thấy", "Không tìm thấy văn bản")
+    assert problem(web.client().get("/api/khong-co"), 404, logged)["title"] == "Không tìm thấy"
+
+
+def test_403_and_401(web, engine, logged):
+    key = "kh-kien-hai-stem-2026"
+    directive_id = next(iter(runs(engine, key).values())).directive_id
+    school = web.client("hieutruong.laison")
+    page(school.post(f"/directives/{directive_id}/extend", data={
+        "csrf": csrf_of(school.get("/login").text), "requirement": "mn-ke-hoach",
+        "subtree": "MN-LAISON", "new_due": "30/04/2026", "reason": "x"}), 403, logged,
+         "Không có quyền thực hiện", "Chỉ đơn vị ban hành mới được gia hạn")
+    run_id = school_run(engine, "UBND-KIENHAI", "MN-HONTRE")
+    commune = {"Authorization": f"Bearer {web.tokens['chuyenvien.kienhai']}"}
+    body = problem(web.client().post(f"/api/assignments/{run_id}/submit", headers=commune,
+                                     json={"note": "x"}), 403, logged)
+    assert body["detail"] == "Chỉ đơn vị được giao mới được nộp"
+    unauthorised = web.client().get("/api/assignments")
+    assert problem(unauthorised, 401, logged)["title"] == "Chưa đăng nhập"
+    assert unauthorised.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_422_names_the_field_in_vietnamese(web, engine, logged):
+    run_id = school_run(engine, "UBND-KIENHAI", "MN-HONTRE")
+    client = web.client()
+    auth = {"Authorization": f"Bearer {web.tokens['hieutruong.hontre']}"}
+    body = problem(client.post(f"/api/assignments/{run_id}/submit", headers=auth,
+                               json={"values": "nhiều"}), 422, logged)
+    assert body["errors"] == [{"field": "values", "problem": "phải là một đối tượng JSON"}]
+    assert body["detail"] == "values: phải là một đối tượng JSON"
+    body = problem(client.get("/api/directives?page=hai", headers=auth), 422, logged)
+    assert body["errors"] == [{"field": "page", "problem": "phải là số nguyên"}]
+    bad_value = problem(client.post(f"/api/assignments/{run_id}/submit", headers=auth,
+                                    json={"values": {"so_lop": "nhiều"}}), 422, logged)
+    assert bad_value["errors"][0]["field"] == "so_lop"
+    kien_hai = web.client("chuyenvien.kienhai")
+    directive_id = next(iter(runs(engine, "kh-kien-hai-stem-2026").values())).directive_id
+    form = kien_hai.get(f"/directives/{directive_id}").text
+    page(kien_hai.post(f"/directives/{directive_id}/extend", data={
+        "csrf": csrf_of(form), "requirement": "mn-ke-hoach", "subtree": "MN-ANSON"}),
+         422, logged, "Dữ liệu chưa hợp lệ", "new_due: bắt buộc nhưng chưa có")
+
+
+def test_a_new_deadline_that_does_not_exist_is_a_422_page(web, engine, logged):
+    key = "kh-kien-hai-stem-2026"
+    before = runs(engine, key)
+    directive_id = before[("MN-ANSON", "mn-ke-hoach", "")].directive_id
+    client = web.client("chuyenvien.kienhai")
+    html = page(client.post(f"/directives/{directive_id}/extend", data={
+        "csrf": csrf_of(client.get(f"/directives/{directive_id}").text),
+        "requirement": "mn-ke-hoach", "subtree": "MN-ANSON", "new_due": "31/02/2026",
+        "reason": "Trường bị ngập"}), 422, logged, "new_due")
+    assert "ngày gia hạn &#39;31/02/2026&#39; không có thật" in html
+    assert runs(engine, key)[("MN-ANSON", "mn-ke-hoach", "")].due_on == before[
+        ("MN-ANSON", "mn-ke-hoach", "")].due_on
+
+
+def test_an_unexpected_error_is_a_logged_500_with_its_request_id(web, logged, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("hỏng giữa chừng")
+    monkeypatch.setattr("web.pages_directives.visible_directives", broken)
+    monkeypatch.setattr("web.api.visible_directives", broken)
+    response = web.client("chuyenvien.so").get("/directives")
+    html = page(response, 500, logged, "Lỗi hệ thống", "Đã xảy ra lỗi ngoài dự kiến")
+    assert "hỏng giữa chừng" not in html  # the cause is for the log, not for the page
+    (record,) = [r for r in logged.records if response.headers["X-Request-ID"] in r.getMessage()]
+    assert record.levelno == logging.ERROR and record.exc_info[0] is RuntimeError
+    body = problem(web.client().get("/api/directives", headers={
+        "Authorization": f"Bearer {web.tokens['chuyenvien.so']}"}), 500, logged)
+    assert body["title"] == "Lỗi hệ thống" and "hỏng" not in body["detail"]
+
+
+def test_an_unreachable_database_is_a_503(logged, tmp_path):
+    from web.app import create_app
+
+    app = create_app(Settings(database_url="sqlite:////nonexistent/dir/x.db",
+                              secret_key="test-secret"))
+    try:
+        client = TestClient(app)
+        body = problem(client.get("/api/directives", headers={"Authorization": "Bearer x"}),
+                       503, logged)
+        assert body["title"] == "Hệ thống tạm thời gián đoạn"
+        assert "unable to open database file" in logged.text
+    finally:
+        app.state.engine.dispose()
