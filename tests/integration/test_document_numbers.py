@@ -1,8 +1,13 @@
 """Document numbers are text kept as issued: 08/KH-SGDĐT keeps its zero in the tree, on the
 pages and in the mail; "8/KH-SGDĐT" finds it and cannot be issued again the same year."""
 
+import uuid
+from datetime import date
+
 import pytest
 from alembic import command
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from typer.testing import CliRunner
 
@@ -11,7 +16,7 @@ from config.database import alembic_config, make_engine, migrate, transaction
 from domain.directives import Directive
 from domain.errors import InvalidInput
 from flows.lookup import find_directive
-from tests.conftest import issue_data, seed_units
+from tests.conftest import POSTGRES, _admin, _pg_url, at, issue_data, seed_units
 from tests.integration.engine_helpers import engine_settings, tick
 from tests.integration.test_cascade import small
 
@@ -66,32 +71,45 @@ def test_one_number_per_issuer_per_year_whatever_its_spelling(engine):
         assert find_directive(session, "8/KH-SGDĐT").issue_year == 2027
 
 
-@pytest.mark.sqlite_only
-def test_numbers_become_text_and_back(tmp_path):
+@pytest.fixture
+def blank_url(tmp_path):
+    """An empty database (SQLite file, or a PostgreSQL database under tests-postgres)."""
+    if not POSTGRES:
+        yield f"sqlite:///{tmp_path / 'n.db'}"
+        return
+    name = f"n_{uuid.uuid4().hex[:16]}"
+    _admin(f"CREATE DATABASE {name}")
+    yield _pg_url(name)
+    _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_numbers_become_text_and_back(blank_url):
     """0007 keeps the value, takes a lost zero back from the key; its downgrade restores."""
-    url = f"sqlite:///{tmp_path / 'n.db'}"
-    migrate(url, "0006")
-    engine = make_engine(url)
+    migrate(blank_url, "0006")
+    engine = make_engine(blank_url)
     with engine.begin() as conn:
-        conn.exec_driver_sql("INSERT INTO unit (id, code, name, kind, path, depth, emails,"
-                             " symbol, updated_at) VALUES (1, 'S', 'Sở', 'department', '/1/',"
-                             " 0, '[]', '', '2026-03-01 00:00:00.000000')")
+        conn.execute(text("INSERT INTO unit (id, code, name, kind, path, depth, emails, symbol,"
+                          " updated_at) VALUES (1, 'S', 'Sở', 'department', '/1/', 0, '[]', '',"
+                          " :t)"), {"t": at("2026-03-01T08:00")})
         for did, key, number in ((1, "2026:08/KH-SGDĐT", 8), (2, "rieng", 12),
                                  (3, "2026:/KH-SGDĐT", None)):
-            conn.exec_driver_sql(
+            conn.execute(text(
                 "INSERT INTO directive (id, key, number, symbol, doc_type, issuer_id, issued_on,"
-                " issue_year, title, school_year, issued_at) VALUES (?, ?, ?, 'KH-SGDĐT', 'KH',"
-                " 1, '2026-03-02', 2026, 'T', '2025-2026', '2026-03-02 02:00:00.000000')",
-                (did, key, number))
-    migrate(url)
+                " issue_year, title, school_year, issued_at) VALUES (:id, :key, :number,"
+                " 'KH-SGDĐT', 'KH', 1, :day, 2026, 'T', '2025-2026', :t)"),
+                {"id": did, "key": key, "number": number, "day": date(2026, 3, 2),
+                 "t": at("2026-03-02T09:00")})
+    migrate(blank_url)
     with transaction(engine) as session:
         assert [(d.number_symbol, d.number_value) for d in session.exec(
             select(Directive).order_by(col(Directive.id)))] == [
                 (ZERO, 8), ("12/KH-SGDĐT", 12), ("/KH-SGDĐT", None)]
-    with engine.begin() as conn, pytest.raises(Exception, match="UNIQUE"):
-        conn.exec_driver_sql("UPDATE directive SET number_value = 8 WHERE id = 2")
-    command.downgrade(alembic_config(url), "0006")
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(text("UPDATE directive SET number_value = 8 WHERE id = 2"))
+    command.downgrade(alembic_config(blank_url), "0006")
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT id, number FROM directive ORDER BY id").all() == [
+        assert conn.execute(text("SELECT id, number FROM directive ORDER BY id")).all() == [
             (1, 8), (2, 12), (3, None)]
+    with pytest.raises(IntegrityError), engine.begin() as conn:  # the constraint is back
+        conn.execute(text("UPDATE directive SET number = 8 WHERE id = 2"))
     engine.dispose()
