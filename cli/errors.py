@@ -18,7 +18,13 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    NoSuchModuleError,
+    OperationalError,
+    ProgrammingError,
+)
 from typer.core import TyperGroup
 
 from domain.errors import InvalidInput
@@ -57,12 +63,17 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
     return f"{where}file: not valid YAML: {problem}"
 
 
-def _database_problem(exc: Exception) -> str:
-    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-    if "no such table" in reason or "does not exist" in reason and "relation" in reason:
+def _database_problem(exc: DBAPIError) -> str:
+    reason = str(exc.orig or exc).strip().splitlines()[0]
+    if _missing_table(exc):
         return (f"database: no chidao schema at {database_url()} ({reason});"
                 " run `chidao db init`")
     return f"database_url: cannot use {database_url()}: {reason}"
+
+
+def _missing_table(exc: DBAPIError) -> bool:
+    """SQLite's "no such table", PostgreSQL's undefined_table (SQLSTATE 42P01)."""
+    return "no such table" in str(exc.orig) or getattr(exc.orig, "sqlstate", "") == "42P01"
 
 
 def known_problem(exc: BaseException) -> str | None:
@@ -75,7 +86,8 @@ def known_problem(exc: BaseException) -> str | None:
         return f"file: '{exc.filename}': {exc.strerror or exc}"
     if isinstance(exc, yaml.YAMLError):
         return _yaml_problem(exc)
-    if isinstance(exc, OperationalError):
+    if isinstance(exc, OperationalError) or (isinstance(exc, ProgrammingError)
+                                             and _missing_table(exc)):
         return _database_problem(exc)
     if isinstance(exc, NoSuchModuleError) or (isinstance(exc, ArgumentError)
                                                and "URL" in str(exc)):

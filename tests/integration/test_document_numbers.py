@@ -43,6 +43,9 @@ def test_the_cli_tree_and_the_mail_show_the_number_as_issued(engine, db_url, smt
     inbox = runner.invoke(app, ["--db", db_url, "assignments", "--unit", "UBND-KIENHAI",
                                 "--now", "2026-03-03T09:00"])
     assert inbox.exit_code == 0 and ZERO in inbox.output
+    plan = runner.invoke(app, ["--db", db_url, "draft-plan", "8/KH-SGDĐT", "--unit",
+                               "UBND-KIENHAI", "--now", "2026-03-03T09:00"])
+    assert plan.exit_code == 0 and f"Căn cứ Kế hoạch số {ZERO} ngày 02/03/2026" in plan.output
 
 
 def test_the_web_tree_shows_the_number_as_issued(web, engine):
