@@ -38,8 +38,8 @@ class Settings(BaseSettings):
     smtp_concurrency: int = Field(4, ge=1)
     mail_from: str = "chidao <no-reply@chidao.local>"
     mail_domain: str = "chidao.local"
-    deliver_batch: int = Field(1000, ge=1)
-    claim_lease_seconds: int = Field(300, ge=1)
+    deliver_batch: int = 1000
+    claim_lease_seconds: int = 300
 
     attachments_dir: str = "attachments"
     attachment_max_bytes: int = 10 * 1024 * 1024
