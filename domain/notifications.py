@@ -14,6 +14,7 @@ class MessageStatus(StrEnum):
     SENDING = "sending"  # claimed by a worker until claimed_until
     SENT = "sent"
     FAILED = "failed"  # permanent failure (bad address, too many attempts): for the dashboard
+    WITHDRAWN = "withdrawn"  # never sent: every run it spoke of was handed in or closed first
 
 
 class Notification(SQLModel, table=True):

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.calendar import WorkingCalendar
+from domain.status import Status
 
 
 class NotificationKind(StrEnum):
@@ -19,7 +20,18 @@ class NotificationKind(StrEnum):
     DUE_TODAY = "due_today"
     OVERDUE = "overdue"
     ESCALATION = "escalation"
+    OVERDUE_COPY = "overdue_copy"  # the parent's copy of an urging: a line in its own digest
     RETURNED = "returned"
+    ACCEPTED = "accepted"
+
+
+# Stages of the ladder that only say "this run is still open": a newer one replaces an older
+# one of the same run waiting in the same digest, and none is sent once the unit has handed
+# the run in or it was closed. Events (new task, return, acceptance) are never replaced.
+LADDER_KINDS = frozenset({NotificationKind.REMINDER, NotificationKind.DUE_TODAY,
+                          NotificationKind.OVERDUE, NotificationKind.OVERDUE_COPY,
+                          NotificationKind.ESCALATION})
+STATUS_EVENTS = frozenset({NotificationKind.RETURNED, NotificationKind.ACCEPTED})
 
 
 class Audience(StrEnum):
@@ -132,3 +144,65 @@ def in_sending_hours(now: datetime, cal: WorkingCalendar, start: time, end: time
     """Mail goes out on working days, between `start` and `end` local time."""
     local = now.astimezone(cal.tz)
     return cal.is_working_day(local.date()) and start <= local.time() < end
+
+
+def audience_unit(
+    audience: Audience, unit_id: int, parent_id: int | None, grandparent_id: int | None,
+    issuer_id: int,
+) -> int | None:
+    """The unit an audience names for a run of `unit_id`, never above the directive's issuer:
+    the chain unit → parent → grandparent is cut at the issuer, which is then the top
+    recipient (a grandparent escalation of a run whose parent issued the directive goes to
+    the issuer). Without a grandparent the parent is the top of the tree."""
+    chain = [u for u in (unit_id, parent_id, grandparent_id) if u is not None]
+    if issuer_id in chain:
+        chain = chain[:chain.index(issuer_id) + 1]
+    if audience is Audience.UNIT:
+        return unit_id
+    above = chain[1:]
+    if not above:
+        return None
+    return above[0] if audience is Audience.PARENT else above[-1]
+
+
+def is_stale(kind: str, stage: str, status: Status, due_on: date) -> bool:
+    """Whether a notification no longer has anything to say when it is about to go out:
+    a return or an acceptance always does; a new task or a ladder stage does not once the
+    run is handed in, accepted, cancelled or waived, nor a ladder stage of a deadline that
+    has since been moved (its key names the old due date)."""
+    if kind in STATUS_EVENTS:
+        return False
+    if not status.awaits_unit:
+        return True
+    return kind in LADDER_KINDS and not stage.startswith(f"{due_on.isoformat()}/")
+
+
+class _Notice(Protocol):
+    @property
+    def assignment_id(self) -> int: ...
+
+    @property
+    def kind(self) -> str: ...
+
+
+N = TypeVar("N", bound=_Notice)
+
+
+def digest_items(notices: Iterable[N]) -> list[N]:
+    """What one recipient's digest lists, in the given (oldest first) order: every event,
+    and of the ladder stages only the newest of each run."""
+    notices = list(notices)
+    newest = {n.assignment_id: i for i, n in enumerate(notices) if n.kind in LADDER_KINDS}
+    return [n for i, n in enumerate(notices)
+            if n.kind not in LADDER_KINDS or newest[n.assignment_id] == i]
+
+
+def kind_on(kind: str, due_on: date, today: date) -> NotificationKind:
+    """The kind a reminder has on the day it is sent: one written before the due day but
+    sent on it is a due-today notice, and one sent after it an urging."""
+    current = NotificationKind(kind)
+    if current not in (NotificationKind.REMINDER, NotificationKind.DUE_TODAY):
+        return current
+    if due_on > today:
+        return NotificationKind.REMINDER
+    return NotificationKind.DUE_TODAY if due_on == today else NotificationKind.OVERDUE

@@ -18,6 +18,7 @@ from domain.calendar import WorkingCalendar
 from domain.notifications import MessageStatus, message_table, retry_at
 from domain.policy import in_sending_hours
 from flows.bulk import update_rows
+from notifications.freshness import keep_fresh, withdraw
 from notifications.loading import load_outgoing
 from notifications.mailer import Mailer, Outcome, SendResult, SmtpMailer
 from notifications.outbox import (
@@ -86,15 +87,20 @@ def compose(engine: Engine, *, now: datetime, calendar: WorkingCalendar,
             outgoing = load_outgoing(session, unrendered(session, COMPOSE_CHUNK))
         if not outgoing:
             return formed
-        rendered = []
+        rendered, empty = [], []
         for message in outgoing:
+            if not message.items:  # every line went stale before it was composed
+                empty.append(message.id)
+                continue
             email = render_email(message, now=now, cal=calendar, sender=settings.mail_from)
             envelope = email.envelope(settings.mail_from, message)
             rendered.append({"mid": message.id, "subject": email.subject,
                              "sender": envelope.sender, "recipients": envelope.recipients,
                              "body": envelope.data})
         with transaction(engine) as session:
-            store_rendered(session, rendered)
+            withdraw(session, empty)
+            if rendered:
+                store_rendered(session, rendered)
 
 
 async def send(engine: Engine, mailer: Mailer, *, now: datetime, settings: Settings,
@@ -102,11 +108,16 @@ async def send(engine: Engine, mailer: Mailer, *, now: datetime, settings: Setti
     """Batch after batch; the next batch is claimed (in a thread) while this one is sent."""
 
     def claim() -> tuple[str, list[Claimed]]:
-        token = new_token(settings.worker_name)
-        with transaction(engine) as session:
-            return token, claim_messages(session, now=now, token=token,
+        while True:
+            token = new_token(settings.worker_name)
+            with transaction(engine) as session:
+                claimed = claim_messages(session, now=now, token=token,
                                          lease_seconds=settings.claim_lease_seconds,
                                          limit=settings.deliver_batch)
+                fresh = keep_fresh(session, claimed, token, now=now,  # runs closed since
+                                   domain=settings.mail_domain)  # the message was composed
+            if fresh or not claimed:
+                return token, fresh
 
     async with mailer:
         token, claimed = claim()

@@ -16,6 +16,9 @@ from domain.units import Unit
 from flows.lookup import assignment_by_id, unit_by_code
 from flows.report_review import on_status_change
 
+# The issuer's decisions on a handed-in run that the unit is told about by mail.
+_NOTICES = {Status.RETURNED: NotificationKind.RETURNED, Status.ACCEPTED: NotificationKind.ACCEPTED}
+
 
 def change_status(
     session: Session, assignment: Assignment, target: Status, *,
@@ -31,12 +34,12 @@ def change_status(
         session.add(event)
         events.append(event)
     on_status_change(session, assignment, target, reason)
-    if target is Status.RETURNED:
+    notice = _NOTICES.get(target)
+    if notice is not None:  # a line of the unit's next digest, with the reason
         assert assignment.id is not None
         session.add(Notification(
-            assignment_id=assignment.id, stage=f"returned@{now.isoformat()}",
-            kind=NotificationKind.RETURNED.value, to_unit_id=assignment.unit_id,
-            note=reason, created_at=now))
+            assignment_id=assignment.id, stage=f"{notice.value}@{now.isoformat()}",
+            kind=notice.value, to_unit_id=assignment.unit_id, note=reason, created_at=now))
     session.add(assignment)
     session.flush()
     return events

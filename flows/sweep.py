@@ -13,13 +13,21 @@ from sqlmodel import Session
 
 from domain.assignments import assignment_table
 from domain.calendar import WorkingCalendar
-from domain.directives import requirement_table
+from domain.directives import directive_table, requirement_table
 from domain.notifications import notification_table
-from domain.policy import Audience, Decision, PolicySpec, decide
+from domain.policy import (
+    Audience,
+    Decision,
+    NotificationKind,
+    PolicySpec,
+    Stage,
+    audience_unit,
+    decide,
+)
 from domain.units import unit_table
 from flows.bulk import insert_rows, update_rows
 
-_a, _r, _u = assignment_table.c, requirement_table.c, unit_table.c
+_a, _r, _d, _u = assignment_table.c, requirement_table.c, directive_table.c, unit_table.c
 _parent = unit_table.alias("parent_unit")
 NOTIFICATION_COLUMNS = ("assignment_id", "stage", "kind", "to_unit_id", "cc_unit_id",
                         "created_at", "note")
@@ -50,10 +58,8 @@ def sweep(
                                     calendar, send_at, now)
         decision = decisions[key]
         stage = decision.send
-        to = stage and _resolve(stage.to, row)
-        if stage is not None and to is not None:
-            cc = _resolve(stage.cc, row) if stage.cc else None
-            report.notifications.append((row.id, stage.key, stage.kind.value, to, cc, now, ""))
+        if stage is not None:
+            report.notifications.extend(_notifications(stage, row, now))
         updates.append((decision.next_action_at, decision.cursor,
                         stage.key if stage else row.last_stage, row.id, row.next_action_at))
     if not dry_run:
@@ -65,6 +71,20 @@ def sweep(
     return report
 
 
+def _notifications(stage: Stage, run: _DueRun, now: datetime) -> list[tuple[Any, ...]]:
+    """The stage's notification to its audience and, when it names a cc, a copy to the cc
+    unit: a line of that unit's own digest, not a copy of this email."""
+    rows = []
+    to = _resolve(stage.to, run)
+    if to is not None:
+        rows.append((run.id, stage.key, stage.kind.value, to, None, now, ""))
+    cc = _resolve(stage.cc, run) if stage.cc else None
+    if cc is not None and cc != to:
+        rows.append((run.id, f"{stage.key}/cc", NotificationKind.OVERDUE_COPY.value, cc, None,
+                     now, ""))
+    return rows
+
+
 @dataclass(frozen=True)
 class _DueRun:
     id: int
@@ -72,6 +92,7 @@ class _DueRun:
     unit_id: int
     parent_id: int | None
     grandparent_id: int | None
+    issuer_id: int
     due_on: date
     created_at: datetime
     stage_cursor: datetime | None
@@ -83,10 +104,11 @@ class _DueRun:
 def _due_runs(session: Session, now: datetime) -> Iterator[_DueRun]:
     query = (
         select(_a.id, _a.requirement_id, _a.unit_id, _u.parent_id,
-               _parent.c.parent_id.label("grandparent_id"), _a.due_on, _a.created_at,
-               _a.stage_cursor, _a.last_stage, _a.next_action_at, _r.policy)
+               _parent.c.parent_id.label("grandparent_id"), _d.issuer_id, _a.due_on,
+               _a.created_at, _a.stage_cursor, _a.last_stage, _a.next_action_at, _r.policy)
         .join(unit_table, _u.id == _a.unit_id)
         .join(requirement_table, _r.id == _a.requirement_id)
+        .join(directive_table, _d.id == _a.directive_id)
         .outerjoin(_parent, _parent.c.id == _u.parent_id)
         .where(_a.next_action_at <= now)
         .with_for_update(of=assignment_table, skip_locked=True)  # PostgreSQL: one sweeper a run
@@ -96,9 +118,6 @@ def _due_runs(session: Session, now: datetime) -> Iterator[_DueRun]:
 
 
 def _resolve(audience: Audience, run: _DueRun) -> int | None:
-    """The unit an audience names for this run; up the chain as far as it goes."""
-    if audience is Audience.UNIT:
-        return run.unit_id
-    if audience is Audience.PARENT:
-        return run.parent_id
-    return run.grandparent_id or run.parent_id
+    """The unit an audience names for this run: up the chain, never above the issuer."""
+    return audience_unit(audience, run.unit_id, run.parent_id, run.grandparent_id,
+                         run.issuer_id)

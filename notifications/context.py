@@ -8,12 +8,13 @@ from typing import Any
 
 from domain.calendar import WorkingCalendar
 from domain.directives import RequirementKind
-from domain.policy import NotificationKind
+from domain.policy import NotificationKind, kind_on
 from domain.status import Status
 
 # Most urgent first: the subject of a digest is that of its most urgent kind.
 KIND_ORDER = [NotificationKind.ESCALATION, NotificationKind.OVERDUE, NotificationKind.DUE_TODAY,
-              NotificationKind.RETURNED, NotificationKind.REMINDER, NotificationKind.ISSUED]
+              NotificationKind.RETURNED, NotificationKind.OVERDUE_COPY,
+              NotificationKind.REMINDER, NotificationKind.ISSUED, NotificationKind.ACCEPTED]
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ def digest_context(message: Outgoing, *, now: datetime, cal: WorkingCalendar) ->
     today = cal.local_date(now)
     sections = []
     for kind in KIND_ORDER:
-        items = [_item(i, today, cal) for i in message.items if i.kind == kind]
+        items = [_item(i, today, cal) for i in message.items
+                 if kind_on(i.kind, i.due_on, today) is kind]
         if items:
             sections.append({"kind": kind.value, "entries": items})
     listed = {i.assignment_id for i in message.items}
@@ -94,5 +96,15 @@ def _item(item: Item, today: date, cal: WorkingCalendar) -> dict[str, Any]:
         "what": RequirementKind(item.requirement_kind).label, "period": item.period,
         "due": f"{item.due_on:%d/%m/%Y}", "status": Status(item.status).label,
         "days_left": max(gap, 0), "days_late": max(-gap, 0) if item.due_on < today else 0,
-        "note": item.note,
+        "deadline": deadline_phrase(item.due_on, today, cal), "note": item.note,
     }
+
+
+def deadline_phrase(due_on: date, today: date, cal: WorkingCalendar) -> str:
+    """Where the deadline stands on the day the digest is sent, as a sentence start."""
+    if due_on == today:
+        return "Hôm nay là hạn chót"
+    gap = cal.working_days_between(today, due_on)
+    if due_on > today:
+        return f"Còn {gap} ngày làm việc" if gap else "Hạn chót là ngày nghỉ sắp tới"
+    return f"Đã quá hạn {-gap} ngày làm việc" if gap else "Đã quá hạn"

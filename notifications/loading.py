@@ -10,7 +10,8 @@ from sqlmodel import Session
 from domain.assignments import assignment_table
 from domain.directives import directive_table, format_number_symbol, requirement_table
 from domain.notifications import message_table, notification_table
-from domain.status import AWAITING_UNIT
+from domain.policy import digest_items, is_stale
+from domain.status import AWAITING_UNIT, Status
 from domain.units import unit_table
 from notifications.context import Item, OpenTask, Outgoing, Recipient
 
@@ -30,22 +31,24 @@ def load_outgoing(session: Session, message_ids: list[int]) -> list[Outgoing]:
     messages = {r.id: Outgoing(r.id, r.header_id, units[r.to_unit_id],
                                units.get(r.cc_unit_id) if r.cc_unit_id else None, r.attempts)
                 for r in rows}
-    latest: dict[tuple[int, int], Item] = {}  # a run's newer stage supersedes an older one
-    for message_id, assignment_id, item in _items(session, message_ids):
-        latest[(message_id, assignment_id)] = item
-    for (message_id, _), item in latest.items():
-        messages[message_id].items.append(item)
+    by_message: dict[int, list[Item]] = defaultdict(list)
+    for message_id, item in _items(session, message_ids):
+        by_message[message_id].append(item)
+    for message_id, items in by_message.items():
+        messages[message_id].items.extend(digest_items(items))
     tasks = _open_tasks(session, {r.to_unit_id for r in rows})
     for r in rows:
         messages[r.id].open_tasks.extend(tasks.get(r.to_unit_id, [])[:OPEN_TASKS_SHOWN])
     return list(messages.values())
 
 
-def _items(session: Session, message_ids: list[int]) -> list[tuple[int, int, Item]]:
+def _items(session: Session, message_ids: list[int]) -> list[tuple[int, Item]]:
+    """Each message's notifications that still have something to say, oldest first within a
+    run; one the run's state has made stale (handed in, closed, deadline moved) is left out."""
     query = (
-        select(_n.message_id, _n.assignment_id, _n.kind, _n.note, _u.code, _u.name, _d.number,
-               _d.symbol, _d.title, _issuer.c.name, _r.title, _r.kind, _a.period, _a.due_on,
-               _a.status)
+        select(_n.message_id, _n.stage, _n.assignment_id, _n.kind, _n.note, _u.code, _u.name,
+               _d.number, _d.symbol, _d.title, _issuer.c.name, _r.title, _r.kind, _a.period,
+               _a.due_on, _a.status)
         .join(assignment_table, _a.id == _n.assignment_id)
         .join(requirement_table, _r.id == _a.requirement_id)
         .join(directive_table, _d.id == _a.directive_id)
@@ -54,9 +57,10 @@ def _items(session: Session, message_ids: list[int]) -> list[tuple[int, int, Ite
         .where(_n.message_id.in_(message_ids))
         .order_by(_n.message_id, _a.due_on, _u.name, _n.id)
     )
-    return [(row[0], row[1], Item(row[1], row[2], row[3], row[4], row[5],
-                                  format_number_symbol(row[6], row[7]), *row[8:]))
-            for row in session.execute(query)]
+    return [(row[0], Item(row[2], row[3], row[4], row[5], row[6],
+                          format_number_symbol(row[7], row[8]), *row[9:]))
+            for row in session.execute(query)
+            if not is_stale(row.kind, row.stage, Status(row.status), row.due_on)]
 
 
 def _open_tasks(session: Session, unit_ids: set[int]) -> dict[int, list[OpenTask]]:

@@ -14,15 +14,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, bindparam, exists, insert, or_, select, update
 from sqlmodel import Session
 
+from domain.assignments import assignment_table
 from domain.notifications import (
     MessageStatus,
     message_body_table,
     message_table,
     notification_table,
 )
+from domain.policy import is_stale
+from domain.status import Status
 from notifications.mailer import Envelope
 
-_m, _n, _b = message_table.c, notification_table.c, message_body_table.c
+_m, _n, _b, _a = message_table.c, notification_table.c, message_body_table.c, assignment_table.c
 _composed = exists().where(_b.message_id == _m.id)
 
 
@@ -31,26 +34,24 @@ class ClaimLost(RuntimeError):
 
 
 def form_messages(session: Session, *, now: datetime, domain: str) -> int:
-    """Group unassigned notifications by (to, cc) unit into new queued digest messages."""
+    """Group unassigned notifications into one new queued digest per recipient unit: its own
+    tasks, the returns and acceptances it was sent, and the lines about its late children
+    (copies of their urging, escalations) all in one email. Lines the run's state has made
+    stale (handed in, closed, deadline moved) go to a withdrawn message, never sent. A cc unit
+    of a notification written before copies became lines of their own is not mailed."""
     pending = session.execute(
-        select(_n.id, _n.to_unit_id, _n.cc_unit_id).where(_n.message_id.is_(None))
-        .order_by(_n.id).with_for_update(skip_locked=True)).all()  # PostgreSQL: skip rows
-    # another worker is grouping; SQLite: the transaction already holds the write lock
-    groups: dict[tuple[int, int | None], list[int]] = defaultdict(list)
-    for nid, to_unit, cc_unit in pending:
-        groups[(to_unit, cc_unit)].append(nid)
-    if not groups:
-        return 0
-    rows: list[dict[str, object]] = [
-        {"to_unit_id": to_unit, "cc_unit_id": cc_unit, "status": MessageStatus.QUEUED.value,
-         "header_id": f"<chidao.{uuid.uuid4().hex}@{domain}>", "attempts": 0,
-         "next_attempt_at": now, "created_at": now, "smtp_reply": "", "last_error": "",
-         "subject": "", "sender": "", "recipients": []} for to_unit, cc_unit in groups]
-    created = session.execute(
-        insert(message_table).returning(_m.id, _m.header_id, sort_by_parameter_order=True),
-        rows).all()
+        select(_n.id, _n.to_unit_id, _n.kind, _n.stage, _a.status, _a.due_on)
+        .join(assignment_table, _a.id == _n.assignment_id).where(_n.message_id.is_(None))
+        .order_by(_n.id).with_for_update(of=notification_table, skip_locked=True)).all()
+    # PostgreSQL: skip rows another worker is grouping; SQLite: the transaction holds the lock
+    groups: dict[tuple[int, bool], list[int]] = defaultdict(list)
+    for nid, to_unit, kind, stage, status, due_on in pending:
+        groups[(to_unit, is_stale(kind, stage, Status(status), due_on))].append(nid)
+    created = add_messages(session, [
+        (to_unit, MessageStatus.WITHDRAWN if stale else MessageStatus.QUEUED)
+        for to_unit, stale in groups], now=now, domain=domain)
     links = [{"nid": nid, "mid": mid}
-             for (mid, _), ids in zip(created, groups.values(), strict=True) for nid in ids]
+             for mid, ids in zip(created, groups.values(), strict=True) for nid in ids]
     if links:
         result = session.execute(
             update(notification_table)
@@ -58,12 +59,28 @@ def form_messages(session: Session, *, now: datetime, domain: str) -> int:
             .values(message_id=bindparam("mid")), links)
         if result.rowcount != len(links):  # type: ignore[attr-defined]
             raise ClaimLost("notifications were grouped by another worker")
-    return len(created)
+    return sum(not stale for _, stale in groups)
+
+
+def add_messages(session: Session, specs: list[tuple[int, MessageStatus]], *, now: datetime,
+                 domain: str) -> list[int]:
+    """New messages, one per (recipient unit, status), each with its own Message-ID."""
+    if not specs:
+        return []
+    rows: list[dict[str, object]] = [
+        {"to_unit_id": to_unit, "cc_unit_id": None, "status": status.value,
+         "header_id": f"<chidao.{uuid.uuid4().hex}@{domain}>", "attempts": 0,
+         "next_attempt_at": now, "created_at": now, "smtp_reply": "", "last_error": "",
+         "subject": "", "sender": "", "recipients": []} for to_unit, status in specs]
+    return list(session.execute(
+        insert(message_table).returning(_m.id, sort_by_parameter_order=True), rows).scalars())
 
 
 def unrendered(session: Session, limit: int) -> list[int]:
-    return list(session.execute(select(_m.id).where(~_composed).order_by(_m.id)
-                                .limit(limit)).scalars())
+    """Messages still to render (a withdrawn one never is)."""
+    return list(session.execute(
+        select(_m.id).where(~_composed, _m.status != MessageStatus.WITHDRAWN.value)
+        .order_by(_m.id).limit(limit)).scalars())
 
 
 def store_rendered(session: Session, rendered: list[dict[str, object]]) -> None:

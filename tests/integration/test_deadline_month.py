@@ -65,8 +65,8 @@ def test_a_month_of_reminders_urging_and_escalation(engine, smtp):
     issued = "Nhiệm vụ mới được giao"
     remind, today, urge, late = ("Nhắc việc", "Hôm nay", "Đôn đốc",
                                  "Báo cáo đơn vị chậm thực hiện nhiệm vụ")
-    two_communes = lambda kind, n, cc=None: Counter(  # noqa: E731
-        {(kind, KH, cc, n): 1, (kind, PQ, cc, n): 1})
+    copies = "Đơn vị trực thuộc quá hạn"
+    two_communes = lambda kind, n: Counter({(kind, KH, None, n): 1, (kind, PQ, None, n): 1})  # noqa: E731
     assert dict(log) == {
         date(2026, 2, 26): Counter({(issued, KH, None, 2): 1, (issued, PQ, None, 2): 1,
                                     (issued, RG, None, 2): 1}),
@@ -77,18 +77,21 @@ def test_a_month_of_reminders_urging_and_escalation(engine, smtp):
         date(2026, 3, 16): two_communes(remind, 2),
         date(2026, 3, 18): two_communes(remind, 2),
         date(2026, 3, 19): two_communes(today, 2),
-        date(2026, 3, 20): two_communes(urge, 2, cc=SO),
+        # Each commune is urged; the Sở gets one digest listing the four late runs.
+        date(2026, 3, 20): two_communes(urge, 2) + Counter({(copies, SO, None, 4): 1}),
         date(2026, 3, 24): Counter({(late, SO, None, 4): 1}),
-        date(2026, 3, 30): Counter({(late, BO, None, 4): 1}),
+        # The Sở issued both directives: escalation stops there, the Bộ is never told.
+        date(2026, 3, 30): Counter({(late, SO, None, 4): 1}),
     }
     assert all(a.status == "submitted" for a in rg_runs)
 
 
-def test_escalation_to_the_grandparent_names_the_late_units(engine, smtp):
+def test_escalation_of_a_sở_directive_names_the_late_units_to_the_sở_not_the_bộ(engine, smtp):
     seed_units(engine)
     issue_file(engine, "kh-1039-sgddt-stem.yaml", "2026-02-26T09:00")
     simulate(engine, smtp, date(2026, 3, 30), date(2026, 3, 30))
-    (mail,) = [r for r in smtp.received if r.rcpt_tos == [BO]]
+    assert not [r for r in smtp.received if BO in r.rcpt_tos]
+    (mail,) = [r for r in smtp.received if r.rcpt_tos == [SO]]
     assert mail.message["Subject"].startswith("[chidao] Báo cáo đơn vị chậm thực hiện")
     for name in ("Ủy ban nhân dân đặc khu Kiên Hải", "Ủy ban nhân dân đặc khu Phú Quốc",
                  "Ủy ban nhân dân phường Rạch Giá"):

@@ -74,6 +74,7 @@ def test_extending_a_deadline_for_a_subtree_moves_its_ladder(engine):
     assert got == {
         ("UBND-PHUQUOC", "2026-03-31/d-3"), ("UBND-RACHGIA", "2026-03-31/d-3"),
         ("UBND-PHUQUOC", "2026-03-31/d+1"), ("UBND-RACHGIA", "2026-03-31/d+1"),
+        ("SGDDT-AG", "2026-03-31/d+1/cc"),  # the urging's copy: a line of the Sở's digest
         ("UBND-KIENHAI", "2026-04-10/d-7"),
     }
     with transaction(engine) as session:

@@ -1,5 +1,6 @@
 """The reminder ladder and the pure decision of which stage a run owes at `now`."""
 
+from dataclasses import dataclass
 from datetime import date, time
 from itertools import islice
 
@@ -10,11 +11,17 @@ from domain.policy import (
     Audience,
     NotificationKind,
     PolicySpec,
+    audience_unit,
     decide,
+    digest_items,
     in_sending_hours,
+    is_stale,
+    kind_on,
     ladder,
     merge_policies,
 )
+from domain.status import Status
+from notifications.context import deadline_phrase
 from tests.conftest import at
 
 cal = WorkingCalendar()
@@ -99,3 +106,79 @@ def test_overrides_shape_the_ladder_and_stop_repeating():
 ])
 def test_sending_hours(moment: str, expected: bool):
     assert in_sending_hours(at(moment), cal, time(7, 30), time(17, 30)) is expected
+
+
+# Who is told, and what a digest keeps: the issuer caps escalation; events are never replaced.
+SCHOOL, COMMUNE, SO, BO = 4, 3, 2, 1
+
+
+@pytest.mark.parametrize(("issuer", "audience", "expected"), [
+    (SO, Audience.PARENT, COMMUNE), (SO, Audience.GRANDPARENT, SO),  # Sở's directive to schools
+    (COMMUNE, Audience.PARENT, COMMUNE), (COMMUNE, Audience.GRANDPARENT, COMMUNE),  # commune's
+    (BO, Audience.GRANDPARENT, SO),  # the issuer is above the grandparent: no cap needed
+    (SO, Audience.UNIT, SCHOOL),
+])
+def test_escalation_never_goes_above_the_issuer(issuer, audience, expected):
+    assert audience_unit(audience, SCHOOL, COMMUNE, SO, issuer) == expected
+
+
+def test_a_commune_late_on_the_sở_deadline_is_never_reported_to_the_bộ():
+    commune, so, bo = 3, 2, 1
+    assert audience_unit(Audience.PARENT, commune, so, bo, so) == so
+    assert audience_unit(Audience.GRANDPARENT, commune, so, bo, so) == so
+    assert audience_unit(Audience.GRANDPARENT, so, bo, None, bo) == bo  # top of the tree
+    assert audience_unit(Audience.PARENT, bo, None, None, bo) is None
+
+
+@dataclass(frozen=True)
+class Notice:
+    assignment_id: int
+    kind: str
+    label: str = ""
+
+
+def test_a_newer_reminder_replaces_an_older_one_but_never_a_return_or_acceptance():
+    returned = Notice(1, "returned", "Friday's return with its reason")
+    kept = digest_items([
+        Notice(1, "reminder", "d-1"), returned, Notice(1, "due_today", "d+0"),
+        Notice(2, "issued"), Notice(2, "reminder"), Notice(2, "accepted"),
+        Notice(3, "overdue_copy"), Notice(3, "escalation")])
+    assert [(n.assignment_id, n.kind) for n in kept] == [
+        (1, "returned"), (1, "due_today"), (2, "issued"), (2, "reminder"), (2, "accepted"),
+        (3, "escalation")]
+    assert returned in kept
+
+
+@pytest.mark.parametrize(("kind", "stage", "status", "stale"), [
+    ("overdue", "2026-03-19/d+1", Status.RECEIVED, False),
+    ("overdue", "2026-03-19/d+1", Status.RETURNED, False),  # the unit owes it again
+    ("overdue", "2026-03-19/d+1", Status.SUBMITTED, True),
+    ("overdue_copy", "2026-03-19/d+1/cc", Status.ACCEPTED, True),
+    ("escalation", "2026-03-19/d+7", Status.CANCELLED, True),
+    ("reminder", "2026-03-19/d-3", Status.WAIVED, True),
+    ("reminder", "2026-03-12/d-3", Status.RECEIVED, True),  # the deadline moved since
+    ("issued", "issued", Status.CANCELLED, True),
+    ("issued", "issued", Status.ISSUED, False),
+    ("returned", "returned@2026-03-13T10:50:00+00:00", Status.SUBMITTED, False),
+    ("accepted", "accepted@2026-03-13T10:50:00+00:00", Status.ACCEPTED, False),
+])
+def test_what_goes_stale_when_the_run_moves_on(kind, stage, status, stale):
+    assert is_stale(kind, stage, status, DUE) is stale
+
+
+@pytest.mark.parametrize(("kind", "today", "expected"), [
+    ("reminder", date(2026, 3, 18), "reminder"),
+    ("reminder", DUE, "due_today"),  # a d-1 reminder that goes out on the due day
+    ("due_today", date(2026, 3, 20), "overdue"),
+    ("overdue", date(2026, 3, 20), "overdue"), ("returned", DUE, "returned"),
+])
+def test_a_reminder_is_worded_for_the_day_it_is_sent(kind, today, expected):
+    assert kind_on(kind, DUE, today) == expected
+
+
+@pytest.mark.parametrize(("today", "phrase"), [
+    (date(2026, 3, 16), "Còn 3 ngày làm việc"), (date(2026, 3, 18), "Còn 1 ngày làm việc"),
+    (DUE, "Hôm nay là hạn chót"), (date(2026, 3, 23), "Đã quá hạn 2 ngày làm việc"),
+])
+def test_deadline_wording_never_says_zero_days_left(today, phrase):
+    assert deadline_phrase(DUE, today, cal) == phrase
