@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from domain.calendar import WorkingCalendar
 from domain.directives import RequirementKind
-from domain.policy import NotificationKind, kind_on
+from domain.policy import LADDER_KINDS, NotificationKind, kind_on
 from domain.status import Status
 
 # Most urgent first: the subject of a digest is that of its most urgent kind.
@@ -67,12 +68,7 @@ class Outgoing:
 def digest_context(message: Outgoing, *, now: datetime, cal: WorkingCalendar) -> dict[str, Any]:
     """Template context: sections per kind (most urgent first), dates as dd/mm/yyyy."""
     today = cal.local_date(now)
-    sections = []
-    for kind in KIND_ORDER:
-        items = [_item(i, today, cal) for i in message.items
-                 if kind_on(i.kind, i.due_on, today) is kind]
-        if items:
-            sections.append({"kind": kind.value, "entries": items})
+    sections = _sections(message.items, today, cal)
     listed = {i.assignment_id for i in message.items}
     return {
         "to": message.to, "cc": message.cc, "sections": sections,
@@ -87,7 +83,28 @@ def digest_context(message: Outgoing, *, now: datetime, cal: WorkingCalendar) ->
     }
 
 
-def _item(item: Item, today: date, cal: WorkingCalendar) -> dict[str, Any]:
+def _sections(items: list[Item], today: date, cal: WorkingCalendar) -> list[dict[str, Any]]:
+    """One section per kind as of `today`, most urgent first. A return of a run that also has
+    a reminder here is told on the reminder's line, with its reason: each run listed once,
+    under its most pressing heading."""
+    reminded = {i.assignment_id for i in items if i.kind in LADDER_KINDS}
+    returns: dict[int, list[str]] = defaultdict(list)
+    shown = []
+    for i in items:
+        if i.kind == NotificationKind.RETURNED and i.assignment_id in reminded:
+            returns[i.assignment_id].append(i.note)
+        else:
+            shown.append(i)
+    sections = []
+    for kind in KIND_ORDER:
+        entries = [_item(i, today, cal, returns[i.assignment_id] if i.kind in LADDER_KINDS
+                         else []) for i in shown if kind_on(i.kind, i.due_on, today) is kind]
+        if entries:
+            sections.append({"kind": kind.value, "entries": entries})
+    return sections
+
+
+def _item(item: Item, today: date, cal: WorkingCalendar, returns: list[str]) -> dict[str, Any]:
     gap = cal.working_days_between(today, item.due_on)
     return {
         "unit": item.unit_name, "unit_code": item.unit_code,
@@ -97,6 +114,7 @@ def _item(item: Item, today: date, cal: WorkingCalendar) -> dict[str, Any]:
         "due": f"{item.due_on:%d/%m/%Y}", "status": Status(item.status).label,
         "days_left": max(gap, 0), "days_late": max(-gap, 0) if item.due_on < today else 0,
         "deadline": deadline_phrase(item.due_on, today, cal), "note": item.note,
+        "returns": returns,
     }
 
 

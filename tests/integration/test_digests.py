@@ -13,6 +13,7 @@ from domain.notifications import MessageStatus, message_table
 from domain.status import Status
 from domain.units import unit_table
 from flows.deliver import deliver, smtp_mailer
+from flows.sweep import sweep
 from flows.unit_files import parse_unit_yaml
 from flows.units_import import import_units
 from tests.conftest import at, issue_data, seed_units
@@ -52,8 +53,8 @@ def test_a_return_on_friday_evening_reaches_mondays_digest_with_its_reason(engin
     (mail,) = to(smtp, PQ)
     assert mail.message["Subject"] == ("[chidao] Hôm nay (16/03/2026) là hạn chót"
                                        " — Ủy ban nhân dân đặc khu Phú Quốc")
-    assert f"Lý do: {REASON}" in mail.text
-    assert "Các nhiệm vụ đến hạn hôm nay (16/03/2026)" in mail.text
+    section, line = "Các nhiệm vụ đến hạn hôm nay (16/03/2026)", f"Lý do trả lại: {REASON}"
+    assert section in mail.text and line in mail.text.split(section)[1]
     html = mail.message.get_body(preferencelist=("html",)).get_content()
     assert REASON in html
 
@@ -65,7 +66,9 @@ def test_a_reminder_sent_on_the_due_day_says_today_is_the_deadline(engine, smtp)
             mailer=smtp_mailer(settings))
     (mail,) = to(smtp, PQ)
     assert "Còn 0 ngày" not in mail.text
-    assert "Hôm nay là hạn chót" in mail.text and f"Lý do: {REASON}" in mail.text
+    assert mail.message["Subject"].startswith("[chidao] Hôm nay (16/03/2026) là hạn chót")
+    assert "Các nhiệm vụ đến hạn hôm nay (16/03/2026)" in mail.text
+    assert f"Lý do trả lại: {REASON}" in mail.text
 
 
 def test_an_urging_composed_before_the_run_was_accepted_is_never_sent(engine, smtp):
@@ -75,12 +78,13 @@ def test_an_urging_composed_before_the_run_was_accepted_is_never_sent(engine, sm
     tick(engine, engine_settings(smtp), "2026-03-02T10:00")
     down = engine_settings(SimpleNamespace(port=free_port()))  # nothing listens there
     report = tick(engine, down, "2026-04-01T07:35")  # urging composed, the send fails
-    assert (report.formed, report.retrying) == (4, 4)  # three communes and the Sở
+    assert report.sent == 0 and report.retrying == report.formed > 0
     act(engine, run.id, Status.SUBMITTED, "UBND-PHUQUOC", when="2026-04-01T09:00")
     act(engine, run.id, Status.ACCEPTED, "SGDDT-AG", when="2026-04-01T10:00")
     smtp.received.clear()
     tick(engine, engine_settings(smtp), "2026-04-01T10:30")
     tick(engine, engine_settings(smtp), "2026-04-01T10:35")  # the Sở's digest, recomposed
+    assert not [r for r in to(smtp, PQ) if "Đôn đốc" in r.message["Subject"]]
     (accepted,) = to(smtp, PQ)
     assert "xác nhận hoàn thành" in accepted.message["Subject"]
     assert "Đôn đốc" not in accepted.text and "quá hạn" not in accepted.text
@@ -94,6 +98,20 @@ def test_an_urging_composed_before_the_run_was_accepted_is_never_sent(engine, sm
             select(u.code).join(unit_table, u.id == m.to_unit_id)
             .where(m.status == MessageStatus.WITHDRAWN.value).order_by(u.code)).scalars())
     assert withdrawn == ["SGDDT-AG", "UBND-PHUQUOC"]  # the Sở's stale line, the stale urging
+
+
+def test_a_reminder_written_before_the_run_was_handed_in_is_not_sent(engine, smtp):
+    seed_units(engine)
+    result = issue_data(engine, small(), "2026-03-02T09:00")  # due 31/03: d-3 on 26/03
+    run = runs(engine, result.key)[("UBND-PHUQUOC", "r", "")]
+    tick(engine, engine_settings(smtp), "2026-03-02T10:00")
+    with transaction(engine) as session:
+        sweep(session, now=at("2026-03-26T07:30"), calendar=vietnam_calendar(),
+              send_at=engine_settings(smtp).send_from)
+    act(engine, run.id, Status.SUBMITTED, "UBND-PHUQUOC", when="2026-03-26T07:31")
+    smtp.received.clear()
+    report = tick(engine, engine_settings(smtp), "2026-03-26T07:32")
+    assert to(smtp, PQ) == [] and report.sent == 2  # Kiên Hải and Rạch Giá are reminded
 
 
 def twenty_schools(engine) -> list[str]:
@@ -117,8 +135,8 @@ def test_twenty_late_schools_give_the_commune_one_email_listing_all_of_them(engi
     tick(engine, settings, "2026-03-02T10:00")
     smtp.received.clear()
     tick(engine, settings, "2026-04-01T07:35")  # d+1: each school urged
-    assert len(smtp.received) == 21
     (commune,) = to(smtp, KH)
+    assert len(smtp.received) == 21
     assert commune.rcpt_tos == [KH]
     assert "Đơn vị trực thuộc quá hạn (20 nhiệm vụ)" in commune.message["Subject"]
     for i in range(1, 21):
