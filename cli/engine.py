@@ -61,7 +61,7 @@ def deliver(now: str = NOW, as_json: bool = JSON) -> None:
                       f"{'; ' + result['held'] if result['held'] else ''}")
 
 
-def outbox(status: str = typer.Option(None, help="queued | sending | sent | failed"),
+def outbox(status: str = typer.Option(None, help="queued | sending | sent | failed | withdrawn"),
            show: int = typer.Option(None, help="Print one message as it will be sent."),
            limit: int = typer.Option(50), as_json: bool = JSON) -> None:
     """The outbox: digests waiting, sent and failed (with the SMTP reply or error)."""
