@@ -1,7 +1,8 @@
 """Deliver the outbox in two steps. Compose: group due notifications into one digest per
-recipient and render each to MIME bytes, stored with the message. Send: claim a batch, send
-the stored bytes over pooled SMTP connections, record each outcome (sent / retry with backoff
-/ failed for good)."""
+recipient unit, leave out what the runs' state made stale, and render each to MIME bytes,
+stored with the message. Send: claim a batch (re-checked against the runs: a digest left
+with nothing to say is withdrawn), send the stored bytes over pooled SMTP connections,
+record each outcome (sent / retry with backoff / failed for good)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """Sweep: open runs whose `next_action_at` has come, the ladder stage each owes, written as
-notification rows with the run's next `next_action_at`, in one transaction."""
+notification rows with the run's next `next_action_at`, in one transaction. Each row names one
+recipient unit (a cc becomes a row of its own for the cc unit's digest); audiences climb the
+chain no higher than the directive's issuer."""
 
 from __future__ import annotations
 
