@@ -19,7 +19,7 @@ from domain.calendar import WorkingCalendar
 from domain.notifications import MessageStatus, message_table, retry_at
 from domain.policy import in_sending_hours
 from flows.bulk import update_rows
-from notifications.freshness import keep_fresh, withdraw
+from notifications.freshness import claim_fresh, set_aside_empty
 from notifications.loading import load_outgoing
 from notifications.mailer import Mailer, Outcome, SendResult, SmtpMailer
 from notifications.outbox import (
@@ -27,7 +27,6 @@ from notifications.outbox import (
     RESULT_WHERE,
     Claimed,
     ClaimLost,
-    claim_messages,
     form_messages,
     new_token,
     store_rendered,
@@ -86,22 +85,18 @@ def compose(engine: Engine, *, now: datetime, calendar: WorkingCalendar,
     while True:
         with reading(engine) as session:
             outgoing = load_outgoing(session, unrendered(session, COMPOSE_CHUNK))
+        outgoing = set_aside_empty(engine, outgoing)  # every line went stale: withdrawn
         if not outgoing:
             return formed
-        rendered, empty = [], []
+        rendered = []
         for message in outgoing:
-            if not message.items:  # every line went stale before it was composed
-                empty.append(message.id)
-                continue
             email = render_email(message, now=now, cal=calendar, sender=settings.mail_from)
             envelope = email.envelope(settings.mail_from, message)
             rendered.append({"mid": message.id, "subject": email.subject,
                              "sender": envelope.sender, "recipients": envelope.recipients,
                              "body": envelope.data})
         with transaction(engine) as session:
-            withdraw(session, empty)
-            if rendered:
-                store_rendered(session, rendered)
+            store_rendered(session, rendered)
 
 
 async def send(engine: Engine, mailer: Mailer, *, now: datetime, settings: Settings,
@@ -109,16 +104,14 @@ async def send(engine: Engine, mailer: Mailer, *, now: datetime, settings: Setti
     """Batch after batch; the next batch is claimed (in a thread) while this one is sent."""
 
     def claim() -> tuple[str, list[Claimed]]:
-        while True:
-            token = new_token(settings.worker_name)
-            with transaction(engine) as session:
-                claimed = claim_messages(session, now=now, token=token,
-                                         lease_seconds=settings.claim_lease_seconds,
-                                         limit=settings.deliver_batch)
-                fresh = keep_fresh(session, claimed, token, now=now,  # runs closed since
-                                   domain=settings.mail_domain)  # the message was composed
-            if fresh or not claimed:
-                return token, fresh
+        token = new_token(settings.worker_name)
+        with transaction(engine) as session:
+            # Claimed, then re-checked against the runs: a digest whose runs were all
+            # handed in or closed since it was composed is withdrawn, never sent.
+            return token, claim_fresh(session, now=now, token=token,
+                                      lease_seconds=settings.claim_lease_seconds,
+                                      limit=settings.deliver_batch,
+                                      domain=settings.mail_domain)
 
     async with mailer:
         token, claimed = claim()

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Engine, delete, select, update
 from sqlmodel import Session
 
+from config.database import transaction
 from domain.assignments import assignment_table
 from domain.notifications import (
     MessageStatus,
@@ -27,7 +28,8 @@ from domain.notifications import (
 )
 from domain.policy import is_stale
 from domain.status import Status
-from notifications.outbox import add_messages
+from notifications.context import Outgoing
+from notifications.outbox import Claimed, add_messages, claim_messages
 
 _a, _m, _n, _b = assignment_table.c, message_table.c, notification_table.c, message_body_table.c
 
@@ -96,3 +98,24 @@ def withdraw(session: Session, message_ids: Sequence[int], token: str | None = N
         query = query.where(_m.claimed_by == token)
     session.execute(query.values(status=MessageStatus.WITHDRAWN.value, claimed_by=None,
                                  claimed_until=None))
+
+
+def claim_fresh(session: Session, *, now: datetime, token: str, lease_seconds: int,
+                limit: int, domain: str) -> list[Claimed]:
+    """`claim_messages`, less what `keep_fresh` takes out; claims again (same transaction,
+    same token) while a whole batch was taken out, so stale mail never ends a delivery."""
+    while True:
+        claimed = claim_messages(session, now=now, token=token, lease_seconds=lease_seconds,
+                                 limit=limit)
+        fresh = keep_fresh(session, claimed, token, now=now, domain=domain)
+        if fresh or not claimed:
+            return fresh
+
+
+def set_aside_empty(engine: Engine, outgoing: list[Outgoing]) -> list[Outgoing]:
+    """The messages that still have a line to render; the others are withdrawn."""
+    empty = [m.id for m in outgoing if not m.items]
+    if empty:
+        with transaction(engine) as session:
+            withdraw(session, empty)
+    return [m for m in outgoing if m.items]

@@ -71,17 +71,22 @@ def test_a_reminder_sent_on_the_due_day_says_today_is_the_deadline(engine, smtp)
     assert f"Lý do trả lại: {REASON}" in mail.text
 
 
-def test_an_urging_composed_before_the_run_was_accepted_is_never_sent(engine, smtp):
+def urged_while_smtp_was_down(engine, smtp) -> dict:
+    """Three communes due 31/03; the 01/04 urging is composed but cannot be sent."""
     seed_units(engine)
-    result = issue_data(engine, small(), "2026-03-02T09:00")  # three communes, due 31/03
-    run = runs(engine, result.key)[("UBND-PHUQUOC", "r", "")]
+    result = issue_data(engine, small(), "2026-03-02T09:00")
     tick(engine, engine_settings(smtp), "2026-03-02T10:00")
+    smtp.received.clear()
     down = engine_settings(SimpleNamespace(port=free_port()))  # nothing listens there
-    report = tick(engine, down, "2026-04-01T07:35")  # urging composed, the send fails
+    report = tick(engine, down, "2026-04-01T07:35")
     assert report.sent == 0 and report.retrying == report.formed > 0
+    return {code: run for (code, _, _), run in runs(engine, result.key).items()}
+
+
+def test_an_urging_composed_before_the_run_was_accepted_is_never_sent(engine, smtp):
+    run = urged_while_smtp_was_down(engine, smtp)["UBND-PHUQUOC"]
     act(engine, run.id, Status.SUBMITTED, "UBND-PHUQUOC", when="2026-04-01T09:00")
     act(engine, run.id, Status.ACCEPTED, "SGDDT-AG", when="2026-04-01T10:00")
-    smtp.received.clear()
     tick(engine, engine_settings(smtp), "2026-04-01T10:30")
     tick(engine, engine_settings(smtp), "2026-04-01T10:35")  # the Sở's digest, recomposed
     assert not [r for r in to(smtp, PQ) if "Đôn đốc" in r.message["Subject"]]
@@ -91,13 +96,30 @@ def test_an_urging_composed_before_the_run_was_accepted_is_never_sent(engine, sm
     (copy,) = to(smtp, SO)
     assert "Kiên Hải" in copy.text and "Rạch Giá" in copy.text
     assert "Phú Quốc" not in copy.text
-    assert len(to(smtp, KH)) == 1
+    assert len([r for r in to(smtp, KH) if "Đôn đốc" in r.message["Subject"]]) == 1
     m, u = message_table.c, unit_table.c
     with engine.connect() as conn:
         withdrawn = list(conn.execute(
             select(u.code).join(unit_table, u.id == m.to_unit_id)
             .where(m.status == MessageStatus.WITHDRAWN.value).order_by(u.code)).scalars())
     assert withdrawn == ["SGDDT-AG", "UBND-PHUQUOC"]  # the Sở's stale line, the stale urging
+
+
+def test_a_digest_given_back_whose_runs_all_closed_meanwhile_is_never_sent(engine, smtp):
+    runs_by_unit = urged_while_smtp_was_down(engine, smtp)
+    act(engine, runs_by_unit["UBND-PHUQUOC"].id, Status.SUBMITTED, "UBND-PHUQUOC",
+        when="2026-04-01T09:00")
+    tick(engine, engine_settings(smtp), "2026-04-01T10:30")  # the Sở's digest given back
+    assert to(smtp, SO) == []
+    for code in ("UBND-KIENHAI", "UBND-RACHGIA"):
+        act(engine, runs_by_unit[code].id, Status.SUBMITTED, code, when="2026-04-01T10:31")
+    tick(engine, engine_settings(smtp), "2026-04-01T10:35")  # nothing left to say to the Sở
+    assert to(smtp, SO) == []
+    m, u = message_table.c, unit_table.c
+    with engine.connect() as conn:
+        statuses = set(conn.execute(select(m.status).join(unit_table, u.id == m.to_unit_id)
+                                    .where(u.code == "SGDDT-AG")).scalars())
+    assert statuses == {MessageStatus.WITHDRAWN.value}
 
 
 def test_a_reminder_written_before_the_run_was_handed_in_is_not_sent(engine, smtp):
