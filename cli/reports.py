@@ -36,7 +36,8 @@ def aggregate(now: str = NOW) -> None:
     from flows.runner import run_flow
 
     result = run_flow(aggregate_flow, now=now)
-    console.print(f"{len(result['drafts'])} draft reports pre-filled")
+    console.print(f"{result['created']} draft reports pre-filled,"
+                  f" {result['updated']} brought up to date")
 
 
 def report(ref: str, xlsx: Path = typer.Option(None, help="Write the consolidated workbook."),

@@ -4,6 +4,7 @@ with a Vietnamese message naming the field."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -11,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from domain.counts import parse_choice_counts, parse_count
 from domain.errors import InvalidInput
 
 
@@ -92,9 +94,11 @@ class FormSpec(BaseModel):
         return next(f for f in self.fields if f.key == key)
 
 
-def validate_values(form: FormSpec, values: dict[str, Any]) -> dict[str, Any]:
+def validate_values(form: FormSpec, values: dict[str, Any], *,
+                    consolidated: bool = False) -> dict[str, Any]:
     """Clean a submission: unknown fields, missing required ones, wrong types and values out
-    of bounds are refused, each with a Vietnamese message naming the field."""
+    of bounds are refused, each with a Vietnamese message naming the field. `consolidated`:
+    the unit reports for its reporters, so a count field may hold counts (domain.counts)."""
     known = {f.key for f in form.fields}
     for key in values:
         if key not in known:
@@ -106,8 +110,31 @@ def validate_values(form: FormSpec, values: dict[str, Any]) -> dict[str, Any]:
             if f.required:
                 raise InvalidInput(f.key, f"{f.label}: bắt buộc phải nhập")
             continue
-        cleaned[f.key] = _clean(f, raw)
+        counts = _counts(f, raw) if consolidated else None
+        cleaned[f.key] = _clean(f, raw) if counts is None else counts
     return cleaned
+
+
+def _counts(f: FormField, raw: Any) -> int | dict[str, int] | None:
+    """A count field's counts, or None when `raw` is a unit's own answer (có/không, a choice)."""
+    if f.how is Aggregate.COUNT_TRUE and f.type is FieldType.BOOLEAN:
+        if isinstance(raw, bool) or (isinstance(raw, str) and raw.strip() in ("0", "1")):
+            return None  # 0/1 stay có/không: the same number in the rollup either way
+        count = parse_count(raw)
+        if count is None and _convert(f, raw) is None:
+            raise InvalidInput(f.key, f"{f.label}: phải là số đơn vị trả lời 'có' (số nguyên"
+                                      f" ≥ 0) hoặc có/không (đã nhập '{raw}')")
+        return count
+    if f.how is Aggregate.COUNT_PER_CHOICE and f.type is FieldType.CHOICE:
+        if isinstance(raw, str) and raw.strip() in f.choices:
+            return None
+        counts = parse_choice_counts(raw, f.choices)
+        if counts is None:
+            example = "; ".join(f"{c}: 0" for c in f.choices)
+            raise InvalidInput(f.key, f"{f.label}: phải là một lựa chọn hoặc số đơn vị theo"
+                                      f" từng lựa chọn, ví dụ '{example}' (đã nhập '{raw}')")
+        return counts
+    return None
 
 
 def _clean(f: FormField, raw: Any) -> Any:
@@ -172,8 +199,11 @@ def value_rows(form: FormSpec, cleaned: dict[str, Any]) -> list[ValueRow]:
         weight = cleaned.get(f.weight) if f.weight else None
         if f.type in NUMERIC:
             rows.append((key, float(value), None, float(weight) if weight is not None else None))
-        elif f.type is FieldType.BOOLEAN:
-            rows.append((key, 1.0 if value else 0.0, None, None))
+        elif f.type is FieldType.BOOLEAN:  # có/không, or a count of "có" (consolidated)
+            rows.append((key, float(value), None, None))
+        elif isinstance(value, dict):  # counts per choice: their total, and the counts
+            rows.append((key, float(sum(value.values())), json.dumps(value, ensure_ascii=False),
+                         None))
         else:
             rows.append((key, None, str(value), None))
     return rows

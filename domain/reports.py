@@ -43,6 +43,9 @@ class Submission(SQLModel, table=True):
     actor: str
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     review_note: str = ""
+    # A pre-filled draft's basis: when and from whom it was computed, and what changed since
+    # the previous computation (flows/drafts.py); None for what a unit handed in.
+    basis: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class Attachment(SQLModel, table=True):

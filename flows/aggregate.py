@@ -1,29 +1,62 @@
 """Scheduled aggregation: once a level's cut-off has passed, each unit that must report up
-gets a draft of its own report pre-filled with its subtree's totals and who is missing."""
+gets a draft of its own report pre-filled with its subtree's totals and who is missing, and
+the draft follows its reporters' accepted figures until the unit hands it in."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from domain.assignments import Assignment, assignment_table
 from domain.directives import Citation, Directive, requirement_table
-from domain.forms import Aggregate, FieldType, FormSpec
-from domain.reports import ReportForm, Submission, SubmissionState
+from domain.reports import ReportForm, SubmissionState
 from domain.status import AWAITING_UNIT
 from domain.units import Unit
+from flows.drafts import refresh_draft
 from flows.forms_store import form_spec
-from flows.rollup import NodeTotals, rollup
+from flows.report_review import latest_submission
+from flows.rollup import rollup
 
 _a, _r = assignment_table.c, requirement_table.c
 
 
-def aggregate(session: Session, *, now: datetime) -> list[int]:
-    """Create the drafts that are due; idempotent (a run with any submission is skipped)."""
-    created = []
+@dataclass
+class AggregateRun:
+    created: list[int] = field(default_factory=list)  # draft submission ids
+    updated: list[int] = field(default_factory=list)
+
+    @property
+    def drafts(self) -> list[int]:
+        return self.created + self.updated
+
+
+def aggregate(session: Session, *, now: datetime) -> AggregateRun:
+    """Create the drafts that are due and bring the ones not yet handed in up to date with
+    their reporters' accepted figures; idempotent (an unchanged draft is not written)."""
+    done = AggregateRun()
+    for (issuer_id, period, form_id), (requirement_ids, upward) in _due(session, now).items():
+        issuer = session.get(Unit, issuer_id)
+        form = session.get(ReportForm, form_id)
+        assert issuer is not None and form is not None
+        spec = form_spec(form)  # one rollup per level and period, whatever the number of runs
+        totals = rollup(session, requirement_ids=sorted(requirement_ids), period=period,
+                        node=issuer, form=spec, provenance=True)[0]
+        for run in upward.values():
+            is_new = latest_submission(session, run.id or 0) is None
+            draft = refresh_draft(session, run, spec, totals, now=now)
+            if draft is not None:
+                (done.created if is_new else done.updated).append(int(draft.id or 0))
+    return done
+
+
+def _due(session: Session, now: datetime) -> dict[tuple[int, str, int], tuple[
+        set[int], dict[int, Assignment]]]:
+    """Per (issuer, period, form): the closed requirements its reporters answer and its own
+    upward runs whose report is not handed in yet (no submission, or a draft)."""
+    due: dict[tuple[int, str, int], tuple[set[int], dict[int, Assignment]]] = {}
     closed = session.execute(
         select(_a.requirement_id, _a.period, _a.directive_id, _r.form_id)
         .join(requirement_table, _r.id == _a.requirement_id)
@@ -33,26 +66,19 @@ def aggregate(session: Session, *, now: datetime) -> list[int]:
         directive = session.get(Directive, directive_id)
         form = session.get(ReportForm, form_id)
         assert directive is not None and form is not None
-        issuer = session.get(Unit, directive.issuer_id)
-        assert issuer is not None
-        waiting = [run for run in _upward_runs(session, directive, form, period)
-                   if not session.execute(select(Submission.id).where(  # type: ignore[call-overload]
-                       Submission.assignment_id == run.id)).first()]
-        if not waiting:
-            continue
-        spec = form_spec(form)  # one rollup per level and period, whatever the number of runs
-        totals = rollup(session, requirement_ids=[requirement_id], period=period,
-                        node=issuer, form=spec, provenance=True)[0]
-        for upward in waiting:
-            assert upward.id is not None
-            draft = Submission(assignment_id=upward.id, version=1,
-                               state=SubmissionState.DRAFT.value,
-                               values=draft_values(spec, totals), note=draft_note(totals),
-                               actor="chidao", created_at=now)
-            session.add(draft)
-            session.flush()
-            created.append(int(draft.id or 0))
-    return created
+        open_runs = [run for run in _upward_runs(session, directive, form, period)
+                     if _not_handed_in(session, run)]
+        if open_runs:
+            requirements, runs = due.setdefault((directive.issuer_id, period, form_id),
+                                                 (set(), {}))
+            requirements.add(requirement_id)
+            runs.update({run.id or 0: run for run in open_runs})
+    return due
+
+
+def _not_handed_in(session: Session, run: Assignment) -> bool:
+    latest = latest_submission(session, run.id or 0)
+    return latest is None or latest.state == SubmissionState.DRAFT
 
 
 def _upward_runs(session: Session, directive: Directive, form: ReportForm,
@@ -69,26 +95,3 @@ def _upward_runs(session: Session, directive: Directive, form: ReportForm,
                _a.period == period, _r.form_id.in_(same_form),
                _a.status.in_([s.value for s in AWAITING_UNIT]))).scalars().all()
     return [a for i in ids if (a := session.get(Assignment, i)) is not None]
-
-
-def draft_values(form: FormSpec, totals: NodeTotals) -> dict[str, Any]:
-    """The totals that fit the form's own fields (sums, means, extremes, joined texts)."""
-    values: dict[str, Any] = {}
-    for f in form.fields:
-        value = totals.values.get(f.key)
-        if value is None:
-            continue
-        if f.type in (FieldType.INTEGER, FieldType.DECIMAL) and isinstance(value, int | float):
-            values[f.key] = value
-        elif f.how is Aggregate.CONCAT:
-            values[f.key] = "\n".join(value)
-        elif f.type is FieldType.DATE:
-            values[f.key] = value
-    return values
-
-
-def draft_note(totals: NodeTotals) -> str:
-    note = f"Tổng hợp tự động từ {totals.reported}/{totals.expected} đơn vị đã báo cáo."
-    if totals.missing:
-        note += f" Chưa có số liệu: {', '.join(totals.missing)}."
-    return note

@@ -42,10 +42,10 @@ def aggregate_flow(now: str | None = None, database_url: str | None = None) -> d
     engine = make_engine(database_url or settings.database_url)
     try:
         with transaction(engine) as session:
-            drafts = aggregate(session, now=resolve_now(now))
+            done = aggregate(session, now=resolve_now(now))
     finally:
         engine.dispose()
-    return {"drafts": drafts}
+    return {"drafts": done.drafts, "created": len(done.created), "updated": len(done.updated)}
 
 
 @flow(name="deliver", persist_result=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from domain.assignments import Assignment
@@ -17,8 +17,9 @@ def latest_submission(session: Session, assignment_id: int) -> Submission | None
 
 def on_status_change(session: Session, assignment: Assignment, target: Status,
                      reason: str) -> None:
-    """Accepting counts the latest submission in the rollup; returning sends it back, and the
-    next submission is the one judged on time or late."""
+    """Accepting counts the latest submission in the rollup; returning sends it back (its
+    figures leave the provisional rollup too), and the next submission is the one judged on
+    time or late."""
     if target not in (Status.ACCEPTED, Status.RETURNED) or assignment.id is None:
         return
     latest = latest_submission(session, assignment.id)
@@ -32,6 +33,8 @@ def on_status_change(session: Session, assignment: Assignment, target: Status,
     else:
         latest.state = SubmissionState.RETURNED.value
         latest.review_note = reason
+        session.execute(delete(report_value_table)
+                        .where(report_value_table.c.assignment_id == assignment.id))
     session.add(latest)
 
 

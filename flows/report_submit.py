@@ -24,6 +24,7 @@ from domain.reports import report_value_table as _values
 from domain.status import Status
 from domain.text import nfc
 from flows.bulk import insert_rows
+from flows.drafts import reports_for_reporters
 from flows.forms_store import form_spec
 from flows.lookup import assignment_by_id
 from flows.report_review import latest_submission
@@ -50,7 +51,8 @@ def submit_report(
     cleaned: dict[str, Any] = {}
     if requirement.form_id is not None:
         form = form_spec(session.get(ReportForm, requirement.form_id))  # type: ignore[arg-type]
-        cleaned = validate_values(form, nfc(values or {}))
+        cleaned = validate_values(form, nfc(values or {}),
+                                  consolidated=reports_for_reporters(session, assignment))
     elif values:
         raise InvalidInput("values", "nhiệm vụ này không có biểu mẫu báo cáo")
     files = [_checked(upload, settings) for upload in uploads or []]

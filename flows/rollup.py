@@ -7,6 +7,7 @@ runs, so each value row is read once."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,11 +95,12 @@ def _texts(session: Session, groups: dict[int, NodeTotals], grouped: Any,
     keys = [f.key for f in form.fields if f.how in (Aggregate.COUNT_PER_CHOICE, Aggregate.CONCAT)]
     if not keys:
         return
-    for query in grouped(select(_v.field, _who.c.name, _v.text).select_from(report_value_table)
-                         .join(_who, _who.c.id == _v.unit_id)
+    for query in grouped(select(_v.field, _who.c.name, _v.text, _v.number)
+                         .select_from(report_value_table).join(_who, _who.c.id == _v.unit_id)
                          .where(*where, _v.field.in_(keys)), _v.unit_id):
-        for key, who, text, node in session.execute(query.order_by(_who.c.path)):
-            groups[node].parts.setdefault(key, {}).setdefault("texts", []).append((who, text))
+        for key, who, text, number, node in session.execute(query.order_by(_who.c.path)):
+            entry = (who, text, number)
+            groups[node].parts.setdefault(key, {}).setdefault("texts", []).append(entry)
 
 
 def _provenance(session: Session, groups: dict[int, NodeTotals], grouped: Any,
@@ -155,10 +157,18 @@ def _finish(node: NodeTotals, form: FormSpec) -> NodeTotals:
         elif how is Aggregate.MAX:
             node.values[f.key] = part["latest"] if f.type is FieldType.DATE else part["max"]
         elif how is Aggregate.COUNT_PER_CHOICE:
-            counts = dict.fromkeys(f.choices, 0)
-            for _, text in part.get("texts", []):
-                counts[text] = counts.get(text, 0) + 1
-            node.values[f.key] = counts
+            node.values[f.key] = _choice_counts(f.choices, part.get("texts", []))
         else:
-            node.values[f.key] = [f"{who}: {text}" for who, text in part.get("texts", [])]
+            node.values[f.key] = [f"{who}: {text}" for who, text, _ in part.get("texts", [])]
     return node
+
+
+def _choice_counts(choices: list[str], texts: list[tuple[str, str, Any]]) -> dict[str, int]:
+    """One per unit that chose; a consolidated report's counts (number set: their total)
+    add up as they are."""
+    counts = dict.fromkeys(choices, 0)
+    for _, text, number in texts:
+        for choice, count in (json.loads(text).items() if number is not None
+                              else [(text, 1)]):
+            counts[choice] = counts.get(choice, 0) + int(count)
+    return counts

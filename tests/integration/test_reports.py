@@ -93,7 +93,7 @@ def test_cut_off_prefills_each_communes_report_and_the_so_sums_them(reported):
     with transaction(reported) as session:
         drafts = aggregate(session, now=at("2026-05-26T08:00"))
         again = aggregate(session, now=at("2026-05-26T08:05"))
-    assert len(drafts) == 3 and again == []
+    assert len(drafts.created) == 3 and again.drafts == []
     upward = runs(reported, SO_KEY)
     kien_hai_run = upward[("UBND-KIENHAI", "bao-cao-stem", "")]
     with transaction(reported) as session:
@@ -101,7 +101,8 @@ def test_cut_off_prefills_each_communes_report_and_the_so_sums_them(reported):
             Submission.assignment_id == kien_hai_run.id)).one()
     assert draft.state == "draft"
     assert draft.values == {"so_lop": 14, "gv_tap_huan": 26, "tre": 340,
-                            "ty_le_dat": round(24400 / 340, 4),
+                            "ty_le_dat": round(24400 / 340, 4), "goc_stem": 2,
+                            "muc_do": {"tốt": 1, "khá": 1, "đạt": 1},
                             "kho_khan": "Trường Mầm non Hòn Tre: Thiếu học liệu"}
     assert "3/4" in draft.note and "MN-NAMDU" in draft.note
     # The commune adjusts one figure and submits; the others hand in the draft as it is.
