@@ -1,8 +1,8 @@
-"""Report commands: aggregate, report (rollup and .xlsx)."""
+"""Report commands: aggregate, draft (a pre-filled report before it is handed in), report
+(consolidated, accepted and provisional side by side, and .xlsx)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -11,13 +11,16 @@ import yaml
 
 from cli.common import JSON, NOW, console, print_json, reports_errors, settings
 from config.database import make_engine, reading
+from domain.calendar import vietnam_calendar
 from domain.errors import InvalidInput
-from flows.lookup import directive_by_ref
+from flows.clock import resolve_now
+from flows.lookup import assignment_by_id, directive_by_ref, unit_by_code
 
 
 def register(app: typer.Typer) -> None:
     app.command("aggregate")(reports_errors(aggregate))
     app.command("report")(reports_errors(report))
+    app.command("draft")(reports_errors(draft))
 
 
 def load_values(path: Path) -> dict[str, Any]:
@@ -41,22 +44,73 @@ def aggregate(now: str = NOW) -> None:
 
 
 def report(ref: str, xlsx: Path = typer.Option(None, help="Write the consolidated workbook."),
-           as_json: bool = JSON) -> None:
-    """The consolidated report of a directive: figures per unit, subtotals, coverage."""
-    from flows.report_export import consolidated, write_xlsx
+           now: str = NOW, as_json: bool = JSON) -> None:
+    """The consolidated report of a directive: per unit its figures accepted and provisional
+    side by side, its reporters' live subtotal, coverage, and flags where they differ."""
+    from flows.report_export import consolidated, report_data
+    from flows.report_workbook import write_xlsx
 
-    with reading(make_engine(settings().database_url)) as session:
-        reports = consolidated(session, directive_by_ref(session, ref))
+    config = settings()
+    with reading(make_engine(config.database_url)) as session:
+        reports = consolidated(session, directive_by_ref(session, ref), now=resolve_now(now),
+                               calendar=vietnam_calendar(),
+                               soon_working_days=config.due_soon_working_days)
     if xlsx:
         write_xlsx(reports, xlsx)
-        console.print(f"Wrote {xlsx} ({len(reports)} sheet(s))")
-    data = [{"form": r.form.key, "period": r.period,
-             "total": r.total.values, "coverage": f"{r.total.reported}/{r.total.expected}",
-             "missing": r.total.missing,
-             "units": [{"code": b.code, "status": b.status, "values": b.values,
-                        "subtotal": b.subtotal.values if b.subtotal else None} for b in r.blocks]}
-            for r in reports]
+        console.print(f"Wrote {xlsx} ({max(len(reports), 1)} sheet(s))")
     if as_json:
-        print_json(data)
+        print_json(report_data(reports))
     elif not xlsx:
-        console.print_json(json.dumps(data, ensure_ascii=False, default=str))
+        for line in report_lines(reports):
+            console.print(line, highlight=False, markup=False)
+
+
+def report_lines(reports: list[Any]) -> list[str]:
+    """Plain text: per form, each unit's figures (đã duyệt | tạm tính) and its flags."""
+    from flows.report_export import coverage, shown
+
+    if not reports:
+        return ["No report form in this directive: nothing to consolidate."]
+    lines = []
+    for r in reports:
+        lines.append(f"== {r.form.title}{' — kỳ ' + r.period if r.period else ''}"
+                     f" (đã duyệt | tạm tính) ==")
+        for b in r.blocks:
+            lines.append(f"{b.row.name} [{b.row.status}]")
+            for f in r.form.fields:
+                mine = [shown((v or {}).get(f.key)) or "-" for v in (b.row.accepted,
+                                                                    b.row.provisional)]
+                live = shown(b.live.accepted.values.get(f.key)) if b.live else ""
+                lines.append(f"  {f.label}: {mine[0]} | {mine[1]}"
+                             + (f"   (cấp dưới: {live})" if live else ""))
+            lines += [f"  {flag.text}" for flag in b.flags]
+        lines.append(f"Tổng cộng: đã báo cáo {coverage(r.total.accepted)} (đã duyệt),"
+                     f" {coverage(r.total.provisional)} (tạm tính)")
+        lines += [f"  {f.label}: {shown(r.total.accepted.values.get(f.key)) or '-'} |"
+                  f" {shown(r.total.provisional.values.get(f.key)) or '-'}"
+                  for f in r.form.fields]
+        if r.flagged:
+            lines.append(f"⚠ khác tổng cấp dưới: {', '.join(r.flagged)}")
+    return lines
+
+
+def draft(assignment_id: int,
+          unit: str = typer.Option(None, "--unit", help="Check the run is this unit's."),
+          as_json: bool = JSON) -> None:
+    """A pre-filled upward report before it is handed in: figures, who is counted, changes."""
+    from flows.drafts import current_draft
+
+    with reading(make_engine(settings().database_url)) as session:
+        run = assignment_by_id(session, assignment_id)
+        if unit is not None and unit_by_code(session, unit).id != run.unit_id:
+            raise InvalidInput("unit", f"assignment {assignment_id} is not {unit}'s")
+        shown_draft = current_draft(session, run)
+    if as_json:
+        print_json(shown_draft)
+    elif shown_draft is None:
+        console.print(f"Assignment {assignment_id} has no draft (not pre-filled yet, or"
+                      " already handed in).")
+    else:
+        for key, value in shown_draft["values"].items():
+            console.print(f"{key}: {value}", highlight=False, markup=False)
+        console.print(shown_draft["note"], highlight=False, markup=False)

@@ -143,3 +143,16 @@ def reports_for_reporters(session: Session, run: Assignment) -> bool:
         .join(Citation, Citation.directive_id == Directive.id)
         .where(Citation.cited_id == run.directive_id, Directive.issuer_id == run.unit_id,
                Requirement.form_id.in_(same_form))).first() is not None  # type: ignore[union-attr]
+
+
+def current_draft(session: Session, run: Assignment) -> dict[str, Any] | None:
+    """The run's pre-filled draft while it is not handed in: its figures, note and basis."""
+    latest = latest_submission(session, run.id or 0)
+    if latest is None or latest.state != SubmissionState.DRAFT:
+        return None
+    basis = latest.basis or {}
+    return {"version": latest.version, "values": latest.values, "note": latest.note,
+            "computed_at": basis.get("computed_at"), "reported": basis.get("reported"),
+            "expected": basis.get("expected"), "missing": basis.get("missing", []),
+            "previous": basis.get("previous"), "changes": basis.get("changes", []),
+            "added": basis.get("added", []), "removed": basis.get("removed", [])}

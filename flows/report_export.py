@@ -1,23 +1,25 @@
-"""The consolidated report of a directive's cascade: per form, the units that report to the
-directive's issuer with their figures, each followed by its own reporters and their subtotal,
-with coverage; as data and as an .xlsx workbook (openpyxl)."""
+"""The consolidated report of a directive's cascade: per form and period, each unit that reports
+to the directive's issuer with its handed-in figures, then its own reporters and their live
+subtotal; accepted and provisional (every latest handed-in report) side by side, each with its
+coverage, and a flag on every handed-in figure that differs from its live subtotal."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlmodel import Session
 
 from domain.assignments import assignment_table
+from domain.calendar import WorkingCalendar
 from domain.directives import Directive, requirement_table
-from domain.forms import FormSpec
+from domain.forms import Aggregate, FieldType, FormSpec
 from domain.reports import ReportForm, SubmissionState
 from domain.status import Status
+from domain.timeliness import TimelinessJudge
 from domain.units import Unit, subtree_bounds, unit_table
 from flows.forms_store import form_spec
 from flows.report_review import latest_submission
@@ -25,41 +27,81 @@ from flows.rollup import NodeTotals, rollup
 from flows.status_tree import cascade_directives
 
 _a, _r, _u = assignment_table.c, requirement_table.c, unit_table.c
+_COMPARED = {Aggregate.SUM, Aggregate.MEAN, Aggregate.MIN, Aggregate.MAX, Aggregate.COUNT_TRUE,
+             Aggregate.COUNT_PER_CHOICE}
 
 
 @dataclass
-class Block:
-    """One reporting unit under the root: its own figures, then its reporters' subtotal."""
+class Pair:
+    """The same rollup twice: accepted figures only, and provisionally every handed-in one."""
+
+    accepted: NodeTotals
+    provisional: NodeTotals
+
+
+@dataclass
+class Row:
+    """One unit's run: its handed-in figures, accepted (None until accepted) and provisional
+    (None until handed in, or once returned)."""
 
     code: str
     name: str
     status: str
-    values: dict[str, Any]
-    children: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)
-    subtotal: NodeTotals | None = None
+    accepted: dict[str, Any] | None
+    provisional: dict[str, Any] | None
+
+
+@dataclass
+class Flag:
+    field: str
+    label: str
+    handed_in: Any
+    live: Any
+
+    @property
+    def text(self) -> str:
+        return f"⚠ khác tổng cấp dưới: {self.label}: {shown(self.handed_in)} ≠ {shown(self.live)}"
+
+
+@dataclass
+class Block:
+    """A unit reporting to the root's issuer, its reporters and their live subtotal."""
+
+    row: Row
+    reporters: list[Row] = field(default_factory=list)
+    live: Pair | None = None
+    flags: list[Flag] = field(default_factory=list)
 
 
 @dataclass
 class FormReport:
     form: FormSpec
     period: str
+    as_of: datetime
     blocks: list[Block]
-    total: NodeTotals
+    total: Pair
+    live: Pair | None  # every reporter below the units, added up
+
+    @property
+    def flagged(self) -> list[str]:
+        return [b.row.code for b in self.blocks if b.flags]
 
 
-def consolidated(session: Session, root: Directive) -> list[FormReport]:
+def consolidated(session: Session, root: Directive, *, now: datetime,
+                 calendar: WorkingCalendar, soon_working_days: int = 3) -> list[FormReport]:
     directives = cascade_directives(session, root)
     by_directive = {d.id: d for d in directives}
     reqs = session.execute(
         select(_r.id, _r.directive_id, _r.form_id).where(
             _r.directive_id.in_(list(by_directive)), _r.form_id.is_not(None))).all()
+    judge = TimelinessJudge(now, calendar, soon_working_days)
     reports = []
     for req_id, _, form_id in [r for r in reqs if r[1] == root.id]:
         form = form_spec(session.get(ReportForm, form_id))  # type: ignore[arg-type]
         lower = [r[0] for r in reqs if r[1] != root.id and r[2] is not None
                  and session.get(ReportForm, r[2]).key == form.key]  # type: ignore[union-attr]
         for period in _periods(session, req_id):
-            reports.append(_form_report(session, root, req_id, lower, period, form))
+            reports.append(_form_report(session, root, req_id, lower, period, form, judge))
     return reports
 
 
@@ -68,81 +110,127 @@ def _periods(session: Session, requirement_id: int) -> list[str]:
                                 .distinct().order_by(_a.period)).scalars())
 
 
+def _pair(session: Session, requirement_ids: list[int], period: str, node: Unit,
+          form: FormSpec) -> list[Pair]:
+    """[node, child, ...] as pairs (children that have runs in both: all of them)."""
+    accepted, provisional = (
+        rollup(session, requirement_ids=requirement_ids, period=period, node=node, form=form,
+               accepted_only=only, provenance=True) for only in (True, False))
+    by_code = {n.code: n for n in provisional}
+    return [Pair(a, by_code.get(a.code, a)) for a in accepted]
+
+
 def _form_report(session: Session, root: Directive, req_id: int, lower: list[int],
-                 period: str, form: FormSpec) -> FormReport:
+                 period: str, form: FormSpec, judge: TimelinessJudge) -> FormReport:
     issuer = session.get(Unit, root.issuer_id)
     assert issuer is not None
+    total = _pair(session, [req_id], period, issuer, form)[0]
+    live_by_code: dict[str, Pair] = {}
+    live = None
+    if lower:
+        live, *children = _pair(session, lower, period, issuer, form)
+        live_by_code = {p.accepted.code: p for p in children}
     blocks = []
-    for run_id, unit_id, code, name, status in session.execute(
-            select(_a.id, _u.id, _u.code, _u.name, _a.status)
-            .join(unit_table, _u.id == _a.unit_id)
-            .where(_a.requirement_id == req_id, _a.period == period).order_by(_u.path)):
-        latest = latest_submission(session, run_id)
-        block = Block(code, name, Status(status).label, _shown(latest))
+    for row, unit in _runs(session, [req_id], period, judge, issuer):
+        block = Block(row)
         if lower:
-            unit = session.get(Unit, unit_id)
-            assert unit is not None
-            block.subtotal = rollup(session, requirement_ids=lower, period=period, node=unit,
-                                    form=form, provenance=True)[0]
-            block.children = _rows(session, lower, period, unit)
+            block.live = live_by_code.get(row.code) or \
+                _pair(session, lower, period, unit, form)[0]
+            block.reporters = [r for r, _ in _runs(session, lower, period, judge, unit)]
+            block.flags = flags(form, row.provisional, block.live.accepted)
         blocks.append(block)
-    total = rollup(session, requirement_ids=[req_id], period=period, node=issuer, form=form,
-                   provenance=True)[0]
-    return FormReport(form, period, blocks, total)
+    return FormReport(form, period, judge.now, blocks, total, live)
 
 
-def _shown(submission: Any) -> dict[str, Any]:
-    if submission is None or submission.state == SubmissionState.DRAFT:
-        return {}
-    return dict(submission.values)
-
-
-def _rows(session: Session, requirement_ids: list[int], period: str,
-          unit: Unit) -> list[tuple[str, str, str, dict[str, Any]]]:
-    low, high = subtree_bounds(unit.path)
+def _runs(session: Session, requirement_ids: list[int], period: str, judge: TimelinessJudge,
+          under: Unit) -> list[tuple[Row, Unit]]:
+    """The runs of these requirements in `under`'s subtree (itself excluded), in tree order."""
+    low, high = subtree_bounds(under.path)
     rows = []
-    for run_id, code, name, status in session.execute(
-            select(_a.id, _u.code, _u.name, _a.status).join(unit_table, _u.id == _a.unit_id)
+    for run_id, unit_id, code, name, status, due_on, due_at in session.execute(
+            select(_a.id, _u.id, _u.code, _u.name, _a.status, _a.due_on, _a.due_at)
+            .join(unit_table, _u.id == _a.unit_id)
             .where(_a.requirement_id.in_(requirement_ids), _a.period == period,
                    _u.path > low, _u.path < high).order_by(_u.path)):
-        rows.append((code, name, Status(status).label, _shown(latest_submission(session, run_id))))
+        latest = latest_submission(session, run_id)
+        handed_in = latest is not None and latest.state in (
+            SubmissionState.SUBMITTED, SubmissionState.ACCEPTED)
+        label = Status(status).label
+        timeliness = judge.timeliness(Status(status), due_on, due_at)
+        if timeliness is not None:
+            label += f" · {timeliness.label}"
+        row = Row(code, name, label,
+                  dict(latest.values) if latest and latest.state == SubmissionState.ACCEPTED
+                  else None, dict(latest.values) if latest and handed_in else None)
+        unit = session.get(Unit, unit_id)
+        assert unit is not None
+        rows.append((row, unit))
     return rows
 
 
-def write_xlsx(reports: list[FormReport], path: Path) -> None:
-    book = Workbook()
-    book.remove(book.active)
-    for report in reports:
-        title = f"{report.form.key}{'-' + report.period if report.period else ''}"[:31]
-        sheet = book.create_sheet(title)
-        keys = [f.key for f in report.form.fields]
-        sheet.append(["Mã đơn vị", "Đơn vị", "Trạng thái", *[f.label for f in report.form.fields],
-                      "Đã báo cáo / phải báo cáo"])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for block in report.blocks:
-            sheet.append([block.code, block.name, block.status,
-                          *[_cell(block.values.get(k)) for k in keys], ""])
-            for code, name, status, values in block.children:
-                sheet.append([code, "    " + name, status, *[_cell(values.get(k)) for k in keys]])
-            if block.subtotal is not None:
-                _total_row(sheet, f"Cộng các đơn vị thuộc {block.name}", block.subtotal, keys)
-        _total_row(sheet, "TỔNG CỘNG", report.total, keys)
-    book.save(path)
+def flags(form: FormSpec, handed_in: dict[str, Any] | None, live: NodeTotals) -> list[Flag]:
+    """Each figure the unit handed in that differs from its reporters' accepted subtotal (a
+    field the subtotal has no figure for is not compared; texts and dates are not)."""
+    if handed_in is None:
+        return []
+    found = []
+    for f in form.fields:
+        mine, theirs = handed_in.get(f.key), live.values.get(f.key)
+        if f.how not in _COMPARED or f.type is FieldType.DATE or mine is None or theirs is None:
+            continue
+        if not _same(f.choices, mine, theirs):
+            found.append(Flag(f.key, f.label, mine, theirs))
+    return found
 
 
-def _total_row(sheet: Any, label: str, totals: NodeTotals, keys: list[str]) -> None:
-    sheet.append(["", label, "", *[_cell(totals.values.get(k)) for k in keys],
-                  f"{totals.reported}/{totals.expected}"])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
+def _same(choices: list[str], mine: Any, theirs: Any) -> bool:
+    if isinstance(theirs, dict):
+        mine = {mine: 1} if isinstance(mine, str) else mine
+        return {c: mine.get(c, 0) for c in choices} == {c: theirs.get(c, 0) for c in choices}
+    if isinstance(mine, bool | int | float) and isinstance(theirs, int | float):
+        return math.isclose(float(mine), float(theirs), rel_tol=1e-9, abs_tol=1e-9)
+    return bool(mine == theirs)
 
 
-def _cell(value: Any) -> Any:
+def shown(value: Any) -> str:
+    """A figure as people read it: có/không, "tốt: 2; khá: 1", one text line per item."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "có" if value else "không"
     if isinstance(value, dict):
         return "; ".join(f"{k}: {v}" for k, v in value.items())
     if isinstance(value, list):
-        return "\n".join(value)
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    return value
+        return "\n".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def coverage(totals: NodeTotals) -> str:
+    return f"{totals.reported}/{totals.expected}"
+
+
+def report_data(reports: list[FormReport]) -> list[dict[str, Any]]:
+    """The reports as JSON: what `chidao report --json` prints."""
+    return [{"form": r.form.key, "period": r.period, "as_of": r.as_of.isoformat(),
+             "total": _pair_data(r.total), "live_total": _pair_data(r.live),
+             "flagged": r.flagged,
+             "units": [_row_data(b.row) | {
+                 "live": _pair_data(b.live), "flags": [f.__dict__ | {"text": f.text}
+                                                       for f in b.flags],
+                 "reporters": [_row_data(x) for x in b.reporters]} for b in r.blocks]}
+            for r in reports]
+
+
+def _row_data(row: Row) -> dict[str, Any]:
+    return {"code": row.code, "name": row.name, "status": row.status,
+            "accepted": row.accepted, "provisional": row.provisional}
+
+
+def _pair_data(pair: Pair | None) -> dict[str, Any] | None:
+    if pair is None:
+        return None
+    return {view: {"values": t.values, "reported": t.reported, "expected": t.expected,
+                   "coverage": coverage(t), "missing": t.missing}
+            for view, t in (("accepted", pair.accepted), ("provisional", pair.provisional))}

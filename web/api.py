@@ -13,6 +13,7 @@ from domain.accounts import User
 from domain.calendar import vietnam_calendar
 from domain.errors import InvalidInput
 from domain.status import Status
+from flows.drafts import current_draft
 from flows.inbox import unit_assignments
 from flows.report_submit import submit_report
 from web.access import own_run, readable_directive, readable_run, user_unit
@@ -71,7 +72,7 @@ def get_assignment(assignment_id: int, user: User = Depends(api_user),
     run = readable_run(session, user, assignment_id)
     return {"id": run.id, "directive_id": run.directive_id, "unit_id": run.unit_id,
             "period": run.period, "due_on": run.due_on.isoformat(), "status": run.status,
-            "status_label": Status(run.status).label}
+            "status_label": Status(run.status).label, "draft": current_draft(session, run)}
 
 
 @router.post("/assignments/{assignment_id}/submit")

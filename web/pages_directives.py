@@ -20,7 +20,8 @@ from domain.specs import parse_directive
 from domain.units import Unit
 from flows.inbox import unit_assignments
 from flows.issue import issue_directive
-from flows.report_export import consolidated, write_xlsx
+from flows.report_export import FormReport, consolidated, shown
+from flows.report_workbook import write_xlsx
 from web.access import readable_directive, user_unit, viewable_in_directive
 from web.app import render
 from web.deps import check_csrf, db, page_user
@@ -109,18 +110,22 @@ def report_page(request: Request, directive_id: int, user: User = Depends(page_u
                 session: Session = Depends(db)) -> Response:
     directive = readable_directive(session, user, directive_id)
     return render(request, "report.html", session, user, directive=directive,
-                  reports=consolidated(session, directive))
+                  reports=_consolidated(request, session, directive), shown=shown)
 
 
 @router.get("/directives/{directive_id}/report.xlsx")
-def report_xlsx(directive_id: int, user: User = Depends(page_user),
+def report_xlsx(request: Request, directive_id: int, user: User = Depends(page_user),
                 session: Session = Depends(db)) -> Response:
     directive = readable_directive(session, user, directive_id)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bao-cao.xlsx"
-        write_xlsx(consolidated(session, directive), path)
+        write_xlsx(_consolidated(request, session, directive), path)
         data = path.read_bytes()
     return Response(data, media_type="application/vnd.openxmlformats-officedocument"
                     ".spreadsheetml.sheet",
                     headers={"Content-Disposition": 'attachment; filename="bao-cao.xlsx"'})
 
+
+def _consolidated(request: Request, session: Session, directive: Directive) -> list[FormReport]:
+    return consolidated(session, directive, now=datetime.now(UTC), calendar=vietnam_calendar(),
+                        soon_working_days=request.app.state.settings.due_soon_working_days)

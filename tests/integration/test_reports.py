@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from config.database import transaction
 from config.settings import Settings
+from domain.calendar import vietnam_calendar
 from domain.errors import InvalidInput
 from domain.reports import Submission
 from domain.status import Status
@@ -16,8 +17,9 @@ from domain.units import Unit
 from flows.aggregate import aggregate
 from flows.forms_store import form_by_ref, form_spec
 from flows.lookup import directive_by_ref
-from flows.report_export import consolidated, write_xlsx
+from flows.report_export import consolidated
 from flows.report_submit import Upload
+from flows.report_workbook import write_xlsx
 from flows.rollup import rollup
 from tests.conftest import at, snapshot
 from tests.integration.report_scenario import (
@@ -179,16 +181,22 @@ def test_an_attachment_is_stored_under_a_generated_name(engine, tmp_path):
 def test_consolidated_workbook_opens_with_the_right_cells(reported, tmp_path: Path):
     path = tmp_path / "tong-hop.xlsx"
     with transaction(reported) as session:
-        write_xlsx(consolidated(session, directive_by_ref(session, "60/KH-SGDĐT")), path)
+        write_xlsx(consolidated(session, directive_by_ref(session, "60/KH-SGDĐT"),
+                                now=at("2026-05-26T08:00"), calendar=vietnam_calendar()), path)
     sheet = load_workbook(path)["stem-ket-qua"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0][:4] == ["Mã đơn vị", "Đơn vị", "Trạng thái", "Số lớp tổ chức hoạt động STEM"]
-    by_label = {r[1].strip(): r for r in rows[1:]}
+    assert rows[0][:5] == ["Mã đơn vị", "Đơn vị", "Trạng thái",
+                           "Số lớp tổ chức hoạt động STEM — đã duyệt",
+                           "Số lớp tổ chức hoạt động STEM — tạm tính"]
+    by_label = {r[1].strip(): r for r in rows[1:] if r[1]}
+    cover = slice(rows[0].index("Đã báo cáo — đã duyệt"), rows[0].index("Cảnh báo"))
     subtotal = by_label["Cộng các đơn vị thuộc Ủy ban nhân dân đặc khu Kiên Hải"]
-    assert subtotal[3:6] == [14, 26, 340] and subtotal[-1] == "3/4"
-    assert by_label["Trường Mầm non Lại Sơn"][3] == 4
-    assert by_label["Trường Mầm non Nam Du"][2] == "chưa tiếp nhận"
-    assert by_label["TỔNG CỘNG"][-1] == "0/3"  # the communes have not reported yet
+    assert subtotal[3:9] == [14, 14, 26, 26, 340, 340] and subtotal[cover] == ["3/4", "3/4"]
+    assert by_label["Trường Mầm non Lại Sơn"][3:5] == [4, 4]
+    assert by_label["Trường Mầm non Nam Du"][2] == "chưa tiếp nhận · quá hạn"
+    phu_quoc = by_label["Cộng các đơn vị thuộc Ủy ban nhân dân đặc khu Phú Quốc"]
+    assert phu_quoc[3:5] == [10, 11] and phu_quoc[cover] == ["1/2", "2/2"]  # class not accepted
+    assert by_label["TỔNG CỘNG"][cover] == ["0/3", "0/3"]  # the communes have not reported yet
 
 
 def test_cli_submit_aggregate_and_workbook(engine, db_url, tmp_path: Path):
@@ -223,6 +231,7 @@ def test_cli_submit_aggregate_and_workbook(engine, db_url, tmp_path: Path):
     assert "3 draft" in chidao("aggregate", "--now", "2026-05-29T08:00").stdout  # 1 a commune
     data = json.loads(chidao("report", "60/KH-SGDĐT", "--json").stdout)
     kien_hai = next(u for u in data[0]["units"] if u["code"] == "UBND-KIENHAI")
-    assert kien_hai["subtotal"]["so_lop"] == 5 and kien_hai["values"] == {}
+    assert kien_hai["live"]["accepted"]["values"]["so_lop"] == 5
+    assert kien_hai["provisional"] is None and kien_hai["flags"] == []
     chidao("report", "60/KH-SGDĐT", "--xlsx", str(tmp_path / "bao-cao.xlsx"))
     assert load_workbook(tmp_path / "bao-cao.xlsx").sheetnames == ["stem-ket-qua"]
