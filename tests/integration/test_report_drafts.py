@@ -6,6 +6,7 @@ from its schools' live subtotal (the 12 ≠ 31 that went unnoticed)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -221,3 +222,24 @@ def test_api_shows_the_draft_before_it_is_handed_in(web, engine):
     assert shown["draft"]["added"] == [AN_SON, LAI_SON]
     submit(engine, run_id, KH, None, "2026-05-27T09:00")
     assert client.get(f"/api/assignments/{run_id}", headers=auth).json()["draft"] is None
+
+
+def test_the_web_form_shows_the_counts_and_hands_them_in(web, engine):
+    from tests.web_fixtures import csrf_of
+
+    one_school_then_three(engine, issue=False)
+    aggregate_at(engine, "2026-05-26T10:00")
+    run_id = upward_run(engine)
+    commune = web.client("chuyenvien.kienhai")
+    page = commune.get(f"/assignments/{run_id}").text
+    assert 'name="f_goc_stem" value="2"' in page
+    assert 'name="f_muc_do" value="tốt: 1; khá: 1; đạt: 1"' in page
+    fields = dict(re.findall(r'<input[^>]*name="(f_\w+)" value="([^"]*)"', page))
+    fields |= {"f_muc_do": "tốt: 2; khá: 1; đạt: 0", "csrf": csrf_of(page)}  # adjusted
+    fields["f_kho_khan"] = "Thiếu học liệu"
+    done = commune.post(f"/assignments/{run_id}/submit", data=fields, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    handed_in = versions(engine, run_id)[-1]
+    assert handed_in.state == "submitted"
+    assert (handed_in.values["so_lop"], handed_in.values["goc_stem"]) == (14, 2)
+    assert handed_in.values["muc_do"] == {"tốt": 2, "khá": 1, "đạt": 0}
