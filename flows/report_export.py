@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy import and_, func, select
+from sqlmodel import Session, SQLModel
 
 from domain.assignments import assignment_table
 from domain.calendar import WorkingCalendar
@@ -22,11 +22,12 @@ from domain.status import Status
 from domain.timeliness import TimelinessJudge
 from domain.units import Unit, subtree_bounds, unit_table
 from flows.forms_store import form_spec
-from flows.report_review import latest_submission
 from flows.rollup import NodeTotals, rollup
 from flows.status_tree import cascade_directives
 
 _a, _r, _u = assignment_table.c, requirement_table.c, unit_table.c
+submission_table = SQLModel.metadata.tables["submission"]
+_s, _older = submission_table.c, submission_table.alias("older")
 _COMPARED = {Aggregate.SUM, Aggregate.MEAN, Aggregate.MIN, Aggregate.MAX, Aggregate.COUNT_TRUE,
              Aggregate.COUNT_PER_CHOICE}
 
@@ -126,45 +127,50 @@ def _form_report(session: Session, root: Directive, req_id: int, lower: list[int
     assert issuer is not None
     total = _pair(session, [req_id], period, issuer, form)[0]
     live_by_code: dict[str, Pair] = {}
-    live = None
+    live, below = None, []
     if lower:
         live, *children = _pair(session, lower, period, issuer, form)
         live_by_code = {p.accepted.code: p for p in children}
+        below = _runs(session, lower, period, judge, issuer)
     blocks = []
-    for row, unit in _runs(session, [req_id], period, judge, issuer):
+    for row, unit_id, path in _runs(session, [req_id], period, judge, issuer):
         block = Block(row)
         if lower:
-            block.live = live_by_code.get(row.code) or \
-                _pair(session, lower, period, unit, form)[0]
-            block.reporters = [r for r, _ in _runs(session, lower, period, judge, unit)]
+            block.live = live_by_code.get(row.code)
+            if block.live is None:  # deeper than a child of the issuer: its own rollup
+                unit = session.get(Unit, unit_id)
+                assert unit is not None
+                block.live = _pair(session, lower, period, unit, form)[0]
+            block.reporters = [r for r, _, p in below if p.startswith(path) and p != path]
             block.flags = flags(form, row.provisional, block.live.accepted)
         blocks.append(block)
     return FormReport(form, period, judge.now, blocks, total, live)
 
 
 def _runs(session: Session, requirement_ids: list[int], period: str, judge: TimelinessJudge,
-          under: Unit) -> list[tuple[Row, Unit]]:
-    """The runs of these requirements in `under`'s subtree (itself excluded), in tree order."""
+          under: Unit) -> list[tuple[Row, int, str]]:
+    """(row, unit id, unit path) of each run of these requirements below `under`, in tree
+    order, with its latest submission (one query)."""
     low, high = subtree_bounds(under.path)
+    newest = select(func.max(_older.c.version)).where(
+        _older.c.assignment_id == _a.id).scalar_subquery()
+    found = session.execute(
+        select(_u.id, _u.path, _u.code, _u.name, _a.status, _a.due_on, _a.due_at, _s.state,
+               _s["values"])
+        .join(unit_table, _u.id == _a.unit_id)
+        .outerjoin(submission_table, and_(_s.assignment_id == _a.id, _s.version == newest))
+        .where(_a.requirement_id.in_(requirement_ids), _a.period == period,
+               _u.path > low, _u.path < high).order_by(_u.path))
     rows = []
-    for run_id, unit_id, code, name, status, due_on, due_at in session.execute(
-            select(_a.id, _u.id, _u.code, _u.name, _a.status, _a.due_on, _a.due_at)
-            .join(unit_table, _u.id == _a.unit_id)
-            .where(_a.requirement_id.in_(requirement_ids), _a.period == period,
-                   _u.path > low, _u.path < high).order_by(_u.path)):
-        latest = latest_submission(session, run_id)
-        handed_in = latest is not None and latest.state in (
-            SubmissionState.SUBMITTED, SubmissionState.ACCEPTED)
+    for unit_id, path, code, name, status, due_on, due_at, state, values in found:
         label = Status(status).label
         timeliness = judge.timeliness(Status(status), due_on, due_at)
         if timeliness is not None:
             label += f" · {timeliness.label}"
-        row = Row(code, name, label,
-                  dict(latest.values) if latest and latest.state == SubmissionState.ACCEPTED
-                  else None, dict(latest.values) if latest and handed_in else None)
-        unit = session.get(Unit, unit_id)
-        assert unit is not None
-        rows.append((row, unit))
+        handed_in = state in (SubmissionState.SUBMITTED, SubmissionState.ACCEPTED)
+        rows.append((Row(code, name, label,
+                         dict(values) if state == SubmissionState.ACCEPTED else None,
+                         dict(values) if handed_in else None), unit_id, path))
     return rows
 
 
