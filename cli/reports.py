@@ -67,6 +67,7 @@ def report(ref: str, xlsx: Path = typer.Option(None, help="Write the consolidate
 
 def report_lines(reports: list[Any]) -> list[str]:
     """Plain text: per form, each unit's figures (đã duyệt | tạm tính) and its flags."""
+    from domain.forms import Aggregate
     from flows.report_export import coverage, shown
 
     if not reports:
@@ -80,7 +81,8 @@ def report_lines(reports: list[Any]) -> list[str]:
             for f in r.form.fields:
                 mine = [shown((v or {}).get(f.key)) or "-" for v in (b.row.accepted,
                                                                     b.row.provisional)]
-                live = shown(b.live.accepted.values.get(f.key)) if b.live else ""
+                live = shown(b.live.accepted.values.get(f.key)) \
+                    if b.live and f.how is not Aggregate.CONCAT else ""
                 lines.append(f"  {f.label}: {mine[0]} | {mine[1]}"
                              + (f"   (cấp dưới: {live})" if live else ""))
             lines += [f"  {flag.text}" for flag in b.flags]
@@ -111,6 +113,8 @@ def draft(assignment_id: int,
         console.print(f"Assignment {assignment_id} has no draft (not pre-filled yet, or"
                       " already handed in).")
     else:
+        console.print(f"Draft of assignment {assignment_id} (computed"
+                      f" {shown_draft['computed_at'] or '?'}):", highlight=False, markup=False)
         for key, value in shown_draft["values"].items():
             console.print(f"{key}: {value}", highlight=False, markup=False)
         console.print(shown_draft["note"], highlight=False, markup=False)
