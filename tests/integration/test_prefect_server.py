@@ -13,11 +13,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from domain.notifications import notification_table
-from tests.conftest import EXAMPLES, POSTGRES, _admin, _pg_url, seed_units
-from tests.integration.test_cascade import runs
+from tests.conftest import EXAMPLES, POSTGRES, _admin, _pg_url, issue_data, seed_units
+from tests.integration.test_cascade import runs, small
 from tests.smtp_server import free_port
 
 pytestmark = pytest.mark.skipif(not POSTGRES, reason="needs PostgreSQL (bash run tests-postgres)")
@@ -55,16 +55,15 @@ def running(command: list[str], env: dict[str, str], log: Path | None = None,
                 process.wait()
 
 
-@pytest.fixture
-def prefect_server(tmp_path):
+@contextmanager
+def prefect_server_on(tmp_path: Path, *, scheduler: bool) -> Iterator[tuple[str, dict]]:
+    """`prefect server start` on its own PostgreSQL database; its API URL and environment."""
     _admin("DROP DATABASE IF EXISTS prefect_test WITH (FORCE)")
     _admin("CREATE DATABASE prefect_test")
     port = free_port()
-    # No scheduler service: the cron schedules are registered but create no runs, so a sweep at
-    # the real clock cannot race the runs each test triggers.
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"),
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false",
-           "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false",
+           "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": str(scheduler).lower(),
            "PREFECT_SERVER_DATABASE_CONNECTION_URL":
                _pg_url("prefect_test").replace("+psycopg", "+asyncpg")}
     env.pop("PREFECT_API_URL", None)
@@ -78,19 +77,33 @@ def prefect_server(tmp_path):
             return False
     try:
         with running([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1",
-                      "--port", str(port)], env):
+                      "--port", str(port)], env, log=tmp_path / "prefect-server.log"):
             wait_for(healthy, 120, "the Prefect server")
             yield api, {**env, "PREFECT_API_URL": api}
     finally:
         _admin("DROP DATABASE IF EXISTS prefect_test WITH (FORCE)")
 
 
-def deployment(api: str, name: str, seconds: float = 5) -> dict:
-    """The deployment `name/name` (each flow is deployed under its own name)."""
+@pytest.fixture
+def prefect_server(tmp_path):
+    # No scheduler service: the cron schedules are registered but create no runs, so a sweep at
+    # the real clock cannot race the runs each test triggers.
+    with prefect_server_on(tmp_path, scheduler=False) as server:
+        yield server
+
+
+@pytest.fixture
+def scheduling_prefect_server(tmp_path):
+    with prefect_server_on(tmp_path, scheduler=True) as server:
+        yield server
+
+
+def deployment(api: str, flow: str, name: str | None = None, seconds: float = 5) -> dict:
+    """The deployment `flow/name` (chidao deploys each flow under the flow's own name)."""
     def found():
-        response = httpx.get(f"{api}/deployments/name/{name}/{name}", timeout=5)
+        response = httpx.get(f"{api}/deployments/name/{flow}/{name or flow}", timeout=5)
         return response.json() if response.status_code == 200 else None
-    return wait_for(found, seconds, f"the {name} deployment")
+    return wait_for(found, seconds, f"the {flow} deployment")
 
 
 def run_deployment(api: str, deployment_id: str, parameters: dict, seconds: float = 120
@@ -157,3 +170,36 @@ def test_workers_on_a_work_pool_run_the_deployed_flows(prefect_server, engine, d
         stages = conn.execute(select(notification_table.c.stage, notification_table.c.kind)
                               ).all()
     assert sorted(stages) == [("2026-03-19/d-7", "reminder")] * 3 + [("issued", "issued")] * 3
+
+
+# The sweep flow served with a schedule of a few seconds (chidao's own are cron, every few
+# minutes: a test of those would wait for the next minute boundary).
+SERVE_SWEEP_EVERY_3S = """
+from prefect import serve
+from flows.deadline_flows import sweep_flow
+serve(sweep_flow.to_deployment(name="sweep-every-3s", interval=3))
+"""
+
+
+def test_the_server_scheduler_creates_runs_that_complete(scheduling_prefect_server, engine,
+                                                         db_url, tmp_path):
+    """Prefect's scheduler service, not the test, creates the run (SQLAlchemy 2.1 broke it:
+    "Can't evaluate bulk DML statement", and no scheduled run was ever created)."""
+    api, env = scheduling_prefect_server
+    seed_units(engine)
+    issue_data(engine, small(), "2026-03-02T09:00")
+    serve_env = {**env, "CHIDAO_DATABASE_URL": db_url, "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
+    with running([sys.executable, "-c", SERVE_SWEEP_EVERY_3S], serve_env,
+                 log=tmp_path / "serve.log", cwd=tmp_path):
+        served = deployment(api, "sweep", "sweep-every-3s", seconds=60)
+
+        def completed_scheduled_run():
+            response = httpx.post(f"{api}/flow_runs/filter", timeout=5, json={
+                "flow_runs": {"deployment_id": {"any_": [served["id"]]},
+                              "state": {"type": {"any_": ["COMPLETED"]}}}, "limit": 5})
+            return response.json()
+        flow_runs = wait_for(completed_scheduled_run, 60, "a scheduled run to complete")
+    assert all(run["auto_scheduled"] for run in flow_runs)
+    with engine.connect() as conn:  # the sweep ran at the real clock: each run's latest stage
+        written = conn.execute(select(func.count()).select_from(notification_table)).scalar_one()
+    assert written == 3
