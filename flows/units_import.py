@@ -29,13 +29,13 @@ def import_units(session: Session, rows: list[UnitRow], *, now: datetime) -> Imp
     existing: dict[str, str | None] = dict(
         session.execute(
             select(_unit.code, parent.c.code).outerjoin(parent, _unit.parent_id == parent.c.id)
-        ).all()
+        ).tuples().all()
     )
     validate_rows(rows, existing)
     new_rows = [r for r in rows if r.code not in existing]
     if new_rows:
         session.execute(insert(_table), [_fields(r, now) for r in new_rows])
-    ids = dict(session.execute(select(_unit.code, _unit.id)).all())
+    ids = dict(session.execute(select(_unit.code, _unit.id)).tuples().all())
     if rows:
         session.execute(
             update(_table).where(_unit.id == bindparam("uid")),
