@@ -120,34 +120,26 @@ def extend(ref: str, requirement: str = typer.Option(..., help="Requirement key.
 
 
 def worker() -> None:
-    """Run the scheduler headless: sweep and deliver every few minutes, until Ctrl-C."""
-    from flows.scheduling import build_scheduler
+    """Run the scheduler headless: sweep and deliver every few minutes, until SIGTERM or Ctrl-C
+    (it stops within 5 s: a running job finishes its step and releases what it holds)."""
+    from cli.lifecycle import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     s = settings()
     console.print(f"chidao worker '{s.worker_name}': sweep every {s.sweep_every_minutes} min,"
                   f" deliver every {s.deliver_every_minutes} min")
-    try:
-        build_scheduler(s, blocking=True).start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
+    run_worker(s)
 
 
 def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000)) -> None:
-    """The dashboard on http://HOST:PORT and, in the same process, the scheduler."""
-    import uvicorn
-
-    from flows.scheduling import build_scheduler
+    """The dashboard on http://HOST:PORT and, in the same process, the scheduler, until SIGTERM
+    or Ctrl-C (it stops within 5 s: requests in flight get 3 s)."""
+    from cli.lifecycle import run_server
     from web.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    scheduler = build_scheduler(settings(), blocking=False)
-    scheduler.start()
     console.print(f"chidao: http://{host}:{port}  (Ctrl-C to stop)")
-    try:
-        uvicorn.run(create_app(settings()), host=host, port=port, log_level="warning")
-    finally:
-        scheduler.shutdown(wait=False)
+    run_server(create_app(settings()), host, port, settings())
 
 
 def serve_deployments() -> None:

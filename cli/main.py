@@ -218,8 +218,7 @@ def demo(db: Path = typer.Option(Path("chidao-demo.db"), help="SQLite file (recr
     else:
         raise InvalidInput("scale", f"'{scale}' is not province or national")
     if serve:
-        import uvicorn
-
+        from cli.lifecycle import run_server
         from config.settings import Settings
         from web.app import create_app
 
@@ -228,5 +227,4 @@ def demo(db: Path = typer.Option(Path("chidao-demo.db"), help="SQLite file (recr
                       f" account: {DEMO_PASSWORD}")
         for username, unit in users:
             console.print(f"  {username:22} {unit}", highlight=False)
-        uvicorn.run(create_app(Settings(database_url=f"sqlite:///{db}")), host="127.0.0.1",
-                    port=port, log_level="warning")
+        run_server(create_app(Settings(database_url=f"sqlite:///{db}")), "127.0.0.1", port, None)

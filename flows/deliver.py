@@ -19,6 +19,7 @@ from domain.calendar import WorkingCalendar
 from domain.notifications import MessageStatus, message_table, retry_at
 from domain.policy import in_sending_hours
 from flows.bulk import update_rows
+from flows.stopping import stop_requested
 from notifications.freshness import claim_fresh, set_aside_empty
 from notifications.loading import load_outgoing
 from notifications.mailer import Mailer, Outcome, SendResult, SmtpMailer
@@ -29,6 +30,7 @@ from notifications.outbox import (
     ClaimLost,
     form_messages,
     new_token,
+    release_claims,
     store_rendered,
     unrendered,
 )
@@ -45,6 +47,7 @@ class DeliveryReport:
     retrying: int = 0
     failed: int = 0
     held: str = ""
+    released: int = 0  # claimed, then given back unsent: the process was asked to stop
 
 
 def smtp_mailer(settings: Settings) -> Mailer | None:
@@ -85,6 +88,8 @@ def compose(engine: Engine, *, now: datetime, calendar: WorkingCalendar,
     while True:
         with reading(engine) as session:
             outgoing = load_outgoing(session, unrendered(session, COMPOSE_CHUNK))
+        if stop_requested():
+            return formed
         outgoing = set_aside_empty(engine, outgoing)  # every line went stale: withdrawn
         if not outgoing:
             return formed
@@ -118,7 +123,17 @@ async def send(engine: Engine, mailer: Mailer, *, now: datetime, settings: Setti
         while claimed:
             upcoming = asyncio.create_task(asyncio.to_thread(claim))
             await _send_batch(engine, mailer, claimed, token, now, settings, report)
+            if stop_requested():  # what was claimed and not sent goes back to the queue
+                next_token, _ = await upcoming
+                report.released += _release(engine, token) + _release(engine, next_token)
+                report.held = "stopped: unsent claims released"
+                return
             token, claimed = await upcoming
+
+
+def _release(engine: Engine, token: str) -> int:
+    with transaction(engine) as session:
+        return release_claims(session, token)
 
 
 async def _send_batch(
@@ -149,6 +164,8 @@ async def _send_batch(
 
     async def sender() -> None:
         for message in pending:
+            if stop_requested():
+                return  # this message stays claimed by `token` until released
             done.append(_outcome(message, await _send_one(mailer, message), now, token))
             if len(done) >= RECORD_EVERY:
                 flush()

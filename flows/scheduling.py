@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from config.settings import Settings, get_settings
 from domain.calendar import LOCAL_TZ
 from domain.errors import InvalidInput
+from flows.stopping import request_stop
 
 log = logging.getLogger("chidao.scheduler")
 
@@ -77,6 +79,16 @@ def build_scheduler(settings: Settings | None = None, *, blocking: bool) -> Base
     scheduler.add_job(aggregate_job, "interval", minutes=settings.sweep_every_minutes,
                       id="aggregate", **job)
     return scheduler
+
+
+def stop_scheduler(scheduler: BaseScheduler, grace_seconds: float) -> bool:
+    """Fire no more jobs, ask the running ones to stop (they finish their step and release
+    what they hold) and wait up to `grace_seconds` for them; False if one is still running."""
+    request_stop()
+    waiter = threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, daemon=True)
+    waiter.start()
+    waiter.join(grace_seconds)
+    return not waiter.is_alive()
 
 
 def deployment_crons(settings: Settings) -> dict[str, str | None]:

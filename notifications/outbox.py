@@ -122,6 +122,15 @@ def claim_messages(
                    for mid, attempts, sender, recipients, body in rows), key=lambda c: c.id)
 
 
+def release_claims(session: Session, token: str) -> int:
+    """Give back the messages `token` claimed and did not send: queued again, due at once."""
+    result = session.execute(
+        update(message_table)
+        .where(_m.claimed_by == token, _m.status == MessageStatus.SENDING.value)
+        .values(status=MessageStatus.QUEUED.value, claimed_by=None, claimed_until=None))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Claimed:
     id: int

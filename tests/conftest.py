@@ -29,6 +29,30 @@ os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="chidao-prefect-")
 
 pytest_plugins = ["tests.web_fixtures"]
 
+
+@pytest.fixture(scope="session", autouse=True)
+def no_process_left_behind() -> Iterator[None]:
+    """After the last test: any process the tests started and left running is killed, and the
+    session fails (each test stops its own processes; see tests/processes.py)."""
+    yield
+    from tests.processes import descendants
+
+    left = {pid: _command_line(pid) for pid in descendants(os.getpid())}
+    for pid in left:
+        try:
+            os.kill(pid, 9)
+        except ProcessLookupError:
+            pass
+    if left:
+        pytest.fail(f"processes left behind by the tests (killed): {list(left.values())}")
+
+
+def _command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return str(pid)
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "an-giang"
 # The corpus lives beside the repository (../shared/corpus); a copy in tests/fixtures keeps the

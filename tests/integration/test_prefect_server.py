@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from domain.notifications import notification_table
 from tests.conftest import EXAMPLES, POSTGRES, _admin, _pg_url, issue_data, seed_units
 from tests.integration.test_cascade import runs, small
+from tests.processes import started
 from tests.smtp_server import free_port
 
 pytestmark = pytest.mark.skipif(not POSTGRES, reason="needs PostgreSQL (bash run tests-postgres)")
@@ -40,19 +41,10 @@ def wait_for(check, seconds: float, what: str):
 @contextmanager
 def running(command: list[str], env: dict[str, str], log: Path | None = None,
             cwd: Path | None = None) -> Iterator[subprocess.Popen]:
-    """A subprocess for the duration of the block, stopped (SIGTERM, then SIGKILL) after it."""
-    with open(log or os.devnull, "wb") as output:
-        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=output,
-                                   stderr=subprocess.STDOUT)
-        try:
-            yield process
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    """A subprocess for the duration of the block, stopped with every process it started
+    (a worker's flow runs, a server's services) after it."""
+    with started(command, env=env, cwd=cwd, log=log) as process:
+        yield process
 
 
 @contextmanager
