@@ -94,7 +94,7 @@ def _names(session: Session, codes: list[str]) -> list[str]:
     if not codes:
         return []
     names: dict[str, str] = dict(session.execute(select(Unit.code, Unit.name).where(  # type: ignore[call-overload]
-        Unit.code.in_(codes))).all())  # type: ignore[attr-defined]
+        Unit.code.in_(codes))).tuples().all())  # type: ignore[attr-defined]
     return [names.get(code, code) for code in codes]
 
 
