@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -148,13 +149,15 @@ def receive(assignment_id: int, unit: str = UNIT, now: str = NOW) -> None:
 @reports_errors
 def submit(assignment_id: int, unit: str = UNIT, note: str = typer.Option("", "--note"),
            values: Path = typer.Option(None, help="YAML or JSON file of the form's fields."),
-           attach: list[Path] = typer.Option(None, help="A file to attach (repeatable)."),
+           attach: list[Path] = typer.Option(
+               None, exists=True, dir_okay=False, readable=True,
+               help="A file to attach (repeatable); its size and content are checked."),
            now: str = NOW) -> None:
     """The unit hands in its assignment (nộp): figures for a report form, files, or the
     pre-filled draft as it stands."""
     figures = load_values(values) if values else None
-    uploads = [Upload(p.name, p.read_bytes()) for p in attach or []]
-    with transaction(make_engine(settings().database_url)) as session:
+    with ExitStack() as opened, transaction(make_engine(settings().database_url)) as session:
+        uploads = [Upload(p.name, opened.enter_context(p.open("rb"))) for p in attach or []]
         done = submit_report(session, assignment_id, unit_code=unit, values=figures, note=note,
                              uploads=uploads, now=resolve_now(now), settings=settings())
     console.print(f"Assignment {assignment_id}: đã nộp (bản {done.version})")

@@ -42,7 +42,8 @@ class Settings(BaseSettings):
     claim_lease_seconds: int = 300
 
     attachments_dir: str = "attachments"
-    attachment_max_bytes: int = 10 * 1024 * 1024
+    attachment_max_bytes: int = 10 * 1024 * 1024  # per file
+    attachment_max_files: int = 10  # per submission
     attachment_types: list[str] = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "jpg",
                                    "jpeg", "png"]
 

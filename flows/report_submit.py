@@ -3,14 +3,13 @@ generated names, a new submission version, the values the rollup reads, status �
 
 from __future__ import annotations
 
-import hashlib
+import io
 import re
 import unicodedata
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import delete
 from sqlmodel import Session
@@ -23,6 +22,7 @@ from domain.reports import Attachment, ReportForm, Submission, SubmissionState
 from domain.reports import report_value_table as _values
 from domain.status import Status
 from domain.text import nfc
+from flows.attachment_files import content_problem, discard, extension_of, size_of, store
 from flows.bulk import insert_rows
 from flows.drafts import reports_for_reporters
 from flows.forms_store import form_spec
@@ -33,8 +33,13 @@ from flows.status_changes import act_on_assignment
 
 @dataclass(frozen=True)
 class Upload:
+    """A file handed in: the name it was sent under, and its bytes or a readable, seekable
+    binary file holding them (a spooled upload, an open file: never read whole into memory)."""
     name: str
-    data: bytes
+    data: bytes | IO[bytes]
+
+    def file(self) -> IO[bytes]:
+        return io.BytesIO(self.data) if isinstance(self.data, bytes) else self.data
 
 
 def submit_report(
@@ -55,7 +60,7 @@ def submit_report(
                                   consolidated=reports_for_reporters(session, assignment))
     elif values:
         raise InvalidInput("values", "nhiệm vụ này không có biểu mẫu báo cáo")
-    files = [_checked(upload, settings) for upload in uploads or []]
+    files = _checked_files(uploads or [], settings)
     act_on_assignment(session, assignment_id, Status.SUBMITTED, unit_code=unit_code,
                       reason=note, now=now)
     submission = Submission(
@@ -72,23 +77,34 @@ def submit_report(
                       number, text, weight, False)
                      for key, number, text, weight in value_rows(form, cleaned)],
                     unique=("assignment_id", "field"))
-    for name, data in files:
-        _store_file(session, submission, name, data, settings)
+    _store_files(session, submission, files, Path(settings.attachments_dir))
     return submission
 
 
-def _checked(upload: Upload, settings: Settings) -> tuple[str, bytes]:
+def _checked_files(uploads: list[Upload], settings: Settings) -> list[tuple[str, IO[bytes]]]:
+    if len(uploads) > settings.attachment_max_files:
+        raise InvalidInput("attachments", f"tối đa {settings.attachment_max_files} tệp mỗi lần nộp")
+    return [_checked(upload, settings) for upload in uploads]
+
+
+def _checked(upload: Upload, settings: Settings) -> tuple[str, IO[bytes]]:
+    """The display name and the file, once its name, size and content are acceptable."""
     name = sanitise_name(upload.name)
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in settings.attachment_types:
-        raise InvalidInput("attachments", f"tệp '{name}': chỉ nhận các loại"
-                                          f" {', '.join(settings.attachment_types)}")
-    if len(upload.data) > settings.attachment_max_bytes:
-        raise InvalidInput("attachments", f"tệp '{name}' quá lớn ({len(upload.data):,} byte;"
+    extension = extension_of(name)
+    accepted = [kind.lower() for kind in settings.attachment_types]
+    if extension not in accepted:
+        raise InvalidInput("attachments", f"tệp '{name}': chỉ nhận các loại {', '.join(accepted)}")
+    file = upload.file()
+    size = size_of(file)
+    if size > settings.attachment_max_bytes:
+        raise InvalidInput("attachments", f"tệp '{name}' quá lớn ({size:,} byte;"
                                           f" tối đa {settings.attachment_max_bytes:,})")
-    if not upload.data:
+    if not size:
         raise InvalidInput("attachments", f"tệp '{name}' rỗng")
-    return name, upload.data
+    problem = content_problem(extension, file)
+    if problem:
+        raise InvalidInput("attachments", f"tệp '{name}': {problem}")
+    return name, file
 
 
 def sanitise_name(name: str) -> str:
@@ -98,13 +114,18 @@ def sanitise_name(name: str) -> str:
     return cleaned[-120:] or "tep"
 
 
-def _store_file(session: Session, submission: Submission, name: str, data: bytes,
-                settings: Settings) -> None:
+def _store_files(session: Session, submission: Submission,
+                 files: list[tuple[str, IO[bytes]]], folder: Path) -> None:
+    """Each file on disk and its row, or (on any failure) none of the files left behind."""
     assert submission.id is not None
-    extension = name.rsplit(".", 1)[-1].lower()
-    stored_as = f"{uuid.uuid4().hex}.{extension}"
-    folder = Path(settings.attachments_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / stored_as).write_bytes(data)
-    session.add(Attachment(submission_id=submission.id, name=name, stored_as=stored_as,
-                           size=len(data), sha256=hashlib.sha256(data).hexdigest()))
+    written: list[str] = []
+    try:
+        for name, file in files:
+            kept = store(file, extension_of(name), folder)
+            written.append(kept.stored_as)
+            session.add(Attachment(submission_id=submission.id, name=name,
+                                   stored_as=kept.stored_as, size=kept.size, sha256=kept.sha256))
+        session.flush()
+    except BaseException:
+        discard(folder, written)
+        raise

@@ -48,6 +48,11 @@ def csrf_token(request: Request) -> str:
 
 def check_csrf(request: Request, csrf: str = Form("")) -> None:
     """Every POST form carries the session's token; a form without it is refused."""
+    verify_csrf(request, csrf)
+
+
+def verify_csrf(request: Request, csrf: str) -> None:
+    """check_csrf for a route that reads its own form (uploads)."""
     expected = request.session.get("csrf", "")
     if not expected or not hmac.compare_digest(str(expected), csrf):
         raise HTTPException(403, "Phiên làm việc không hợp lệ (CSRF), vui lòng tải lại trang")

@@ -4,19 +4,22 @@ mail sent to the user's unit."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import or_
+from sqlalchemy import Engine, or_
 from sqlmodel import Session, col, select
+from starlette.concurrency import run_in_threadpool
 
+from config.database import reading, transaction
 from domain.accounts import User
-from domain.assignments import AssignmentEvent
+from domain.assignments import Assignment, AssignmentEvent
 from domain.calendar import vietnam_calendar
 from domain.directives import Directive, Requirement
 from domain.errors import InvalidInput
 from domain.notifications import OutboundMessage
-from domain.reports import Attachment, ReportForm, Submission, SubmissionState
+from domain.reports import ReportForm, Submission, SubmissionState
 from domain.status import AWAITING_UNIT, Status
 from domain.timeliness import TimelinessJudge
 from domain.units import Unit
@@ -26,8 +29,10 @@ from flows.report_submit import Upload, submit_report
 from flows.status_changes import act_on_assignment
 from web.access import issued_run, own_run, readable_run, readable_unit, user_unit
 from web.app import render
-from web.deps import check_csrf, db, page_user
+from web.attachments import file_response, files_by_submission, readable_attachment
+from web.deps import check_csrf, db, page_user, verify_csrf
 from web.queries import run_row
+from web.uploads import UploadRefused, chosen_files, limits_text, read_form
 
 router = APIRouter()
 
@@ -45,48 +50,108 @@ def inbox(request: Request, unit_id: int, user: User = Depends(page_user),
 def assignment(request: Request, assignment_id: int, message: str | None = None,
                user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
     run = readable_run(session, user, assignment_id)
+    return assignment_page(request, session, user, run, message=message)
+
+
+def assignment_page(request: Request, session: Session, user: User, run: Assignment, *,
+                    message: str | None = None, error: str | None = None,
+                    typed: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    """The run's page; after a refused submission, with the problem and what was typed."""
     directive = session.get(Directive, run.directive_id)
     requirement = session.get(Requirement, run.requirement_id)
-    assert directive is not None and requirement is not None
+    assert directive is not None and requirement is not None and run.id is not None
     stored_form = session.get(ReportForm, requirement.form_id) if requirement.form_id else None
     form = form_spec(stored_form) if stored_form else None
     submissions = session.exec(select(Submission).where(
         Submission.assignment_id == run.id).order_by(col(Submission.version))).all()
     draft = next((s.values for s in submissions if s.state == SubmissionState.DRAFT), {})
-    judge = TimelinessJudge(datetime.now(UTC), vietnam_calendar(),
-                            request.app.state.settings.due_soon_working_days)
+    settings = request.app.state.settings
+    judge = TimelinessJudge(datetime.now(UTC), vietnam_calendar(), settings.due_soon_working_days)
     timeliness = judge.timeliness(Status(run.status), run.due_on, run.due_at)
+    files = files_by_submission(session, run.id)
     return render(
-        request, "assignment.html", session, user, run=run, directive=directive,
-        requirement=requirement, owner=session.get(Unit, run.unit_id),
+        request, "assignment.html", session, user, status_code=status_code, run=run,
+        directive=directive, requirement=requirement, owner=session.get(Unit, run.unit_id),
         due=f"{run.due_on:%d/%m/%Y}", status=Status(run.status).label,
         timeliness=timeliness.value if timeliness else None,
-        progress=timeliness.label if timeliness else "", message=message,
+        progress=timeliness.label if timeliness else "", message=message, error=error,
         can_submit=run.unit_id == user.unit_id and Status(run.status) in AWAITING_UNIT,
         can_review=directive.issuer_id == user.unit_id and run.status == Status.SUBMITTED,
-        fields=form.fields if form else [], draft=draft,
-        submissions=[{**s.model_dump(), "files": [a.name for a in session.exec(
-            select(Attachment).where(Attachment.submission_id == s.id))]}
-            for s in submissions],
+        fields=form.fields if form else [], draft=typed if typed is not None else draft,
+        note=(typed or {}).get("note", ""), upload_limits=limits_text(settings),
+        accept=",".join(f".{kind}" for kind in settings.attachment_types),
+        max_bytes=settings.attachment_max_bytes, max_files=settings.attachment_max_files,
+        submissions=[{**s.model_dump(), "files": files.get(s.id or 0, [])} for s in submissions],
         events=session.exec(select(AssignmentEvent).where(
             AssignmentEvent.assignment_id == run.id).order_by(col(AssignmentEvent.id))).all())
 
 
-@router.post("/assignments/{assignment_id}/submit", dependencies=[Depends(check_csrf)])
-async def submit(request: Request, assignment_id: int, user: User = Depends(page_user),
-                 session: Session = Depends(db)) -> Response:
-    run = own_run(session, user, assignment_id)
-    form = await request.form()
-    values = {k[2:]: v for k, v in form.items() if k.startswith("f_") and isinstance(v, str)}
-    files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
-    uploads = [Upload(f.filename or "tep", await f.read()) for f in files]
+@router.get("/assignments/{assignment_id}/files/{attachment_id}")
+def attachment_file(request: Request, assignment_id: int, attachment_id: int,
+                    user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
+    found = readable_attachment(session, user, assignment_id, attachment_id)
+    return file_response(request.app.state.settings, found)
+
+
+@router.post("/assignments/{assignment_id}/submit")
+async def submit(request: Request, assignment_id: int) -> Response:
+    """The form is read (files spooled, within the limits) before any write lock is taken;
+    the submission and its files are then stored in one transaction, or nothing is."""
+    engine, settings = request.app.state.engine, request.app.state.settings
+    user = await run_in_threadpool(_submitter, engine, request, assignment_id)
     try:
-        submit_report(session, run.id or 0, unit_code=user_unit(session, user).code,
-                      values=values, note=str(form.get("note") or ""), uploads=uploads,
-                      now=datetime.now(UTC), settings=request.app.state.settings)
+        form = await read_form(request, settings)
+    except UploadRefused as refused:
+        return await run_in_threadpool(_refused, request, user, assignment_id, refused.problem,
+                                       {}, refused.status_code)
+    try:
+        verify_csrf(request, str(form.get("csrf") or ""))
+        typed = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
+        uploads = [Upload(f.filename or "tep", f.file) for f in chosen_files(form)]
+        problem = await run_in_threadpool(_hand_in, request, user, assignment_id, typed, uploads)
+    finally:
+        await form.close()
+    if problem:
+        return await run_in_threadpool(_refused, request, user, assignment_id, problem, typed,
+                                       422)
+    done = f"Đã nộp kèm {len(uploads)} tệp" if uploads else "Đã nộp"
+    return RedirectResponse(f"/assignments/{assignment_id}?message={quote(done)}",
+                            status_code=303)
+
+
+def _submitter(engine: Engine, request: Request, assignment_id: int) -> User:
+    """The signed-in user whose unit must do the run (401/404/403 before the body is read)."""
+    with reading(engine) as session:
+        user = session.get(User, request.session.get("user_id") or 0)
+        if user is None:
+            raise HTTPException(401, "Vui lòng đăng nhập")
+        own_run(session, user, assignment_id)
+        return user
+
+
+def _hand_in(request: Request, user: User, assignment_id: int, typed: dict[str, str],
+             uploads: list[Upload]) -> str | None:
+    """Stores the submission; the problem (Vietnamese) when it is refused."""
+    try:
+        with transaction(request.app.state.engine) as session:
+            run = own_run(session, user, assignment_id)
+            submit_report(session, run.id or 0, unit_code=user_unit(session, user).code,
+                          values={k[2:]: v for k, v in typed.items() if k.startswith("f_")},
+                          note=typed.get("note", ""), uploads=uploads, now=datetime.now(UTC),
+                          settings=request.app.state.settings)
     except InvalidInput as exc:
-        raise HTTPException(422, f"{exc.problem}") from None
-    return RedirectResponse(f"/assignments/{assignment_id}?message=Đã nộp", status_code=303)
+        return exc.problem
+    return None
+
+
+def _refused(request: Request, user: User, assignment_id: int, problem: str,
+             typed: dict[str, str], status_code: int) -> Response:
+    with reading(request.app.state.engine) as session:
+        run = readable_run(session, user, assignment_id)
+        values = {k[2:]: v for k, v in typed.items() if k.startswith("f_")}
+        return assignment_page(request, session, user, run, error=problem,
+                               typed=values | {"note": typed.get("note", "")},
+                               status_code=status_code)
 
 
 @router.post("/assignments/{assignment_id}/review", dependencies=[Depends(check_csrf)])
