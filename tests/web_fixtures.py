@@ -89,3 +89,28 @@ def web(engine, db_url, tmp_path) -> Web:
     built = build_web(engine, db_url, tmp_path)
     yield built
     built.app.state.engine.dispose()
+
+
+@pytest.fixture
+def live_server(web) -> Any:
+    """The app served by uvicorn on 127.0.0.1 (a real socket), stopped when the test ends."""
+    import threading
+    import time
+
+    import uvicorn
+
+    from tests.smtp_server import free_port
+
+    port = free_port()
+    running = uvicorn.Server(uvicorn.Config(web.app, host="127.0.0.1", port=port,
+                                            log_level="warning"))
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not running.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        running.should_exit = True
+        thread.join(timeout=10)

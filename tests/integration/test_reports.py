@@ -148,6 +148,7 @@ def test_bad_figures_are_refused_in_vietnamese_and_nothing_is_stored(engine, val
     (Upload("bao-cao.exe", b"MZ..."), "chỉ nhận các loại"),
     (Upload("bao-cao.pdf", b"x" * 2048), "quá lớn"),
     (Upload("rong.pdf", b""), "rỗng"),
+    (Upload("bao-cao.pdf", b"MZ\x90\x00" + b"\x00" * 300), "nội dung không phải tệp .pdf"),
 ])
 def test_bad_attachments_are_refused_and_nothing_is_written(engine, tmp_path, upload, words):
     issue_report_cascade(engine)

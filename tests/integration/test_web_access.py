@@ -18,14 +18,35 @@ PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/api/docs"),
           ("GET", "/api/openapi.json"), ("POST", "/logout"), ("GET", "/")}
 
 
-def targets(engine) -> dict[str, int]:
+def targets(engine, web) -> dict[str, int]:
     """Path parameters naming Trường Mầm non Hòn Tre's own things."""
     run = runs(engine, "kh-mn-hon-tre-stem-2026")[("MN-HONTRE-TCM-NT", "hoat-dong-mau", "")]
     with transaction(engine) as session:
         plan = session.exec(select(Directive).where(
             Directive.key == "kh-mn-hon-tre-stem-2026")).one()
         team = session.exec(select(Unit).where(Unit.code == "MN-HONTRE-TCM-NT")).one()
-    return {"directive_id": plan.id, "assignment_id": run.id, "unit_id": team.id}
+    return {"directive_id": plan.id, "assignment_id": run.id, "unit_id": team.id,
+            "attachment_id": _handed_in_file(engine, run.id, web)}
+
+
+def _handed_in_file(engine, run_id: int, web) -> int:
+    """The team hands in a file on its run, so the download route has a real target."""
+    from datetime import UTC, datetime
+
+    from domain.reports import Attachment
+    from flows.report_submit import Upload, submit_report
+
+    with transaction(engine) as session:
+        done = session.exec(select(Attachment)).first()
+        if done is None:
+            submission = submit_report(
+                session, run_id, unit_code="MN-HONTRE-TCM-NT", values=None,
+                uploads=[Upload("Tổ chuyên môn Nhà trẻ.pdf", b"%PDF-1.4 secret")],
+                now=datetime(2026, 3, 25, 3, tzinfo=UTC),
+                settings=web.app.state.settings)
+            done = session.exec(select(Attachment).where(
+                Attachment.submission_id == submission.id)).one()
+        return int(done.id)
 
 
 def routes(app) -> list[tuple[str, str]]:
@@ -53,7 +74,7 @@ def test_the_route_table_is_what_the_test_covers(web):
 
 @pytest.mark.parametrize("outsider", OUTSIDERS)
 def test_outsiders_get_no_data_from_any_route(web, engine, outsider):
-    ids = targets(engine)
+    ids = targets(engine, web)
     client = web.client(outsider)
     csrf = csrf_of(client.get("/login").text)
     token = web.tokens.get(outsider) if outsider else None
@@ -69,7 +90,7 @@ def test_outsiders_get_no_data_from_any_route(web, engine, outsider):
 
 
 def test_the_owner_does_see_its_data(web, engine):
-    ids = targets(engine)
+    ids = targets(engine, web)
     client = web.client("hieutruong.hontre")
     assert SECRETS[1] in client.get(f"/directives/{ids['directive_id']}").text
     assert SECRETS[0] in client.get(f"/directives/{ids['directive_id']}").text
@@ -77,6 +98,8 @@ def test_the_owner_does_see_its_data(web, engine):
     api = client.get(f"/api/assignments/{ids['assignment_id']}",
                      headers={"Authorization": f"Bearer {token}"})
     assert api.status_code == 200 and api.json()["id"] == ids["assignment_id"]
+    got = client.get(f"/assignments/{ids['assignment_id']}/files/{ids['attachment_id']}")
+    assert got.status_code == 200 and got.content == b"%PDF-1.4 secret"
 
 
 def test_a_form_posted_without_its_csrf_token_is_refused(web, engine):
@@ -106,6 +129,6 @@ def test_a_unit_named_like_a_script_renders_inert(web, engine):
             "- {code: MN-HONTRE, name: '<script>alert(1)</script>', kind: school,"
             " parent: UBND-KIENHAI}\n"), now=at("2026-03-20T08:00"))
     page = web.client("chuyenvien.kienhai").get(
-        f"/directives/{targets(engine)['directive_id'] - 1}").text
+        f"/directives/{targets(engine, web)['directive_id'] - 1}").text
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
