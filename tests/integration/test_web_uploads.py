@@ -160,7 +160,8 @@ def test_cli_refuses_exe_bytes_named_pdf(engine, db_url, tmp_path):
     before = snapshot(engine)
     done = subprocess.run(
         [CHIDAO, "submit", str(run_id), "--unit", "MN-HONTRE", "--attach", str(fake),
-         "--values", str(values), "--now", "2026-05-20T10:00"], capture_output=True, text=True, timeout=120,
+         "--values", str(values), "--now", "2026-05-20T10:00"],
+        capture_output=True, text=True, timeout=120,
         env={"CHIDAO_DATABASE_URL": db_url, "CHIDAO_ATTACHMENTS_DIR": str(tmp_path / "files"),
              "COLUMNS": "200"})
     assert done.returncode == 2, done.stderr
