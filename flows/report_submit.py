@@ -22,7 +22,14 @@ from domain.reports import Attachment, ReportForm, Submission, SubmissionState
 from domain.reports import report_value_table as _values
 from domain.status import Status
 from domain.text import nfc
-from flows.attachment_files import content_problem, discard, extension_of, size_of, store
+from flows.attachment_files import (
+    content_problem,
+    discard,
+    extension_of,
+    size_of,
+    size_text,
+    store,
+)
 from flows.bulk import insert_rows
 from flows.drafts import reports_for_reporters
 from flows.forms_store import form_spec
@@ -97,8 +104,8 @@ def _checked(upload: Upload, settings: Settings) -> tuple[str, IO[bytes]]:
     file = upload.file()
     size = size_of(file)
     if size > settings.attachment_max_bytes:
-        raise InvalidInput("attachments", f"tệp '{name}' quá lớn ({size:,} byte;"
-                                          f" tối đa {settings.attachment_max_bytes:,})")
+        raise InvalidInput("attachments", f"tệp '{name}' quá lớn ({size_text(size)};"
+                                          f" tối đa {size_text(settings.attachment_max_bytes)})")
     if not size:
         raise InvalidInput("attachments", f"tệp '{name}' rỗng")
     problem = content_problem(extension, file)

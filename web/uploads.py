@@ -13,6 +13,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from config.settings import Settings
+from flows.attachment_files import size_text
 from flows.report_submit import sanitise_name
 
 FIELDS_ALLOWANCE = 1024 * 1024  # form fields and multipart headers, on top of the files
@@ -32,7 +33,7 @@ def body_limit(settings: Settings) -> int:
 
 
 def limits_text(settings: Settings) -> str:
-    return (f"tối đa {settings.attachment_max_bytes / 1024 / 1024:.0f} MB mỗi tệp,"
+    return (f"tối đa {size_text(settings.attachment_max_bytes)} mỗi tệp,"
             f" {settings.attachment_max_files} tệp mỗi lần nộp")
 
 
@@ -40,15 +41,15 @@ async def read_form(request: Request, settings: Settings) -> FormData:
     """The request's form (multipart or urlencoded) once it is within the limits."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > body_limit(settings):
-        raise UploadRefused(f"Dữ liệu gửi lên quá lớn ({int(declared):,} byte;"
-                            f" {limits_text(settings)}). Không có gì được lưu.")
+        raise UploadRefused(f"dữ liệu gửi lên quá lớn ({size_text(int(declared))};"
+                            f" {limits_text(settings)})")
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         return await request.form(max_files=0)
     parser = _LimitedParser(request.headers, _counted(request.stream(), settings), settings)
     try:
         return await parser.parse()
     except MultiPartException as exc:
-        raise UploadRefused(f"Dữ liệu biểu mẫu không đọc được ({exc.message}).", 400) from None
+        raise UploadRefused(f"dữ liệu biểu mẫu không đọc được ({exc.message})", 400) from None
 
 
 def chosen_files(form: FormData, field: str = "files") -> list[UploadFile]:
@@ -61,8 +62,8 @@ async def _counted(stream: AsyncIterator[bytes], settings: Settings) -> AsyncGen
     async for chunk in stream:
         seen += len(chunk)
         if seen > limit:
-            raise UploadRefused(f"Dữ liệu gửi lên quá lớn (hơn {limit:,} byte;"
-                                f" {limits_text(settings)}). Không có gì được lưu.")
+            raise UploadRefused(f"dữ liệu gửi lên quá lớn (hơn {size_text(limit)};"
+                                f" {limits_text(settings)})")
         yield chunk
 
 
@@ -83,8 +84,8 @@ class _LimitedParser(MultiPartParser):
         if upload is not None and upload.filename:
             self.files += 1
             if self.files > self.settings.attachment_max_files:
-                raise UploadRefused(f"Quá nhiều tệp: tối đa {self.settings.attachment_max_files}"
-                                    " tệp mỗi lần nộp. Không có gì được lưu.", 422)
+                raise UploadRefused(f"quá nhiều tệp: tối đa {self.settings.attachment_max_files}"
+                                    " tệp mỗi lần nộp", 422)
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         upload = self._current_part.file
@@ -92,7 +93,5 @@ class _LimitedParser(MultiPartParser):
             self.file_bytes += end - start
             if self.file_bytes > self.settings.attachment_max_bytes:
                 name = sanitise_name(upload.filename or "")
-                raise UploadRefused(f"Tệp '{name}' quá lớn (hơn"
-                                    f" {self.settings.attachment_max_bytes:,} byte;"
-                                    f" {limits_text(self.settings)}). Không có gì được lưu.")
+                raise UploadRefused(f"tệp '{name}' quá lớn ({limits_text(self.settings)})")
         super().on_part_data(data, start, end)
