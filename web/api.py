@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
@@ -17,6 +18,7 @@ from flows.drafts import current_draft
 from flows.inbox import unit_assignments
 from flows.report_submit import submit_report
 from web.access import own_run, readable_directive, readable_run, user_unit
+from web.attachments import file_response, files_by_submission, readable_attachment
 from web.deps import api_user, db
 from web.queries import directive_units, due_window, visible_directives
 
@@ -86,3 +88,20 @@ def submit(request: Request, assignment_id: int, body: SubmitBody,
     except InvalidInput as exc:
         raise HTTPException(422, {"field": exc.field, "problem": exc.problem}) from None
     return {"id": run.id, "status": run.status, "version": done.version}
+
+
+@router.get("/assignments/{assignment_id}/files")
+def list_files(assignment_id: int, user: User = Depends(api_user),
+               session: Session = Depends(db)) -> list[dict[str, Any]]:
+    """Files handed in with the run's submissions (newest submission last)."""
+    run = readable_run(session, user, assignment_id)
+    return [{**item, "submission_id": submission, "url": f"/api{item['url']}"}
+            for submission, items in files_by_submission(session, run.id or 0).items()
+            for item in items]
+
+
+@router.get("/assignments/{assignment_id}/files/{attachment_id}")
+def download_file(request: Request, assignment_id: int, attachment_id: int,
+                  user: User = Depends(api_user), session: Session = Depends(db)) -> Response:
+    found = readable_attachment(session, user, assignment_id, attachment_id)
+    return file_response(request.app.state.settings, found)

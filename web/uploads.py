@@ -6,6 +6,7 @@ Starlette (up to 1 MB in memory, the rest in a temporary file), never read whole
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing
 from typing import Any
 
 from fastapi import Request
@@ -45,11 +46,12 @@ async def read_form(request: Request, settings: Settings) -> FormData:
                             f" {limits_text(settings)})")
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         return await request.form(max_files=0)
-    parser = _LimitedParser(request.headers, _counted(request.stream(), settings), settings)
-    try:
-        return await parser.parse()
-    except MultiPartException as exc:
-        raise UploadRefused(f"dữ liệu biểu mẫu không đọc được ({exc.message})", 400) from None
+    async with aclosing(request.stream()) as stream:
+        parser = _LimitedParser(request.headers, _counted(stream, settings), settings)
+        try:
+            return await parser.parse()
+        except MultiPartException as exc:
+            raise UploadRefused(f"dữ liệu biểu mẫu không đọc được ({exc.message})", 400) from None
 
 
 def chosen_files(form: FormData, field: str = "files") -> list[UploadFile]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import select as readiness
 import socket
 import time
 from pathlib import Path
@@ -147,6 +148,26 @@ def test_files_are_downloaded_only_by_who_may_read_the_run(web, engine, hon_tre)
     assert sibling.get(f"/assignments/{lai_son}/files/{row.id}").status_code == 404
 
 
+def test_the_api_lists_and_serves_files_to_who_may_read_the_run(web, engine, hon_tre):
+    run_id, client, csrf = hon_tre
+    assert post(client, run_id, csrf, [("Biên bản họp.pdf", PDF)]).status_code == 303
+    (row,) = stored(engine)
+    api = web.client()
+
+    def bearer(username):
+        return {"Authorization": f"Bearer {web.tokens[username]}"}
+
+    listed = api.get(f"/api/assignments/{run_id}/files", headers=bearer("chuyenvien.kienhai"))
+    assert [(f["name"], f["size"]) for f in listed.json()] == [("Biên bản họp.pdf", len(PDF))]
+    got = api.get(listed.json()[0]["url"], headers=bearer("hieutruong.hontre"))
+    assert got.status_code == 200 and got.content == PDF
+    for outsider in ("hieutruong.laison", "chuyenvien.camau"):
+        assert api.get(f"/api/assignments/{run_id}/files",
+                       headers=bearer(outsider)).status_code == 404
+        assert api.get(f"/api/assignments/{run_id}/files/{row.id}",
+                       headers=bearer(outsider)).status_code == 404
+
+
 def test_cli_refuses_exe_bytes_named_pdf(engine, db_url, tmp_path):
     import subprocess
 
@@ -183,33 +204,27 @@ def _signed_in(base: str) -> tuple[str, str]:
 
 def _raw_post(base: str, path: str, headers: dict[str, str], body_chunks, pace: float = 0):
     """Sends the request over a socket chunk by chunk, stopping as soon as the server has
-    answered; returns (status line and body, bytes of the body that were sent)."""
+    answered (or after 60 s); returns (what the server answered, body bytes sent)."""
     host, port = urlsplit(base).hostname, urlsplit(base).port
     head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-    sent = 0
-    with socket.create_connection((host, port), timeout=30) as sock:
+    sent, answer, deadline = 0, b"", time.monotonic() + 60
+    with socket.create_connection((host, port), timeout=10) as sock:
         sock.sendall(f"POST {path} HTTP/1.1\r\nHost: {host}\r\n{head}\r\n".encode())
-        sock.setblocking(False)
-        answer = b""
         for chunk in body_chunks:
-            try:
-                answer += sock.recv(65536)
-            except BlockingIOError:
-                pass
-            if answer:
+            if readiness.select([sock], [], [], 0)[0] or time.monotonic() > deadline:
                 break
             try:
                 sock.sendall(chunk)
-            except OSError:
+            except OSError:  # the server closed or stopped reading
                 break
             sent += len(chunk)
             time.sleep(pace)
-        sock.setblocking(True)
-        while b"</html>" not in answer:
-            more = sock.recv(65536)
-            if not more:
-                break
-            answer += more
+        sock.settimeout(5)
+        try:
+            while b"</html>" not in answer and (more := sock.recv(65536)):
+                answer += more
+        except OSError:
+            pass
     return answer.decode("utf-8", "replace"), sent
 
 
