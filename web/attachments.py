@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from config.settings import Settings
 from domain.accounts import User
 from domain.reports import Attachment, Submission
-from flows.attachment_files import mime_type, stored_path
+from flows.attachment_files import mime_type, size_text, stored_path
 from web.access import readable_run
 
 
@@ -24,7 +24,7 @@ def files_by_submission(session: Session, assignment_id: int) -> dict[int, list[
     found: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
         found.setdefault(row.submission_id, []).append(
-            {"id": row.id, "name": row.name, "size": row.size,
+            {"id": row.id, "name": row.name, "size": row.size, "size_text": size_text(row.size),
              "url": f"/assignments/{assignment_id}/files/{row.id}"})
     return found
 

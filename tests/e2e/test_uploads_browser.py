@@ -52,6 +52,10 @@ def test_a_phone_attaches_files_and_sees_them_listed(web, engine, live_server, c
     web.app.state.settings = web.app.state.settings.model_copy(
         update={"attachment_max_bytes": 64 * 1024})
     run_id = school_run(engine, "UBND-KIENHAI", "MN-HONTRE")
+    wide = signed_in(chromium, live_server, 1366)
+    wide.goto(f"{live_server}/assignments/{run_id}")
+    assert wide.is_visible("#files")
+    wide.screenshot(path=str(ARTIFACTS / "upload-form-1366.png"), full_page=True)
     page = signed_in(chromium, live_server, 390)
     page.goto(f"{live_server}/assignments/{run_id}")
     assert page.evaluate(NO_SIDEWAYS_SCROLL), page.evaluate(WIDER_THAN_THE_SCREEN)
@@ -92,7 +96,6 @@ def test_a_phone_attaches_files_and_sees_them_listed(web, engine, live_server, c
     assert download.value.suggested_filename == named.name
     assert Path(download.value.path()).read_bytes() == named.read_bytes()
 
-    wide = signed_in(chromium, live_server, 1366)
     wide.goto(f"{live_server}/assignments/{run_id}")
     assert wide.locator("#attachments a").count() == 2
     wide.screenshot(path=str(ARTIFACTS / "upload-listed-1366.png"), full_page=True)
