@@ -51,7 +51,7 @@ def content_problem(extension: str, file: IO[bytes]) -> str | None:
     head = file.read(HEAD_BYTES)
     file.seek(0)
     if extension in OLE_STREAMS:
-        return _ole_problem(extension, file)
+        return _ole_problem(extension, head, file)
     guessed = filetype.guess(head)
     if extension in PLAIN_TEXT:
         if guessed is None and _is_text(head):
@@ -62,15 +62,14 @@ def content_problem(extension: str, file: IO[bytes]) -> str | None:
     return f"nội dung không phải tệp .{extension} ({found})"
 
 
-def _ole_problem(extension: str, file: IO[bytes]) -> str | None:
+def _ole_problem(extension: str, head: bytes, file: IO[bytes]) -> str | None:
     wrong = f"nội dung không phải tệp .{extension}"
-    if not olefile.isOleFile(file):
-        guessed = filetype.guess(file.read(HEAD_BYTES))
+    if not head.startswith(olefile.MAGIC):
+        guessed = filetype.guess(head)
         return f"{wrong} ({f'tệp {guessed.extension.upper()}' if guessed else 'không nhận ra'})"
     try:
-        file.seek(0)
-        container = olefile.OleFileIO(file)
-        streams = {"/".join(entry) for entry in container.listdir()}
+        with olefile.OleFileIO(file) as container:
+            streams = {"/".join(entry) for entry in container.listdir()}
     except Exception:  # olefile raises many kinds on a damaged container
         return f"{wrong} (tệp Office bị hỏng)"
     finally:
