@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from domain.email_address import BadAddress, normalise_address
 from domain.errors import InvalidInput
 from domain.units import UnitKind
 
@@ -44,8 +45,7 @@ def validate_rows(rows: list[UnitRow], existing_parents: Mapping[str, str | None
             kinds = ", ".join(k.value for k in UnitKind)
             raise InvalidInput("kind", f"'{row.kind}' is not one of: {kinds}", line=row.line)
         for email in row.emails:
-            if "@" not in email or " " in email:
-                raise InvalidInput("emails", f"'{email}' is not an email address", line=row.line)
+            _check_address(email, row.line)
     parents = dict(existing_parents)
     parents.update({row.code: row.parent for row in rows})
     for row in rows:
@@ -55,6 +55,15 @@ def validate_rows(rows: list[UnitRow], existing_parents: Mapping[str, str | None
             )
     for row in rows:
         _check_no_cycle(row, parents)
+
+
+def _check_address(email: str, line: int) -> None:
+    try:
+        normal = normalise_address(email)
+    except BadAddress as exc:
+        raise InvalidInput("emails", str(exc), line=line) from None
+    if normal != email:
+        raise InvalidInput("emails", f"{email!r} must be given as {normal!r}", line=line)
 
 
 def _check_no_cycle(row: UnitRow, parents: Mapping[str, str | None]) -> None:

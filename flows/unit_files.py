@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from domain.email_address import BadAddress, normalise_address
 from domain.errors import InvalidInput
 from domain.text import nfc
 from domain.unit_tree import UnitRow
@@ -38,9 +39,10 @@ def parse_unit_csv(text: str) -> list[UnitRow]:
     missing = [c for c in ("code", "name", "kind") if c not in (reader.fieldnames or [])]
     if missing:
         raise InvalidInput("header", f"missing column(s): {', '.join(missing)}", line=1)
-    rows = []
+    rows, first_line = [], reader.line_num + 1  # a quoted field may span several lines
     for record in reader:
-        rows.append(_row(record, reader.line_num, record.get("parent")))
+        rows.append(_row(record, first_line, record.get("parent")))
+        first_line = reader.line_num + 1
     return rows
 
 
@@ -88,12 +90,21 @@ def _row(record: dict[str, Any], line: int, parent: Any) -> UnitRow:
     emails = record.get("emails", record.get("email")) or []
     if isinstance(emails, str):
         emails = [e for e in re.split(r"[;,\s]+", emails) if e]
+    if not isinstance(emails, list):
+        raise InvalidInput("emails", "expected a list of email addresses", line=line)
     return UnitRow(
         line=line,
         code=str(record.get("code") or "").strip(),
         name=str(record.get("name") or "").strip(),
         kind=str(record.get("kind") or "").strip(),
         parent=(str(parent).strip() or None) if parent else None,
-        emails=[str(e).strip().lower() for e in emails],
+        emails=[_address(e, line) for e in emails],
         symbol=str(record.get("symbol") or "").strip(),
     )
+
+
+def _address(value: Any, line: int) -> str:
+    try:
+        return normalise_address(str(value).strip())
+    except BadAddress as exc:
+        raise InvalidInput("emails", str(exc), line=line) from None

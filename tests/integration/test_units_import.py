@@ -74,6 +74,43 @@ def test_bad_file_names_the_line_and_writes_nothing(engine, text, line, field):
     assert snapshot(engine) == before
 
 
+SCHOOL = "- {code: X1, name: Trường X, kind: school, parent: SGDDT-AG, emails: [%s]}\n"
+
+
+@pytest.mark.parametrize(("address", "problem"), [
+    ('"a@x.edu.vn\\r\\nreply-to: kẻ@gian.vn"', "invalid characters"),  # CR/LF: a header
+    ('"a@x.edu.vn, b@gian.vn"', "invalid characters"),  # comma: another recipient
+    ('"a\\0@x.edu.vn"', "U+0000"),  # NUL
+    ("trường@x.edu.vn", "Internationalized characters before the @-sign"),  # needs SMTPUTF8
+    ("a@localhost", "period"),
+])
+def test_a_bad_address_in_a_units_file_names_the_line_and_the_field(engine, address, problem):
+    seed_units(engine)
+    before = snapshot(engine)
+    text = "- {code: X0, name: Trường O, kind: school, parent: SGDDT-AG}\n" + SCHOOL % address
+    with pytest.raises(InvalidInput) as exc, transaction(engine) as session:
+        import_units(session, parse_unit_yaml(text), now=at("2026-03-01T08:00"))
+    assert (exc.value.line, exc.value.field) == (2, "emails")
+    assert problem in exc.value.problem
+    assert snapshot(engine) == before
+
+
+@pytest.mark.parametrize("emails", ['"a@x.edu.vn\r\nreply-to: b@gian.vn"', "trường@x.edu.vn",
+                                    '"a@x.edu.vn;a\x00b@x.edu.vn"'])
+def test_a_bad_address_in_a_csv_file_names_the_line_and_the_field(emails):
+    text = ("code,name,kind,parent,emails\n"
+            "SGD,Sở GDĐT Cà Mau,department,,vanthu@sgd.vn\n"
+            f"XA1,UBND xã Tân Thành,people_committee,SGD,{emails}\n")
+    with pytest.raises(InvalidInput) as exc:
+        parse_unit_csv(text)
+    assert (exc.value.line, exc.value.field) == (3, "emails")
+
+
+def test_addresses_are_normalised_on_import():
+    (row,) = parse_unit_yaml(SCHOOL % "Van.Thu@Trường.EDU.vn")
+    assert row.emails == ["van.thu@xn--trng-rib8295b.edu.vn"]
+
+
 def test_unknown_file_type_is_refused(tmp_path: Path):
     path = tmp_path / "units.txt"
     path.write_text("x")
