@@ -44,14 +44,14 @@ def insert_rows(
 
 
 def update_rows(
-    session: Session, table: Table, set_columns: Sequence[str], where_columns: Sequence[str],
-    rows: Sequence[tuple[Any, ...]],
+    session: Session | Connection, table: Table, set_columns: Sequence[str],
+    where_columns: Sequence[str], rows: Sequence[tuple[Any, ...]],
 ) -> None:
     """UPDATE ... SET set_columns WHERE where_columns; each tuple holds the set then the where
     values."""
     if not rows:
         return
-    connection = session.connection()
+    connection = session if isinstance(session, Connection) else session.connection()
     quote, marker = _syntax(connection)
     sql = (
         f"UPDATE {quote(table.name)} SET {', '.join(f'{quote(c)} = {marker}' for c in set_columns)}"

@@ -7,11 +7,14 @@ record each outcome (sent / retry with backoff / failed for good)."""
 from __future__ import annotations
 
 import asyncio
+import functools
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from config.database import reading, transaction
 from config.settings import Settings
@@ -20,9 +23,10 @@ from domain.notifications import MessageStatus, message_table, retry_at
 from domain.policy import in_sending_hours
 from flows.bulk import update_rows
 from flows.stopping import stop_requested
+from notifications.context import Outgoing
 from notifications.freshness import claim_fresh, set_aside_empty
 from notifications.loading import load_outgoing
-from notifications.mailer import Mailer, Outcome, SendResult, SmtpMailer
+from notifications.mailer import Mailer, Outcome, SendResult, SmtpMailer, envelope_problem
 from notifications.outbox import (
     RESULT_COLUMNS,
     RESULT_WHERE,
@@ -34,9 +38,9 @@ from notifications.outbox import (
     store_rendered,
     unrendered,
 )
-from notifications.render import render_email
+from notifications.outcomes import NotRecorded, OutcomeWriter
+from notifications.render import Sender, Unsendable, render_email, sender_address
 
-RECORD_EVERY = 100  # outcomes written per transaction: bounds re-sends after a crash
 COMPOSE_CHUNK = 500  # messages rendered per transaction
 
 
@@ -70,7 +74,8 @@ def deliver(
     if not in_sending_hours(now, calendar, settings.send_from, settings.send_until):
         report.held = "outside sending hours (working days only)"
         return report
-    report.formed = compose(engine, now=now, calendar=calendar, settings=settings)
+    report.formed, report.failed = compose(engine, now=now, calendar=calendar,
+                                           settings=settings)
     if mailer is None:
         report.held = "no SMTP server configured: mail stays in the outbox"
     else:
@@ -79,29 +84,42 @@ def deliver(
 
 
 def compose(engine: Engine, *, now: datetime, calendar: WorkingCalendar,
-            settings: Settings) -> int:
+            settings: Settings) -> tuple[int, int]:
+    """Group and render the due digests: (messages formed, messages failed at composing)."""
+    sender = sender_address(settings.mail_from)
     try:
         with transaction(engine) as session:
             formed = form_messages(session, now=now, domain=settings.mail_domain)
     except ClaimLost:
         formed = 0  # another worker grouped them; it or we render them below
+    failed = 0
     while True:
         with reading(engine) as session:
             outgoing = load_outgoing(session, unrendered(session, COMPOSE_CHUNK))
         if stop_requested():
-            return formed
+            return formed, failed
         outgoing = set_aside_empty(engine, outgoing)  # every line went stale: withdrawn
         if not outgoing:
-            return formed
-        rendered = []
-        for message in outgoing:
-            email = render_email(message, now=now, cal=calendar, sender=settings.mail_from)
-            envelope = email.envelope(settings.mail_from, message)
-            rendered.append({"mid": message.id, "subject": email.subject,
-                             "sender": envelope.sender, "recipients": envelope.recipients,
-                             "body": envelope.data})
+            return formed, failed
+        rendered = [_composed(message, now, calendar, sender) for message in outgoing]
+        failed += sum(r["status"] == MessageStatus.FAILED for r in rendered)
         with transaction(engine) as session:
             store_rendered(session, rendered)
+
+
+def _composed(message: Outgoing, now: datetime, calendar: WorkingCalendar,
+              sender: Sender) -> dict[str, object]:
+    """What store_rendered keeps of one message: its bytes, or why it can never be sent."""
+    try:
+        email = render_email(message, now=now, cal=calendar, sender=sender)
+    except Unsendable as exc:
+        return {"mid": message.id, "subject": "", "sender": sender.address.addr_spec,
+                "recipients": [], "body": b"", "status": MessageStatus.FAILED.value,
+                "last_error": exc.reason}
+    envelope = email.envelope()
+    return {"mid": message.id, "subject": email.subject, "sender": envelope.sender,
+            "recipients": envelope.recipients, "body": envelope.data,
+            "status": MessageStatus.QUEUED.value, "last_error": ""}
 
 
 async def send(engine: Engine, mailer: Mailer, *, now: datetime, settings: Settings,
@@ -118,17 +136,52 @@ async def send(engine: Engine, mailer: Mailer, *, now: datetime, settings: Setti
                                       limit=settings.deliver_batch,
                                       domain=settings.mail_domain)
 
-    async with mailer:
-        token, claimed = claim()
-        while claimed:
-            upcoming = asyncio.create_task(asyncio.to_thread(claim))
-            await _send_batch(engine, mailer, claimed, token, now, settings, report)
-            if stop_requested():  # what was claimed and not sent goes back to the queue
-                next_token, _ = await upcoming
-                report.released += _release(engine, token) + _release(engine, next_token)
-                report.held = "stopped: unsent claims released"
-                return
-            token, claimed = await upcoming
+    def record(rows: list[tuple[Any, ...]]) -> None:  # on a connection of its own
+        with connection.begin():  # only where the row's token still holds the claim
+            update_rows(connection, message_table, RESULT_COLUMNS, RESULT_WHERE, rows)
+        for row in rows:
+            _count(report, row[0])
+
+    with outcome_connection(engine) as connection:
+        async with mailer, OutcomeWriter(record) as writer:
+            await _send_batches(engine, mailer, writer, claim, now, settings, report)
+
+
+@contextmanager
+def outcome_connection(engine: Engine) -> Iterator[Connection]:
+    """The connection the outcomes are written on. On PostgreSQL its commits do not wait for
+    the server's disk: a commit is safe from our process dying (the kill drill's case) at
+    once, and only a crash of the database server itself could lose its last few hundred
+    milliseconds of outcomes (then sent again, same Message-ID)."""
+    with engine.connect() as connection:
+        if connection.dialect.name != "postgresql":
+            yield connection
+            return
+        connection.exec_driver_sql("SET synchronous_commit = off")
+        connection.commit()
+        try:
+            yield connection
+        finally:
+            connection.invalidate()  # never back to the pool with this setting
+
+
+async def _send_batches(
+    engine: Engine, mailer: Mailer, writer: OutcomeWriter,
+    claim: Callable[[], tuple[str, list[Claimed]]], now: datetime, settings: Settings,
+    report: DeliveryReport,
+) -> None:
+    token, claimed = claim()
+    while claimed:
+        upcoming = asyncio.create_task(asyncio.to_thread(claim))
+        try:
+            await _send_batch(mailer, writer, claimed, token, now, settings)
+        finally:
+            next_token, next_claimed = await upcoming
+        if stop_requested():  # what was claimed and not sent goes back to the queue
+            report.released += _release(engine, token) + _release(engine, next_token)
+            report.held = "stopped: unsent claims released"
+            return
+        token, claimed = next_token, next_claimed
 
 
 def _release(engine: Engine, token: str) -> int:
@@ -137,48 +190,43 @@ def _release(engine: Engine, token: str) -> int:
 
 
 async def _send_batch(
-    engine: Engine, mailer: Mailer, claimed: list[Claimed], token: str, now: datetime,
-    settings: Settings, report: DeliveryReport,
+    mailer: Mailer, writer: OutcomeWriter, claimed: list[Claimed], token: str, now: datetime,
+    settings: Settings,
 ) -> None:
-    """One sender per connection; outcomes are written from a thread every RECORD_EVERY
-    messages while sending goes on (a crash re-sends at most those, same Message-ID)."""
+    """One sender per connection. A sender's message goes past DATA only once the outcome of
+    its previous one is committed (with those of the other connections waiting by then):
+    after a crash at most one message per connection went out without being recorded."""
     pending = iter(claimed)
-    done: list[tuple[Any, ...]] = []
-    writes: list[asyncio.Task[None]] = []
-    lock = asyncio.Lock()
-
-    def record(results: list[tuple[Any, ...]]) -> None:
-        with transaction(engine) as session:  # only where `token` still holds the claim
-            update_rows(session, message_table, RESULT_COLUMNS, RESULT_WHERE, results)
-        for result in results:
-            _count(report, result[0])
-
-    async def record_in_thread(results: list[tuple[Any, ...]]) -> None:
-        async with lock:
-            await asyncio.to_thread(record, results)
-
-    def flush() -> None:
-        if done:
-            writes.append(asyncio.create_task(record_in_thread(done[:])))
-            done.clear()
 
     async def sender() -> None:
+        recorded: asyncio.Future[None] | None = None  # the previous message's outcome
         for message in pending:
             if stop_requested():
-                return  # this message stays claimed by `token` until released
-            done.append(_outcome(message, await _send_one(mailer, message), now, token))
-            if len(done) >= RECORD_EVERY:
-                flush()
+                break  # the rest stays claimed by `token` until released
+            before_data = functools.partial(writer.committed, recorded) if recorded else None
+            result = await _send_one(mailer, message, before_data)
+            recorded = writer.submit(_outcome(message, result, now, token))
+        if recorded is not None:
+            await writer.committed(recorded)
 
-    await asyncio.gather(*(sender() for _ in range(max(1, settings.smtp_concurrency))))
-    flush()
-    await asyncio.gather(*writes)
+    async with asyncio.TaskGroup() as senders:  # one failing (the database) stops the others
+        for _ in range(max(1, settings.smtp_concurrency)):
+            senders.create_task(sender())
 
 
-async def _send_one(mailer: Mailer, message: Claimed) -> SendResult:
-    if not message.envelope.recipients:
-        return SendResult(Outcome.PERMANENT, "the unit has no email address")
-    return await mailer.send(message.envelope)
+async def _send_one(mailer: Mailer, message: Claimed,
+                    before_data: Callable[[], Awaitable[None]] | None) -> SendResult:
+    """Whatever happens to this message is its own outcome, never its batch's; only a failure
+    to record the previous outcome (NotRecorded) goes up."""
+    problem = envelope_problem(message.envelope)
+    if problem:
+        return SendResult(Outcome.PERMANENT, problem)
+    try:
+        return await mailer.send(message.envelope, before_data)
+    except NotRecorded:
+        raise
+    except Exception as exc:  # a bug or an unforeseen library error: this message only
+        return SendResult(Outcome.PERMANENT, f"{type(exc).__name__}: {exc}")
 
 
 def _outcome(message: Claimed, result: SendResult, now: datetime,

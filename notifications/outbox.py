@@ -1,7 +1,8 @@
 """The outbox in SQL: group notifications into digest messages, claim them, record results.
 
 Every claim is a conditional UPDATE: a message another worker holds is skipped, and one whose
-lease ran out (its worker died) is taken over with the same Message-ID.
+lease ran out (its worker died) is taken over with the same Message-ID; each take-over counts
+as an attempt, so a message that kills its worker every time is given up, not sent forever.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, exists, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, exists, insert, or_, select, update
 from sqlmodel import Session
 
 from domain.assignments import assignment_table
 from domain.notifications import (
+    MAX_ATTEMPTS,
     MessageStatus,
     message_body_table,
     message_table,
@@ -27,6 +29,10 @@ from notifications.mailer import Envelope
 
 _m, _n, _b, _a = message_table.c, notification_table.c, message_body_table.c, assignment_table.c
 _composed = exists().where(_b.message_id == _m.id)
+
+
+ABANDONED = (f"given up: {MAX_ATTEMPTS} workers stopped while sending it (it may have been"
+             " delivered)")
 
 
 class ClaimLost(RuntimeError):
@@ -84,7 +90,8 @@ def unrendered(session: Session, limit: int) -> list[int]:
 
 
 def store_rendered(session: Session, rendered: list[dict[str, object]]) -> None:
-    """Keep each composed message's bytes (only where no other worker stored them first)."""
+    """Keep each composed message's bytes, or its status `failed` and why (only where no other
+    worker stored them first)."""
     ids = [r["mid"] for r in rendered]
     # On PostgreSQL a second composer of the same messages waits here, then finds them done.
     session.execute(select(_m.id).where(_m.id.in_(ids)).with_for_update())
@@ -95,8 +102,10 @@ def store_rendered(session: Session, rendered: list[dict[str, object]]) -> None:
     session.execute(
         update(message_table).where(_m.id == bindparam("mid"))
         .values(subject=bindparam("subject"), sender=bindparam("sender"),
-                recipients=bindparam("recipients")),
-        [{k: r[k] for k in ("mid", "subject", "sender", "recipients")} for r in fresh])
+                recipients=bindparam("recipients"), status=bindparam("status"),
+                last_error=bindparam("last_error")),
+        [{k: r[k] for k in ("mid", "subject", "sender", "recipients", "status", "last_error")}
+         for r in fresh])
     session.execute(insert(message_body_table),
                     [{"message_id": r["mid"], "body": r["body"]} for r in fresh])
 
@@ -106,16 +115,22 @@ def claim_messages(
 ) -> list[Claimed]:
     """Take up to `limit` messages due now (or abandoned by a dead worker) for `token`, and
     return them with their bytes (UPDATE … RETURNING: SQLite ≥ 3.35 and PostgreSQL)."""
+    abandoned = and_(_m.status == MessageStatus.SENDING.value, _m.claimed_until < now)
+    session.execute(  # a message whose every worker died sending it: not taken once more
+        update(message_table).where(abandoned, _m.attempts >= MAX_ATTEMPTS)
+        .values(status=MessageStatus.FAILED.value, claimed_by=None, claimed_until=None,
+                last_error=ABANDONED))
     claimable = and_(_composed, or_(
-        and_(_m.status == MessageStatus.QUEUED.value, _m.next_attempt_at <= now),
-        and_(_m.status == MessageStatus.SENDING.value, _m.claimed_until < now),
-    ))
+        and_(_m.status == MessageStatus.QUEUED.value, _m.next_attempt_at <= now), abandoned))
     ids = (select(_m.id).where(claimable).order_by(_m.id).limit(limit)
            .with_for_update(skip_locked=True).scalar_subquery())
     rows = session.execute(
         update(message_table).where(_m.id.in_(ids), claimable)
         .values(status=MessageStatus.SENDING.value, claimed_by=token,
-                claimed_until=now + timedelta(seconds=lease_seconds))
+                claimed_until=now + timedelta(seconds=lease_seconds),
+                # taking over a dead worker's claim counts as an attempt: no endless loop
+                attempts=case((_m.status == MessageStatus.SENDING.value, _m.attempts + 1),
+                              else_=_m.attempts))
         .returning(_m.id, _m.attempts, _m.sender, _m.recipients,
                    select(_b.body).where(_b.message_id == _m.id).scalar_subquery()))
     return sorted((Claimed(mid, attempts, Envelope(sender, list(recipients), bytes(body)))

@@ -18,6 +18,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     message: EmailMessage
+    raw: bytes = b""  # the DATA exactly as received
 
     @property
     def header_id(self) -> str:
@@ -50,7 +51,7 @@ class RecordingHandler:
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
-                                          parsed))  # type: ignore[arg-type]
+                                          parsed, envelope.content))  # type: ignore[arg-type]
         return "250 2.0.0 queued as chidao-test"
 
 
