@@ -32,14 +32,27 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets foreign keys, WAL, a busy timeout, immediate writes."""
+def make_engine(url: str, pool_size: int | None = None,
+                pool_timeout: float | None = None) -> Engine:
+    """An engine for `url`; SQLite gets foreign keys, WAL, a busy timeout, immediate writes.
+    Given `pool_size`, the pool holds exactly that many connections (no overflow) and a caller
+    waits at most `pool_timeout` seconds for one (sqlalchemy.exc.TimeoutError after that)."""
+    pool: dict[str, Any] = {}
+    if pool_size is not None and not _in_memory(url):
+        pool = {"pool_size": pool_size, "max_overflow": 0,
+                "pool_timeout": pool_timeout if pool_timeout is not None else 30}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # PostgreSQL: READ COMMITTED; readers never wait for writers (MVCC), so reads need no
+    # special transaction here.
+    return create_engine(url, pool_pre_ping=True, **pool)
+
+
+def _in_memory(url: str) -> bool:
+    return url.startswith("sqlite") and (url in ("sqlite://", "sqlite:///") or ":memory:" in url)
 
 
 def alembic_config(url: str) -> Config:

@@ -18,6 +18,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CHIDAO_", env_file=".env", extra="ignore")
 
     database_url: str = "sqlite:///chidao.db"
+    # Web requests holding a database connection at once (= the pool, = the server's threads);
+    # a request waits at most db_wait_seconds for one, then gets "Hệ thống đang bận" (503).
+    db_pool_size: int = Field(16, ge=1, le=200)
+    db_wait_seconds: float = Field(10.0, gt=0, le=120)
     timezone: str = "Asia/Ho_Chi_Minh"
     due_soon_working_days: int = Field(3, ge=0)
     # "Cả năm học" deadlines fall on this day of the school year's end (a pair: 31/05).

@@ -39,7 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="chidao", description="Giao nhiệm vụ theo văn bản chỉ đạo.",
                   docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
     app.state.settings = settings
-    app.state.engine = make_engine(settings.database_url)
+    app.state.engine = make_engine(settings.database_url, pool_size=settings.db_pool_size,
+                                   pool_timeout=settings.db_wait_seconds)
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
                        session_cookie="chidao_session", same_site="lax", https_only=False)
     for module in (pages_auth, pages_board, pages_directives, pages_runs):

@@ -5,20 +5,76 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
+import anyio
+import anyio.to_thread
+from anyio.lowlevel import RunVar
 from fastapi import Depends, Form, HTTPException, Request
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
-from config.database import transaction
 from domain.accounts import User
 from flows.accounts import user_by_token
 
+BUSY = "Hệ thống đang bận, vui lòng thử lại sau ít phút."
+RETRY_AFTER = "30"  # seconds, in the 503's Retry-After header
 
-def db(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the route returns, rolled back on error."""
-    with transaction(request.app.state.engine) as session:
-        yield session
+
+def _busy() -> HTTPException:
+    return HTTPException(503, BUSY, headers={"Retry-After": RETRY_AFTER})
+
+
+_GATES: RunVar[dict[int, anyio.Semaphore]] = RunVar("chidao_db_gates")
+
+
+def _gate(request: Request) -> anyio.Semaphore:
+    """At most db_pool_size requests hold a connection at once; the others wait here, in the
+    event loop, without a thread. The server's thread limit is set to the same size, so a
+    request holding a connection always finds a thread to go on (and none is ever parked
+    waiting for a connection). One gate per app and event loop, made on first use."""
+    try:
+        gates = _GATES.get()
+    except LookupError:
+        gates = {}
+        _GATES.set(gates)
+    gate = gates.get(id(request.app))
+    if gate is None:
+        size = request.app.state.settings.db_pool_size
+        gate = gates[id(request.app)] = anyio.Semaphore(size)
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = max(size, 1)
+    return gate
+
+
+async def db(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request: committed when the route returns, rolled back on error.
+    GET and HEAD read (SQLite: a deferred BEGIN, so no write lock); the rest write (BEGIN
+    IMMEDIATE). A request that waits longer than db_wait_seconds for a connection gets a 503
+    "đang bận" with Retry-After, not a hang."""
+    gate = _gate(request)
+    acquired = False
+    with anyio.move_on_after(request.app.state.settings.db_wait_seconds):
+        await gate.acquire()
+        acquired = True
+    if not acquired:
+        raise _busy()
+    try:
+        engine = request.app.state.engine
+        reads = request.method in ("GET", "HEAD")
+        session = Session(engine.execution_options(read_only=True) if reads else engine,
+                          expire_on_commit=False)
+        try:
+            session.begin()
+            yield session
+            await anyio.to_thread.run_sync(session.commit)
+        except PoolTimeout as exc:
+            raise _busy() from exc
+        finally:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(session.close)  # rolls back what is open
+    finally:
+        gate.release()
 
 
 def page_user(request: Request, session: Session = Depends(db)) -> User:
