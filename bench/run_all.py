@@ -29,6 +29,8 @@ GOALS: dict[str, tuple[str, Any]] = {
     "rollup": ("≤ 0.5 s national", lambda r: r["seconds"] <= 0.5),
     "web": ("p95 ≤ 100 ms root, ≤ 50 ms commune",
             lambda r: r["p95_ms"] <= 100 and r["commune_p95_ms"] <= 50),
+    "load": ("200 clients × 60 s: 0 errors (p95 next to a minimal FastAPI page)",
+             lambda r: r["errors"] == 0),
 }
 
 
