@@ -13,6 +13,9 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlmodel import Session
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Connections beyond the web's pool_size, for what runs outside the request gate (an error
+# page looking up the signed-in user's menu) so that it never waits behind the requests.
+OVERFLOW = 4
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -35,11 +38,11 @@ def _sqlite_begin(connection: Connection) -> None:
 def make_engine(url: str, pool_size: int | None = None,
                 pool_timeout: float | None = None) -> Engine:
     """An engine for `url`; SQLite gets foreign keys, WAL, a busy timeout, immediate writes.
-    Given `pool_size`, the pool holds exactly that many connections (no overflow) and a caller
-    waits at most `pool_timeout` seconds for one (sqlalchemy.exc.TimeoutError after that)."""
+    Given `pool_size`, the pool holds that many connections plus OVERFLOW, and a caller waits
+    at most `pool_timeout` seconds for one (sqlalchemy.exc.TimeoutError after that)."""
     pool: dict[str, Any] = {}
     if pool_size is not None and not _in_memory(url):
-        pool = {"pool_size": pool_size, "max_overflow": 0,
+        pool = {"pool_size": pool_size, "max_overflow": OVERFLOW,
                 "pool_timeout": pool_timeout if pool_timeout is not None else 30}
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from config.database import OVERFLOW
 from config.settings import Settings
 from tests.conftest import POSTGRES
 from tests.web_fixtures import PASSWORD, Web, csrf_of
@@ -75,14 +76,17 @@ def test_a_full_pool_answers_busy_not_500_nor_hang(web: Web, db_url: str, tmp_pa
     try:
         client = signed_in(TestClient(app), "chuyenvien.so")
         api = TestClient(app, headers={"Authorization": f"Bearer {web.tokens['chuyenvien.so']}"})
-        with app.state.engine.connect() as held:  # the pool's only connection, checked out
-            held.exec_driver_sql("SELECT 1")
+        held = [app.state.engine.connect() for _ in range(1 + OVERFLOW)]  # the whole pool
+        try:
             assert_busy_page(client.get("/directives"))
             response = api.get("/api/directives")
             assert response.status_code == 503
             assert response.headers["content-type"] == "application/problem+json"
             assert response.headers["Retry-After"] == "30"
             assert BUSY in response.json()["detail"]
+        finally:
+            for connection in held:
+                connection.close()
         assert client.get("/directives").status_code == 200  # and back once it is returned
     finally:
         app.state.engine.dispose()
@@ -91,8 +95,9 @@ def test_a_full_pool_answers_busy_not_500_nor_hang(web: Web, db_url: str, tmp_pa
 @sqlite_only
 def test_requests_beyond_the_pool_wait_a_bounded_time(web: Web, db_url: str,
                                                       tmp_path: Any) -> None:
-    """With a pool of one, a login stuck behind another process's write lock holds the only
-    connection; a page asked meanwhile waits at most db_wait_seconds, then gets "đang bận"."""
+    """With room for one request at a time, a login stuck behind another process's write lock
+    holds that room; a page asked meanwhile waits at most db_wait_seconds, then gets "đang
+    bận" (the pool itself still has connections to spare: it is the gate that says no)."""
     app = small_pool_app(web, db_url, tmp_path)
     try:
         with TestClient(app) as client:
@@ -104,7 +109,7 @@ def test_requests_beyond_the_pool_wait_a_bounded_time(web: Web, db_url: str,
                 stuck = threading.Thread(target=lambda: login.update(
                     response=client.post("/login", data=form, follow_redirects=False)))
                 stuck.start()
-                for _ in range(1000):  # until the login holds the pool's only connection
+                for _ in range(1000):  # until the login holds its connection
                     if app.state.engine.pool.checkedout() == 1 or not stuck.is_alive():
                         break
                     stuck.join(0.01)
