@@ -11,7 +11,6 @@ import anyio
 import anyio.to_thread
 from anyio.lowlevel import RunVar
 from fastapi import Depends, Form, HTTPException, Request
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
 from domain.accounts import User
@@ -50,8 +49,9 @@ def _gate(request: Request) -> anyio.Semaphore:
 async def db(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: committed when the route returns, rolled back on error.
     GET and HEAD read (SQLite: a deferred BEGIN, so no write lock); the rest write (BEGIN
-    IMMEDIATE). A request that waits longer than db_wait_seconds for a connection gets a 503
-    "đang bận" with Retry-After, not a hang."""
+    IMMEDIATE). A request that waits longer than db_wait_seconds for its turn gets a 503
+    "đang bận" with Retry-After, not a hang (as does a pool checkout that times out: see
+    web/errors.py)."""
     gate = _gate(request)
     acquired = False
     with anyio.move_on_after(request.app.state.settings.db_wait_seconds):
@@ -68,8 +68,6 @@ async def db(request: Request) -> AsyncIterator[Session]:
             session.begin()
             yield session
             await anyio.to_thread.run_sync(session.commit)
-        except PoolTimeout as exc:
-            raise _busy() from exc
         finally:
             with anyio.CancelScope(shield=True):
                 await anyio.to_thread.run_sync(session.close)  # rolls back what is open

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,6 +23,7 @@ from config.database import reading
 from domain.accounts import User
 from domain.errors import InvalidInput
 from web.app import render, templates
+from web.deps import BUSY, RETRY_AFTER
 
 log = logging.getLogger("chidao.web")
 
@@ -172,5 +174,11 @@ def install(app: FastAPI) -> None:
         log.error("request %s: %s %s: database unavailable: %s", request_id(request),
                   request.method, request.url.path, exc.orig, exc_info=exc)
         return problem(request, 503, DETAILS[503])
+
+    @app.exception_handler(PoolTimeout)
+    async def pool_busy(request: Request, exc: PoolTimeout) -> Response:
+        log.warning("request %s: %s %s: no database connection free in time",
+                    request_id(request), request.method, request.url.path)
+        return problem(request, 503, BUSY, headers={"Retry-After": RETRY_AFTER})
 
     app.add_middleware(RequestIds)
