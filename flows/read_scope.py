@@ -1,5 +1,5 @@
 """The read-side rule (domain.scope) applied to the database: the unit whose subtree a reader
-may see on a directive, and the ids of the units in it."""
+may see on a directive, and which directives a unit may cite."""
 
 from __future__ import annotations
 
@@ -25,19 +25,13 @@ def figures_scope(session: Session, reader: Unit | None, directive: Directive) -
 
 
 def may_cite(session: Session, unit: Unit, directive: Directive) -> bool:
-    """A unit cites only what it can read: a directive issued by itself, by a unit above it
-    or below it, or addressed to a unit of its subtree (it has a run)."""
+    """A unit cites only what it can read as a basis: a directive issued by itself or by a
+    unit above it, or addressed to it or to a unit below it (a run in its subtree)."""
     issuer = session.get(Unit, directive.issuer_id)
     assert issuer is not None
-    if in_subtree(unit.path, issuer.path) or in_subtree(issuer.path, unit.path):
+    if in_subtree(unit.path, issuer.path):
         return True
     low, high = subtree_bounds(unit.path)
     return bool(session.execute(select(exists().where(
         _a.directive_id == directive.id, _a.unit_id == _u.id, _u.path >= low, _u.path < high))
     ).scalar())
-
-
-def visible_unit_ids(session: Session, reader: Unit | None, directive: Directive) -> set[int]:
-    """Every unit whose figures `reader` may see on `directive`'s cascade."""
-    low, high = subtree_bounds(figures_scope(session, reader, directive).path)
-    return set(session.execute(select(_u.id).where(_u.path >= low, _u.path < high)).scalars())

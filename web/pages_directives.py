@@ -20,6 +20,7 @@ from domain.specs import parse_directive
 from domain.units import Unit
 from flows.inbox import unit_assignments
 from flows.issue import issue_directive
+from flows.read_scope import figures_scope
 from flows.report_export import FormReport, consolidated, shown
 from flows.report_workbook import write_xlsx
 from web.access import readable_directive, user_unit, viewable_in_directive
@@ -109,8 +110,10 @@ def directive_unit(request: Request, directive_id: int, unit_id: int,
 def report_page(request: Request, directive_id: int, user: User = Depends(page_user),
                 session: Session = Depends(db)) -> Response:
     directive = readable_directive(session, user, directive_id)
+    top = figures_scope(session, user_unit(session, user), directive)
     return render(request, "report.html", session, user, directive=directive,
-                  reports=_consolidated(request, session, user, directive), shown=shown)
+                  reports=_consolidated(request, session, user, directive), shown=shown,
+                  scope=top if top.id != directive.issuer_id else None)
 
 
 @router.get("/directives/{directive_id}/report.xlsx")
