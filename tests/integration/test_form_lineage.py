@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from sqlalchemy import text as sa_text
 from sqlmodel import select
 
 from cli.main import app
@@ -146,44 +147,52 @@ def test_the_web_refuses_a_citation_with_422_in_vietnamese(web, engine):
     assert snapshot(engine) == before
 
 
-@pytest.mark.sqlite_only
-def test_0009_gives_each_form_the_issuer_that_first_used_it_and_goes_back(tmp_path):
+def test_0009_gives_each_form_the_issuer_that_first_used_it_and_goes_back(db_url):
+    """Down to 0008, rows in, up: the form used first by XA's directive is XA's, an unused
+    one has none; a second issuer may then reuse the key and version; down again: the
+    column is gone, the rows and the (key, version) constraint are back. SQLite and
+    PostgreSQL (`bash run tests-postgres`)."""
     from alembic import command
     from sqlalchemy import inspect
 
     from config.database import alembic_config, make_engine, migrate
-    url, now = f"sqlite:///{tmp_path / 'm.db'}", "2026-03-03 02:00:00.000000"
-    migrate(url, "0008")
-    engine = make_engine(url)
+    now = "2026-03-03 02:00:00.000000"
+    command.downgrade(alembic_config(db_url), "0008")
+    engine = make_engine(db_url)
     with engine.begin() as conn:
-        for uid, code in ((1, "SO"), (2, "XA")):
-            conn.exec_driver_sql(
+        for uid, code in ((901, "SO"), (902, "XA")):
+            conn.execute(sa_text(
                 "INSERT INTO unit (id, code, name, kind, path, depth, emails, symbol,"
-                " updated_at) VALUES (?, ?, 'Đơn vị', 'department', ?, 0, '[]', '', ?)",
-                (uid, code, f"/{uid}/", now))
-        for fid, key in ((1, "used"), (2, "unused")):
-            conn.exec_driver_sql("INSERT INTO report_form (id, key, version, title, fields,"
-                                 " created_at) VALUES (?, ?, 1, 'T', '[]', ?)", (fid, key, now))
-        for did, issuer in ((1, 2), (2, 1)):  # the XA's directive came first
-            conn.exec_driver_sql(
+                " updated_at) VALUES (:id, :code, 'Đơn vị', 'department', :path, 0, '[]', '',"
+                " :now)"), {"id": uid, "code": code, "path": f"/{uid}/", "now": now})
+        for fid, key in ((901, "used"), (902, "unused")):
+            conn.execute(sa_text("INSERT INTO report_form (id, key, version, title, fields,"
+                                 " created_at) VALUES (:id, :key, 1, 'T', '[]', :now)"),
+                         {"id": fid, "key": key, "now": now})
+        for did, issuer in ((901, 902), (902, 901)):  # the XA's directive came first
+            conn.execute(sa_text(
                 "INSERT INTO directive (id, key, symbol, doc_type, issuer_id, issued_on,"
-                " issue_year, title, school_year, issued_at) VALUES (?, ?, 'KH', 'plan', ?,"
-                " '2026-03-03', 2026, 'T', '2025-2026', ?)", (did, f"d{did}", issuer, now))
-            conn.exec_driver_sql(
+                " issue_year, title, school_year, issued_at) VALUES (:id, :key, 'KH', 'plan',"
+                " :issuer, '2026-03-03', 2026, 'T', '2025-2026', :now)"),
+                {"id": did, "key": f"d{did}", "issuer": issuer, "now": now})
+            conn.execute(sa_text(
                 "INSERT INTO requirement (directive_id, key, kind, title, target, due, policy,"
-                " form_id) VALUES (?, 'r', 'report', 'T', '{}', '{}', '{}', 1)", (did,))
-    migrate(url)
+                " form_id) VALUES (:id, 'r', 'report', 'T', '{}', '{}', '{}', 901)"),
+                {"id": did})
+    migrate(db_url)
+    forms = "SELECT id, key, issuer_id FROM report_form WHERE id > 900 ORDER BY id"
     with engine.begin() as conn:
-        assert conn.exec_driver_sql("SELECT id, issuer_id FROM report_form ORDER BY id"
-                                    ).all() == [(1, 2), (2, None)]
-        conn.exec_driver_sql("INSERT INTO report_form (key, version, title, fields, created_at,"
-                             " issuer_id) VALUES ('used', 1, 'Khác', '[]', ?, 1)", (now,))
-        conn.exec_driver_sql("DELETE FROM report_form WHERE issuer_id = 1")
-    command.downgrade(alembic_config(url), "0008")
+        assert conn.exec_driver_sql(forms).all() == [(901, "used", 902), (902, "unused", None)]
+        conn.execute(sa_text("INSERT INTO report_form (id, key, version, title, fields,"
+                             " created_at, issuer_id) VALUES (903, 'used', 1, 'Khác', '[]',"
+                             " :now, 901)"), {"now": now})
+        conn.exec_driver_sql("DELETE FROM report_form WHERE id = 903")
+    command.downgrade(alembic_config(db_url), "0008")
     with engine.connect() as conn:
         assert "issuer_id" not in {c["name"] for c in inspect(conn).get_columns("report_form")}
-        assert conn.exec_driver_sql("SELECT id, key FROM report_form ORDER BY id"
-                                    ).all() == [(1, "used"), (2, "unused")]
+        assert conn.exec_driver_sql(forms.replace("issuer_id", "version")).all() == [
+            (901, "used", 1), (902, "unused", 1)]
         uniques = inspect(conn).get_unique_constraints("report_form")
         assert [u["column_names"] for u in uniques] == [["key", "version"]]
+    migrate(db_url)
     engine.dispose()
