@@ -9,9 +9,12 @@ import re
 import zipfile
 
 import pytest
+from sqlmodel import col, select
 
 from config.database import transaction
+from domain.reports import Attachment, Submission
 from flows.accounts import add_user, create_token
+from flows.report_submit import Upload
 from tests.conftest import at, issue_data
 from tests.integration.report_scenario import COMMUNES, figures, school_run, submit
 from tests.integration.test_cascade import runs
@@ -53,8 +56,10 @@ def marked(web, engine):
     to_all = runs(engine, TO_ALL)
     for school, commune in SCHOOLS.items():
         for run in (school_run(engine, commune, school), to_all[(school, "moi-truong", "")].id):
-            submit(engine, run, school, figures(3, 4, 50, 80, True, "tốt", MARKER[school]),
-                   "2026-05-20T10:00")
+            marker = MARKER[school]
+            submit(engine, run, school, figures(3, 4, 50, 80, True, "tốt", marker),
+                   "2026-05-20T10:00", settings=web.app.state.settings,
+                   uploads=[Upload(f"{marker}.pdf", f"%PDF-1.4 {marker}".encode())])
     upward = runs(engine, SO)
     for commune in COMMUNES:
         submit(engine, upward[(commune, "bao-cao-stem", "")].id, commune,
@@ -119,22 +124,21 @@ def filled(path: str, target: dict[str, int]) -> str:
 
 
 def targets(engine) -> list[dict[str, int]]:
-    """Path parameters naming each marked unit's things: its run, its unit, the directive."""
+    """Path parameters naming each marked unit's things: its run, its unit, the directive,
+    the file it handed in (0 when none)."""
     directives, found = ids(engine), []
-    upward = runs(engine, SO)
+    upward, to_all = runs(engine, SO), runs(engine, TO_ALL)
     for commune in COMMUNES:
-        found.append({"directive_id": directives["so"], "unit_id": upward[
-            (commune, "bao-cao-stem", "")].unit_id,
-            "assignment_id": upward[(commune, "bao-cao-stem", "")].id})
-    to_all = runs(engine, TO_ALL)
+        found.append((directives["so"], upward[(commune, "bao-cao-stem", "")]))
     for school, commune in SCHOOLS.items():
-        run = runs(engine, f"kh-{commune.lower()}-stem")[(school, "truong-bao-cao", "")]
-        found.append({"directive_id": directives[commune], "unit_id": run.unit_id,
-                      "assignment_id": run.id})
-        run = to_all[(school, "moi-truong", "")]
-        found.append({"directive_id": directives["to_all"], "unit_id": run.unit_id,
-                      "assignment_id": run.id})
-    return found
+        found.append((directives[commune],
+                      runs(engine, f"kh-{commune.lower()}-stem")[(school, "truong-bao-cao", "")]))
+        found.append((directives["to_all"], to_all[(school, "moi-truong", "")]))
+    with transaction(engine) as session:
+        files = dict(session.exec(select(Submission.assignment_id, Attachment.id).join(
+            Attachment, col(Attachment.submission_id) == col(Submission.id))).all())
+    return [{"directive_id": directive, "unit_id": run.unit_id, "assignment_id": run.id,
+             "attachment_id": files.get(run.id, 0)} for directive, run in found]
 
 
 @pytest.mark.parametrize("reader", sorted(SCOPE))
@@ -144,7 +148,7 @@ def test_no_route_or_export_shows_figures_outside_the_readers_scope(marked, engi
     client = marked.client(reader)
     csrf = csrf_of(client.get("/directives/new").text)
     token = marked.tokens[reader]
-    opened = 0
+    opened, downloads = 0, []
     for target in targets(engine):
         for method, path in routes(marked.app):
             if method != "GET" and not path.startswith("/api"):
@@ -156,7 +160,11 @@ def test_no_route_or_export_shows_figures_outside_the_readers_scope(marked, engi
             leaked = seen(text_of(response)) - SCOPE[reader]
             assert not leaked, (method, url, reader, leaked)
             opened += response.status_code == 200
+            if "{attachment_id}" in path and response.status_code == 200:
+                downloads.append(response.headers.get("content-disposition", "") + url)
     assert opened > 0
+    if SCOPE[reader]:  # the reader's own file is among what it opened
+        assert any(f"{MARKER[c]}.pdf" in t for c in SCOPE[reader] for t in downloads), reader
 
 
 def test_posted_forms_echo_no_figures_outside_scope(marked, engine):
