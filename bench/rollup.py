@@ -81,10 +81,12 @@ def build(dbs: Databases) -> str:
 def ours(url: str, node_code: str) -> tuple[float, int]:
     engine = make_engine(url)
     with reading(engine) as session:
-        form = form_spec(form_by_ref(session, "thong-ke", field="form"))
         node = session.execute(select(Unit).where(Unit.code == node_code)).scalar_one()
-        requirement_id = session.execute(select(requirement_table.c.id).where(
-            requirement_table.c.key == "tk")).scalar_one()
+        requirement_id, directive_id = session.execute(select(
+            requirement_table.c.id, requirement_table.c.directive_id).where(
+            requirement_table.c.key == "tk")).one()
+        form = form_spec(form_by_ref(session, "thong-ke", field="form",
+                                     directive_id=directive_id))
         started = time.perf_counter()
         nodes = rollup(session, requirement_ids=[requirement_id], period="", node=node,
                        form=form)

@@ -20,9 +20,13 @@ class SubmissionState(StrEnum):
 
 class ReportForm(SQLModel, table=True):
     __tablename__ = "report_form"
-    __table_args__ = (UniqueConstraint("key", "version"),)
+    __table_args__ = (UniqueConstraint("issuer_id", "key", "version",
+                                       name="uq_report_form_issuer_key_version"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    # the unit whose directive defined it: a form key is that unit's name (None: a form of
+    # a database before 0009 that no requirement used)
+    issuer_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     key: str = Field(sa_column=Column(String(64), nullable=False))
     version: int
     title: str

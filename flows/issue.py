@@ -25,6 +25,7 @@ from flows.bulk import insert_fanout
 from flows.forms_store import form_by_ref, store_forms
 from flows.fulfilment import fulfil_plans
 from flows.lookup import find_directive, unit_by_code
+from flows.read_scope import may_cite
 
 _assignment = assignment_table
 
@@ -47,8 +48,8 @@ def issue_directive(
     _check_symbol(spec, issuer)
     directive = _store_directive(session, spec, issuer, now)
     assert directive.id is not None
-    cited = _store_citations(session, directive.id, spec.based_on)
-    store_forms(session, spec.forms, now=now)
+    cited = _store_citations(session, directive.id, spec.based_on, issuer)
+    store_forms(session, spec.forms, issuer_id=directive.issuer_id, now=now)
     ctx = DueContext(
         issued_on=spec.issued_on, school_year=spec.resolved_school_year,
         school_year_end=school_year_end,
@@ -110,13 +111,18 @@ def _store_directive(
     return directive
 
 
-def _store_citations(session: Session, directive_id: int, refs: list[str]) -> list[Directive]:
+def _store_citations(session: Session, directive_id: int, refs: list[str],
+                     issuer: Unit) -> list[Directive]:
     stored = {c.ref_text for c in session.exec(
         model_select(Citation).where(Citation.directive_id == directive_id))}
     cited: list[Directive] = []
-    for ref in refs:
+    for index, ref in enumerate(refs):
         target = find_directive(session, ref)
         if target is not None:
+            if not may_cite(session, issuer, target):
+                raise InvalidInput(f"based_on[{index}]", f"'{ref}': đơn vị {issuer.code} không"
+                                   " được căn cứ văn bản này (văn bản không giao cho đơn vị,"
+                                   " không do đơn vị hay cấp trên của đơn vị ban hành)")
             cited.append(target)
         if ref not in stored:
             session.add(Citation(directive_id=directive_id, ref_text=ref,
@@ -152,8 +158,8 @@ def _store_requirement(
         "due": spec.due.model_dump(mode="json", exclude_defaults=True, by_alias=True),
         "policy": merge_policies(*(p.model_dump(exclude_unset=True) if p else None
                                    for p in (directive_reminders, spec.reminders))),
-        "form_id": form_by_ref(session, spec.form, field=f"{field}.form").id
-        if spec.form else None,
+        "form_id": form_by_ref(session, spec.form, field=f"{field}.form",
+                               directive_id=directive_id).id if spec.form else None,
     }
     existing = session.exec(model_select(Requirement).where(
         Requirement.directive_id == directive_id, Requirement.key == spec.key)).first()

@@ -22,6 +22,7 @@ from domain.status import Status
 from domain.timeliness import TimelinessJudge
 from domain.units import Unit, subtree_bounds, unit_table
 from flows.forms_store import form_spec
+from flows.read_scope import figures_scope
 from flows.rollup import NodeTotals, rollup
 from flows.status_tree import cascade_directives
 
@@ -89,7 +90,11 @@ class FormReport:
 
 
 def consolidated(session: Session, root: Directive, *, now: datetime,
-                 calendar: WorkingCalendar, soon_working_days: int = 3) -> list[FormReport]:
+                 calendar: WorkingCalendar, soon_working_days: int = 3,
+                 reader: Unit | None = None) -> list[FormReport]:
+    """The report as `reader` may see it (flows.read_scope): the issuer and the units above
+    it see every unit; any other unit sees its own subtree only (None: the whole cascade)."""
+    top = figures_scope(session, reader, root)
     directives = cascade_directives(session, root)
     by_directive = {d.id: d for d in directives}
     reqs = session.execute(
@@ -102,7 +107,7 @@ def consolidated(session: Session, root: Directive, *, now: datetime,
         lower = [r[0] for r in reqs if r[1] != root.id and r[2] is not None
                  and session.get(ReportForm, r[2]).key == form.key]  # type: ignore[union-attr]
         for period in _periods(session, req_id):
-            reports.append(_form_report(session, root, req_id, lower, period, form, judge))
+            reports.append(_form_report(session, top, req_id, lower, period, form, judge))
     return reports
 
 
@@ -121,23 +126,26 @@ def _pair(session: Session, requirement_ids: list[int], period: str, node: Unit,
     return [Pair(a, by_code.get(a.code, a)) for a in accepted]
 
 
-def _form_report(session: Session, root: Directive, req_id: int, lower: list[int],
+def _form_report(session: Session, top: Unit, req_id: int, lower: list[int],
                  period: str, form: FormSpec, judge: TimelinessJudge) -> FormReport:
-    issuer = session.get(Unit, root.issuer_id)
-    assert issuer is not None
-    total = _pair(session, [req_id], period, issuer, form)[0]
+    """`top`: the top of what the reader sees, the directive's issuer or the reader. A reader
+    below the directive's addressees sees its own runs of the plans down the cascade."""
+    rows = _runs(session, [req_id], period, judge, top)
+    if not rows and lower:
+        return _own_report(session, top, lower, period, form, judge)
+    total = _pair(session, [req_id], period, top, form)[0]
     live_by_code: dict[str, Pair] = {}
     live, below = None, []
     if lower:
-        live, *children = _pair(session, lower, period, issuer, form)
+        live, *children = _pair(session, lower, period, top, form)
         live_by_code = {p.accepted.code: p for p in children}
-        below = _runs(session, lower, period, judge, issuer)
+        below = _runs(session, lower, period, judge, top)
     blocks = []
-    for row, unit_id, path in _runs(session, [req_id], period, judge, issuer):
+    for row, unit_id, path in rows:
         block = Block(row)
         if lower:
             block.live = live_by_code.get(row.code)
-            if block.live is None:  # deeper than a child of the issuer: its own rollup
+            if block.live is None:  # deeper than a child of the top: its own rollup
                 unit = session.get(Unit, unit_id)
                 assert unit is not None
                 block.live = _pair(session, lower, period, unit, form)[0]
@@ -147,10 +155,18 @@ def _form_report(session: Session, root: Directive, req_id: int, lower: list[int
     return FormReport(form, period, judge.now, blocks, total, live)
 
 
+def _own_report(session: Session, top: Unit, lower: list[int], period: str, form: FormSpec,
+                judge: TimelinessJudge) -> FormReport:
+    """The runs of the plans down the cascade within `top`'s subtree, each a block."""
+    blocks = [Block(row) for row, _, _ in _runs(session, lower, period, judge, top)]
+    return FormReport(form, period, judge.now, blocks, _pair(session, lower, period, top, form)[0],
+                      None)
+
+
 def _runs(session: Session, requirement_ids: list[int], period: str, judge: TimelinessJudge,
           under: Unit) -> list[tuple[Row, int, str]]:
     """(row, unit id, unit path) of each run of these requirements below `under`, in tree
-    order, with its latest submission (one query)."""
+    order, with its latest submission (one query); `under` itself when it has runs too."""
     low, high = subtree_bounds(under.path)
     newest = select(func.max(_older.c.version)).where(
         _older.c.assignment_id == _a.id).scalar_subquery()
@@ -160,7 +176,7 @@ def _runs(session: Session, requirement_ids: list[int], period: str, judge: Time
         .join(unit_table, _u.id == _a.unit_id)
         .outerjoin(submission_table, and_(_s.assignment_id == _a.id, _s.version == newest))
         .where(_a.requirement_id.in_(requirement_ids), _a.period == period,
-               _u.path > low, _u.path < high).order_by(_u.path))
+               _u.path >= low, _u.path < high).order_by(_u.path))
     rows = []
     for unit_id, path, code, name, status, due_on, due_at, state, values in found:
         label = Status(status).label

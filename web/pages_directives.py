@@ -20,6 +20,7 @@ from domain.specs import parse_directive
 from domain.units import Unit
 from flows.inbox import unit_assignments
 from flows.issue import issue_directive
+from flows.read_scope import figures_scope
 from flows.report_export import FormReport, consolidated, shown
 from flows.report_workbook import write_xlsx
 from web.access import readable_directive, user_unit, viewable_in_directive
@@ -109,8 +110,10 @@ def directive_unit(request: Request, directive_id: int, unit_id: int,
 def report_page(request: Request, directive_id: int, user: User = Depends(page_user),
                 session: Session = Depends(db)) -> Response:
     directive = readable_directive(session, user, directive_id)
+    top = figures_scope(session, user_unit(session, user), directive)
     return render(request, "report.html", session, user, directive=directive,
-                  reports=_consolidated(request, session, directive), shown=shown)
+                  reports=_consolidated(request, session, user, directive), shown=shown,
+                  scope=top if top.id != directive.issuer_id else None)
 
 
 @router.get("/directives/{directive_id}/report.xlsx")
@@ -119,13 +122,16 @@ def report_xlsx(request: Request, directive_id: int, user: User = Depends(page_u
     directive = readable_directive(session, user, directive_id)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bao-cao.xlsx"
-        write_xlsx(_consolidated(request, session, directive), path)
+        write_xlsx(_consolidated(request, session, user, directive), path)
         data = path.read_bytes()
     return Response(data, media_type="application/vnd.openxmlformats-officedocument"
                     ".spreadsheetml.sheet",
                     headers={"Content-Disposition": 'attachment; filename="bao-cao.xlsx"'})
 
 
-def _consolidated(request: Request, session: Session, directive: Directive) -> list[FormReport]:
+def _consolidated(request: Request, session: Session, user: User,
+                  directive: Directive) -> list[FormReport]:
+    """Only the figures of the units the user may see (flows.read_scope)."""
     return consolidated(session, directive, now=datetime.now(UTC), calendar=vietnam_calendar(),
-                        soon_working_days=request.app.state.settings.due_soon_working_days)
+                        soon_working_days=request.app.state.settings.due_soon_working_days,
+                        reader=user_unit(session, user))

@@ -41,12 +41,18 @@ def reported(engine):
     return engine
 
 
+def stem_form(session):
+    so_plan = directive_by_ref(session, "60/KH-SGDĐT")
+    return form_spec(form_by_ref(session, "stem-ket-qua", field="form",
+                                 directive_id=so_plan.id or 0))
+
+
 def school_level(engine, **options):
     requirement_ids = [r.requirement_id for key in
                        ("kh-ubnd-kienhai-stem", "kh-ubnd-phuquoc-stem", "kh-ubnd-rachgia-stem")
                        for r in runs(engine, key).values()]
     with transaction(engine) as session:
-        form = form_spec(form_by_ref(session, "stem-ket-qua", field="form"))
+        form = stem_form(session)
         so = session.exec(select(Unit).where(Unit.code == "SGDDT-AG")).one()
         return {n.code: n for n in rollup(session, requirement_ids=sorted(set(requirement_ids)),
                                           period="", node=so, form=form, provenance=True,
@@ -117,7 +123,7 @@ def test_cut_off_prefills_each_communes_report_and_the_so_sums_them(reported):
         act(reported, upward[(commune, "bao-cao-stem", "")].id, Status.ACCEPTED, "SGDDT-AG",
             when="2026-05-28T09:00")
     with transaction(reported) as session:
-        form = form_spec(form_by_ref(session, "stem-ket-qua", field="form"))
+        form = stem_form(session)
         so = session.exec(select(Unit).where(Unit.code == "SGDDT-AG")).one()
         (total, *_) = rollup(session, requirement_ids=[kien_hai_run.requirement_id],
                              period="", node=so, form=form)
