@@ -26,12 +26,12 @@ def import_file(file: Path, as_json: bool = JSON,
     """Read a directive (.txt, .md, .docx) into a draft: fields, their lines, what is missing."""
     from flows.doc_import import draft_yaml, import_document
 
-    url = settings().database_url
+    url, cap = settings().database_url, settings().document_max_unpacked_bytes
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        draft = import_document(file)  # no database here: read the document all the same
+        draft = import_document(file, None, cap)  # no database: read the document all the same
     else:
         with reading(make_engine(url)) as session:
-            draft = import_document(file, session)
+            draft = import_document(file, session, cap)
     if yaml_out:
         yaml_out.write_text(draft_yaml(draft), encoding="utf-8")
         console.print(f"Wrote {yaml_out}: complete the TODOs, then chidao directive issue")

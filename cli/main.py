@@ -66,7 +66,7 @@ def db_init() -> None:
 @reports_errors
 def units_import(file: Path, now: str = NOW) -> None:
     """Import units from YAML or CSV; re-import updates in place. All or nothing."""
-    rows = read_unit_file(file)
+    rows = read_unit_file(file, settings().units_file_max_bytes)
     with transaction(make_engine(settings().database_url)) as session:
         result = import_units(session, rows, now=resolve_now(now))
     console.print(f"{result.created} created, {result.updated} updated, {result.total} units")
@@ -88,7 +88,7 @@ def directive_issue(file: Path, now: str = NOW) -> None:
 
 def _issue_locally(file: Path, now: str | None) -> Any:
     config = settings()
-    spec = load_directive_file(file)
+    spec = load_directive_file(file, config.directive_max_bytes)
     with transaction(make_engine(config.database_url)) as session:
         return issue_directive(
             session, spec, now=resolve_now(now), calendar=vietnam_calendar(),

@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import typer
-import yaml
 
 from cli.common import JSON, NOW, console, print_json, reports_errors, settings
 from config.database import make_engine, reading
 from domain.calendar import vietnam_calendar
 from domain.errors import InvalidInput
+from domain.yaml_input import load_bounded
 from flows.clock import resolve_now
+from flows.input_files import read_input_text
 from flows.lookup import assignment_by_id, directive_by_ref, unit_by_code
 
 
@@ -24,10 +25,8 @@ def register(app: typer.Typer) -> None:
 
 
 def load_values(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InvalidInput("values", f"cannot read '{path}': {exc}") from None
+    limit = settings().values_file_max_bytes
+    data = load_bounded(read_input_text(path, limit, "values"), "values", limit)
     if not isinstance(data, dict):
         raise InvalidInput("values", f"'{path.name}' must map field keys to values")
     return data

@@ -13,6 +13,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from domain.yaml_input import DIRECTIVE_MAX_BYTES, UNITS_FILE_MAX_BYTES, VALUES_FILE_MAX_BYTES
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CHIDAO_", env_file=".env", extra="ignore")
@@ -50,6 +52,12 @@ class Settings(BaseSettings):
     attachment_max_files: int = 10  # per submission
     attachment_types: list[str] = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "jpg",
                                    "jpeg", "png"]
+
+    # Price caps on what users hand in, checked before parsing (and before any lock).
+    directive_max_bytes: int = Field(DIRECTIVE_MAX_BYTES, ge=1024)  # a directive's YAML (web, CLI)
+    units_file_max_bytes: int = Field(UNITS_FILE_MAX_BYTES, ge=1024)  # `chidao units import`
+    values_file_max_bytes: int = Field(VALUES_FILE_MAX_BYTES, ge=1024)  # `chidao submit --values`
+    document_max_unpacked_bytes: int = Field(50 * 1024 * 1024, ge=1024)  # `chidao import` .docx
 
     # Signs the session cookie; set CHIDAO_SECRET_KEY in production (a random one otherwise,
     # which logs everyone out at each restart).

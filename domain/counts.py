@@ -18,10 +18,10 @@ def parse_count(raw: Any) -> int | None:
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
-        return raw if raw >= 0 else None
-    if isinstance(raw, float) and raw.is_integer() and raw >= 0:
+        return raw if 0 <= raw < 10**15 else None
+    if isinstance(raw, float) and raw.is_integer() and 0 <= raw < 10**15:
         return int(raw)
-    if isinstance(raw, str) and re.fullmatch(r"\s*\d+\s*", raw):
+    if isinstance(raw, str) and re.fullmatch(r"\s*\d{1,15}\s*", raw):
         return int(raw)
     return None
 

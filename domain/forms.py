@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.counts import parse_choice_counts, parse_count
 from domain.errors import InvalidInput
+from domain.text import NOTE_MAX_CHARS
 
 
 class FieldType(StrEnum):
@@ -42,7 +43,8 @@ _DEFAULT_AGGREGATE = {
     FieldType.TEXT: Aggregate.CONCAT, FieldType.DATE: Aggregate.MAX,
 }
 _TYPE_WORDS = {
-    FieldType.INTEGER: "một số nguyên", FieldType.DECIMAL: "một số",
+    FieldType.INTEGER: "một số nguyên (tối đa 15 chữ số)",
+    FieldType.DECIMAL: "một số hữu hạn",
     FieldType.BOOLEAN: "có hoặc không", FieldType.DATE: "một ngày (dd/mm/yyyy)",
     FieldType.TEXT: "một đoạn văn bản", FieldType.CHOICE: "một lựa chọn",
 }
@@ -94,6 +96,9 @@ class FormSpec(BaseModel):
         return next(f for f in self.fields if f.key == key)
 
 
+MAX_INTEGER = 10**15 - 1  # what a REAL column holds exactly; far past any count we collect
+
+
 def validate_values(form: FormSpec, values: dict[str, Any], *,
                     consolidated: bool = False) -> dict[str, Any]:
     """Clean a submission: unknown fields, missing required ones, wrong types and values out
@@ -123,7 +128,7 @@ def _counts(f: FormField, raw: Any) -> int | dict[str, int] | None:
         count = parse_count(raw)
         if count is None and _convert(f, raw) is None:
             raise InvalidInput(f.key, f"{f.label}: phải là số đơn vị trả lời 'có' (số nguyên"
-                                      f" ≥ 0) hoặc có/không (đã nhập '{raw}')")
+                                      f" ≥ 0) hoặc có/không (đã nhập '{_shown(raw)}')")
         return count
     if f.how is Aggregate.COUNT_PER_CHOICE and f.type is FieldType.CHOICE:
         if isinstance(raw, str) and raw.strip() in f.choices:
@@ -132,7 +137,8 @@ def _counts(f: FormField, raw: Any) -> int | dict[str, int] | None:
         if counts is None:
             example = "; ".join(f"{c}: 0" for c in f.choices)
             raise InvalidInput(f.key, f"{f.label}: phải là một lựa chọn hoặc số đơn vị theo"
-                                      f" từng lựa chọn, ví dụ '{example}' (đã nhập '{raw}')")
+                                      f" từng lựa chọn, ví dụ '{example}'"
+                                      f" (đã nhập '{_shown(raw)}')")
         return counts
     return None
 
@@ -141,15 +147,27 @@ def _clean(f: FormField, raw: Any) -> Any:
     value = _convert(f, raw)
     if value is None:
         raise InvalidInput(f.key, f"{f.label}: phải là {_TYPE_WORDS[f.type]}"
-                                  f" (đã nhập '{raw}')")
+                                  f" (đã nhập '{_shown(raw)}')")
+    if isinstance(value, str) and len(value) > NOTE_MAX_CHARS:
+        raise InvalidInput(f.key, f"{f.label}: dài quá {NOTE_MAX_CHARS:,} ký tự")
     if f.type in NUMERIC:
         if f.min is not None and value < f.min:
-            raise InvalidInput(f.key, f"{f.label}: không được nhỏ hơn {f.min:g} (đã nhập {raw})")
+            raise InvalidInput(f.key, f"{f.label}: không được nhỏ hơn {f.min:g}"
+                                      f" (đã nhập {_shown(raw)})")
         if f.max is not None and value > f.max:
-            raise InvalidInput(f.key, f"{f.label}: không được lớn hơn {f.max:g} (đã nhập {raw})")
+            raise InvalidInput(f.key, f"{f.label}: không được lớn hơn {f.max:g}"
+                                      f" (đã nhập {_shown(raw)})")
     if f.type is FieldType.CHOICE and value not in f.choices:
         raise InvalidInput(f.key, f"{f.label}: phải là một trong: {', '.join(f.choices)}")
     return value
+
+
+def _shown(raw: Any) -> str:
+    """What was typed, short enough for a message (and a huge int is not printed at all)."""
+    if isinstance(raw, int) and not -MAX_INTEGER <= raw <= MAX_INTEGER:
+        return "một số quá lớn"
+    text = str(raw)
+    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 def _convert(f: FormField, raw: Any) -> Any:
@@ -157,15 +175,17 @@ def _convert(f: FormField, raw: Any) -> Any:
         if isinstance(raw, bool):
             return None
         if isinstance(raw, int):
-            return raw
-        return int(raw) if isinstance(raw, str) and re.fullmatch(r"\s*-?\d+\s*", raw) else None
+            return raw if abs(raw) <= MAX_INTEGER else None
+        matched = isinstance(raw, str) and re.fullmatch(r"\s*-?\d{1,15}\s*", raw)
+        return int(raw) if matched else None  # 15 digits: exact in the float column
     if f.type is FieldType.DECIMAL:
-        if isinstance(raw, bool):
+        if isinstance(raw, bool) or (isinstance(raw, str) and len(raw) > 40):
             return None
         try:
-            return float(Decimal(str(raw).strip().replace(",", ".")))
+            number = Decimal(str(raw).strip().replace(",", "."))
         except InvalidOperation:
             return None
+        return float(number) if number.is_finite() and abs(number) <= MAX_INTEGER else None
     if f.type is FieldType.BOOLEAN:
         if isinstance(raw, bool):
             return raw
@@ -185,7 +205,7 @@ def _date(raw: Any) -> str | None:
         day = dt.date(int(m[3]), int(m[2]), int(m[1])) if m else dt.date.fromisoformat(str(raw))
     except ValueError:
         return None
-    return day.isoformat()
+    return day.isoformat() if dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31) else None
 
 
 ValueRow = tuple[str, float | None, str | None, float | None]

@@ -12,7 +12,7 @@ from domain.directives import DocType, RequirementKind
 from domain.errors import InvalidInput
 from domain.forms import FormSpec
 from domain.policy import PolicySpec
-from domain.text import nfc
+from domain.text import TITLE_MAX_CHARS, nfc
 from domain.units import UnitKind
 
 _VN_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
@@ -22,6 +22,23 @@ _SCHOOL_YEAR = re.compile(r"^(\d{4})\s*-\s*(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _KEY = re.compile(r"^[\w.-]+$")
 _FIELD_PREFIX = re.compile(r"^([a-z_]+): (.+)$", re.DOTALL)
+# Days a directive, a deadline or an extension may name: calendar maths past year 9999 would
+# overflow, and a plan dated 0001-01-01 is a typing slip.
+EARLIEST_DAY, LATEST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
+def check_day_range(day: dt.date, field: str) -> dt.date:
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise InvalidInput(field, f"ngày {day:%d/%m/%Y} nằm ngoài khoảng cho phép"
+                                  f" ({EARLIEST_DAY:%d/%m/%Y} – {LATEST_DAY:%d/%m/%Y})")
+    return day
+
+
+def _in_range(value: dt.date | None) -> dt.date | None:
+    if value is not None and not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise ValueError(f"{value.isoformat()} is outside {EARLIEST_DAY.isoformat()} to"
+                         f" {LATEST_DAY.isoformat()}")
+    return value
 
 
 def parse_vn_date(value: Any) -> Any:
@@ -39,12 +56,12 @@ def parse_vn_date(value: Any) -> Any:
 def parse_day(text: str) -> dt.date:
     """A day a person typed, dd/mm/yyyy or YYYY-MM-DD; ValueError saying what is wrong."""
     value = parse_vn_date(text)
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(f"'{text}' is not a date such as 30/04/2026") from None
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(text.strip())
+        except ValueError:
+            raise ValueError(f"'{text}' is not a date such as 30/04/2026") from None
+    return _in_range(value)  # type: ignore[return-value]
 
 
 def parse_number_symbol(text: str) -> tuple[str | None, str]:
@@ -103,6 +120,7 @@ class PeriodSpec(_Strict):
     date: dt.date
 
     _vn = field_validator("date", mode="before")(lambda cls, v: parse_vn_date(v))
+    _range = field_validator("date")(lambda cls, v: _in_range(v))
 
 
 class DueSpec(_Strict):
@@ -125,6 +143,7 @@ class DueSpec(_Strict):
     after_cutoff: int = Field(default=1, ge=0, le=60)
 
     _vn = field_validator("date", mode="before")(lambda cls, v: parse_vn_date(v))
+    _range = field_validator("date")(lambda cls, v: _in_range(v))
 
     @model_validator(mode="before")
     @classmethod
@@ -151,6 +170,9 @@ class DueSpec(_Strict):
             for name, value in (("from", self.from_), ("to", self.to)):
                 if value is None or not _MONTH.match(value):
                     raise ValueError(f"{name}: give a month as YYYY-MM")
+                if not EARLIEST_DAY.year <= int(value[:4]) <= LATEST_DAY.year:
+                    raise ValueError(f"{name}: {value} is outside {EARLIEST_DAY.year} to"
+                                     f" {LATEST_DAY.year}")
             assert self.from_ is not None and self.to is not None
             if self.to < self.from_:
                 raise ValueError("to: the last month is before the first")
@@ -160,7 +182,7 @@ class DueSpec(_Strict):
 class RequirementSpec(_Strict):
     key: str = Field(min_length=1, max_length=64, pattern=_KEY.pattern)
     kind: RequirementKind
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=TITLE_MAX_CHARS)
     to: TargetSpec
     due: DueSpec
     reminders: PolicySpec | None = None
@@ -179,7 +201,7 @@ class DirectiveSpec(_Strict):
     doc_type: DocType | None = None
     issuer: str = Field(min_length=1)
     issued_on: dt.date
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=TITLE_MAX_CHARS)
     school_year: str | None = None
     based_on: list[str] = Field(default_factory=list)
     reminders: PolicySpec | None = None
@@ -187,6 +209,7 @@ class DirectiveSpec(_Strict):
     requirements: list[RequirementSpec] = Field(default_factory=list)
 
     _vn = field_validator("issued_on", mode="before")(lambda cls, v: parse_vn_date(v))
+    _range = field_validator("issued_on")(lambda cls, v: _in_range(v))
 
     @field_validator("number_symbol")
     @classmethod

@@ -4,24 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from domain.errors import InvalidInput
 from domain.specs import DirectiveSpec, parse_directive
+from domain.yaml_input import DIRECTIVE_MAX_BYTES, load_bounded
+from flows.input_files import read_input_text
 
 
-def load_directive_file(path: Path) -> DirectiveSpec:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InvalidInput("file", f"cannot read '{path}': {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise InvalidInput("file", f"'{path.name}' is not UTF-8 text (byte {exc.start})"
-                           ) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InvalidInput("file", f"'{path.name}' is not valid YAML: {exc}") from None
+def load_directive_file(path: Path, max_bytes: int = DIRECTIVE_MAX_BYTES) -> DirectiveSpec:
+    data = load_bounded(read_input_text(path, max_bytes), "file", max_bytes)
     if not isinstance(data, dict):
         raise InvalidInput("file", f"'{path.name}' must hold one directive (a YAML mapping)")
     return parse_directive(data)

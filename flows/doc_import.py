@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,12 @@ from domain.doc_parse import parse_document
 from domain.errors import InvalidInput
 from flows.lookup import find_directive
 
+DOCX_MAX_ENTRIES = 1_000  # a Word file has a few dozen parts
+DOCX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # CHIDAO_DOCUMENT_MAX_UNPACKED_BYTES
+DOCX_MAX_RATIO = 200  # XML compresses ~10:1; a zip bomb ~1000:1
 
-def read_document(path: Path) -> str:
+
+def read_document(path: Path, max_unpacked: int = DOCX_MAX_UNPACKED_BYTES) -> str:
     """The document's text; a clear error for what is not a readable directive file."""
     try:
         data = path.read_bytes()
@@ -22,7 +27,7 @@ def read_document(path: Path) -> str:
     if not data.strip():
         raise InvalidInput("file", f"'{path.name}' is empty")
     if path.suffix.lower() == ".docx":
-        return _docx_text(path)
+        return _docx_text(path, max_unpacked)
     if path.suffix.lower() not in {".txt", ".md"}:
         raise InvalidInput("file", f"'{path.name}': expected .txt, .md or .docx")
     if b"\x00" in data:
@@ -33,10 +38,33 @@ def read_document(path: Path) -> str:
         raise InvalidInput("file", f"'{path.name}' is not UTF-8 text") from None
 
 
-def _docx_text(path: Path) -> str:
+def check_zip(path: Path, max_unpacked: int = DOCX_MAX_UNPACKED_BYTES) -> None:
+    """Refuse a .docx whose zip would unpack past the caps, before anything unpacks it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InvalidInput("file", f"'{path.name}' is not a Word .docx document") from None
+    if len(entries) > DOCX_MAX_ENTRIES:
+        raise InvalidInput("file", f"'{path.name}': {len(entries):,} parts in the archive (at"
+                                   f" most {DOCX_MAX_ENTRIES:,})")
+    total = sum(e.file_size for e in entries)
+    if total > max_unpacked:
+        raise InvalidInput("file", f"'{path.name}' unpacks to {total:,} bytes (at most"
+                                   f" {max_unpacked:,})")
+    for entry in entries:
+        if entry.file_size > 1024 * 1024 and entry.file_size > DOCX_MAX_RATIO * max(
+                entry.compress_size, 1):
+            raise InvalidInput("file", f"'{path.name}': part {entry.filename} is compressed"
+                                       f" {entry.file_size // max(entry.compress_size, 1):,}"
+                                       f":1 (a zip bomb?)")
+
+
+def _docx_text(path: Path, max_unpacked: int = DOCX_MAX_UNPACKED_BYTES) -> str:
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
+    check_zip(path, max_unpacked)
     try:
         document = Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError):
@@ -44,9 +72,10 @@ def _docx_text(path: Path) -> str:
     return "\n".join(p.text for p in document.paragraphs)
 
 
-def import_document(path: Path, session: Session | None = None) -> dict[str, Any]:
+def import_document(path: Path, session: Session | None = None,
+                    max_unpacked: int = DOCX_MAX_UNPACKED_BYTES) -> dict[str, Any]:
     """The draft; with a session, references are linked to directives already stored."""
-    draft = parse_document(read_document(path))
+    draft = parse_document(read_document(path, max_unpacked))
     if not (draft["doc_type"] or draft["based_on"] or draft["assignee_groups"]):
         raise InvalidInput("file", f"'{path.name}' does not read as a directive: no type,"
                                    " no 'Căn cứ', no assigned tasks")

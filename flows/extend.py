@@ -12,7 +12,9 @@ from domain.assignments import assignment_event_table, assignment_table, next_ac
 from domain.calendar import WorkingCalendar
 from domain.directives import Requirement
 from domain.errors import InvalidInput
+from domain.specs import check_day_range
 from domain.status import CLOSED, Status
+from domain.text import free_text
 from domain.units import subtree_bounds, unit_table
 from flows.bulk import insert_rows, update_rows
 from flows.lookup import directive_by_ref, unit_by_code
@@ -26,6 +28,8 @@ def extend_deadline(
 ) -> int:
     """Set the deadline of the open runs of one requirement under `subtree` (that unit and
     everything below it) to `new_due` (rolled to a working day). Returns how many moved."""
+    reason = free_text(reason, "reason")
+    check_day_range(new_due, "new_due")
     directive = directive_by_ref(session, directive_ref)
     acting = unit_by_code(session, actor)
     if acting.id != directive.issuer_id:

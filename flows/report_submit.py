@@ -21,7 +21,7 @@ from domain.forms import validate_values, value_rows
 from domain.reports import Attachment, ReportForm, Submission, SubmissionState
 from domain.reports import report_value_table as _values
 from domain.status import Status
-from domain.text import nfc
+from domain.text import free_text, nfc
 from flows.attachment_files import (
     content_problem,
     discard,
@@ -54,6 +54,7 @@ def submit_report(
     note: str = "", uploads: list[Upload] | None = None, now: datetime, settings: Settings,
 ) -> Submission:
     """`values` None hands in the pre-filled draft as it stands."""
+    note = free_text(note, "note")
     assignment = assignment_by_id(session, assignment_id)
     requirement = session.get(Requirement, assignment.requirement_id)
     assert requirement is not None

@@ -12,6 +12,7 @@ from domain.errors import InvalidInput
 from domain.notifications import Notification
 from domain.policy import NotificationKind
 from domain.status import BY_ASSIGNEE, BY_ISSUER, Status
+from domain.text import free_text
 from domain.units import Unit
 from flows.lookup import assignment_by_id, unit_by_code
 from flows.report_review import on_status_change
@@ -50,6 +51,7 @@ def act_on_assignment(
     unit_code: str, reason: str = "", now: datetime,
 ) -> Assignment:
     """A unit acts on an assignment: its own (receive, submit) or one it issued (the rest)."""
+    reason = free_text(reason, "reason")
     assignment = assignment_by_id(session, assignment_id)
     actor = unit_by_code(session, unit_code)
     owner = session.get(Unit, assignment.unit_id)

@@ -14,28 +14,26 @@ from domain.email_address import BadAddress, normalise_address
 from domain.errors import InvalidInput
 from domain.text import nfc
 from domain.unit_tree import UnitRow
+from domain.yaml_input import UNITS_FILE_MAX_BYTES, check_size, compose_bounded, construct_plain
+from flows.input_files import read_input_text
 
 CSV_COLUMNS = ("code", "name", "kind", "parent", "emails", "symbol")
+_FIELD_MAX_CHARS = 2_000  # a unit's name is ~80 characters; its e-mail list a few hundred
 _KNOWN_KEYS = {"code", "name", "kind", "parent", "emails", "email", "symbol", "children"}
 
 
-def read_unit_file(path: Path) -> list[UnitRow]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InvalidInput("file", f"cannot read '{path}': {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise InvalidInput("file", f"'{path.name}' is not UTF-8 text (byte {exc.start})"
-                           ) from None
+def read_unit_file(path: Path, max_bytes: int = UNITS_FILE_MAX_BYTES) -> list[UnitRow]:
+    text = read_input_text(path, max_bytes)
     if path.suffix.lower() == ".csv":
-        return parse_unit_csv(text)
+        return parse_unit_csv(text, max_bytes)
     if path.suffix.lower() in {".yaml", ".yml"}:
-        return parse_unit_yaml(text)
+        return parse_unit_yaml(text, max_bytes)
     raise InvalidInput("file", f"'{path.name}': expected a .yaml, .yml or .csv file")
 
 
-def parse_unit_csv(text: str) -> list[UnitRow]:
-    reader = csv.DictReader(io.StringIO(nfc(text)))
+def parse_unit_csv(text: str, max_bytes: int = UNITS_FILE_MAX_BYTES) -> list[UnitRow]:
+    check_size(text, max_bytes, "file")
+    reader = csv.DictReader(io.StringIO(nfc(text, "file")))
     missing = [c for c in ("code", "name", "kind") if c not in (reader.fieldnames or [])]
     if missing:
         raise InvalidInput("header", f"missing column(s): {', '.join(missing)}", line=1)
@@ -46,11 +44,9 @@ def parse_unit_csv(text: str) -> list[UnitRow]:
     return rows
 
 
-def parse_unit_yaml(text: str) -> list[UnitRow]:
-    try:
-        root = yaml.compose(nfc(text), Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        raise InvalidInput("file", f"not valid YAML: {exc}") from None
+def parse_unit_yaml(text: str, max_bytes: int = UNITS_FILE_MAX_BYTES) -> list[UnitRow]:
+    check_size(text, max_bytes, "file")
+    root = compose_bounded(nfc(text, "file"), "file", max_bytes)
     if root is None:
         return []
     if isinstance(root, yaml.MappingNode):
@@ -63,15 +59,9 @@ def parse_unit_yaml(text: str) -> list[UnitRow]:
 
 
 def _walk(seq: yaml.SequenceNode, parent: str | None, rows: list[UnitRow]) -> None:
-    constructor = yaml.constructor.SafeConstructor()
     for node in seq.value:
         line = node.start_mark.line + 1
-        try:
-            record: Any = constructor.construct_document(node)
-        except yaml.YAMLError as exc:  # e.g. a !!python/object tag: plain data only
-            mark = getattr(exc, "problem_mark", None) or node.start_mark
-            raise InvalidInput("units", f"not plain YAML data: {getattr(exc, 'problem', exc)}",
-                               line=mark.line + 1) from None
+        record: Any = construct_plain(node, "units")  # e.g. a !!python/object tag: refused
         if not isinstance(record, dict):
             raise InvalidInput("units", "each unit must be a mapping", line=line)
         unknown = set(record) - _KNOWN_KEYS
@@ -87,6 +77,10 @@ def _walk(seq: yaml.SequenceNode, parent: str | None, rows: list[UnitRow]) -> No
 
 
 def _row(record: dict[str, Any], line: int, parent: Any) -> UnitRow:
+    for key, value in record.items():
+        if key != "children" and len(str(value)) > _FIELD_MAX_CHARS:
+            raise InvalidInput(str(key), f"longer than {_FIELD_MAX_CHARS:,} characters",
+                               line=line)
     emails = record.get("emails", record.get("email")) or []
     if isinstance(emails, str):
         emails = [e for e in re.split(r"[;,\s]+", emails) if e]

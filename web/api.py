@@ -20,6 +20,7 @@ from flows.report_submit import submit_report
 from web.access import own_run, readable_directive, readable_run, user_unit
 from web.attachments import file_response, files_by_submission, readable_attachment
 from web.deps import api_user, db
+from web.params import PageNumber, RowId
 from web.queries import directive_units, due_window, visible_directives
 
 router = APIRouter(tags=["api"])
@@ -32,14 +33,14 @@ class SubmitBody(BaseModel):
 
 
 @router.get("/directives")
-def list_directives(request: Request, page: int = 0, user: User = Depends(api_user),
+def list_directives(request: Request, page: PageNumber = 0, user: User = Depends(api_user),
                     session: Session = Depends(db)) -> list[dict[str, Any]]:
     now, soon = due_window(request.app.state.settings.due_soon_working_days)
     return visible_directives(session, user, now=now, soon=soon, page=page)
 
 
 @router.get("/directives/{directive_id}")
-def get_directive(request: Request, directive_id: int, page: int = 0,
+def get_directive(request: Request, directive_id: RowId, page: PageNumber = 0,
                   user: User = Depends(api_user),
                   session: Session = Depends(db)) -> dict[str, Any]:
     directive = readable_directive(session, user, directive_id)
@@ -53,7 +54,7 @@ def get_directive(request: Request, directive_id: int, page: int = 0,
 
 
 @router.get("/directives/{directive_id}/rollup")
-def rollup_counts(request: Request, directive_id: int, user: User = Depends(api_user),
+def rollup_counts(request: Request, directive_id: RowId, user: User = Depends(api_user),
                   session: Session = Depends(db)) -> dict[str, int]:
     directive = readable_directive(session, user, directive_id)
     now, soon = due_window(request.app.state.settings.due_soon_working_days)
@@ -69,7 +70,7 @@ def my_assignments(user: User = Depends(api_user),
 
 
 @router.get("/assignments/{assignment_id}")
-def get_assignment(assignment_id: int, user: User = Depends(api_user),
+def get_assignment(assignment_id: RowId, user: User = Depends(api_user),
                    session: Session = Depends(db)) -> dict[str, Any]:
     run = readable_run(session, user, assignment_id)
     return {"id": run.id, "directive_id": run.directive_id, "unit_id": run.unit_id,
@@ -78,7 +79,7 @@ def get_assignment(assignment_id: int, user: User = Depends(api_user),
 
 
 @router.post("/assignments/{assignment_id}/submit")
-def submit(request: Request, assignment_id: int, body: SubmitBody,
+def submit(request: Request, assignment_id: RowId, body: SubmitBody,
            user: User = Depends(api_user), session: Session = Depends(db)) -> dict[str, Any]:
     run = own_run(session, user, assignment_id)
     try:

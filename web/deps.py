@@ -107,6 +107,7 @@ def check_csrf(request: Request, csrf: str = Form("")) -> None:
 
 def verify_csrf(request: Request, csrf: str) -> None:
     """check_csrf for a route that reads its own form (uploads)."""
-    expected = request.session.get("csrf", "")
-    if not expected or not hmac.compare_digest(str(expected), csrf):
+    expected = str(request.session.get("csrf", "")).encode("utf-8", "replace")
+    given = csrf.encode("utf-8", "replace")  # compare_digest takes only ASCII str: use bytes
+    if not expected or not hmac.compare_digest(expected, given):
         raise HTTPException(403, "Phiên làm việc không hợp lệ (CSRF), vui lòng tải lại trang")

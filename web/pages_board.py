@@ -22,6 +22,7 @@ from flows.extend import extend_deadline
 from web.access import readable_directive, readable_unit, user_unit
 from web.app import render
 from web.deps import check_csrf, db, page_user
+from web.params import PageNumber, RowId
 
 router = APIRouter()
 _a, _d, _r, _u = assignment_table.c, directive_table.c, requirement_table.c, unit_table.c
@@ -29,7 +30,7 @@ _issuer = unit_table.alias("issuer")
 
 
 @router.get("/overdue")
-def overdue(request: Request, page: int = 0, user: User = Depends(page_user),
+def overdue(request: Request, page: PageNumber = 0, user: User = Depends(page_user),
             session: Session = Depends(db)) -> Response:
     """Late runs of the user's subtree and of what its unit issued, latest deadline first."""
     now = datetime.now(UTC)
@@ -53,7 +54,7 @@ def overdue(request: Request, page: int = 0, user: User = Depends(page_user),
 
 
 @router.get("/units/{unit_id}/tree")
-def org_tree(request: Request, unit_id: int, user: User = Depends(page_user),
+def org_tree(request: Request, unit_id: RowId, user: User = Depends(page_user),
              session: Session = Depends(db)) -> Response:
     unit = readable_unit(session, user, unit_id)
     children = session.exec(model_select(Unit).where(Unit.parent_id == unit.id)
@@ -66,7 +67,7 @@ def org_tree(request: Request, unit_id: int, user: User = Depends(page_user),
 
 
 @router.post("/directives/{directive_id}/extend", dependencies=[Depends(check_csrf)])
-def extend(directive_id: int, requirement: str = Form(...), subtree: str = Form(...),
+def extend(directive_id: RowId, requirement: str = Form(...), subtree: str = Form(...),
            new_due: str = Form(...), reason: str = Form(""), user: User = Depends(page_user),
            session: Session = Depends(db)) -> Response:
     directive = readable_directive(session, user, directive_id)

@@ -16,8 +16,9 @@ from domain.accounts import User
 from domain.calendar import vietnam_calendar
 from domain.directives import DOC_TYPE_LABELS, Citation, Directive, DocType, Requirement
 from domain.errors import InvalidInput
-from domain.specs import parse_directive
+from domain.specs import DirectiveSpec, parse_directive
 from domain.units import Unit
+from domain.yaml_input import load_bounded
 from flows.inbox import unit_assignments
 from flows.issue import issue_directive
 from flows.read_scope import figures_scope
@@ -26,6 +27,7 @@ from flows.report_workbook import write_xlsx
 from web.access import readable_directive, user_unit, viewable_in_directive
 from web.app import render
 from web.deps import check_csrf, db, page_user
+from web.params import OptionalId, PageNumber, RowId
 from web.queries import directive_units, due_window, run_row, visible_directives
 
 router = APIRouter()
@@ -33,7 +35,7 @@ router = APIRouter()
 
 
 @router.get("/directives")
-def directives(request: Request, page: int = 0, user: User = Depends(page_user),
+def directives(request: Request, page: PageNumber = 0, user: User = Depends(page_user),
                session: Session = Depends(db)) -> Response:
     now, soon = due_window(request.app.state.settings.due_soon_working_days)
     rows = visible_directives(session, user, now=now, soon=soon, page=page)
@@ -42,7 +44,7 @@ def directives(request: Request, page: int = 0, user: User = Depends(page_user),
 
 
 @router.get("/directives/new")
-def new_directive(request: Request, based_on: int | None = None,
+def new_directive(request: Request, based_on: OptionalId = None,
                   user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
     unit = user_unit(session, user)
     draft = {"key": "", "number_symbol": f"/KH-{unit.symbol or 'UBND'}", "issuer": unit.code,
@@ -53,25 +55,43 @@ def new_directive(request: Request, based_on: int | None = None,
     return render(request, "issue.html", session, user, yaml=text, error=None)
 
 
-@router.post("/directives", dependencies=[Depends(check_csrf)])
-def issue(request: Request, yaml_text: str = Form(..., alias="yaml"),
-          user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
+def posted_directive(request: Request, yaml_text: str = Form(..., alias="yaml")
+                     ) -> DirectiveSpec | InvalidInput:
+    """The posted YAML, size-capped and parsed before the request touches the database (and
+    so before any write lock): a hostile file costs milliseconds and blocks nobody."""
     try:
-        spec = parse_directive(yaml.safe_load(yaml_text))
+        data = load_bounded(yaml_text, "yaml", request.app.state.settings.directive_max_bytes)
+        if not isinstance(data, dict):
+            raise InvalidInput("yaml", "phải là một văn bản (một mapping YAML)")
+        return parse_directive(data)
+    except InvalidInput as exc:
+        return exc
+
+
+@router.post("/directives", dependencies=[Depends(check_csrf)])
+def issue(request: Request, parsed: DirectiveSpec | InvalidInput = Depends(posted_directive),
+          yaml_text: str = Form(..., alias="yaml"), user: User = Depends(page_user),
+          session: Session = Depends(db)) -> Response:
+    try:
+        if isinstance(parsed, InvalidInput):
+            raise parsed
+        spec = parsed
         if spec.issuer != user_unit(session, user).code:
             raise InvalidInput("issuer", "chỉ được ban hành văn bản của đơn vị mình")
         with session.begin_nested():  # all or nothing: a rejected directive leaves no trace
             result = issue_directive(session, spec, now=datetime.now(UTC),
                                      calendar=vietnam_calendar())
-    except (InvalidInput, yaml.YAMLError) as exc:
-        return render(request, "issue.html", session, user, status_code=422, yaml=yaml_text,
+    except InvalidInput as exc:
+        shown = yaml_text if len(yaml_text) <= 100_000 else ""  # not a 50 MB page back
+        return render(request, "issue.html", session, user, status_code=422, yaml=shown,
                       error=f"Văn bản chưa hợp lệ: {exc}")
     return RedirectResponse(f"/directives/{result.directive_id}", status_code=303)
 
 
 @router.get("/directives/{directive_id}")
-def directive_page(request: Request, directive_id: int, page: int = 0, under: int | None = None,
-                   user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
+def directive_page(request: Request, directive_id: RowId, page: PageNumber = 0,
+                   under: OptionalId = None, user: User = Depends(page_user),
+                   session: Session = Depends(db)) -> Response:
     directive = readable_directive(session, user, directive_id)
     below = viewable_in_directive(session, user, directive, under) if under is not None else None
     now, soon = due_window(request.app.state.settings.due_soon_working_days)
@@ -88,7 +108,7 @@ def directive_page(request: Request, directive_id: int, page: int = 0, under: in
 
 
 @router.get("/directives/{directive_id}/units/{unit_id}")
-def directive_unit(request: Request, directive_id: int, unit_id: int,
+def directive_unit(request: Request, directive_id: RowId, unit_id: RowId,
                    user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
     directive = readable_directive(session, user, directive_id)
     unit = session.get(Unit, unit_id)
@@ -107,7 +127,7 @@ def directive_unit(request: Request, directive_id: int, unit_id: int,
 
 
 @router.get("/directives/{directive_id}/report")
-def report_page(request: Request, directive_id: int, user: User = Depends(page_user),
+def report_page(request: Request, directive_id: RowId, user: User = Depends(page_user),
                 session: Session = Depends(db)) -> Response:
     directive = readable_directive(session, user, directive_id)
     top = figures_scope(session, user_unit(session, user), directive)
@@ -117,7 +137,7 @@ def report_page(request: Request, directive_id: int, user: User = Depends(page_u
 
 
 @router.get("/directives/{directive_id}/report.xlsx")
-def report_xlsx(request: Request, directive_id: int, user: User = Depends(page_user),
+def report_xlsx(request: Request, directive_id: RowId, user: User = Depends(page_user),
                 session: Session = Depends(db)) -> Response:
     directive = readable_directive(session, user, directive_id)
     with tempfile.TemporaryDirectory() as folder:

@@ -31,6 +31,7 @@ from web.access import issued_run, own_run, readable_run, readable_unit, user_un
 from web.app import render
 from web.attachments import file_response, files_by_submission, readable_attachment
 from web.deps import check_csrf, db, page_user, verify_csrf
+from web.params import RowId
 from web.queries import run_row
 from web.uploads import UploadRefused, chosen_files, limits_text, read_form
 
@@ -38,7 +39,7 @@ router = APIRouter()
 
 
 @router.get("/units/{unit_id}/inbox")
-def inbox(request: Request, unit_id: int, user: User = Depends(page_user),
+def inbox(request: Request, unit_id: RowId, user: User = Depends(page_user),
           session: Session = Depends(db)) -> Response:
     target = readable_unit(session, user, unit_id)
     runs = unit_assignments(session, target, now=datetime.now(UTC), calendar=vietnam_calendar())
@@ -47,7 +48,7 @@ def inbox(request: Request, unit_id: int, user: User = Depends(page_user),
 
 
 @router.get("/assignments/{assignment_id}")
-def assignment(request: Request, assignment_id: int, message: str | None = None,
+def assignment(request: Request, assignment_id: RowId, message: str | None = None,
                user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
     run = readable_run(session, user, assignment_id)
     return assignment_page(request, session, user, run, message=message)
@@ -87,14 +88,14 @@ def assignment_page(request: Request, session: Session, user: User, run: Assignm
 
 
 @router.get("/assignments/{assignment_id}/files/{attachment_id}")
-def attachment_file(request: Request, assignment_id: int, attachment_id: int,
+def attachment_file(request: Request, assignment_id: RowId, attachment_id: RowId,
                     user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
     found = readable_attachment(session, user, assignment_id, attachment_id)
     return file_response(request.app.state.settings, found)
 
 
 @router.post("/assignments/{assignment_id}/submit")
-async def submit(request: Request, assignment_id: int) -> Response:
+async def submit(request: Request, assignment_id: RowId) -> Response:
     """The form is read (files spooled, within the limits) before any write lock is taken;
     the submission and its files are then stored in one transaction, or nothing is."""
     engine, settings = request.app.state.engine, request.app.state.settings
@@ -155,7 +156,7 @@ def _refused(request: Request, user: User, assignment_id: int, problem: str,
 
 
 @router.post("/assignments/{assignment_id}/review", dependencies=[Depends(check_csrf)])
-def review(assignment_id: int, action: str = Form(...), reason: str = Form(""),
+def review(assignment_id: RowId, action: str = Form(...), reason: str = Form(""),
            user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
     run = issued_run(session, user, assignment_id)
     target = {"accept": Status.ACCEPTED, "return": Status.RETURNED}.get(action)
