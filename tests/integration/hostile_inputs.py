@@ -12,6 +12,7 @@ from docx import Document
 
 from tests.web_fixtures import csrf_of
 
+
 # Nine aliases per level, `levels` levels deep: 9**levels leaves once expanded. The attack of
 # the issue used 9 levels (387 million); 5 levels (59,049) is enough to show it is refused
 # without costing the "before" run minutes.

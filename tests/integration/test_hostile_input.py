@@ -177,7 +177,7 @@ def test_nan_and_infinity_are_refused(web, engine):
     run_id = school_run(engine, "UBND-KIENHAI", "MN-HONTRE")
     before = snapshot(engine)
     for bad in ("NaN", "Infinity", "-Infinity"):
-        body = '{"values": {"so_lop": 3, "tre": 10, "ty_le_dat": %s}}' % bad
+        body = f'{{"values": {{"so_lop": 3, "tre": 10, "ty_le_dat": {bad}}}}}'
         response = web.client().post(f"/api/assignments/{run_id}/submit", headers=api(web),
                                      content=body)
         assert response.status_code == 422, (bad, response.status_code)
