@@ -18,6 +18,8 @@ def nfc(value: Any, field: str = "text") -> Any:
     """`value` with every string in it (keys too) NFC-normalised, recursively; InvalidInput
     naming the field for a NUL or a lone surrogate."""
     if isinstance(value, str):
+        if _UNSTORABLE.search(value) is not None:
+            value = _paired(value)  # "\ud835\udc00" from a JSON escape is one character
         if (bad := _UNSTORABLE.search(value)) is not None:
             what = "ký tự NUL (\\x00)" if bad[0] == "\x00" else (
                 f"ký tự không hợp lệ (surrogate U+{ord(bad[0]):04X})")
@@ -36,6 +38,14 @@ def free_text(value: str, field: str, max_chars: int = NOTE_MAX_CHARS) -> str:
         raise InvalidInput(field, f"dài quá {max_chars:,} ký tự (đã nhập {len(value):,})")
     cleaned: str = nfc(value, field)
     return cleaned
+
+
+def _paired(value: str) -> str:
+    """Surrogate pairs joined into the characters they encode; lone ones left as they are."""
+    try:
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError:
+        return value
 
 
 def _child(field: str, key: Any) -> str:

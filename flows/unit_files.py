@@ -61,7 +61,10 @@ def parse_unit_yaml(text: str, max_bytes: int = UNITS_FILE_MAX_BYTES) -> list[Un
 def _walk(seq: yaml.SequenceNode, parent: str | None, rows: list[UnitRow]) -> None:
     for node in seq.value:
         line = node.start_mark.line + 1
-        record: Any = construct_plain(node, "units")  # e.g. a !!python/object tag: refused
+        try:  # a !!python/object tag, a NUL, a lone surrogate: refused with the line
+            record: Any = nfc(construct_plain(node, "units"))
+        except InvalidInput as exc:
+            raise InvalidInput(exc.field, exc.problem, line=exc.line or line) from None
         if not isinstance(record, dict):
             raise InvalidInput("units", "each unit must be a mapping", line=line)
         unknown = set(record) - _KNOWN_KEYS
