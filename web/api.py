@@ -92,7 +92,7 @@ def submit(request: Request, assignment_id: RowId, body: SubmitBody,
 
 
 @router.get("/assignments/{assignment_id}/files")
-def list_files(assignment_id: int, user: User = Depends(api_user),
+def list_files(assignment_id: RowId, user: User = Depends(api_user),
                session: Session = Depends(db)) -> list[dict[str, Any]]:
     """Files handed in with the run's submissions (newest submission last)."""
     run = readable_run(session, user, assignment_id)
@@ -102,7 +102,7 @@ def list_files(assignment_id: int, user: User = Depends(api_user),
 
 
 @router.get("/assignments/{assignment_id}/files/{attachment_id}")
-def download_file(request: Request, assignment_id: int, attachment_id: int,
+def download_file(request: Request, assignment_id: RowId, attachment_id: RowId,
                   user: User = Depends(api_user), session: Session = Depends(db)) -> Response:
     found = readable_attachment(session, user, assignment_id, attachment_id)
     return file_response(request.app.state.settings, found)

@@ -72,7 +72,7 @@ def test_a_docx_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
     f"/directives/{BIG}", f"/directives/{BIG}/report", f"/directives/{BIG}/units/1",
     f"/directives/1/units/{BIG}", f"/assignments/{BIG}", f"/units/{BIG}/inbox",
     f"/units/{BIG}/tree", f"/directives?page={BIG}", f"/overdue?page={BIG}",
-    f"/directives/new?based_on={BIG}"])
+    f"/directives/new?based_on={BIG}", f"/assignments/1/files/{BIG}"])
 def test_an_id_or_page_of_2_63_is_a_422_not_a_500(web, url):
     response = web.client("chuyenvien.so").get(url)
     assert response.status_code == 422, (url, response.status_code)
@@ -82,7 +82,8 @@ def test_an_id_or_page_of_2_63_is_a_422_not_a_500(web, url):
 def test_an_api_id_or_page_of_2_63_is_a_422_problem(web):
     client = web.client()
     for url in (f"/api/directives/{BIG}", f"/api/assignments/{BIG}",
-                f"/api/directives?page={BIG}", f"/api/directives/1?page={BIG}"):
+                f"/api/directives?page={BIG}", f"/api/directives/1?page={BIG}",
+                f"/api/assignments/{BIG}/files", f"/api/assignments/1/files/{BIG}"):
         response = client.get(url, headers=api(web))
         assert response.status_code == 422, (url, response.status_code)
         assert response.json()["errors"][0]["problem"] == "lớn hơn mức tối đa"
