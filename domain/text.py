@@ -21,7 +21,7 @@ def nfc(value: Any, field: str = "text") -> Any:
         if _UNSTORABLE.search(value) is not None:
             value = _paired(value)  # "\ud835\udc00" from a JSON escape is one character
         if (bad := _UNSTORABLE.search(value)) is not None:
-            what = "ký tự NUL (\\x00)" if bad[0] == "\x00" else (
+            what = "ký tự NUL (U+0000)" if bad[0] == "\x00" else (
                 f"ký tự không hợp lệ (surrogate U+{ord(bad[0]):04X})")
             raise InvalidInput(field, f"chứa {what} ở vị trí {bad.start() + 1}")
         return unicodedata.normalize("NFC", value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +34,13 @@ def read_unit_file(path: Path, max_bytes: int = UNITS_FILE_MAX_BYTES) -> list[Un
 
 def parse_unit_csv(text: str, max_bytes: int = UNITS_FILE_MAX_BYTES) -> list[UnitRow]:
     check_size(text, max_bytes, "file")
-    reader = csv.DictReader(io.StringIO(nfc(text, "file")))
+    reader = csv.DictReader(io.StringIO(unicodedata.normalize("NFC", text)))
     missing = [c for c in ("code", "name", "kind") if c not in (reader.fieldnames or [])]
     if missing:
         raise InvalidInput("header", f"missing column(s): {', '.join(missing)}", line=1)
     rows, first_line = [], reader.line_num + 1  # a quoted field may span several lines
     for record in reader:
+        record = _checked_text(record, first_line)
         rows.append(_row(record, first_line, record.get("parent")))
         first_line = reader.line_num + 1
     return rows
@@ -61,10 +63,7 @@ def parse_unit_yaml(text: str, max_bytes: int = UNITS_FILE_MAX_BYTES) -> list[Un
 def _walk(seq: yaml.SequenceNode, parent: str | None, rows: list[UnitRow]) -> None:
     for node in seq.value:
         line = node.start_mark.line + 1
-        try:  # a !!python/object tag, a NUL, a lone surrogate: refused with the line
-            record: Any = nfc(construct_plain(node, "units"))
-        except InvalidInput as exc:
-            raise InvalidInput(exc.field, exc.problem, line=exc.line or line) from None
+        record: Any = _checked_text(construct_plain(node, "units"), line)  # plain data only
         if not isinstance(record, dict):
             raise InvalidInput("units", "each unit must be a mapping", line=line)
         unknown = set(record) - _KNOWN_KEYS
@@ -77,6 +76,15 @@ def _walk(seq: yaml.SequenceNode, parent: str | None, rows: list[UnitRow]) -> No
             _walk(children, row.code, rows)
         elif children is not None:
             raise InvalidInput("children", "expected a list of units", line=line)
+
+
+def _checked_text(record: Any, line: int) -> Any:
+    """NFC, and a NUL or a lone surrogate refused naming the field and the line."""
+    try:
+        return nfc(record)
+    except InvalidInput as exc:
+        column = re.split(r"[.\[]", exc.field)[0]  # "emails", not "emails[0]"
+        raise InvalidInput(column, exc.problem, line=line) from None
 
 
 def _row(record: dict[str, Any], line: int, parent: Any) -> UnitRow:
