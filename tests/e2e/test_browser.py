@@ -104,5 +104,5 @@ def _directive_id(engine) -> int:
     from config.database import transaction
     from domain.directives import Directive
     with transaction(engine) as session:
-        found = session.exec(select(Directive).where(Directive.number == 60)).one()
+        found = session.exec(select(Directive).where(Directive.number == "60")).one()
         return int(found.id)
