@@ -68,8 +68,9 @@ def run_server(app: Any, host: str, port: int, settings: Settings | None) -> Non
             _on_stop(sig, frame)  # jobs start letting go while requests drain
             super().handle_exit(sig, frame)
 
+    # proxy_headers off: X-Forwarded-For is believed only from CHIDAO_TRUSTED_PROXIES, by the app.
     server = Server(uvicorn.Config(app, host=host, port=port, log_level="warning",
-                                   timeout_graceful_shutdown=HTTP_GRACE))
+                                   timeout_graceful_shutdown=HTTP_GRACE, proxy_headers=False))
     on_stop_signals(server.handle_exit)  # also before uvicorn has put up its own handlers
     scheduler = build_scheduler(settings, blocking=False) if settings else None
     if scheduler:
