@@ -38,7 +38,15 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 def create_app(settings: Settings | None = None, *, serve_host: str = "127.0.0.1") -> FastAPI:
     """The app; `serve_host` (where `chidao serve` listens) decides the Secure cookie flag
     unless CHIDAO_COOKIE_SECURE says: on everywhere but loopback."""
-    from web import api, errors, pages_auth, pages_board, pages_directives, pages_runs
+    from web import (
+        api,
+        api_actions,
+        errors,
+        pages_auth,
+        pages_board,
+        pages_directives,
+        pages_runs,
+    )
 
     settings = settings or get_settings()
     app = FastAPI(title="chidao", description="Giao nhiệm vụ theo văn bản chỉ đạo.",
@@ -61,5 +69,6 @@ def create_app(settings: Settings | None = None, *, serve_host: str = "127.0.0.1
     for module in (pages_auth, pages_board, pages_directives, pages_runs):
         app.include_router(module.router)
     app.include_router(api.router, prefix="/api")
+    app.include_router(api_actions.router, prefix="/api")
     errors.install(app)  # Vietnamese pages, problem+json, a request id in the log
     return app
