@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -41,7 +42,7 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
             session, username=username.strip(), password=password, client=client, now=now,
             per_address_limit=request.app.state.settings.login_failures_per_address)
     except TooManyAttempts as exc:
-        wait = max(1, round(exc.retry_after.total_seconds()))
+        wait = max(1, math.ceil(exc.retry_after.total_seconds()))
         return render(request, "login.html", None, None, status_code=429,
                       error=f"Đăng nhập sai quá nhiều lần, vui lòng thử lại sau {wait} giây.")
     if user is None:
