@@ -1,4 +1,5 @@
-"""Account commands: users add, password, token (create or --revoke), tokens, logout-all.
+"""Account commands: users add, password, token (create or --revoke), tokens, sessions,
+logout-all.
 
 The CLI is the operator's tool: whoever runs it holds the database, so it acts for any user."""
 
@@ -11,7 +12,13 @@ from config.database import make_engine, transaction
 from domain.errors import InvalidInput
 from flows.accounts import add_user, change_password, user_named
 from flows.clock import resolve_now
-from flows.sessions import create_token, end_sessions, revoke_token, user_tokens
+from flows.sessions import (
+    create_token,
+    end_sessions,
+    revoke_token,
+    user_sessions,
+    user_tokens,
+)
 
 users_app = typer.Typer(help="Accounts (người dùng).", no_args_is_help=True)
 
@@ -50,6 +57,20 @@ def users_logout_all(username: str) -> None:
     with transaction(make_engine(settings().database_url)) as session:
         ended = end_sessions(session, user_named(session, username), now=resolve_now(None))
     console.print(f"{ended} session(s) of {username} ended")
+
+
+@users_app.command("sessions")
+@reports_errors
+def users_sessions(username: str) -> None:
+    """List a user's browser sessions: id, started, last seen, ended (if so)."""
+    with transaction(make_engine(settings().database_url)) as session:
+        found = user_sessions(session, user_named(session, username))
+    for s in found:
+        ended = f"ended {s.revoked_at:%Y-%m-%d %H:%M}" if s.revoked_at else "open"
+        console.print(f"{s.id}\tstarted {s.created_at:%Y-%m-%d %H:%M}\tlast seen"
+                      f" {s.last_seen_at:%Y-%m-%d %H:%M}\t{ended}", highlight=False)
+    if not found:
+        console.print(f"{username} has no session")
 
 
 @users_app.command("token")

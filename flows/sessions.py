@@ -104,3 +104,9 @@ def revoke_token(session: Session, token_id: int, *, now: datetime) -> ApiToken:
         token.revoked_at = now
         session.add(token)
     return token
+
+
+def user_sessions(session: Session, user: User) -> list[UserSession]:
+    """The user's sessions, newest first (ended ones too: revoked_at says when)."""
+    return list(session.exec(model_select(UserSession).where(
+        UserSession.user_id == user.id).order_by(col(UserSession.id).desc())))

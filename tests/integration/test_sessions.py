@@ -96,8 +96,11 @@ def test_an_admin_ends_all_sessions_of_a_user_of_its_subtree_a_head_may_not(web,
 
 def test_the_cli_ends_all_sessions_and_a_new_password_ends_them_too(web, db_url):
     first, second = web.client("hieutruong.hontre"), web.client("hieutruong.laison")
+    assert "open" in chidao(db_url, "users", "sessions", "hieutruong.hontre").stdout
     out = chidao(db_url, "users", "logout-all", "hieutruong.hontre").stdout
     assert "1 session(s) of hieutruong.hontre ended" in out
+    listed = chidao(db_url, "users", "sessions", "hieutruong.hontre").stdout
+    assert "ended" in listed and "open" not in listed
     assert not signed_in(first) and signed_in(second)
     chidao(db_url, "users", "password", "hieutruong.laison",
            stdin="mat-khau-moi-2026\nmat-khau-moi-2026\n")
