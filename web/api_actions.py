@@ -4,7 +4,7 @@ directive. The use cases check the token user's role (403 problem+json for staff
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
@@ -22,25 +22,29 @@ from web.access import issued_run, readable_directive, user_unit
 from web.deps import api_user, db
 
 router = APIRouter(tags=["api"])
+_REVIEW = {"accept": Status.ACCEPTED, "return": Status.RETURNED}
 
 
+# Fields default to empty so that scoping (404/403) answers before any field problem (422).
 class ReviewBody(BaseModel):
-    action: Literal["accept", "return"]
+    action: str = ""  # accept | return
     reason: str = ""
 
 
 class ExtendBody(BaseModel):
-    requirement: str
-    subtree: str
-    new_due: str
-    reason: str
+    requirement: str = ""
+    subtree: str = ""
+    new_due: str = ""
+    reason: str = ""
 
 
 @router.post("/assignments/{assignment_id}/review")
 def review(assignment_id: int, body: ReviewBody, user: User = Depends(api_user),
            session: Session = Depends(db)) -> dict[str, Any]:
     run = issued_run(session, user, assignment_id)
-    target = Status.ACCEPTED if body.action == "accept" else Status.RETURNED
+    target = _REVIEW.get(body.action)
+    if target is None:
+        raise InvalidInput("action", f"'{body.action}' is not accept or return")
     act_on_assignment(session, run.id or 0, target, unit_code=user_unit(session, user).code,
                       reason=body.reason, now=datetime.now(UTC), role=user.role)
     return {"id": run.id, "status": run.status}

@@ -55,6 +55,9 @@ def test_staff_may_not_accept_or_return_a_head_may(web, engine, handed_in):
                                   json={"action": action, "reason": "Thiếu"}))
     assert status_of(engine, handed_in) == Status.SUBMITTED
     head = web.client("chuyenvien.kienhai")
+    unknown = head.post(f"/api/assignments/{handed_in}/review",
+                        headers=bearer(web, "chuyenvien.kienhai"), json={"action": "xoa"})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "action"
     returned = head.post(f"/api/assignments/{handed_in}/review",
                          headers=bearer(web, "chuyenvien.kienhai"),
                          json={"action": "return", "reason": "Thiếu số liệu"})
