@@ -84,6 +84,14 @@ def session_timeouts(settings: Settings) -> Timeouts:
                     absolute=timedelta(days=settings.session_absolute_days))
 
 
+def signed_in(session: Session, request: Request) -> User | None:
+    """The user of the cookie's live server-side session, or None (nothing written)."""
+    raw = request.session.get("sid")
+    found = session_user(session, raw, now=datetime.now(UTC), timeouts=session_timeouts(
+        request.app.state.settings)) if isinstance(raw, str) and raw else None
+    return found[0] if found else None
+
+
 def page_user(request: Request, session: Session = Depends(db)) -> User:
     """The user of the cookie's server-side session: ended sessions (logout, password change,
     an admin, idle or absolute timeout) answer 401 on the next request."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 
@@ -23,9 +22,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from config.database import reading
 from domain.errors import InvalidInput
 from domain.permissions import NotPermitted
-from flows.sessions import session_user
 from web.app import render, templates
-from web.deps import BUSY, RETRY_AFTER, session_timeouts
+from web.deps import BUSY, RETRY_AFTER, signed_in
 
 log = logging.getLogger("chidao.web")
 
@@ -101,9 +99,7 @@ def problem(request: Request, status: int, detail: str,
     if isinstance(sid, str) and sid and status < 500:  # the signed-in user's menu, if any
         try:
             with reading(request.app.state.engine) as session:
-                found = session_user(session, sid, now=datetime.now(UTC),
-                                     timeouts=session_timeouts(request.app.state.settings))
-                user = found[0] if found else None
+                user = signed_in(session, request)
                 if user is not None:
                     return render(request, "error.html", session, user, status_code=status,
                                   **context)

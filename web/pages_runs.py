@@ -31,7 +31,7 @@ from flows.status_changes import act_on_assignment
 from web.access import issued_run, own_run, readable_run, readable_unit, user_unit
 from web.app import render
 from web.attachments import file_response, files_by_submission, readable_attachment
-from web.deps import check_csrf, db, page_user, verify_csrf
+from web.deps import check_csrf, db, page_user, signed_in, verify_csrf
 from web.params import RowId
 from web.queries import run_row
 from web.uploads import UploadRefused, chosen_files, limits_text, read_form
@@ -125,7 +125,7 @@ async def submit(request: Request, assignment_id: RowId) -> Response:
 def _submitter(engine: Engine, request: Request, assignment_id: int) -> User:
     """The signed-in user whose unit must do the run (401/404/403 before the body is read)."""
     with reading(engine) as session:
-        user = session.get(User, request.session.get("user_id") or 0)
+        user = signed_in(session, request)
         if user is None:
             raise HTTPException(401, "Vui lòng đăng nhập")
         own_run(session, user, assignment_id)
