@@ -54,10 +54,10 @@ def test_message_bodies_move_to_their_own_table_and_back(tmp_path):
 
 @pytest.mark.sqlite_only
 def test_sessions_and_token_expiry_up_and_down(tmp_path):
-    """0009 adds user_session and api_token.expires_at/revoked_at (tokens made before it
+    """0010 adds user_session and api_token.expires_at/revoked_at (tokens made before it
     expire 90 days after the upgrade); its downgrade removes them, the tokens kept."""
     url = f"sqlite:///{tmp_path / 'm.db'}"
-    migrate(url, "0008")
+    migrate(url, "0009")
     engine = make_engine(url)
     now = "2026-03-03 02:00:00.000000"
     with engine.begin() as conn:
@@ -75,7 +75,7 @@ def test_sessions_and_token_expiry_up_and_down(tmp_path):
             "SELECT expires_at, revoked_at FROM api_token").one()
         assert revoked is None and expires > "2026"
         assert "user_session" in inspect(conn).get_table_names()
-    command.downgrade(alembic_config(url), "0008")
+    command.downgrade(alembic_config(url), "0009")
     with engine.connect() as conn:
         assert "user_session" not in inspect(conn).get_table_names()
         assert {c["name"] for c in inspect(conn).get_columns("api_token")} == {

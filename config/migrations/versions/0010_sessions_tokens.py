@@ -1,7 +1,7 @@
 """server-side sessions (user_session); API tokens that expire and can be revoked
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -11,8 +11,8 @@ from alembic import op
 
 import domain.dbtypes
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
