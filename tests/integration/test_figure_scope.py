@@ -7,14 +7,16 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import col, select
 
 from config.database import transaction
 from domain.reports import Attachment, Submission
-from flows.accounts import add_user, create_token
+from flows.accounts import add_user, user_named
 from flows.report_submit import Upload
+from flows.sessions import create_token
 from tests.conftest import at, issue_data
 from tests.integration.report_scenario import COMMUNES, figures, school_run, submit
 from tests.integration.test_cascade import runs
@@ -46,7 +48,8 @@ def marked(web, engine):
                  unit_code="MN-DUONGDONG", role="staff", password=PASSWORD,
                  now=at("2026-03-01T08:00"))
         web.tokens["hieutruong.duongdong"] = create_token(
-            session, username="hieutruong.duongdong", name="test", now=at("2026-03-01T08:00"))
+            session, user=user_named(session, "hieutruong.duongdong"), name="test",
+            now=datetime.now(UTC))
     issue_data(engine, {
         "key": TO_ALL, "number_symbol": "61/KH-SGDĐT", "issuer": "SGDDT-AG",
         "issued_on": "2026-03-03", "title": "Báo cáo STEM trực tiếp của các trường",
