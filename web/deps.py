@@ -100,7 +100,6 @@ def page_user(request: Request, session: Session = Depends(db)) -> User:
     found = session_user(session, raw, now=now, timeouts=session_timeouts(
         request.app.state.settings)) if isinstance(raw, str) and raw else None
     if found is None:
-        request.session.pop("sid", None)
         raise HTTPException(401, "Vui lòng đăng nhập")
     user, stale = found
     if stale:  # at most once a minute per session

@@ -50,6 +50,7 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
                       error="Sai tên đăng nhập hoặc mật khẩu.")
     request.session.clear()  # a fresh session id and CSRF token: no fixation
     request.session["sid"] = start_session(session, user, now=now)
+    session.commit()  # before the redirect is answered: the next request must find the session
     return RedirectResponse("/directives", status_code=303)
 
 

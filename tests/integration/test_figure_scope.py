@@ -122,11 +122,11 @@ def test_the_issuer_still_sees_the_whole_cascade(marked, engine):
     assert seen(text_of(client.get(f"/directives/{so}/report.xlsx"))) == set(MARKER)
 
 
-def filled(path: str, target: dict[str, int]) -> str:
+def filled(path: str, target: dict[str, int | str]) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: str(target[m[1]]), path)
 
 
-def targets(engine) -> list[dict[str, int]]:
+def targets(engine) -> list[dict[str, int | str]]:
     """Path parameters naming each marked unit's things: its run, its unit, the directive,
     the file it handed in (0 when none)."""
     directives, found = ids(engine), []
@@ -141,7 +141,8 @@ def targets(engine) -> list[dict[str, int]]:
         files = dict(session.exec(select(Submission.assignment_id, Attachment.id).join(
             Attachment, col(Attachment.submission_id) == col(Submission.id))).all())
     return [{"directive_id": directive, "unit_id": run.unit_id, "assignment_id": run.id,
-             "attachment_id": files.get(run.id, 0)} for directive, run in found]
+             "attachment_id": files.get(run.id, 0), "username": "hieutruong.hontre"}
+            for directive, run in found]
 
 
 @pytest.mark.parametrize("reader", sorted(SCOPE))
