@@ -106,8 +106,10 @@ def _assignment_of(session: Any, unit_code: str, requirement_key: str) -> int:
 
 
 DEMO_PASSWORD = "chidao-demo-2026"
+# Those who review (accept / return), extend or issue are heads (domain.permissions); the
+# commune's officer accepts the schools' plans, so it is one too.
 DEMO_USERS = [("chuyenvien.so", "SGDDT-AG", "head"), ("chuyenvien.kienhai", "UBND-KIENHAI",
-              "staff"), ("hieutruong.hontre", "MN-HONTRE", "head"),
+              "head"), ("hieutruong.hontre", "MN-HONTRE", "head"),
               ("hieutruong.laison", "MN-LAISON", "head")]
 
 
@@ -128,7 +130,7 @@ def add_demo_users(db: Path, users: list[tuple[str, str, str]] | None = None
 
 def add_national_users(db: Path) -> list[tuple[str, str]]:
     return add_demo_users(db, [("chuyenvien.bo", "BGDDT", "head"),
-                               ("chuyenvien.so", "S00", "staff"),
+                               ("chuyenvien.so", "S00", "head"),
                                ("chuyenvien.xa", "S00-X0000", "staff")])
 
 

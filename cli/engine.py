@@ -139,7 +139,7 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000))
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     console.print(f"chidao: http://{host}:{port}  (Ctrl-C to stop)")
-    run_server(create_app(settings()), host, port, settings())
+    run_server(create_app(settings(), serve_host=host), host, port, settings())
 
 
 def serve_deployments() -> None:

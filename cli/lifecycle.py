@@ -16,13 +16,16 @@ import threading
 import time
 from collections.abc import Callable
 from types import FrameType
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from apscheduler.schedulers.base import BaseScheduler
 
 from config.settings import Settings
 from flows.scheduling import build_scheduler, stop_scheduler
 from flows.stopping import request_stop, stop_requested
+
+if TYPE_CHECKING:
+    import uvicorn
 
 STOP_WITHIN = 4.5  # seconds from the signal to the exit (promised: 5)
 HTTP_GRACE = 3  # seconds requests in flight may take to finish once a stop is asked
@@ -59,6 +62,15 @@ def run_worker(settings: Settings) -> None:
     _finish(scheduler)
 
 
+def server_config(app: Any, host: str, port: int) -> uvicorn.Config:
+    """uvicorn's settings for the dashboard. proxy_headers off: X-Forwarded-For is believed
+    only from CHIDAO_TRUSTED_PROXIES, by the app (web.app)."""
+    import uvicorn
+
+    return uvicorn.Config(app, host=host, port=port, log_level="warning",
+                          timeout_graceful_shutdown=HTTP_GRACE, proxy_headers=False)
+
+
 def run_server(app: Any, host: str, port: int, settings: Settings | None) -> None:
     """The web app (and, given settings, the scheduler) until a stop signal."""
     import uvicorn
@@ -68,8 +80,7 @@ def run_server(app: Any, host: str, port: int, settings: Settings | None) -> Non
             _on_stop(sig, frame)  # jobs start letting go while requests drain
             super().handle_exit(sig, frame)
 
-    server = Server(uvicorn.Config(app, host=host, port=port, log_level="warning",
-                                   timeout_graceful_shutdown=HTTP_GRACE))
+    server = Server(server_config(app, host, port))
     on_stop_signals(server.handle_exit)  # also before uvicorn has put up its own handlers
     scheduler = build_scheduler(settings, blocking=False) if settings else None
     if scheduler:

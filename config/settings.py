@@ -62,7 +62,16 @@ class Settings(BaseSettings):
     # Signs the session cookie; set CHIDAO_SECRET_KEY in production (a random one otherwise,
     # which logs everyone out at each restart).
     secret_key: str = secrets.token_urlsafe(32)
-    login_attempts_per_15_minutes: int = 10
+    # Wrong passwords from one address (any user names) within 15 minutes before it must wait;
+    # one (user, address) pair waits 2, 4, 8 … s (at most 15 min) after its 5th failure.
+    login_failures_per_address: int = Field(50, ge=1)
+    # Sessions end after this long unused, and this long after login, whatever happens.
+    session_idle_hours: float = Field(8, gt=0)
+    session_absolute_days: float = Field(7, gt=0)
+    # The Secure cookie flag: unset = on unless `chidao serve` listens on a loopback address.
+    cookie_secure: bool | None = None
+    # Addresses of reverse proxies whose X-Forwarded-For is believed ("*" = any); empty: none.
+    trusted_proxies: str = ""
 
     sweep_every_minutes: int = Field(5, ge=1)
     deliver_every_minutes: int = Field(2, ge=1)

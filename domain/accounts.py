@@ -1,7 +1,7 @@
 """People and machines that use chidao: users of a unit with a role, API tokens, and the
 rules of what a user may read and do (pure: paths and ids in, yes or no out)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import Column, String
@@ -36,6 +36,22 @@ class ApiToken(SQLModel, table=True):
     name: str
     token_sha256: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser: the cookie holds a random id, the table only its SHA-256, so a
+    session ends on the server (logout, password change, an admin) on the next request."""
+
+    __tablename__ = "user_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    id_sha256: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    last_seen_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class LoginAttempt(SQLModel, table=True):
@@ -49,6 +65,30 @@ class LoginAttempt(SQLModel, table=True):
 
 
 login_attempt_table = SQLModel.metadata.tables["login_attempt"]
+
+
+def session_alive(created_at: datetime, last_seen_at: datetime, revoked_at: datetime | None,
+                  *, now: datetime, idle: timedelta, absolute: timedelta) -> bool:
+    """A session ends when revoked, idle longer than `idle`, or older than `absolute`."""
+    return revoked_at is None and now - last_seen_at <= idle and now - created_at <= absolute
+
+
+def token_usable(expires_at: datetime | None, revoked_at: datetime | None, *,
+                 now: datetime) -> bool:
+    return revoked_at is None and (expires_at is None or now < expires_at)
+
+
+FREE_FAILURES = 5  # wrong passwords for one (user, address) before any wait
+MAX_WAIT = timedelta(minutes=15)
+
+
+def login_wait(failures: int, last_failure: datetime | None, *, now: datetime) -> timedelta:
+    """How long a (user, address) pair must still wait: none for the first FREE_FAILURES
+    failures, then 2, 4, 8 … seconds after the last failure, at most MAX_WAIT."""
+    if failures < FREE_FAILURES or last_failure is None:
+        return timedelta(0)
+    wait = min(timedelta(seconds=2 ** min(failures - FREE_FAILURES + 1, 20)), MAX_WAIT)
+    return max(last_failure + wait - now, timedelta(0))
 
 
 def in_subtree(path: str, of_path: str) -> bool:

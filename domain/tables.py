@@ -2,7 +2,7 @@
 
 from sqlmodel import SQLModel
 
-from domain.accounts import ApiToken, LoginAttempt, User
+from domain.accounts import ApiToken, LoginAttempt, User, UserSession
 from domain.assignments import Assignment, AssignmentEvent
 from domain.directives import Citation, Directive, Requirement
 from domain.notifications import Notification, OutboundMessage, OutboundMessageBody
@@ -14,5 +14,5 @@ metadata = SQLModel.metadata
 __all__ = [
     "Assignment", "AssignmentEvent", "Citation", "Directive", "Notification", "OutboundMessage",
     "Requirement", "Unit", "metadata", "Attachment", "ReportForm", "ReportValue", "Submission",
-    "UnitAncestor", "ApiToken", "LoginAttempt", "User", "OutboundMessageBody",
+    "UnitAncestor", "ApiToken", "LoginAttempt", "User", "UserSession", "OutboundMessageBody",
 ]

@@ -1,10 +1,10 @@
-"""Accounts: add users, check passwords (argon2, argon2-cffi), API tokens, login rate limit."""
+"""Accounts: add users, check passwords (argon2, argon2-cffi), change a password, and the
+login throttle: growing waits per (user name, address), never a lock on the user alone."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -12,24 +12,30 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session
 from sqlmodel import select as model_select
 
-from domain.accounts import ApiToken, LoginAttempt, Role, User, login_attempt_table
+from domain.accounts import LoginAttempt, Role, User, login_attempt_table, login_wait
 from domain.errors import InvalidInput
 from flows.lookup import unit_by_code
+from flows.sessions import end_sessions
 
 _hasher = PasswordHasher()
-WINDOW = timedelta(minutes=15)
+WINDOW = timedelta(hours=1)  # failures older than this are forgotten
+ADDRESS_WINDOW = timedelta(minutes=15)
 
 
 class TooManyAttempts(Exception):
-    """Too many failed logins for this user name or address: wait."""
+    """Too many failed logins for this user name from this address (or from this address in
+    all): wait `retry_after`."""
+
+    def __init__(self, retry_after: timedelta) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"retry after {retry_after}")
 
 
 def add_user(session: Session, *, username: str, full_name: str, unit_code: str, role: str,
              password: str, now: datetime) -> User:
     if role not in {r.value for r in Role}:
         raise InvalidInput("role", f"'{role}' is not one of: {', '.join(r.value for r in Role)}")
-    if len(password) < 10:
-        raise InvalidInput("password", "at least 10 characters")
+    _check_password(password)
     if session.exec(model_select(User).where(User.username == username)).first():
         raise InvalidInput("username", f"'{username}' already exists")
     unit = unit_by_code(session, unit_code)
@@ -41,21 +47,67 @@ def add_user(session: Session, *, username: str, full_name: str, unit_code: str,
     return user
 
 
-def authenticate(session: Session, *, username: str, password: str, client: str,
-                 now: datetime, limit: int) -> User | None:
-    """The user, or None for a wrong name or password; raises when rate limited."""
-    keys = [f"user:{username.lower()}", f"ip:{client}"]
-    attempts = login_attempt_table.c
-    session.execute(delete(login_attempt_table).where(attempts.at < now - WINDOW))
-    recent = session.execute(select(func.count()).where(
-        attempts.key.in_(keys), attempts.at >= now - WINDOW).group_by(attempts.key)).scalars()
-    if max(recent, default=0) >= limit:
-        raise TooManyAttempts()
+def _check_password(password: str) -> None:
+    if len(password) < 10:
+        raise InvalidInput("password", "at least 10 characters")
+
+
+def user_named(session: Session, username: str) -> User:
     user = session.exec(model_select(User).where(User.username == username)).first()
-    if user is not None and _matches(user.password_hash, password):
+    if user is None or user.id is None:
+        raise InvalidInput("username", f"no user '{username}'")
+    return user
+
+
+def change_password(session: Session, *, username: str, password: str, now: datetime,
+                    keep_session: str | None = None) -> int:
+    """Set a new password; every session of the user ends (but `keep_session`, the raw id
+    of the browser that changed it). Returns how many sessions ended."""
+    _check_password(password)
+    user = user_named(session, username)
+    user.password_hash = _hasher.hash(password)
+    session.add(user)
+    return end_sessions(session, user, now=now, keep=keep_session)
+
+
+def authenticate(session: Session, *, username: str, password: str, client: str,
+                 now: datetime, per_address_limit: int) -> User | None:
+    """The user, or None for a wrong name or password; raises TooManyAttempts while this
+    (name, address) pair must wait, or this address has failed too often in 15 minutes.
+    An unknown name costs one argon2 verification too, so it answers as slowly."""
+    pair, address = f"pair:{username.lower()}|{client}"[:128], f"ip:{client}"[:128]
+    _throttle(session, pair, address, now=now, per_address_limit=per_address_limit)
+    user = session.exec(model_select(User).where(User.username == username)).first()
+    if _matches(user.password_hash if user else dummy_hash(), password) and user is not None:
+        session.execute(delete(login_attempt_table).where(login_attempt_table.c.key == pair))
         return user
-    session.add_all([LoginAttempt(key=key, at=now) for key in keys])
+    session.add_all([LoginAttempt(key=key, at=now) for key in (pair, address)])
     return None
+
+
+def _throttle(session: Session, pair: str, address: str, *, now: datetime,
+              per_address_limit: int) -> None:
+    c = login_attempt_table.c
+    session.execute(delete(login_attempt_table).where(c.at < now - WINDOW))
+    failures, last = session.execute(select(func.count(), func.max(c.at)).where(
+        c.key == pair)).one()
+    wait = login_wait(failures, last, now=now)
+    if wait > timedelta(0):
+        raise TooManyAttempts(wait)
+    from_address = session.execute(select(func.count()).where(
+        c.key == address, c.at >= now - ADDRESS_WINDOW)).scalar_one()
+    if from_address >= per_address_limit:
+        raise TooManyAttempts(ADDRESS_WINDOW)
+
+
+def verify_password(user: User, password: str) -> bool:
+    return _matches(user.password_hash, password)
+
+
+@cache
+def dummy_hash() -> str:
+    """What an unknown user name's password is checked against (same argon2 parameters)."""
+    return _hasher.hash("chidao-no-such-user")
 
 
 def _matches(password_hash: str, password: str) -> bool:
@@ -63,23 +115,3 @@ def _matches(password_hash: str, password: str) -> bool:
         return bool(_hasher.verify(password_hash, password))
     except (VerificationError, InvalidHashError):
         return False
-
-
-def create_token(session: Session, *, username: str, name: str, now: datetime) -> str:
-    user = session.exec(model_select(User).where(User.username == username)).first()
-    if user is None or user.id is None:
-        raise InvalidInput("username", f"no user '{username}'")
-    raw = "chd_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, name=name, token_sha256=token_hash(raw),
-                         created_at=now))
-    return raw
-
-
-def token_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def user_by_token(session: Session, raw: str) -> User | None:
-    token = session.exec(model_select(ApiToken).where(
-        ApiToken.token_sha256 == token_hash(raw))).first()
-    return session.get(User, token.user_id) if token else None

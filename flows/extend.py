@@ -8,10 +8,12 @@ from sqlalchemy import select
 from sqlmodel import Session
 from sqlmodel import select as model_select
 
+from domain.accounts import Role
 from domain.assignments import assignment_event_table, assignment_table, next_action_at
 from domain.calendar import WorkingCalendar
 from domain.directives import Requirement
 from domain.errors import InvalidInput
+from domain.permissions import OPERATOR, Action, require
 from domain.specs import check_day_range
 from domain.status import CLOSED, Status
 from domain.text import free_text
@@ -25,9 +27,12 @@ _a, _u = assignment_table.c, unit_table.c
 def extend_deadline(
     session: Session, *, directive_ref: str, requirement_key: str, subtree: str,
     new_due: date, actor: str, reason: str, now: datetime, calendar: WorkingCalendar,
+    role: Role | str = OPERATOR,
 ) -> int:
     """Set the deadline of the open runs of one requirement under `subtree` (that unit and
-    everything below it) to `new_due` (rolled to a working day). Returns how many moved."""
+    everything below it) to `new_due` (rolled to a working day). Returns how many moved.
+    `role` is the acting user's (the CLI acts as OPERATOR)."""
+    require(role, Action.EXTEND)
     reason = free_text(reason, "reason")
     check_day_range(new_due, "new_due")
     directive = directive_by_ref(session, directive_ref)

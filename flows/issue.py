@@ -11,11 +11,13 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 from sqlmodel import select as model_select
 
+from domain.accounts import Role
 from domain.assignments import assignment_table, next_action_at
 from domain.calendar import WorkingCalendar
 from domain.deadlines import DueContext, resolve_due
 from domain.directives import Citation, Directive, Requirement, requirement_table
 from domain.errors import InvalidInput
+from domain.permissions import OPERATOR, Action, require
 from domain.policy import PolicySpec, merge_policies
 from domain.selectors import target_statement
 from domain.specs import DirectiveSpec, RequirementSpec
@@ -41,9 +43,11 @@ class IssueResult:
 
 def issue_directive(
     session: Session, spec: DirectiveSpec, *, now: datetime, calendar: WorkingCalendar,
-    school_year_end: tuple[int, int] = (5, 31),
+    school_year_end: tuple[int, int] = (5, 31), role: Role | str = OPERATOR,
 ) -> IssueResult:
-    """Idempotent: issuing the same directive again creates nothing new."""
+    """Idempotent: issuing the same directive again creates nothing new. `role` is the
+    issuing user's (the CLI and the cascade act as OPERATOR)."""
+    require(role, Action.ISSUE)
     issuer = unit_by_code(session, spec.issuer, field="issuer")
     _check_symbol(spec, issuer)
     directive = _store_directive(session, spec, issuer, now)

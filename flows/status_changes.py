@@ -6,10 +6,12 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from domain.accounts import Role
 from domain.assignments import Assignment, AssignmentEvent, transition
 from domain.directives import Directive
 from domain.errors import InvalidInput
 from domain.notifications import Notification
+from domain.permissions import OPERATOR, Action, require
 from domain.policy import NotificationKind
 from domain.status import BY_ASSIGNEE, BY_ISSUER, Status
 from domain.text import free_text
@@ -17,6 +19,7 @@ from domain.units import Unit
 from flows.lookup import assignment_by_id, unit_by_code
 from flows.report_review import on_status_change
 
+_ACTIONS = {Status.RECEIVED: Action.RECEIVE, Status.SUBMITTED: Action.SUBMIT}
 # The issuer's decisions on a handed-in run that the unit is told about by mail.
 _NOTICES = {Status.RETURNED: NotificationKind.RETURNED, Status.ACCEPTED: NotificationKind.ACCEPTED}
 
@@ -48,9 +51,11 @@ def change_status(
 
 def act_on_assignment(
     session: Session, assignment_id: int, target: Status, *,
-    unit_code: str, reason: str = "", now: datetime,
+    unit_code: str, reason: str = "", now: datetime, role: Role | str = OPERATOR,
 ) -> Assignment:
-    """A unit acts on an assignment: its own (receive, submit) or one it issued (the rest)."""
+    """A unit acts on an assignment: its own (receive, submit) or one it issued (the rest),
+    by a user whose `role` may (the CLI acts as OPERATOR)."""
+    require(role, _ACTIONS.get(target, Action.REVIEW))
     reason = free_text(reason, "reason")
     assignment = assignment_by_id(session, assignment_id)
     actor = unit_by_code(session, unit_code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,7 +13,8 @@ from fastapi.testclient import TestClient
 
 from config.database import transaction
 from config.settings import Settings
-from flows.accounts import add_user, create_token
+from flows.accounts import add_user, user_named
+from flows.sessions import create_token
 from flows.unit_files import parse_unit_yaml
 from flows.units_import import import_units
 from tests.conftest import at, issue_data, issue_file, seed_units
@@ -22,7 +24,11 @@ USERS = {  # username: unit
     "hieutruong.hontre": "MN-HONTRE", "hieutruong.laison": "MN-LAISON",
     "chuyenvien.kienhai": "UBND-KIENHAI", "chuyenvien.phuquoc": "UBND-PHUQUOC",
     "chuyenvien.so": "SGDDT-AG", "chuyenvien.camau": "SGDDT-CM",
+    "nhanvien.so": "SGDDT-AG", "nhanvien.kienhai": "UBND-KIENHAI",
 }
+# The units' leaders (head) issue, accept/return and extend; their staff only receive and
+# submit (domain.permissions).
+STAFF = {"nhanvien.so", "nhanvien.kienhai"}
 OTHER_PROVINCE = """
 - code: SGDDT-CM
   name: Sở Giáo dục và Đào tạo tỉnh Cà Mau
@@ -75,9 +81,10 @@ def build_web(engine, db_url: str, tmp_path) -> Web:
     with transaction(engine) as session:
         for username, unit in USERS.items():
             add_user(session, username=username, full_name=username, unit_code=unit,
-                     role="staff", password=PASSWORD, now=at("2026-03-01T08:00"))
-            tokens[username] = create_token(session, username=username, name="test",
-                                            now=at("2026-03-01T08:00"))
+                     role="staff" if username in STAFF else "head", password=PASSWORD,
+                     now=at("2026-03-01T08:00"))
+            tokens[username] = create_token(session, user=user_named(session, username),
+                                            name="test", now=datetime.now(UTC))
     from web.app import create_app
     app = create_app(Settings(database_url=db_url, secret_key="test-secret",
                               attachments_dir=str(tmp_path / "files")))

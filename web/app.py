@@ -32,8 +32,21 @@ def render(request: Request, name: str, session: Session | None, user: User | No
     }, status_code=status_code)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    from web import api, errors, pages_auth, pages_board, pages_directives, pages_runs
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def create_app(settings: Settings | None = None, *, serve_host: str = "127.0.0.1") -> FastAPI:
+    """The app; `serve_host` (where `chidao serve` listens) decides the Secure cookie flag
+    unless CHIDAO_COOKIE_SECURE says: on everywhere but loopback."""
+    from web import (
+        api,
+        api_actions,
+        errors,
+        pages_auth,
+        pages_board,
+        pages_directives,
+        pages_runs,
+    )
 
     settings = settings or get_settings()
     app = FastAPI(title="chidao", description="Giao nhiệm vụ theo văn bản chỉ đạo.",
@@ -41,10 +54,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url, pool_size=settings.db_pool_size,
                                    pool_timeout=settings.db_wait_seconds)
+    secure = settings.cookie_secure
+    if secure is None:
+        secure = serve_host not in LOOPBACK
+    # The cookie holds only a random session id (checked against user_session) and the CSRF
+    # token; its signature's age is capped at the absolute timeout.
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
-                       session_cookie="chidao_session", same_site="lax", https_only=False)
+                       session_cookie="chidao_session", same_site="lax", https_only=secure,
+                       max_age=int(settings.session_absolute_days * 86400))
+    if settings.trusted_proxies.strip():  # else X-Forwarded-For is ignored
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+        app.add_middleware(ProxyHeadersMiddleware,
+                           trusted_hosts=[h.strip() for h in settings.trusted_proxies.split(",")])
     for module in (pages_auth, pages_board, pages_directives, pages_runs):
         app.include_router(module.router)
     app.include_router(api.router, prefix="/api")
+    app.include_router(api_actions.router, prefix="/api")
     errors.install(app)  # Vietnamese pages, problem+json, a request id in the log
     return app

@@ -6,15 +6,19 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import anyio
 import anyio.to_thread
 from anyio.lowlevel import RunVar
 from fastapi import Depends, Form, HTTPException, Request
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from config.database import transaction
+from config.settings import Settings
 from domain.accounts import User
-from flows.accounts import user_by_token
+from flows.sessions import Timeouts, session_user, touch_session, user_by_token
 
 BUSY = "Hệ thống đang bận, vui lòng thử lại sau ít phút."
 RETRY_AFTER = "30"  # seconds, in the 503's Retry-After header
@@ -75,18 +79,54 @@ async def db(request: Request) -> AsyncIterator[Session]:
         gate.release()
 
 
+def session_timeouts(settings: Settings) -> Timeouts:
+    return Timeouts(idle=timedelta(hours=settings.session_idle_hours),
+                    absolute=timedelta(days=settings.session_absolute_days))
+
+
+def signed_in(session: Session, request: Request) -> User | None:
+    """The user of the cookie's live server-side session, or None (nothing written)."""
+    raw = request.session.get("sid")
+    found = session_user(session, raw, now=datetime.now(UTC), timeouts=session_timeouts(
+        request.app.state.settings)) if isinstance(raw, str) and raw else None
+    return found[0] if found else None
+
+
 def page_user(request: Request, session: Session = Depends(db)) -> User:
-    user_id = request.session.get("user_id")
-    user = session.get(User, user_id) if user_id else None
-    if user is None:
+    """The user of the cookie's server-side session: ended sessions (logout, password change,
+    an admin, idle or absolute timeout) answer 401 on the next request."""
+    raw = request.session.get("sid")
+    now = datetime.now(UTC)
+    found = session_user(session, raw, now=now, timeouts=session_timeouts(
+        request.app.state.settings)) if isinstance(raw, str) and raw else None
+    if found is None:
         raise HTTPException(401, "Vui lòng đăng nhập")
+    user, stale = found
+    if stale:  # at most once a minute per session
+        _touch(request, session, str(raw), now)
     return user
 
 
+def _touch(request: Request, session: Session, raw: str, now: datetime) -> None:
+    """Write last_seen_at: in the request's own transaction when it writes; a read (GET,
+    SQLite deferred BEGIN) must not turn into a write, so a short one of its own (best
+    effort: a busy database skips it, the next request tries again)."""
+    if request.method not in ("GET", "HEAD"):
+        touch_session(session, raw, now=now)
+        return
+    try:
+        with transaction(request.app.state.engine) as own:
+            touch_session(own, raw, now=now)
+    except SQLAlchemyError:
+        pass
+
+
 def api_user(request: Request, session: Session = Depends(db)) -> User:
+    """The user of a live bearer token; an unknown, expired or revoked one is a 401."""
     header = request.headers.get("authorization", "")
     scheme, _, raw = header.partition(" ")
-    user = user_by_token(session, raw.strip()) if scheme.lower() == "bearer" else None
+    user = user_by_token(session, raw.strip(), now=datetime.now(UTC)) \
+        if scheme.lower() == "bearer" else None
     if user is None:
         raise HTTPException(401, "Bearer token required",
                             headers={"WWW-Authenticate": "Bearer"})

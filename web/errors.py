@@ -20,10 +20,10 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config.database import reading
-from domain.accounts import User
 from domain.errors import InvalidInput
+from domain.permissions import NotPermitted
 from web.app import render, templates
-from web.deps import BUSY, RETRY_AFTER
+from web.deps import BUSY, RETRY_AFTER, signed_in
 
 log = logging.getLogger("chidao.web")
 
@@ -95,11 +95,11 @@ def problem(request: Request, status: int, detail: str,
                             media_type="application/problem+json")
     context = {"status": status, "title": title, "detail": detail, "errors": errors or [],
                "request_id": rid}
-    user_id = request.scope.get("session", {}).get("user_id")
-    if user_id and status < 500:  # the menu of the signed-in user, if the database can say
+    sid = request.scope.get("session", {}).get("sid")
+    if isinstance(sid, str) and sid and status < 500:  # the signed-in user's menu, if any
         try:
             with reading(request.app.state.engine) as session:
-                user = session.get(User, user_id)
+                user = signed_in(session, request)
                 if user is not None:
                     return render(request, "error.html", session, user, status_code=status,
                                   **context)
@@ -168,6 +168,12 @@ def install(app: FastAPI) -> None:
         log.info("request %s: %s %s -> 422 %s", request_id(request), request.method,
                  request.url.path, exc)
         return problem(request, 422, str(exc), [{"field": exc.field, "problem": exc.problem}])
+
+    @app.exception_handler(NotPermitted)
+    async def not_permitted(request: Request, exc: NotPermitted) -> Response:
+        log.info("request %s: %s %s -> 403 %s", request_id(request), request.method,
+                 request.url.path, exc)
+        return problem(request, 403, str(exc))
 
     @app.exception_handler(OperationalError)
     async def database_down(request: Request, exc: OperationalError) -> Response:

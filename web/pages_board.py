@@ -82,7 +82,8 @@ def extend(directive_id: RowId, requirement: str = Form(...), subtree: str = For
         with session.begin_nested():
             extend_deadline(session, directive_ref=str(directive.id), requirement_key=requirement,
                             subtree=subtree, new_due=day, actor=user_unit(session, user).code,
-                            reason=reason, now=datetime.now(UTC), calendar=vietnam_calendar())
+                            reason=reason, now=datetime.now(UTC), calendar=vietnam_calendar(),
+                            role=user.role)
     except InvalidInput as exc:
         raise HTTPException(422, f"{exc.field}: {exc.problem}") from None
     return RedirectResponse(f"/directives/{directive_id}", status_code=303)

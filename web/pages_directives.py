@@ -80,7 +80,7 @@ def issue(request: Request, parsed: DirectiveSpec | InvalidInput = Depends(poste
             raise InvalidInput("issuer", "chỉ được ban hành văn bản của đơn vị mình")
         with session.begin_nested():  # all or nothing: a rejected directive leaves no trace
             result = issue_directive(session, spec, now=datetime.now(UTC),
-                                     calendar=vietnam_calendar())
+                                     calendar=vietnam_calendar(), role=user.role)
     except InvalidInput as exc:
         shown = yaml_text if len(yaml_text) <= 100_000 else ""  # not a 50 MB page back
         return render(request, "issue.html", session, user, status_code=422, yaml=shown,

@@ -19,6 +19,7 @@ from domain.calendar import vietnam_calendar
 from domain.directives import Directive, Requirement
 from domain.errors import InvalidInput
 from domain.notifications import OutboundMessage
+from domain.permissions import Action, may
 from domain.reports import ReportForm, Submission, SubmissionState
 from domain.status import AWAITING_UNIT, Status
 from domain.timeliness import TimelinessJudge
@@ -30,7 +31,7 @@ from flows.status_changes import act_on_assignment
 from web.access import issued_run, own_run, readable_run, readable_unit, user_unit
 from web.app import render
 from web.attachments import file_response, files_by_submission, readable_attachment
-from web.deps import check_csrf, db, page_user, verify_csrf
+from web.deps import check_csrf, db, page_user, signed_in, verify_csrf
 from web.params import RowId
 from web.queries import run_row
 from web.uploads import UploadRefused, chosen_files, limits_text, read_form
@@ -77,7 +78,8 @@ def assignment_page(request: Request, session: Session, user: User, run: Assignm
         timeliness=timeliness.value if timeliness else None,
         progress=timeliness.label if timeliness else "", message=message, error=error,
         can_submit=run.unit_id == user.unit_id and Status(run.status) in AWAITING_UNIT,
-        can_review=directive.issuer_id == user.unit_id and run.status == Status.SUBMITTED,
+        can_review=directive.issuer_id == user.unit_id and run.status == Status.SUBMITTED
+        and may(user.role, Action.REVIEW),
         fields=form.fields if form else [], draft=typed if typed is not None else draft,
         note=(typed or {}).get("note", ""), upload_limits=limits_text(settings),
         accept=",".join(f".{kind}" for kind in settings.attachment_types),
@@ -123,7 +125,7 @@ async def submit(request: Request, assignment_id: RowId) -> Response:
 def _submitter(engine: Engine, request: Request, assignment_id: int) -> User:
     """The signed-in user whose unit must do the run (401/404/403 before the body is read)."""
     with reading(engine) as session:
-        user = session.get(User, request.session.get("user_id") or 0)
+        user = signed_in(session, request)
         if user is None:
             raise HTTPException(401, "Vui lòng đăng nhập")
         own_run(session, user, assignment_id)
@@ -164,7 +166,7 @@ def review(assignment_id: RowId, action: str = Form(...), reason: str = Form("")
         raise HTTPException(422, "Thao tác không hợp lệ")
     try:
         act_on_assignment(session, run.id or 0, target, unit_code=user_unit(session, user).code,
-                          reason=reason, now=datetime.now(UTC))
+                          reason=reason, now=datetime.now(UTC), role=user.role)
     except InvalidInput as exc:
         raise HTTPException(422, exc.problem) from None
     return RedirectResponse(f"/assignments/{assignment_id}", status_code=303)

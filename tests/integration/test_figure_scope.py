@@ -7,14 +7,16 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import col, select
 
 from config.database import transaction
 from domain.reports import Attachment, Submission
-from flows.accounts import add_user, create_token
+from flows.accounts import add_user, user_named
 from flows.report_submit import Upload
+from flows.sessions import create_token
 from tests.conftest import at, issue_data
 from tests.integration.report_scenario import COMMUNES, figures, school_run, submit
 from tests.integration.test_cascade import runs
@@ -46,7 +48,8 @@ def marked(web, engine):
                  unit_code="MN-DUONGDONG", role="staff", password=PASSWORD,
                  now=at("2026-03-01T08:00"))
         web.tokens["hieutruong.duongdong"] = create_token(
-            session, username="hieutruong.duongdong", name="test", now=at("2026-03-01T08:00"))
+            session, user=user_named(session, "hieutruong.duongdong"), name="test",
+            now=datetime.now(UTC))
     issue_data(engine, {
         "key": TO_ALL, "number_symbol": "61/KH-SGDĐT", "issuer": "SGDDT-AG",
         "issued_on": "2026-03-03", "title": "Báo cáo STEM trực tiếp của các trường",
@@ -119,11 +122,11 @@ def test_the_issuer_still_sees_the_whole_cascade(marked, engine):
     assert seen(text_of(client.get(f"/directives/{so}/report.xlsx"))) == set(MARKER)
 
 
-def filled(path: str, target: dict[str, int]) -> str:
+def filled(path: str, target: dict[str, int | str]) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: str(target[m[1]]), path)
 
 
-def targets(engine) -> list[dict[str, int]]:
+def targets(engine) -> list[dict[str, int | str]]:
     """Path parameters naming each marked unit's things: its run, its unit, the directive,
     the file it handed in (0 when none)."""
     directives, found = ids(engine), []
@@ -138,7 +141,8 @@ def targets(engine) -> list[dict[str, int]]:
         files = dict(session.exec(select(Submission.assignment_id, Attachment.id).join(
             Attachment, col(Attachment.submission_id) == col(Submission.id))).all())
     return [{"directive_id": directive, "unit_id": run.unit_id, "assignment_id": run.id,
-             "attachment_id": files.get(run.id, 0)} for directive, run in found]
+             "attachment_id": files.get(run.id, 0), "username": "hieutruong.hontre"}
+            for directive, run in found]
 
 
 @pytest.mark.parametrize("reader", sorted(SCOPE))

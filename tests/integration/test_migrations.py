@@ -50,3 +50,35 @@ def test_message_bodies_move_to_their_own_table_and_back(tmp_path):
                                     " ORDER BY id").all() == [
             (1, b"From: a\r\n\r\nxin chao", "<1@x>"), (2, None, "<2@x>")]
     engine.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_sessions_and_token_expiry_up_and_down(tmp_path):
+    """0010 adds user_session and api_token.expires_at/revoked_at (tokens made before it
+    expire 90 days after the upgrade); its downgrade removes them, the tokens kept."""
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    migrate(url, "0009")
+    engine = make_engine(url)
+    now = "2026-03-03 02:00:00.000000"
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO unit (id, code, name, kind, path, depth, emails,"
+                             " symbol, updated_at) VALUES (1, 'X', 'Xã', 'commune', '/1/', 0,"
+                             " '[]', '', ?)", (now,))
+        conn.exec_driver_sql("INSERT INTO app_user (id, username, full_name, unit_id, role,"
+                             " password_hash, created_at) VALUES (1, 'a', 'A', 1, 'head', 'h',"
+                             " ?)", (now,))
+        conn.exec_driver_sql("INSERT INTO api_token (id, user_id, name, token_sha256,"
+                             " created_at) VALUES (1, 1, 'cu', 'abc', ?)", (now,))
+    migrate(url)
+    with engine.connect() as conn:
+        expires, revoked = conn.exec_driver_sql(
+            "SELECT expires_at, revoked_at FROM api_token").one()
+        assert revoked is None and expires > "2026"
+        assert "user_session" in inspect(conn).get_table_names()
+    command.downgrade(alembic_config(url), "0009")
+    with engine.connect() as conn:
+        assert "user_session" not in inspect(conn).get_table_names()
+        assert {c["name"] for c in inspect(conn).get_columns("api_token")} == {
+            "id", "user_id", "name", "token_sha256", "created_at"}
+        assert conn.exec_driver_sql("SELECT name FROM api_token").all() == [("cu",)]
+    engine.dispose()

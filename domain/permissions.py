@@ -1,0 +1,57 @@
+"""Who may do what: one table from role to actions, checked by the use cases (web, API).
+
+- staff (chuyên viên / giáo viên): receive and submit the own unit's runs;
+- head (lãnh đạo đơn vị): also issue directives, accept or return handed-in runs, extend
+  deadlines, for the own unit;
+- admin (quản trị): everything a head may, and manage the unit's users and their sessions.
+
+Where an action happens (own unit, issuer) is checked next to it; this table says only
+whether the role may do it at all. The CLI is the operator's tool (whoever runs it holds the
+database): it acts as OPERATOR."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from domain.accounts import Role
+
+
+class Action(StrEnum):
+    RECEIVE = "receive"
+    SUBMIT = "submit"
+    REVIEW = "review"  # accept or return a handed-in run
+    EXTEND = "extend"
+    ISSUE = "issue"
+    MANAGE_USERS = "manage_users"
+
+
+_STAFF = frozenset({Action.RECEIVE, Action.SUBMIT})
+_HEAD = _STAFF | {Action.REVIEW, Action.EXTEND, Action.ISSUE}
+PERMISSIONS: dict[Role, frozenset[Action]] = {
+    Role.STAFF: _STAFF, Role.HEAD: _HEAD, Role.ADMIN: _HEAD | {Action.MANAGE_USERS},
+}
+OPERATOR = Role.ADMIN
+
+_DENIED = {
+    Action.RECEIVE: "tiếp nhận nhiệm vụ", Action.SUBMIT: "nộp báo cáo",
+    Action.REVIEW: "duyệt hoặc trả lại báo cáo", Action.EXTEND: "gia hạn",
+    Action.ISSUE: "ban hành văn bản", Action.MANAGE_USERS: "quản lý tài khoản",
+}
+
+
+class NotPermitted(PermissionError):
+    """The role may not do this action (a 403 on the web and the API)."""
+
+    def __init__(self, role: Role, action: Action) -> None:
+        self.role, self.action = role, action
+        super().__init__(f"Vai trò '{role.value}' không có quyền {_DENIED[action]}"
+                         " (cần lãnh đạo đơn vị hoặc quản trị)")
+
+
+def may(role: Role | str, action: Action) -> bool:
+    return action in PERMISSIONS.get(Role(role), frozenset())
+
+
+def require(role: Role | str, action: Action) -> None:
+    if not may(role, action):
+        raise NotPermitted(Role(role), action)

@@ -1,0 +1,80 @@
+"""JSON API for what heads do: accept or return a handed-in run, move a deadline, issue a
+directive. The use cases check the token user's role (403 problem+json for staff)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from domain.accounts import User
+from domain.calendar import vietnam_calendar
+from domain.errors import InvalidInput
+from domain.specs import parse_day, parse_directive
+from domain.status import Status
+from flows.extend import extend_deadline
+from flows.issue import issue_directive
+from flows.status_changes import act_on_assignment
+from web.access import issued_run, readable_directive, user_unit
+from web.deps import api_user, db
+
+router = APIRouter(tags=["api"])
+_REVIEW = {"accept": Status.ACCEPTED, "return": Status.RETURNED}
+
+
+# Fields default to empty so that scoping (404/403) answers before any field problem (422).
+class ReviewBody(BaseModel):
+    action: str = ""  # accept | return
+    reason: str = ""
+
+
+class ExtendBody(BaseModel):
+    requirement: str = ""
+    subtree: str = ""
+    new_due: str = ""
+    reason: str = ""
+
+
+@router.post("/assignments/{assignment_id}/review")
+def review(assignment_id: int, body: ReviewBody, user: User = Depends(api_user),
+           session: Session = Depends(db)) -> dict[str, Any]:
+    run = issued_run(session, user, assignment_id)
+    target = _REVIEW.get(body.action)
+    if target is None:
+        raise InvalidInput("action", f"'{body.action}' is not accept or return")
+    act_on_assignment(session, run.id or 0, target, unit_code=user_unit(session, user).code,
+                      reason=body.reason, now=datetime.now(UTC), role=user.role)
+    return {"id": run.id, "status": run.status}
+
+
+@router.post("/directives/{directive_id}/extend")
+def extend(directive_id: int, body: ExtendBody, user: User = Depends(api_user),
+           session: Session = Depends(db)) -> dict[str, int]:
+    directive = readable_directive(session, user, directive_id)
+    try:
+        day = parse_day(body.new_due)
+    except ValueError as exc:
+        raise InvalidInput("new_due", str(exc)) from None
+    with session.begin_nested():
+        moved = extend_deadline(
+            session, directive_ref=str(directive.id), requirement_key=body.requirement,
+            subtree=body.subtree, new_due=day, actor=user_unit(session, user).code,
+            reason=body.reason, now=datetime.now(UTC), calendar=vietnam_calendar(),
+            role=user.role)
+    return {"moved": moved}
+
+
+@router.post("/directives")
+def issue(body: dict[str, Any], user: User = Depends(api_user),
+          session: Session = Depends(db)) -> dict[str, Any]:
+    """The directive as JSON (the fields of the YAML file); issuer = the user's unit."""
+    spec = parse_directive(body)
+    if spec.issuer != user_unit(session, user).code:
+        raise InvalidInput("issuer", "chỉ được ban hành văn bản của đơn vị mình")
+    with session.begin_nested():
+        result = issue_directive(session, spec, now=datetime.now(UTC),
+                                 calendar=vietnam_calendar(), role=user.role)
+    return {"id": result.directive_id, "key": result.key, "created": result.created}
