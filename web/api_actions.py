@@ -20,6 +20,7 @@ from flows.issue import issue_directive
 from flows.status_changes import act_on_assignment
 from web.access import issued_run, readable_directive, user_unit
 from web.deps import api_user, db
+from web.params import RowId
 
 router = APIRouter(tags=["api"])
 _REVIEW = {"accept": Status.ACCEPTED, "return": Status.RETURNED}
@@ -39,7 +40,7 @@ class ExtendBody(BaseModel):
 
 
 @router.post("/assignments/{assignment_id}/review")
-def review(assignment_id: int, body: ReviewBody, user: User = Depends(api_user),
+def review(assignment_id: RowId, body: ReviewBody, user: User = Depends(api_user),
            session: Session = Depends(db)) -> dict[str, Any]:
     run = issued_run(session, user, assignment_id)
     target = _REVIEW.get(body.action)
@@ -51,7 +52,7 @@ def review(assignment_id: int, body: ReviewBody, user: User = Depends(api_user),
 
 
 @router.post("/directives/{directive_id}/extend")
-def extend(directive_id: int, body: ExtendBody, user: User = Depends(api_user),
+def extend(directive_id: RowId, body: ExtendBody, user: User = Depends(api_user),
            session: Session = Depends(db)) -> dict[str, int]:
     directive = readable_directive(session, user, directive_id)
     try:
