@@ -92,7 +92,14 @@ def known_problem(exc: BaseException) -> str | None:
     if isinstance(exc, NoSuchModuleError) or (isinstance(exc, ArgumentError)
                                                and "URL" in str(exc)):
         return f"database_url: {exc}"
+    if isinstance(exc, ModuleNotFoundError) and exc.name in DATABASE_DRIVERS:
+        return (f"database_url: {database_url()} needs the {exc.name} driver, which is not"
+                f" installed: pip install '{DATABASE_DRIVERS[exc.name]}'")
     return None
+
+
+DATABASE_DRIVERS = {"psycopg": "chidao[postgres]", "psycopg2": "psycopg2-binary",
+                    "asyncpg": "asyncpg", "pg8000": "pg8000", "pymysql": "pymysql"}
 
 
 def fail(exc: Exception) -> typer.Exit:

@@ -15,11 +15,13 @@ from config.database import make_engine
 from config.settings import Settings, get_settings
 from domain.accounts import User
 from domain.calendar import LOCAL_TZ
+from domain.status import Status
 from web.access import user_unit
 from web.deps import csrf_token
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["day"] = lambda d: d.strftime("%d/%m/%Y") if d else ""
+templates.env.filters["status"] = lambda s: Status(s).label if s else ""
 templates.env.filters["local"] = (
     lambda t: t.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if t else "")
 

@@ -2,6 +2,7 @@
 unreachable database end with exit code 2 and `field: problem`; a bug with exit code 1, one
 line, and its traceback in a log file."""
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -51,14 +52,24 @@ def test_a_units_file_asking_for_a_python_object_is_refused_with_its_line(engine
     assert snapshot(engine) == before
 
 
-@pytest.mark.parametrize("url", ["postgresql+psycopg://x@127.0.0.1:1/x",
-                                 "sqlite:////nonexistent/dir/x.db"])
+HAS_PSYCOPG = importlib.util.find_spec("psycopg") is not None
+
+
+@pytest.mark.parametrize("url", [
+    pytest.param("postgresql+psycopg://x@127.0.0.1:1/x", marks=pytest.mark.skipif(
+        not HAS_PSYCOPG, reason="the PostgreSQL driver is an extra (chidao[postgres])")),
+    "sqlite:////nonexistent/dir/x.db"])
 @pytest.mark.parametrize("command", [["status", "1039/KH-SGDĐT"], ["db", "init"],
                                      ["assignments", "--unit", "X"]])
 def test_an_unreachable_database(url, command):
     line = refused(chidao(*command, CHIDAO_DATABASE_URL=url), "database_url: cannot use",
                    url.split("://")[0])
     assert re.search(r"Connection refused|unable to open database file", line)
+
+
+def test_a_database_driver_that_is_not_installed_is_named():
+    refused(chidao("status", "x", CHIDAO_DATABASE_URL="postgresql+pg8000://x@127.0.0.1:1/x"),
+            "database_url:", "needs the pg8000 driver, which is not installed")
 
 
 def test_a_malformed_database_url_names_the_setting():
