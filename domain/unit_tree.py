@@ -23,6 +23,9 @@ class UnitRow:
     symbol: str = ""
 
 
+CODE_MAX_CHARS = 64  # unit.code is VARCHAR(64): PostgreSQL refuses longer
+
+
 def validate_rows(rows: list[UnitRow], existing_parents: Mapping[str, str | None]) -> None:
     """Reject duplicate codes, unknown kinds, unknown parents and cycles, naming the line.
 
@@ -33,6 +36,9 @@ def validate_rows(rows: list[UnitRow], existing_parents: Mapping[str, str | None
     for row in rows:
         if not row.code:
             raise InvalidInput("code", "is empty", line=row.line)
+        if len(row.code) > CODE_MAX_CHARS:
+            raise InvalidInput("code", f"longer than {CODE_MAX_CHARS} characters",
+                               line=row.line)
         if row.code in seen:
             raise InvalidInput(
                 "code", f"'{row.code}' is duplicated (first on line {seen[row.code]})",
