@@ -3,15 +3,13 @@ are not what its name says is refused with the file named, a file over the limit
 before it is sent, genuine files are listed and download under their Vietnamese names; the
 page never scrolls sideways. Screenshots (390 and 1366 px) go to test-artifacts/."""
 
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.test_browser import ARTIFACTS, browser  # noqa: F401  (the shared Chromium)
 from tests.web_fixtures import PASSWORD
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "attachments"
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 WIDER_THAN_THE_SCREEN = """() => Array.from(document.querySelectorAll("body *"))
@@ -20,18 +18,8 @@ WIDER_THAN_THE_SCREEN = """() => Array.from(document.querySelectorAll("body *"))
 
 
 @pytest.fixture
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            yield launched
-        finally:
-            launched.close()
+def chromium(browser):  # noqa: F811
+    return browser
 
 
 def signed_in(chromium, base, width):
