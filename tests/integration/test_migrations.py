@@ -30,9 +30,7 @@ def test_message_bodies_move_to_their_own_table_and_back(tmp_path):
     engine = make_engine(url)
     now = "2026-03-03 02:00:00.000000"
     with engine.begin() as conn:
-        conn.exec_driver_sql("INSERT INTO unit (id, code, name, kind, path, depth, emails,"
-                             " symbol, updated_at) VALUES (1, 'X', 'Xã', 'commune', '/1/', 0,"
-                             " '[]', '', ?)", (now,))
+        _insert_unit(conn, now)
         for mid, body in ((1, b"From: a\r\n\r\nxin chao"), (2, None)):
             conn.exec_driver_sql(
                 "INSERT INTO outbound_message (id, to_unit_id, header_id, status, attempts,"
@@ -61,9 +59,7 @@ def test_sessions_and_token_expiry_up_and_down(tmp_path):
     engine = make_engine(url)
     now = "2026-03-03 02:00:00.000000"
     with engine.begin() as conn:
-        conn.exec_driver_sql("INSERT INTO unit (id, code, name, kind, path, depth, emails,"
-                             " symbol, updated_at) VALUES (1, 'X', 'Xã', 'commune', '/1/', 0,"
-                             " '[]', '', ?)", (now,))
+        _insert_unit(conn, now)
         conn.exec_driver_sql("INSERT INTO app_user (id, username, full_name, unit_id, role,"
                              " password_hash, created_at) VALUES (1, 'a', 'A', 1, 'head', 'h',"
                              " ?)", (now,))
@@ -82,3 +78,10 @@ def test_sessions_and_token_expiry_up_and_down(tmp_path):
             "id", "user_id", "name", "token_sha256", "created_at"}
         assert conn.exec_driver_sql("SELECT name FROM api_token").all() == [("cu",)]
     engine.dispose()
+
+
+def _insert_unit(conn, now: str) -> None:
+    """One commune row, written below the models (the schema is an older revision)."""
+    conn.exec_driver_sql("INSERT INTO unit (id, code, name, kind, path, depth, emails, symbol,"
+                         " updated_at) VALUES (1, 'X', 'Xã', 'commune', '/1/', 0, '[]', '', ?)",
+                         (now,))
