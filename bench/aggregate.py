@@ -25,13 +25,13 @@ from sqlalchemy import Engine, select, text  # noqa: E402
 
 from bench.cascade import build_template  # noqa: E402
 from bench.databases import add_database_arguments, bench_databases  # noqa: E402
-from config.database import make_engine, transaction  # noqa: E402
-from domain.calendar import vietnam_calendar  # noqa: E402
-from domain.specs import parse_directive  # noqa: E402
-from domain.units import Unit  # noqa: E402
-from flows.aggregate import AggregateRun, aggregate  # noqa: E402
-from flows.clock import resolve_now  # noqa: E402
-from flows.issue import issue_directive  # noqa: E402
+from chidao.config.clock import resolve_now  # noqa: E402
+from chidao.db.database import make_engine, transaction  # noqa: E402
+from chidao.domain.calendar import vietnam_calendar  # noqa: E402
+from chidao.domain.specs import parse_directive  # noqa: E402
+from chidao.domain.units import Unit  # noqa: E402
+from chidao.services.aggregate import AggregateRun, aggregate  # noqa: E402
+from chidao.services.issue import issue_directive  # noqa: E402
 
 FIELDS = [{"key": f"c{i}", "label": f"Chỉ tiêu {i}", "type": "integer", "min": 0}
           for i in range(6)]

@@ -18,13 +18,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.databases import Databases, add_database_arguments, bench_databases  # noqa: E402
-from config.database import make_engine, transaction  # noqa: E402
-from domain.calendar import vietnam_calendar  # noqa: E402
-from domain.specs import parse_directive  # noqa: E402
-from flows.clock import resolve_now  # noqa: E402
-from flows.issue import issue_directive  # noqa: E402
-from flows.national_tree import national_rows  # noqa: E402
-from flows.units_import import import_units  # noqa: E402
+from chidao.config.clock import resolve_now  # noqa: E402
+from chidao.db.database import make_engine, transaction  # noqa: E402
+from chidao.demo.national_tree import national_rows  # noqa: E402
+from chidao.domain.calendar import vietnam_calendar  # noqa: E402
+from chidao.domain.specs import parse_directive  # noqa: E402
+from chidao.services.issue import issue_directive  # noqa: E402
+from chidao.services.units_import import import_units  # noqa: E402
 
 DIRECTIVE = {
     "number_symbol": "17/KH-BGDĐT", "issuer": "BGDDT", "issued_on": "2026-02-26",

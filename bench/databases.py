@@ -24,8 +24,8 @@ from typing import Any
 
 from sqlalchemy import create_engine
 
-from config.database import migrate
-from domain.dbtypes import sqlite_utc_text
+from chidao.db.database import migrate
+from chidao.domain.dbtypes import sqlite_utc_text
 
 DATABASES = ("sqlite", "postgresql")
 

@@ -3,7 +3,7 @@ subprocess on 127.0.0.1 over the national demo database (39,377 units, one Minis
 32,734 schools and classes; `chidao demo --scale national` for SQLite, the same steps on
 PostgreSQL), signed in as the national demo accounts (Ministry, a department, a commune),
 each client asking a mix of dashboard pages one after another without pause. As yardstick,
-a minimal FastAPI page served the same way (cli.lifecycle.run_server: same uvicorn settings)
+a minimal FastAPI page served the same way (chidao.cli.lifecycle.run_server: same uvicorn settings)
 is hit by the same number of clients.
 
 Run: .venv/bin/python bench/load.py [--clients 200] [--seconds 60] [--database postgresql]
@@ -44,7 +44,7 @@ YARDSTICK = """
 import sys
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
-from cli.lifecycle import run_server
+from chidao.cli.lifecycle import run_server
 app = FastAPI()
 @app.get("/login")
 def page() -> HTMLResponse:
@@ -55,9 +55,9 @@ run_server(app, "127.0.0.1", int(sys.argv[1]), None)
 
 def seed(dbs: Databases, folder: Path) -> tuple[str, dict[str, str]]:
     """The national demo database and its accounts; the pages each account asks for."""
-    from cli.demo import DEMO_PASSWORD, NATIONAL_DIRECTIVE, add_demo_users
-    from config.database import make_engine, transaction
-    from flows.lookup import unit_by_code
+    from chidao.db.database import make_engine, transaction
+    from chidao.db.lookup import unit_by_code
+    from chidao.demo.scenario import DEMO_PASSWORD, NATIONAL_DIRECTIVE, add_demo_users
 
     users = [("chuyenvien.bo", "BGDDT", "head"), ("chuyenvien.so", "S00", "staff"),
              ("chuyenvien.xa", "S00-X0000", "staff")]
@@ -87,14 +87,14 @@ def seed(dbs: Databases, folder: Path) -> tuple[str, dict[str, str]]:
 def _seed_national(url: str, users: list[tuple[str, str, str]], password: str,
                    directive: dict[str, Any]) -> None:
     """What `chidao demo --scale national` does, on a database of any kind."""
-    from config.database import make_engine, transaction
-    from domain.calendar import vietnam_calendar
-    from domain.specs import parse_directive
-    from flows.accounts import add_user
-    from flows.clock import resolve_now
-    from flows.issue import issue_directive
-    from flows.national_tree import national_rows
-    from flows.units_import import import_units
+    from chidao.config.clock import resolve_now
+    from chidao.db.database import make_engine, transaction
+    from chidao.demo.national_tree import national_rows
+    from chidao.domain.calendar import vietnam_calendar
+    from chidao.domain.specs import parse_directive
+    from chidao.services.accounts import add_user
+    from chidao.services.issue import issue_directive
+    from chidao.services.units_import import import_units
 
     now = resolve_now("2026-02-26T09:00")
     engine = make_engine(url)
@@ -201,7 +201,7 @@ async def load(base: str, clients: list[tuple[httpx.Cookies | None, list[str]]],
 
 def run_chidao(url: str, pages: dict[str, list[str]], args: argparse.Namespace,
                folder: Path) -> dict[str, Any]:
-    from cli.demo import DEMO_PASSWORD
+    from chidao.demo.scenario import DEMO_PASSWORD
 
     env = {**os.environ, "CHIDAO_DATABASE_URL": url, "CHIDAO_SECRET_KEY": "bench-load"}
     command = [CHIDAO, "serve", "--host", "127.0.0.1", "--port", "{port}"]

@@ -13,14 +13,14 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from config.database import make_engine, migrate, transaction
-from config.settings import Settings
-from flows.accounts import add_user
-from flows.unit_files import read_unit_file
-from flows.units_import import import_units
-from web.app import create_app
+from chidao.config.settings import Settings
+from chidao.db.database import make_engine, migrate, transaction
+from chidao.files.unit_files import read_unit_file
+from chidao.services.accounts import add_user
+from chidao.services.units_import import import_units
+from chidao.web.app import create_app
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "an-giang"
+EXAMPLES = Path(__file__).resolve().parent.parent / "demo" / "examples" / "an-giang"
 NOW = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)
 
 db = Path(tempfile.mkdtemp()) / "m.db"

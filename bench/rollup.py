@@ -23,15 +23,15 @@ from sqlalchemy import select  # noqa: E402
 
 from bench.cascade import build_template  # noqa: E402
 from bench.databases import Databases, add_database_arguments, bench_databases  # noqa: E402
-from config.database import make_engine, reading, transaction  # noqa: E402
-from domain.calendar import vietnam_calendar  # noqa: E402
-from domain.directives import requirement_table  # noqa: E402
-from domain.specs import parse_directive  # noqa: E402
-from domain.units import Unit  # noqa: E402
-from flows.clock import resolve_now  # noqa: E402
-from flows.forms_store import form_by_ref, form_spec  # noqa: E402
-from flows.issue import issue_directive  # noqa: E402
-from flows.rollup import rollup  # noqa: E402
+from chidao.config.clock import resolve_now  # noqa: E402
+from chidao.db.database import make_engine, reading, transaction  # noqa: E402
+from chidao.domain.calendar import vietnam_calendar  # noqa: E402
+from chidao.domain.directives import requirement_table  # noqa: E402
+from chidao.domain.specs import parse_directive  # noqa: E402
+from chidao.domain.units import Unit  # noqa: E402
+from chidao.queries.rollup import rollup  # noqa: E402
+from chidao.services.forms_store import form_by_ref, form_spec  # noqa: E402
+from chidao.services.issue import issue_directive  # noqa: E402
 
 FIELDS = [{"key": f"chi_tieu_{i}", "label": f"Chỉ tiêu {i}", "type": "integer", "min": 0}
           for i in range(8)]

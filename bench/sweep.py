@@ -19,13 +19,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.cascade import build_template  # noqa: E402
 from bench.databases import Databases, add_database_arguments, bench_databases  # noqa: E402
-from config.database import make_engine, transaction  # noqa: E402
-from config.settings import Settings  # noqa: E402
-from domain.calendar import vietnam_calendar  # noqa: E402
-from domain.specs import parse_directive  # noqa: E402
-from flows.clock import resolve_now  # noqa: E402
-from flows.issue import issue_directive  # noqa: E402
-from flows.sweep import sweep  # noqa: E402
+from chidao.config.clock import resolve_now  # noqa: E402
+from chidao.config.settings import Settings  # noqa: E402
+from chidao.db.database import make_engine, transaction  # noqa: E402
+from chidao.domain.calendar import vietnam_calendar  # noqa: E402
+from chidao.domain.specs import parse_directive  # noqa: E402
+from chidao.notifications.sweep import sweep  # noqa: E402
+from chidao.services.issue import issue_directive  # noqa: E402
 
 NOW = "2026-03-16T07:31"  # one minute after the d-3 reminders of runs due 19/03/2026
 

@@ -27,15 +27,15 @@ from sqlalchemy import select  # noqa: E402
 
 from bench.cascade import DIRECTIVE, build_template  # noqa: E402
 from bench.databases import Databases, add_database_arguments, bench_databases  # noqa: E402
-from config.database import make_engine, transaction  # noqa: E402
-from config.settings import Settings  # noqa: E402
-from domain.calendar import vietnam_calendar  # noqa: E402
-from domain.specs import parse_directive  # noqa: E402
-from domain.units import unit_table  # noqa: E402
-from flows.accounts import add_user  # noqa: E402
-from flows.clock import resolve_now  # noqa: E402
-from flows.issue import issue_directive  # noqa: E402
-from web.app import create_app  # noqa: E402
+from chidao.config.clock import resolve_now  # noqa: E402
+from chidao.config.settings import Settings  # noqa: E402
+from chidao.db.database import make_engine, transaction  # noqa: E402
+from chidao.domain.calendar import vietnam_calendar  # noqa: E402
+from chidao.domain.specs import parse_directive  # noqa: E402
+from chidao.domain.units import unit_table  # noqa: E402
+from chidao.services.accounts import add_user  # noqa: E402
+from chidao.services.issue import issue_directive  # noqa: E402
+from chidao.web.app import create_app  # noqa: E402
 
 PASSWORD = "mat-khau-bench-2026"
 

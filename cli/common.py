@@ -10,9 +10,9 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
-from cli.errors import CLICK_FLOW, fail
-from cli.errors import err as err  # the stderr console, for commands that warn
-from config.settings import Settings, get_settings
+from chidao.cli.errors import CLICK_FLOW, fail
+from chidao.cli.errors import err as err  # the stderr console, for commands that warn
+from chidao.config.settings import Settings, get_settings
 
 console = Console()
 F = TypeVar("F", bound=Callable[..., Any])
@@ -23,14 +23,14 @@ JSON = typer.Option(False, "--json", help="Print JSON instead of a table or tree
 
 def reports_errors(func: F) -> F:
     """Bad input ends the command with exit code 2 and 'field: problem' on stderr; a bug with
-    exit code 1 and one line (see cli.errors, which the `chidao` group applies to all)."""
+    exit code 1 and one line (see chidao.cli.errors, which the `chidao` group applies to all)."""
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except CLICK_FLOW:
             raise
-        except Exception as exc:  # noqa: BLE001 - cli.errors.fail tells known from bugs
+        except Exception as exc:  # noqa: BLE001 - chidao.cli.errors.fail tells known from bugs
             raise fail(exc) from None
     return wrapper  # type: ignore[return-value]
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import typer
 
-from cli.common import JSON, NOW, console, print_json, reports_errors, settings
-from config.database import make_engine, reading
-from domain.calendar import vietnam_calendar
-from flows.clock import resolve_now
-from flows.documents import Block
-from flows.lookup import directive_by_ref
+from chidao.cli.common import JSON, NOW, console, print_json, reports_errors, settings
+from chidao.config.clock import resolve_now
+from chidao.db.database import make_engine, reading
+from chidao.db.lookup import directive_by_ref
+from chidao.domain.calendar import vietnam_calendar
+from chidao.files.document_writers import Block
 
 
 def register(app: typer.Typer) -> None:
@@ -24,7 +24,7 @@ def import_file(file: Path, as_json: bool = JSON,
                 yaml_out: Path = typer.Option(None, "--yaml", help="Write a directive draft.")
                 ) -> None:
     """Read a directive (.txt, .md, .docx) into a draft: fields, their lines, what is missing."""
-    from flows.doc_import import draft_yaml, import_document
+    from chidao.services.doc_import import draft_yaml, import_document
 
     url, cap = settings().database_url, settings().document_max_unpacked_bytes
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
@@ -40,7 +40,7 @@ def import_file(file: Path, as_json: bool = JSON,
 
 
 def _write(blocks: list[Block], docx: Path | None, html: Path | None) -> None:
-    from flows.document_writers import render_html, write_docx
+    from chidao.files.document_writers import render_html, write_docx
 
     if docx:
         write_docx(blocks, docx)
@@ -59,7 +59,7 @@ def draft_plan(ref: str, unit: str = typer.Option(..., "--unit"),
                days: int = typer.Option(5, help="Working days before the unit's own deadline."),
                now: str = NOW) -> None:
     """The unit's implementation plan answering directive REF (NĐ 30 layout)."""
-    from flows.documents import implementation_plan
+    from chidao.services.documents import implementation_plan
 
     with reading(make_engine(settings().database_url)) as session:
         blocks = implementation_plan(session, directive=directive_by_ref(session, ref),
@@ -72,7 +72,7 @@ def draft_urging(ref: str, unit: str = typer.Option(..., "--unit"),
                  docx: Path = typer.Option(None), html: Path = typer.Option(None),
                  now: str = NOW) -> None:
     """A letter urging the unit's late subordinates under directive REF (công văn đôn đốc)."""
-    from flows.documents import urging_letter
+    from chidao.services.documents import urging_letter
 
     moment = resolve_now(now)
     with reading(make_engine(settings().database_url)) as session:

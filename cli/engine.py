@@ -10,15 +10,15 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import func, select
 
-from cli.common import JSON, NOW, console, print_json, reports_errors, settings
-from config.database import make_engine, reading, transaction
-from domain.calendar import vietnam_calendar
-from domain.errors import InvalidInput
-from domain.notifications import message_body_table, message_table, notification_table
-from domain.units import unit_table
-from flows.clock import resolve_now
-from flows.extend import extend_deadline
-from flows.runner import run_flow
+from chidao.cli.common import JSON, NOW, console, print_json, reports_errors, settings
+from chidao.config.clock import resolve_now
+from chidao.db.database import make_engine, reading, transaction
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.errors import InvalidInput
+from chidao.domain.notifications import message_body_table, message_table, notification_table
+from chidao.domain.units import unit_table
+from chidao.flows.runner import run_flow
+from chidao.services.extend import extend_deadline
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
 def sweep(now: str = NOW, dry_run: bool = typer.Option(False, "--dry-run"),
           as_json: bool = JSON) -> None:
     """Write the reminders and escalations due at --now (idempotent)."""
-    from flows.deadline_flows import sweep_flow  # Prefect loads in ~1 s: only when needed
+    from chidao.flows.deadline_flows import sweep_flow  # Prefect loads in ~1 s: only when needed
 
     result = run_flow(sweep_flow, now=now, dry_run=dry_run)
     if as_json:
@@ -50,7 +50,7 @@ def sweep(now: str = NOW, dry_run: bool = typer.Option(False, "--dry-run"),
 
 def deliver(now: str = NOW, as_json: bool = JSON) -> None:
     """Group due notifications into digests and send them (CHIDAO_SMTP_HOST), else keep them."""
-    from flows.deadline_flows import deliver_flow
+    from chidao.flows.deadline_flows import deliver_flow
 
     result = run_flow(deliver_flow, now=now)
     if as_json:
@@ -106,7 +106,7 @@ def extend(ref: str, requirement: str = typer.Option(..., help="Requirement key.
            unit: str = typer.Option(..., "--unit", help="The issuing unit acting."),
            reason: str = typer.Option(..., help="Why."), now: str = NOW) -> None:
     """Move a deadline for a subtree (gia hạn); reminders follow the new date."""
-    from domain.specs import parse_day
+    from chidao.domain.specs import parse_day
 
     try:
         new_due = parse_day(to)
@@ -122,7 +122,7 @@ def extend(ref: str, requirement: str = typer.Option(..., help="Requirement key.
 def worker() -> None:
     """Run the scheduler headless: sweep and deliver every few minutes, until SIGTERM or Ctrl-C
     (it stops within 5 s: a running job finishes its step and releases what it holds)."""
-    from cli.lifecycle import run_worker
+    from chidao.cli.lifecycle import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     s = settings()
@@ -134,8 +134,8 @@ def worker() -> None:
 def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000)) -> None:
     """The dashboard on http://HOST:PORT and, in the same process, the scheduler, until SIGTERM
     or Ctrl-C (it stops within 5 s: requests in flight get 3 s)."""
-    from cli.lifecycle import run_server
-    from web.app import create_app
+    from chidao.cli.lifecycle import run_server
+    from chidao.web.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     console.print(f"chidao: http://{host}:{port}  (Ctrl-C to stop)")
@@ -148,7 +148,7 @@ def serve_deployments() -> None:
     To run them on several machines, see `chidao deploy`."""
     from prefect import serve as prefect_serve
 
-    from flows.scheduling import deployments
+    from chidao.flows.scheduling import deployments
 
     prefect_serve(*deployments())
 
@@ -161,7 +161,11 @@ def deploy(pool: str = typer.Option("chidao", "--pool", help="The work pool (typ
     machine with chidao installed and CHIDAO_DATABASE_URL set, runs the flows."""
     from prefect.settings import PREFECT_API_URL
 
-    from flows.scheduling import deployment_crons, ensure_process_work_pool, work_pool_deployments
+    from chidao.flows.scheduling import (
+        deployment_crons,
+        ensure_process_work_pool,
+        work_pool_deployments,
+    )
 
     if not PREFECT_API_URL.value():  # else Prefect would deploy to a throwaway ephemeral server
         raise InvalidInput("PREFECT_API_URL", "not set: export the Prefect server's API URL")

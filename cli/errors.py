@@ -27,7 +27,7 @@ from sqlalchemy.exc import (
 )
 from typer.core import TyperGroup
 
-from domain.errors import InvalidInput
+from chidao.domain.errors import InvalidInput
 
 err = Console(stderr=True, soft_wrap=True)  # one line per error, whatever the width
 # Typer's own flow (usage errors, --help, Exit, Ctrl-C's Abort): left to Typer to handle.
@@ -36,7 +36,7 @@ CLICK_FLOW = (typer.TyperException, typer.Exit, typer.Abort)
 
 def database_url() -> str:
     """The database URL in use, password hidden."""
-    from config.settings import get_settings
+    from chidao.config.settings import get_settings
 
     try:
         url = get_settings().database_url

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from apscheduler.schedulers.base import BaseScheduler
 
-from config.settings import Settings
-from flows.scheduling import build_scheduler, stop_scheduler
-from flows.stopping import request_stop, stop_requested
+from chidao.config.settings import Settings
+from chidao.flows.scheduling import build_scheduler, stop_scheduler
+from chidao.notifications.stopping import request_stop, stop_requested
 
 if TYPE_CHECKING:
     import uvicorn
@@ -64,7 +64,7 @@ def run_worker(settings: Settings) -> None:
 
 def server_config(app: Any, host: str, port: int) -> uvicorn.Config:
     """uvicorn's settings for the dashboard. proxy_headers off: X-Forwarded-For is believed
-    only from CHIDAO_TRUSTED_PROXIES, by the app (web.app)."""
+    only from CHIDAO_TRUSTED_PROXIES, by the app (chidao.web.app)."""
     import uvicorn
 
     return uvicorn.Config(app, host=host, port=port, log_level="warning",

@@ -9,28 +9,28 @@ from typing import Any
 
 import typer
 
-from cli.common import JSON, NOW, console, print_json, reports_errors, settings
-from cli.documents import register as register_document_commands
-from cli.engine import register as register_engine_commands
-from cli.errors import CommandGroup
-from cli.render import assignment_table, cascade_tree
-from cli.reports import load_values
-from cli.reports import register as register_report_commands
-from cli.users import users_app
-from config.database import make_engine, migrate, reading, transaction
-from domain.calendar import vietnam_calendar
-from domain.errors import InvalidInput
-from domain.status import Status
-from flows.clock import resolve_now
-from flows.directive_files import load_directive_file
-from flows.inbox import unit_assignments
-from flows.issue import issue_directive
-from flows.lookup import directive_by_ref, unit_by_code
-from flows.report_submit import Upload, submit_report
-from flows.status_changes import act_on_assignment
-from flows.status_tree import status_tree
-from flows.unit_files import read_unit_file
-from flows.units_import import import_units
+from chidao.cli.common import JSON, NOW, console, print_json, reports_errors, settings
+from chidao.cli.documents import register as register_document_commands
+from chidao.cli.engine import register as register_engine_commands
+from chidao.cli.errors import CommandGroup
+from chidao.cli.render import assignment_table, cascade_tree
+from chidao.cli.reports import load_values
+from chidao.cli.reports import register as register_report_commands
+from chidao.cli.users import users_app
+from chidao.config.clock import resolve_now
+from chidao.db.database import make_engine, migrate, reading, transaction
+from chidao.db.lookup import directive_by_ref, unit_by_code
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.errors import InvalidInput
+from chidao.domain.status import Status
+from chidao.files.directive_files import load_directive_file
+from chidao.files.unit_files import read_unit_file
+from chidao.queries.inbox import unit_assignments
+from chidao.queries.status_tree import status_tree
+from chidao.services.issue import issue_directive
+from chidao.services.report_submit import Upload, submit_report
+from chidao.services.status_changes import act_on_assignment
+from chidao.services.units_import import import_units
 
 app = typer.Typer(help="chidao — giao nhiệm vụ theo văn bản chỉ đạo, theo dõi hạn, tổng hợp.",
                   no_args_is_help=True, pretty_exceptions_show_locals=False, cls=CommandGroup)
@@ -77,7 +77,7 @@ def units_import(file: Path, now: str = NOW) -> None:
 def directive_issue(file: Path, now: str = NOW) -> None:
     """Issue a directive file and cascade it to its target units (idempotent)."""
     if os.environ.get("PREFECT_API_URL"):
-        from flows.cascade import cascade  # a Prefect server is running: record the flow run
+        from chidao.flows.cascade import cascade  # a Prefect server is running: record the flow run
 
         result = cascade(str(file), now=now)
     else:  # no server to start and wait for: the same code, in this process
@@ -202,7 +202,7 @@ def demo(db: Path = typer.Option(Path("chidao-demo.db"), help="SQLite file (recr
          scale: str = typer.Option("province", help="province (An Giang) | national")) -> None:
     """Seed An Giang from the corpus, cascade KH 1039/KH-SGDĐT three levels, show the tree;
     with --serve, open the dashboard with demo accounts."""
-    from cli.demo import (
+    from chidao.demo.scenario import (
         DEMO_PASSWORD,
         add_demo_users,
         add_national_users,
@@ -221,9 +221,9 @@ def demo(db: Path = typer.Option(Path("chidao-demo.db"), help="SQLite file (recr
     else:
         raise InvalidInput("scale", f"'{scale}' is not province or national")
     if serve:
-        from cli.lifecycle import run_server
-        from config.settings import Settings
-        from web.app import create_app
+        from chidao.cli.lifecycle import run_server
+        from chidao.config.settings import Settings
+        from chidao.web.app import create_app
 
         users = add_demo_users(db) if scale == "province" else add_national_users(db)
         console.print(f"\nDashboard: http://127.0.0.1:{port}  — password for every demo"

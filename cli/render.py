@@ -10,9 +10,9 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from domain.directives import DOC_TYPE_LABELS, DocType, RequirementKind
-from domain.status import Status
-from domain.timeliness import Completion, Timeliness
+from chidao.domain.directives import DOC_TYPE_LABELS, DocType, RequirementKind
+from chidao.domain.status import Status
+from chidao.domain.timeliness import Completion, Timeliness
 
 TIMELINESS_STYLE = {"overdue": "bold red", "due_today": "red", "due_soon": "dark_orange",
                     "on_track": "green"}

@@ -8,14 +8,14 @@ from typing import Any
 
 import typer
 
-from cli.common import JSON, NOW, console, print_json, reports_errors, settings
-from config.database import make_engine, reading
-from domain.calendar import vietnam_calendar
-from domain.errors import InvalidInput
-from domain.yaml_input import load_bounded
-from flows.clock import resolve_now
-from flows.input_files import read_input_text
-from flows.lookup import assignment_by_id, directive_by_ref, unit_by_code
+from chidao.cli.common import JSON, NOW, console, print_json, reports_errors, settings
+from chidao.config.clock import resolve_now
+from chidao.db.database import make_engine, reading
+from chidao.db.lookup import assignment_by_id, directive_by_ref, unit_by_code
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.errors import InvalidInput
+from chidao.domain.yaml_input import load_bounded
+from chidao.files.input_files import read_input_text
 
 
 def register(app: typer.Typer) -> None:
@@ -34,8 +34,8 @@ def load_values(path: Path) -> dict[str, Any]:
 
 def aggregate(now: str = NOW) -> None:
     """Pre-fill the upward reports of the levels whose cut-off has passed."""
-    from flows.deadline_flows import aggregate_flow
-    from flows.runner import run_flow
+    from chidao.flows.deadline_flows import aggregate_flow
+    from chidao.flows.runner import run_flow
 
     result = run_flow(aggregate_flow, now=now)
     console.print(f"{result['created']} draft reports pre-filled,"
@@ -46,8 +46,8 @@ def report(ref: str, xlsx: Path = typer.Option(None, help="Write the consolidate
            now: str = NOW, as_json: bool = JSON) -> None:
     """The consolidated report of a directive: per unit its figures accepted and provisional
     side by side, its reporters' live subtotal, coverage, and flags where they differ."""
-    from flows.report_export import consolidated, report_data
-    from flows.report_workbook import write_xlsx
+    from chidao.files.report_workbook import write_xlsx
+    from chidao.queries.report_export import consolidated, report_data
 
     config = settings()
     with reading(make_engine(config.database_url)) as session:
@@ -66,8 +66,8 @@ def report(ref: str, xlsx: Path = typer.Option(None, help="Write the consolidate
 
 def report_lines(reports: list[Any]) -> list[str]:
     """Plain text: per form, each unit's figures (đã duyệt | tạm tính) and its flags."""
-    from domain.forms import Aggregate
-    from flows.report_export import coverage, shown
+    from chidao.domain.forms import Aggregate
+    from chidao.queries.report_export import coverage, shown
 
     if not reports:
         return ["No report form in this directive: nothing to consolidate."]
@@ -99,7 +99,7 @@ def draft(assignment_id: int,
           unit: str = typer.Option(None, "--unit", help="Check the run is this unit's."),
           as_json: bool = JSON) -> None:
     """A pre-filled upward report before it is handed in: figures, who is counted, changes."""
-    from flows.drafts import current_draft
+    from chidao.services.drafts import current_draft
 
     with reading(make_engine(settings().database_url)) as session:
         run = assignment_by_id(session, assignment_id)

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import typer
 
-from cli.common import console, reports_errors, settings
-from config.database import make_engine, transaction
-from domain.errors import InvalidInput
-from flows.accounts import add_user, change_password, user_named
-from flows.clock import resolve_now
-from flows.sessions import (
+from chidao.cli.common import console, reports_errors, settings
+from chidao.config.clock import resolve_now
+from chidao.db.database import make_engine, transaction
+from chidao.domain.errors import InvalidInput
+from chidao.services.accounts import add_user, change_password, user_named
+from chidao.services.sessions import (
     create_token,
     end_sessions,
     revoke_token,

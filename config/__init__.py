@@ -1,1 +1,1 @@
-"""Settings and the database engine factory. Nothing here opens a connection at import."""
+"""Settings, and the one place that builds the engine, the calendar and the clock from them."""

@@ -13,7 +13,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from domain.yaml_input import DIRECTIVE_MAX_BYTES, UNITS_FILE_MAX_BYTES, VALUES_FILE_MAX_BYTES
+from chidao.domain.yaml_input import (
+    DIRECTIVE_MAX_BYTES,
+    UNITS_FILE_MAX_BYTES,
+    VALUES_FILE_MAX_BYTES,
+)
 
 
 class Settings(BaseSettings):

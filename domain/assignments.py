@@ -5,9 +5,9 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from domain.dbtypes import UTCDateTime
-from domain.errors import InvalidInput
-from domain.status import NEEDS_REASON, TRANSITIONS, Status, can_transition
+from chidao.domain.dbtypes import UTCDateTime
+from chidao.domain.errors import InvalidInput
+from chidao.domain.status import NEEDS_REASON, TRANSITIONS, Status, can_transition
 
 
 class Assignment(SQLModel, table=True):

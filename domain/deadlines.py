@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from domain.calendar import WorkingCalendar
-from domain.errors import InvalidInput
-from domain.specs import DueSpec
+from chidao.domain.calendar import WorkingCalendar
+from chidao.domain.errors import InvalidInput
+from chidao.domain.specs import DueSpec
 
 _PERIOD_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from domain.doc_text import Line, fold
+from chidao.domain.doc_text import Line, fold
 
 ROMAN = re.compile(r"^[IVX]+\.\s+")
 SUBHEADING = re.compile(r"^(\d+|[a-đ])[.)]\s+(.{3,100})$")

@@ -12,9 +12,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from domain.counts import parse_choice_counts, parse_count
-from domain.errors import InvalidInput
-from domain.text import NOTE_MAX_CHARS
+from chidao.domain.counts import parse_choice_counts, parse_count
+from chidao.domain.errors import InvalidInput
+from chidao.domain.text import NOTE_MAX_CHARS
 
 
 class FieldType(StrEnum):
@@ -103,7 +103,7 @@ def validate_values(form: FormSpec, values: dict[str, Any], *,
                     consolidated: bool = False) -> dict[str, Any]:
     """Clean a submission: unknown fields, missing required ones, wrong types and values out
     of bounds are refused, each with a Vietnamese message naming the field. `consolidated`:
-    the unit reports for its reporters, so a count field may hold counts (domain.counts)."""
+    the unit reports for its reporters, so a count field may hold counts (chidao.domain.counts)."""
     known = {f.key for f in form.fields}
     for key in values:
         if key not in known:

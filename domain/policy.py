@@ -10,8 +10,8 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.calendar import WorkingCalendar
-from domain.status import Status
+from chidao.domain.calendar import WorkingCalendar
+from chidao.domain.status import Status
 
 
 class NotificationKind(StrEnum):

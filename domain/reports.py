@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from domain.dbtypes import UTCDateTime
+from chidao.domain.dbtypes import UTCDateTime
 
 
 class SubmissionState(StrEnum):

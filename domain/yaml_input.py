@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from domain.errors import InvalidInput
+from chidao.domain.errors import InvalidInput
 
 MAX_DEPTH = 40  # a directive file nests about 6 deep; a units tree ~10
 

@@ -1,1 +1,1 @@
-"""Entry-point services and Prefect flows: load rows, ask the domain, write in one transaction."""
+"""Prefect flows and scheduling only: thin wrappers that run the use cases as tracked runs."""

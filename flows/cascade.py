@@ -8,12 +8,12 @@ from typing import Any
 
 from prefect import flow
 
-from config.database import make_engine, transaction
-from config.settings import get_settings
-from domain.calendar import vietnam_calendar
-from flows.clock import resolve_now
-from flows.directive_files import load_directive_file
-from flows.issue import issue_directive
+from chidao.config.clock import resolve_now
+from chidao.config.settings import get_settings
+from chidao.db.database import make_engine, transaction
+from chidao.domain.calendar import vietnam_calendar
+from chidao.files.directive_files import load_directive_file
+from chidao.services.issue import issue_directive
 
 
 @flow(name="cascade", persist_result=False)

@@ -7,13 +7,13 @@ from typing import Any
 
 from prefect import flow
 
-from config.database import make_engine, transaction
-from config.settings import get_settings
-from domain.calendar import vietnam_calendar
-from flows.aggregate import aggregate
-from flows.clock import resolve_now
-from flows.deliver import deliver, smtp_mailer
-from flows.sweep import sweep
+from chidao.config.clock import resolve_now
+from chidao.config.settings import get_settings
+from chidao.db.database import make_engine, transaction
+from chidao.domain.calendar import vietnam_calendar
+from chidao.notifications.deliver import deliver, smtp_mailer
+from chidao.notifications.sweep import sweep
+from chidao.services.aggregate import aggregate
 
 
 @flow(name="sweep", persist_result=False)

@@ -20,17 +20,17 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from config.settings import Settings, get_settings
-from domain.calendar import LOCAL_TZ
-from domain.errors import InvalidInput
-from flows.stopping import request_stop
+from chidao.config.settings import Settings, get_settings
+from chidao.domain.calendar import LOCAL_TZ
+from chidao.domain.errors import InvalidInput
+from chidao.notifications.stopping import request_stop
 
 log = logging.getLogger("chidao.scheduler")
 
 
 def sweep_job(database_url: str) -> dict[str, Any]:
-    from flows.deadline_flows import sweep_flow
-    from flows.runner import run_flow
+    from chidao.flows.deadline_flows import sweep_flow
+    from chidao.flows.runner import run_flow
 
     result: dict[str, Any] = run_flow(sweep_flow, database_url=database_url)
     log.info("sweep: %s runs examined, %s notifications", result["examined"],
@@ -39,8 +39,8 @@ def sweep_job(database_url: str) -> dict[str, Any]:
 
 
 def deliver_job(database_url: str) -> dict[str, Any]:
-    from flows.deadline_flows import deliver_flow
-    from flows.runner import run_flow
+    from chidao.flows.deadline_flows import deliver_flow
+    from chidao.flows.runner import run_flow
 
     result: dict[str, Any] = run_flow(deliver_flow, database_url=database_url)
     log.info("deliver: %s", result)
@@ -48,8 +48,8 @@ def deliver_job(database_url: str) -> dict[str, Any]:
 
 
 def aggregate_job(database_url: str) -> dict[str, Any]:
-    from flows.deadline_flows import aggregate_flow
-    from flows.runner import run_flow
+    from chidao.flows.deadline_flows import aggregate_flow
+    from chidao.flows.runner import run_flow
 
     result: dict[str, Any] = run_flow(aggregate_flow, database_url=database_url)
     log.info("aggregate: %s drafts", len(result["drafts"]))
@@ -99,8 +99,8 @@ def deployment_crons(settings: Settings) -> dict[str, str | None]:
 
 
 def _deployed_flows() -> dict[str, Any]:
-    from flows.cascade import cascade
-    from flows.deadline_flows import aggregate_flow, deliver_flow, sweep_flow
+    from chidao.flows.cascade import cascade
+    from chidao.flows.deadline_flows import aggregate_flow, deliver_flow, sweep_flow
 
     return {"cascade": cascade, "sweep": sweep_flow, "deliver": deliver_flow,
             "aggregate": aggregate_flow}
@@ -115,7 +115,7 @@ def deployments(settings: Settings | None = None) -> list[Any]:
 
 def work_pool_deployments(pool: str, settings: Settings | None = None) -> list[Any]:
     """The same deployments on the work pool `pool`: their entrypoints are module paths
-    (`flows.cascade.cascade`), so each `prefect worker` imports the flows from the chidao
+    (`chidao.flows.cascade.cascade`), so each `prefect worker` imports the flows from the chidao
     package installed beside it; no source directory is recorded, no image is built."""
     from prefect.types.entrypoint import EntrypointType
 

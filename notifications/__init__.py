@@ -1,1 +1,1 @@
-"""Templates, context builders, the outbox and the mailer."""
+"""The notification pipeline from a due ladder stage to SMTP: sweep, outbox, deliver."""

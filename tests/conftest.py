@@ -15,13 +15,13 @@ import pytest
 import yaml
 from sqlalchemy import Engine, MetaData, create_engine, select
 
-from config.database import make_engine, migrate, transaction
-from domain.calendar import WorkingCalendar, vietnam_calendar
-from domain.specs import parse_directive
-from flows.clock import resolve_now
-from flows.issue import IssueResult, issue_directive
-from flows.unit_files import read_unit_file
-from flows.units_import import import_units
+from chidao.config.clock import resolve_now
+from chidao.db.database import make_engine, migrate, transaction
+from chidao.domain.calendar import WorkingCalendar, vietnam_calendar
+from chidao.domain.specs import parse_directive
+from chidao.files.unit_files import read_unit_file
+from chidao.services.issue import IssueResult, issue_directive
+from chidao.services.units_import import import_units
 
 # Prefect (imported by some tests) must not phone home nor write into the user's ~/.prefect.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -54,7 +54,7 @@ def _command_line(pid: int) -> str:
         return str(pid)
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples" / "an-giang"
+EXAMPLES = ROOT / "demo" / "examples" / "an-giang"
 # The corpus lives beside the repository (../shared/corpus); a copy in tests/fixtures keeps the
 # tests runnable from a clone that has no shared/ next to it.
 CORPUS = next(p for p in (ROOT.parent / "shared" / "corpus", ROOT / "tests" / "fixtures" / "corpus")

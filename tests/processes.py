@@ -83,7 +83,7 @@ def clock_at(local: str) -> dict[str, str]:
 
     from libfaketime import get_reload_information
 
-    from domain.calendar import LOCAL_TZ
+    from chidao.domain.calendar import LOCAL_TZ
 
     start = datetime.fromisoformat(local).replace(tzinfo=LOCAL_TZ).astimezone(UTC)
     _, preload = get_reload_information()

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from config.database import transaction
-from config.settings import Settings
-from flows.accounts import add_user, user_named
-from flows.sessions import create_token
-from flows.unit_files import parse_unit_yaml
-from flows.units_import import import_units
+from chidao.config.settings import Settings
+from chidao.db.database import transaction
+from chidao.files.unit_files import parse_unit_yaml
+from chidao.services.accounts import add_user, user_named
+from chidao.services.sessions import create_token
+from chidao.services.units_import import import_units
 from tests.conftest import at, issue_data, issue_file, seed_units
 
 PASSWORD = "mat-khau-thu-nghiem"
@@ -27,7 +27,7 @@ USERS = {  # username: unit
     "nhanvien.so": "SGDDT-AG", "nhanvien.kienhai": "UBND-KIENHAI",
 }
 # The units' leaders (head) issue, accept/return and extend; their staff only receive and
-# submit (domain.permissions).
+# submit (chidao.domain.permissions).
 STAFF = {"nhanvien.so", "nhanvien.kienhai"}
 OTHER_PROVINCE = """
 - code: SGDDT-CM
@@ -85,7 +85,7 @@ def build_web(engine, db_url: str, tmp_path) -> Web:
                      now=at("2026-03-01T08:00"))
             tokens[username] = create_token(session, user=user_named(session, username),
                                             name="test", now=datetime.now(UTC))
-    from web.app import create_app
+    from chidao.web.app import create_app
     app = create_app(Settings(database_url=db_url, secret_key="test-secret",
                               attachments_dir=str(tmp_path / "files")))
     return Web(app, tokens)

@@ -8,10 +8,10 @@ from fastapi import HTTPException
 from sqlalchemy import exists, select
 from sqlmodel import Session
 
-from domain.accounts import User, may_read_run, may_read_unit
-from domain.assignments import Assignment, assignment_table
-from domain.directives import Directive
-from domain.units import Unit, subtree_bounds, unit_table
+from chidao.domain.accounts import User, may_read_run, may_read_unit
+from chidao.domain.assignments import Assignment, assignment_table
+from chidao.domain.directives import Directive
+from chidao.domain.units import Unit, subtree_bounds, unit_table
 
 
 def user_unit(session: Session, user: User) -> Unit:

@@ -10,18 +10,18 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from domain.accounts import User
-from domain.calendar import vietnam_calendar
-from domain.errors import InvalidInput
-from domain.status import Status
-from flows.drafts import current_draft
-from flows.inbox import unit_assignments
-from flows.report_submit import submit_report
-from web.access import own_run, readable_directive, readable_run, user_unit
-from web.attachments import file_response, files_by_submission, readable_attachment
-from web.deps import api_user, db
-from web.params import PageNumber, RowId
-from web.queries import directive_units, due_window, visible_directives
+from chidao.domain.accounts import User
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.errors import InvalidInput
+from chidao.domain.status import Status
+from chidao.queries.inbox import unit_assignments
+from chidao.queries.listings import directive_units, due_window, visible_directives
+from chidao.services.drafts import current_draft
+from chidao.services.report_submit import submit_report
+from chidao.web.access import own_run, readable_directive, readable_run, user_unit
+from chidao.web.attachments import file_response, files_by_submission, readable_attachment
+from chidao.web.deps import api_user, db
+from chidao.web.params import PageNumber, RowId
 
 router = APIRouter(tags=["api"])
 

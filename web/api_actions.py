@@ -10,17 +10,17 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from domain.accounts import User
-from domain.calendar import vietnam_calendar
-from domain.errors import InvalidInput
-from domain.specs import parse_day, parse_directive
-from domain.status import Status
-from flows.extend import extend_deadline
-from flows.issue import issue_directive
-from flows.status_changes import act_on_assignment
-from web.access import issued_run, readable_directive, user_unit
-from web.deps import api_user, db
-from web.params import RowId
+from chidao.domain.accounts import User
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.errors import InvalidInput
+from chidao.domain.specs import parse_day, parse_directive
+from chidao.domain.status import Status
+from chidao.services.extend import extend_deadline
+from chidao.services.issue import issue_directive
+from chidao.services.status_changes import act_on_assignment
+from chidao.web.access import issued_run, readable_directive, user_unit
+from chidao.web.deps import api_user, db
+from chidao.web.params import RowId
 
 router = APIRouter(tags=["api"])
 _REVIEW = {"accept": Status.ACCEPTED, "return": Status.RETURNED}

@@ -2,37 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-from fastapi import FastAPI, Request
-from fastapi.responses import Response
-from fastapi.templating import Jinja2Templates
-from sqlmodel import Session
+from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
-from config.database import make_engine
-from config.settings import Settings, get_settings
-from domain.accounts import User
-from domain.calendar import LOCAL_TZ
-from domain.status import Status
-from web.access import user_unit
-from web.deps import csrf_token
-
-templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-templates.env.filters["day"] = lambda d: d.strftime("%d/%m/%Y") if d else ""
-templates.env.filters["status"] = lambda s: Status(s).label if s else ""
-templates.env.filters["local"] = (
-    lambda t: t.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if t else "")
-
-
-def render(request: Request, name: str, session: Session | None, user: User | None,
-           status_code: int = 200, **context: Any) -> Response:
-    unit = user_unit(session, user) if user and session else None
-    return templates.TemplateResponse(request, name, {
-        "user": user, "unit": unit, "csrf": csrf_token(request), "message": None, **context,
-    }, status_code=status_code)
-
+from chidao.config.settings import Settings, get_settings
+from chidao.db.database import make_engine
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -40,7 +14,7 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 def create_app(settings: Settings | None = None, *, serve_host: str = "127.0.0.1") -> FastAPI:
     """The app; `serve_host` (where `chidao serve` listens) decides the Secure cookie flag
     unless CHIDAO_COOKIE_SECURE says: on everywhere but loopback."""
-    from web import (
+    from chidao.web import (
         api,
         api_actions,
         errors,

@@ -10,11 +10,11 @@ from fastapi import HTTPException
 from fastapi.responses import FileResponse
 from sqlmodel import Session, col, select
 
-from config.settings import Settings
-from domain.accounts import User
-from domain.reports import Attachment, Submission
-from flows.attachment_files import mime_type, size_text, stored_path
-from web.access import readable_run
+from chidao.config.settings import Settings
+from chidao.domain.accounts import User
+from chidao.domain.reports import Attachment, Submission
+from chidao.files.attachment_files import mime_type, size_text, stored_path
+from chidao.web.access import readable_run
 
 
 def files_by_submission(session: Session, assignment_id: int) -> dict[int, list[dict[str, Any]]]:

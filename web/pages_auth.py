@@ -9,20 +9,20 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from domain.accounts import User
-from domain.errors import InvalidInput
-from domain.permissions import Action, require
-from flows.accounts import (
+from chidao.domain.accounts import User
+from chidao.domain.errors import InvalidInput
+from chidao.domain.permissions import Action, require
+from chidao.services.accounts import (
     TooManyAttempts,
     authenticate,
     change_password,
     user_named,
     verify_password,
 )
-from flows.sessions import end_session, end_sessions, start_session
-from web.access import readable_unit
-from web.app import render
-from web.deps import check_csrf, db, page_user
+from chidao.services.sessions import end_session, end_sessions, start_session
+from chidao.web.access import readable_unit
+from chidao.web.deps import check_csrf, db, page_user
+from chidao.web.rendering import render
 
 router = APIRouter()
 

@@ -10,19 +10,19 @@ from sqlalchemy import or_, select
 from sqlmodel import Session, col
 from sqlmodel import select as model_select
 
-from domain.accounts import User
-from domain.assignments import assignment_table
-from domain.calendar import vietnam_calendar
-from domain.directives import directive_table, format_number_symbol, requirement_table
-from domain.errors import InvalidInput
-from domain.specs import parse_day
-from domain.status import AWAITING_UNIT
-from domain.units import Unit, subtree_bounds, unit_table
-from flows.extend import extend_deadline
-from web.access import readable_directive, readable_unit, user_unit
-from web.app import render
-from web.deps import check_csrf, db, page_user
-from web.params import PageNumber, RowId
+from chidao.domain.accounts import User
+from chidao.domain.assignments import assignment_table
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.directives import directive_table, format_number_symbol, requirement_table
+from chidao.domain.errors import InvalidInput
+from chidao.domain.specs import parse_day
+from chidao.domain.status import AWAITING_UNIT
+from chidao.domain.units import Unit, subtree_bounds, unit_table
+from chidao.services.extend import extend_deadline
+from chidao.web.access import readable_directive, readable_unit, user_unit
+from chidao.web.deps import check_csrf, db, page_user
+from chidao.web.params import PageNumber, RowId
+from chidao.web.rendering import render
 
 router = APIRouter()
 _a, _d, _r, _u = assignment_table.c, directive_table.c, requirement_table.c, unit_table.c

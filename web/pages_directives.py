@@ -12,23 +12,23 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, select
 
-from domain.accounts import User
-from domain.calendar import vietnam_calendar
-from domain.directives import DOC_TYPE_LABELS, Citation, Directive, DocType, Requirement
-from domain.errors import InvalidInput
-from domain.specs import DirectiveSpec, parse_directive
-from domain.units import Unit
-from domain.yaml_input import load_bounded
-from flows.inbox import unit_assignments
-from flows.issue import issue_directive
-from flows.read_scope import figures_scope
-from flows.report_export import FormReport, consolidated, shown
-from flows.report_workbook import write_xlsx
-from web.access import readable_directive, user_unit, viewable_in_directive
-from web.app import render
-from web.deps import check_csrf, db, page_user
-from web.params import OptionalId, PageNumber, RowId
-from web.queries import directive_units, due_window, run_row, visible_directives
+from chidao.domain.accounts import User
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.directives import DOC_TYPE_LABELS, Citation, Directive, DocType, Requirement
+from chidao.domain.errors import InvalidInput
+from chidao.domain.specs import DirectiveSpec, parse_directive
+from chidao.domain.units import Unit
+from chidao.domain.yaml_input import load_bounded
+from chidao.files.report_workbook import write_xlsx
+from chidao.queries.inbox import unit_assignments
+from chidao.queries.listings import directive_units, due_window, run_row, visible_directives
+from chidao.queries.read_scope import figures_scope
+from chidao.queries.report_export import FormReport, consolidated, shown
+from chidao.services.issue import issue_directive
+from chidao.web.access import readable_directive, user_unit, viewable_in_directive
+from chidao.web.deps import check_csrf, db, page_user
+from chidao.web.params import OptionalId, PageNumber, RowId
+from chidao.web.rendering import render
 
 router = APIRouter()
 
@@ -151,7 +151,7 @@ def report_xlsx(request: Request, directive_id: RowId, user: User = Depends(page
 
 def _consolidated(request: Request, session: Session, user: User,
                   directive: Directive) -> list[FormReport]:
-    """Only the figures of the units the user may see (flows.read_scope)."""
+    """Only the figures of the units the user may see (chidao.queries.read_scope)."""
     return consolidated(session, directive, now=datetime.now(UTC), calendar=vietnam_calendar(),
                         soon_working_days=request.app.state.settings.due_soon_working_days,
                         reader=user_unit(session, user))

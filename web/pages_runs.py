@@ -12,29 +12,29 @@ from sqlalchemy import Engine, or_
 from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
-from config.database import reading, transaction
-from domain.accounts import User
-from domain.assignments import Assignment, AssignmentEvent
-from domain.calendar import vietnam_calendar
-from domain.directives import Directive, Requirement
-from domain.errors import InvalidInput
-from domain.notifications import OutboundMessage
-from domain.permissions import Action, may
-from domain.reports import ReportForm, Submission, SubmissionState
-from domain.status import AWAITING_UNIT, Status
-from domain.timeliness import TimelinessJudge
-from domain.units import Unit
-from flows.forms_store import form_spec
-from flows.inbox import unit_assignments
-from flows.report_submit import Upload, submit_report
-from flows.status_changes import act_on_assignment
-from web.access import issued_run, own_run, readable_run, readable_unit, user_unit
-from web.app import render
-from web.attachments import file_response, files_by_submission, readable_attachment
-from web.deps import check_csrf, db, page_user, signed_in, verify_csrf
-from web.params import RowId
-from web.queries import run_row
-from web.uploads import UploadRefused, chosen_files, limits_text, read_form
+from chidao.db.database import reading, transaction
+from chidao.domain.accounts import User
+from chidao.domain.assignments import Assignment, AssignmentEvent
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.directives import Directive, Requirement
+from chidao.domain.errors import InvalidInput
+from chidao.domain.notifications import OutboundMessage
+from chidao.domain.permissions import Action, may
+from chidao.domain.reports import ReportForm, Submission, SubmissionState
+from chidao.domain.status import AWAITING_UNIT, Status
+from chidao.domain.timeliness import TimelinessJudge
+from chidao.domain.units import Unit
+from chidao.queries.inbox import unit_assignments
+from chidao.queries.listings import run_row
+from chidao.services.forms_store import form_spec
+from chidao.services.report_submit import Upload, submit_report
+from chidao.services.status_changes import act_on_assignment
+from chidao.web.access import issued_run, own_run, readable_run, readable_unit, user_unit
+from chidao.web.attachments import file_response, files_by_submission, readable_attachment
+from chidao.web.deps import check_csrf, db, page_user, signed_in, verify_csrf
+from chidao.web.params import RowId
+from chidao.web.rendering import render
+from chidao.web.uploads import UploadRefused, chosen_files, limits_text, read_form
 
 router = APIRouter()
 

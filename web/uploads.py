@@ -13,9 +13,9 @@ from fastapi import Request
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from config.settings import Settings
-from flows.attachment_files import size_text
-from flows.report_submit import sanitise_name
+from chidao.config.settings import Settings
+from chidao.files.attachment_files import size_text
+from chidao.services.report_submit import sanitise_name
 
 FIELDS_ALLOWANCE = 1024 * 1024  # form fields and multipart headers, on top of the files
 

@@ -101,8 +101,8 @@ def test_submit_return_resubmit_accept_and_the_rollup_changes(server, browser, e
 def _directive_id(engine) -> int:
     from sqlmodel import select
 
-    from config.database import transaction
-    from domain.directives import Directive
+    from chidao.db.database import transaction
+    from chidao.domain.directives import Directive
     with transaction(engine) as session:
         found = session.exec(select(Directive).where(Directive.number == "60")).one()
         return int(found.id)

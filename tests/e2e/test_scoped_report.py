@@ -2,8 +2,8 @@
 figures only, no sibling school's, and the page still fits the screen (the table scrolls
 inside its box). Screenshot: test-artifacts/report-school-390.png."""
 
-from config.database import transaction
-from flows.lookup import directive_by_ref
+from chidao.db.database import transaction
+from chidao.db.lookup import directive_by_ref
 from tests.e2e.test_browser import ARTIFACTS, browser, log_in, server  # noqa: F401
 from tests.integration.report_scenario import figures, school_run, submit
 

@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from config.database import transaction
-from config.settings import Settings
-from domain.calendar import vietnam_calendar
-from flows.deliver import DeliveryReport, deliver, smtp_mailer
-from flows.sweep import sweep
+from chidao.config.settings import Settings
+from chidao.db.database import transaction
+from chidao.domain.calendar import vietnam_calendar
+from chidao.notifications.deliver import DeliveryReport, deliver, smtp_mailer
+from chidao.notifications.sweep import sweep
 from tests.conftest import at
 
 

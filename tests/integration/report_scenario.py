@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from config.database import transaction
-from config.settings import Settings
-from domain.status import Status
-from flows.report_submit import Upload, submit_report
+from chidao.config.settings import Settings
+from chidao.db.database import transaction
+from chidao.domain.status import Status
+from chidao.services.report_submit import Upload, submit_report
 from tests.conftest import at, issue_data, seed_units
 from tests.integration.test_actions import act
 from tests.integration.test_cascade import runs

@@ -3,11 +3,11 @@
 import pytest
 from sqlmodel import select
 
-from config.database import transaction
-from domain.assignments import Assignment, AssignmentEvent
-from domain.errors import InvalidInput
-from domain.status import Status
-from flows.status_changes import act_on_assignment
+from chidao.db.database import transaction
+from chidao.domain.assignments import Assignment, AssignmentEvent
+from chidao.domain.errors import InvalidInput
+from chidao.domain.status import Status
+from chidao.services.status_changes import act_on_assignment
 from tests.conftest import at, issue_file, seed_units, snapshot
 from tests.integration.test_cascade import SEED, WHEN, runs
 

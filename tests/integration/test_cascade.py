@@ -9,14 +9,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 from sqlmodel import select as model_select
 
-from config.database import transaction
-from domain.assignments import Assignment, AssignmentEvent
-from domain.directives import Citation, Directive, Requirement
-from domain.errors import InvalidInput
-from domain.units import Unit
-from flows.status_tree import status_tree
-from flows.unit_files import parse_unit_yaml
-from flows.units_import import import_units
+from chidao.db.database import transaction
+from chidao.domain.assignments import Assignment, AssignmentEvent
+from chidao.domain.directives import Citation, Directive, Requirement
+from chidao.domain.errors import InvalidInput
+from chidao.domain.units import Unit
+from chidao.files.unit_files import parse_unit_yaml
+from chidao.queries.status_tree import status_tree
+from chidao.services.units_import import import_units
 from tests.conftest import at, issue_data, issue_file, seed_units, snapshot
 
 SEED = ["kh-1039-sgddt-stem.yaml", "kh-ubnd-kien-hai-stem.yaml", "kh-mn-hon-tre-stem.yaml"]

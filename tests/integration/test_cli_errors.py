@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import app
-from config.settings import Settings
+from chidao.cli.main import app
+from chidao.config.settings import Settings
 from tests.conftest import issue_data, issue_file, seed_units, snapshot
 from tests.integration.test_cascade import small
 
@@ -130,7 +130,7 @@ def test_a_bug_exits_1_with_one_line_and_the_traceback_in_a_log(engine, db_url, 
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("hỏng [bold]")
-    monkeypatch.setattr("cli.main.status_tree", broken)
+    monkeypatch.setattr("chidao.cli.main.status_tree", broken)
     done = chidao("--db", db_url, "status", "1039/KH-SGDĐT")
     assert done.exit_code == 1
     assert "Unexpected error RuntimeError: hỏng [bold]" in done.output

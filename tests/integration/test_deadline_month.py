@@ -4,8 +4,8 @@ from collections import Counter, defaultdict
 from datetime import date
 from email.utils import parsedate_to_datetime
 
-from domain.calendar import vietnam_calendar
-from domain.status import Status
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.status import Status
 from tests.conftest import issue_data, issue_file, seed_units
 from tests.integration.engine_helpers import days, engine_settings, tick
 from tests.integration.test_actions import act

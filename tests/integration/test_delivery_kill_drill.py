@@ -12,11 +12,11 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from config.database import make_engine, transaction
-from domain.calendar import vietnam_calendar
-from domain.notifications import MessageStatus, message_table
-from flows.deliver import deliver, smtp_mailer
-from flows.sweep import sweep
+from chidao.db.database import make_engine, transaction
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.notifications import MessageStatus, message_table
+from chidao.notifications.deliver import deliver, smtp_mailer
+from chidao.notifications.sweep import sweep
 from tests.conftest import at
 from tests.integration.engine_helpers import engine_settings
 from tests.integration.test_delivery_reliability import (

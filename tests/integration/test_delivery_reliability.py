@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from config.database import transaction
-from domain.notifications import MessageStatus, message_table, notification_table
-from flows.unit_files import parse_unit_yaml
-from flows.units_import import import_units
+from chidao.db.database import transaction
+from chidao.domain.notifications import MessageStatus, message_table, notification_table
+from chidao.files.unit_files import parse_unit_yaml
+from chidao.services.units_import import import_units
 from tests.conftest import at, issue_data, seed_units
 from tests.integration.engine_helpers import engine_settings, tick
 from tests.integration.test_cascade import small

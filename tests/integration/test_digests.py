@@ -7,15 +7,15 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
-from config.database import transaction
-from domain.calendar import vietnam_calendar
-from domain.notifications import MessageStatus, message_table
-from domain.status import Status
-from domain.units import unit_table
-from flows.deliver import deliver, smtp_mailer
-from flows.sweep import sweep
-from flows.unit_files import parse_unit_yaml
-from flows.units_import import import_units
+from chidao.db.database import transaction
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.notifications import MessageStatus, message_table
+from chidao.domain.status import Status
+from chidao.domain.units import unit_table
+from chidao.files.unit_files import parse_unit_yaml
+from chidao.notifications.deliver import deliver, smtp_mailer
+from chidao.notifications.sweep import sweep
+from chidao.services.units_import import import_units
 from tests.conftest import at, issue_data, seed_units
 from tests.integration.engine_helpers import days, engine_settings, tick
 from tests.integration.test_actions import act

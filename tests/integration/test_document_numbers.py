@@ -11,11 +11,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from typer.testing import CliRunner
 
-from cli.main import app
-from config.database import alembic_config, make_engine, migrate, transaction
-from domain.directives import Directive
-from domain.errors import InvalidInput
-from flows.lookup import find_directive
+from chidao.cli.main import app
+from chidao.db.database import alembic_config, make_engine, migrate, transaction
+from chidao.db.lookup import find_directive
+from chidao.domain.directives import Directive
+from chidao.domain.errors import InvalidInput
 from tests.conftest import POSTGRES, _admin, _pg_url, at, issue_data, seed_units
 from tests.integration.engine_helpers import engine_settings, tick
 from tests.integration.test_cascade import small

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from config.database import transaction
-from domain.calendar import vietnam_calendar
-from flows.doc_import import import_document
-from flows.document_writers import render_html, write_docx
-from flows.documents import implementation_plan, urging_letter
-from flows.lookup import directive_by_ref
+from chidao.db.database import transaction
+from chidao.db.lookup import directive_by_ref
+from chidao.domain.calendar import vietnam_calendar
+from chidao.files.document_writers import render_html, write_docx
+from chidao.services.doc_import import import_document
+from chidao.services.documents import implementation_plan, urging_letter
 from tests.conftest import at, issue_file, seed_units
 from tests.integration.test_cli import CHIDAO
 

@@ -11,17 +11,17 @@ import pytest
 from sqlalchemy import inspect, select
 from sqlmodel import select as model_select
 
-from config.database import transaction
-from config.settings import Settings
-from domain.assignments import AssignmentEvent
-from domain.calendar import vietnam_calendar
-from domain.errors import InvalidInput
-from domain.notifications import MessageStatus, message_table, notification_table
-from domain.status import Status
-from domain.units import unit_table
-from flows.extend import extend_deadline
-from flows.scheduling import build_scheduler, jobstore_table
-from flows.sweep import sweep
+from chidao.config.settings import Settings
+from chidao.db.database import transaction
+from chidao.domain.assignments import AssignmentEvent
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.errors import InvalidInput
+from chidao.domain.notifications import MessageStatus, message_table, notification_table
+from chidao.domain.status import Status
+from chidao.domain.units import unit_table
+from chidao.flows.scheduling import build_scheduler, jobstore_table
+from chidao.notifications.sweep import sweep
+from chidao.services.extend import extend_deadline
 from tests.conftest import at, issue_data, seed_units, snapshot
 from tests.integration.engine_helpers import engine_settings, tick
 from tests.integration.test_actions import act

@@ -16,16 +16,16 @@ import pytest
 import yaml
 from sqlalchemy import func, select, text
 
-from config.database import make_engine, migrate, transaction
-from config.settings import Settings
-from domain.assignments import assignment_table
-from domain.calendar import vietnam_calendar
-from domain.notifications import notification_table
-from flows.directive_files import load_directive_file
-from flows.issue import issue_directive
-from flows.national_tree import national_rows
-from flows.sweep import sweep
-from flows.units_import import import_units
+from chidao.config.settings import Settings
+from chidao.db.database import make_engine, migrate, transaction
+from chidao.demo.national_tree import national_rows
+from chidao.domain.assignments import assignment_table
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.notifications import notification_table
+from chidao.files.directive_files import load_directive_file
+from chidao.notifications.sweep import sweep
+from chidao.services.issue import issue_directive
+from chidao.services.units_import import import_units
 from tests.conftest import at
 from tests.integration.test_cli import CHIDAO
 from tests.integration.test_delivery_reliability import seed_many_schools

@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import col, select
 
-from config.database import transaction
-from domain.reports import Attachment, Submission
-from flows.accounts import add_user, user_named
-from flows.report_submit import Upload
-from flows.sessions import create_token
+from chidao.db.database import transaction
+from chidao.domain.reports import Attachment, Submission
+from chidao.services.accounts import add_user, user_named
+from chidao.services.report_submit import Upload
+from chidao.services.sessions import create_token
 from tests.conftest import at, issue_data
 from tests.integration.report_scenario import COMMUNES, figures, school_run, submit
 from tests.integration.test_cascade import runs
@@ -72,7 +72,7 @@ def marked(web, engine):
 
 def ids(engine) -> dict[str, int]:
     with transaction(engine) as session:
-        from flows.lookup import directive_by_ref
+        from chidao.db.lookup import directive_by_ref
         return {"so": directive_by_ref(session, SO).id,
                 "to_all": directive_by_ref(session, TO_ALL).id,
                 **{c: directive_by_ref(session, f"kh-{c.lower()}-stem").id for c in COMMUNES}}

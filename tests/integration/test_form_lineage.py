@@ -9,12 +9,12 @@ import yaml
 from sqlalchemy import text as sa_text
 from sqlmodel import select
 
-from cli.main import app
-from config.database import transaction
-from domain.directives import Citation, Requirement
-from domain.errors import InvalidInput
-from domain.reports import ReportForm
-from flows.lookup import directive_by_ref
+from chidao.cli.main import app
+from chidao.db.database import transaction
+from chidao.db.lookup import directive_by_ref
+from chidao.domain.directives import Citation, Requirement
+from chidao.domain.errors import InvalidInput
+from chidao.domain.reports import ReportForm
 from tests.conftest import issue_data, snapshot
 from tests.integration.report_scenario import FORM, issue_report_cascade
 from tests.integration.test_cli_errors import chidao, refused
@@ -155,7 +155,7 @@ def test_0009_gives_each_form_the_issuer_that_first_used_it_and_goes_back(db_url
     from alembic import command
     from sqlalchemy import inspect
 
-    from config.database import alembic_config, make_engine, migrate
+    from chidao.db.database import alembic_config, make_engine, migrate
     now = "2026-03-03 02:00:00.000000"
     command.downgrade(alembic_config(db_url), "0008")
     engine = make_engine(db_url)

@@ -12,9 +12,9 @@ import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from config.database import transaction
-from config.settings import Settings
-from domain.accounts import login_attempt_table
+from chidao.config.settings import Settings
+from chidao.db.database import transaction
+from chidao.domain.accounts import login_attempt_table
 from tests.smtp_server import free_port
 from tests.web_fixtures import PASSWORD, csrf_of
 
@@ -27,7 +27,7 @@ def attempt(client: TestClient, username: str, password: str, **headers: str) ->
 
 
 def test_an_unknown_user_name_is_checked_against_a_dummy_hash(web, monkeypatch):
-    import flows.accounts as accounts
+    import chidao.services.accounts as accounts
 
     checked: list[str] = []
     matches = accounts._matches
@@ -86,7 +86,7 @@ def test_the_wait_grows_and_a_success_clears_it(web, engine):
 
 
 def test_one_address_failing_for_many_user_names_must_wait(web, db_url, tmp_path):
-    from web.app import create_app
+    from chidao.web.app import create_app
 
     app = create_app(Settings(database_url=db_url, secret_key="k", login_failures_per_address=3,
                               attachments_dir=str(tmp_path)))
@@ -100,7 +100,7 @@ def test_one_address_failing_for_many_user_names_must_wait(web, db_url, tmp_path
 
 def served(app):
     """The app behind uvicorn configured as `chidao serve` configures it, on 127.0.0.1."""
-    from cli.lifecycle import server_config
+    from chidao.cli.lifecycle import server_config
 
     port = free_port()
     server = uvicorn.Server(server_config(app, "127.0.0.1", port))
@@ -116,7 +116,7 @@ def served(app):
     ("", "ip:127.0.0.1"), ("127.0.0.1", "ip:203.0.113.9")])
 def test_x_forwarded_for_counts_only_from_trusted_proxies(web, engine, db_url, tmp_path,
                                                           trusted, recorded):
-    from web.app import create_app
+    from chidao.web.app import create_app
 
     app = create_app(Settings(database_url=db_url, secret_key="k", trusted_proxies=trusted,
                               attachments_dir=str(tmp_path)))

@@ -7,11 +7,11 @@ from collections import Counter
 
 from sqlalchemy import select, update
 
-from config.database import transaction
-from domain.notifications import MAX_ATTEMPTS, MessageStatus, message_table
-from domain.units import unit_table
-from notifications.mailer import Envelope, Outcome, SmtpMailer
-from notifications.outbox import ABANDONED
+from chidao.db.database import transaction
+from chidao.domain.notifications import MAX_ATTEMPTS, MessageStatus, message_table
+from chidao.domain.units import unit_table
+from chidao.notifications.mailer import Envelope, Outcome, SmtpMailer
+from chidao.notifications.outbox import ABANDONED
 from tests.conftest import at
 from tests.integration.engine_helpers import engine_settings, tick
 from tests.integration.test_delivery_reliability import T0, seed_many_schools

@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from config.database import alembic_config, make_engine, migrate
-from domain.tables import metadata
+from chidao.db.database import alembic_config, make_engine, migrate
+from chidao.domain.tables import metadata
 
 
 def test_migrated_schema_matches_the_models(engine):

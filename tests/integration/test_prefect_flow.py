@@ -3,9 +3,9 @@
 import pytest
 from sqlmodel import func, select
 
-from config.database import transaction
-from domain.assignments import Assignment
-from flows.cascade import cascade
+from chidao.db.database import transaction
+from chidao.domain.assignments import Assignment
+from chidao.flows.cascade import cascade
 from tests.conftest import EXAMPLES, seed_units
 
 

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from domain.notifications import notification_table
+from chidao.domain.notifications import notification_table
 from tests.conftest import EXAMPLES, POSTGRES, _admin, _pg_url, issue_data, seed_units
 from tests.integration.test_cascade import runs, small
 from tests.processes import started
@@ -139,10 +139,10 @@ def test_workers_on_a_work_pool_run_the_deployed_flows(prefect_server, engine, d
     assert {name: (d["work_pool_name"], d["entrypoint"], [s["schedule"]["cron"]
                                                           for s in d["schedules"]])
             for name, d in registered.items()} == {
-        "cascade": (POOL, "flows.cascade.cascade", []),
-        "sweep": (POOL, "flows.deadline_flows.sweep_flow", ["*/5 * * * *"]),
-        "deliver": (POOL, "flows.deadline_flows.deliver_flow", ["*/2 * * * *"]),
-        "aggregate": (POOL, "flows.deadline_flows.aggregate_flow", ["*/5 * * * *"])}
+        "cascade": (POOL, "chidao.flows.cascade.cascade", []),
+        "sweep": (POOL, "chidao.flows.deadline_flows.sweep_flow", ["*/5 * * * *"]),
+        "deliver": (POOL, "chidao.flows.deadline_flows.deliver_flow", ["*/2 * * * *"]),
+        "aggregate": (POOL, "chidao.flows.deadline_flows.aggregate_flow", ["*/5 * * * *"])}
     # Only the workers know the chidao database, and they run outside the source tree: the
     # flow runs find the code as the installed package and the database in their environment.
     worker_env = {**env, "CHIDAO_DATABASE_URL": db_url, "PREFECT_WORKER_QUERY_SECONDS": "1"}
@@ -168,7 +168,7 @@ def test_workers_on_a_work_pool_run_the_deployed_flows(prefect_server, engine, d
 # minutes: a test of those would wait for the next minute boundary).
 SERVE_SWEEP_EVERY_3S = """
 from prefect import serve
-from flows.deadline_flows import sweep_flow
+from chidao.flows.deadline_flows import sweep_flow
 serve(sweep_flow.to_deployment(name="sweep-every-3s", interval=3))
 """
 

@@ -4,7 +4,7 @@ is run by a test).
 
 How a ```bash block is run (one `bash` per block, stopping at the first failing line):
 1. As written, in a new temporary folder laid out like the checkout for the commands' relative
-   paths (`examples/`, `bench/` and `.venv/` linked, `run` calling the checkout's own), the
+   paths (`demo/`, `bench/` and `.venv/` linked, `run` calling the checkout's own), the
    venv's bin first on PATH and no CHIDAO_* / PREFECT_API_URL from outside: a fresh database.
 2. A line that starts a command serving until it is stopped (SERVES) is started in the
    background, in its own process group; the block goes on once its port answers, and when
@@ -29,9 +29,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from domain.policy import PolicySpec
-from domain.specs import parse_directive
-from flows.unit_files import parse_unit_yaml
+from chidao.domain.policy import PolicySpec
+from chidao.domain.specs import parse_directive
+from chidao.files.unit_files import parse_unit_yaml
 from tests.conftest import POSTGRES, ROOT, _admin, _pg_url
 from tests.processes import kill_group
 
@@ -139,7 +139,7 @@ def script_for(block: Block, pids: Path, postgres: dict[str, str]) -> str:
 
 
 def checkout_like(folder: Path) -> None:
-    for name in ("examples", "bench", ".venv"):
+    for name in ("demo", "bench", ".venv"):
         (folder / name).symlink_to(ROOT / name)
     run = folder / "run"
     run.write_text(f'#!/usr/bin/env bash\nexec bash {shlex.quote(str(ROOT / "run"))} "$@"\n')

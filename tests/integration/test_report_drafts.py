@@ -14,15 +14,15 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import col, select
 
-from config.database import transaction
-from domain.calendar import vietnam_calendar
-from domain.errors import InvalidInput
-from domain.reports import Submission
-from domain.status import Status
-from flows.aggregate import AggregateRun, aggregate
-from flows.lookup import directive_by_ref
-from flows.report_export import FormReport, consolidated, report_data
-from flows.report_workbook import write_xlsx
+from chidao.db.database import transaction
+from chidao.db.lookup import directive_by_ref
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.errors import InvalidInput
+from chidao.domain.reports import Submission
+from chidao.domain.status import Status
+from chidao.files.report_workbook import write_xlsx
+from chidao.queries.report_export import FormReport, consolidated, report_data
+from chidao.services.aggregate import AggregateRun, aggregate
 from tests.conftest import at, snapshot
 from tests.integration.report_scenario import (
     SO_KEY,

@@ -15,10 +15,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
 
-from config.database import transaction
-from domain.status import Status
-from domain.units import unit_table
-from flows.report_workbook import NO_FORM_NOTE
+from chidao.db.database import transaction
+from chidao.domain.status import Status
+from chidao.domain.units import unit_table
+from chidao.files.report_workbook import NO_FORM_NOTE
 from tests.integration.report_scenario import figures, school_run, submit
 from tests.integration.test_actions import act
 
@@ -27,7 +27,7 @@ FORMULA_NAME = '=HYPERLINK("http://127.0.0.1/x","bấm")'
 
 
 def directive_id(engine, number_symbol: str) -> int:
-    from flows.lookup import directive_by_ref
+    from chidao.db.lookup import directive_by_ref
 
     with transaction(engine) as session:
         return int(directive_by_ref(session, number_symbol).id or 0)

@@ -7,20 +7,20 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from config.database import transaction
-from config.settings import Settings
-from domain.calendar import vietnam_calendar
-from domain.errors import InvalidInput
-from domain.reports import Submission
-from domain.status import Status
-from domain.units import Unit
-from flows.aggregate import aggregate
-from flows.forms_store import form_by_ref, form_spec
-from flows.lookup import directive_by_ref
-from flows.report_export import consolidated
-from flows.report_submit import Upload
-from flows.report_workbook import write_xlsx
-from flows.rollup import rollup
+from chidao.config.settings import Settings
+from chidao.db.database import transaction
+from chidao.db.lookup import directive_by_ref
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.errors import InvalidInput
+from chidao.domain.reports import Submission
+from chidao.domain.status import Status
+from chidao.domain.units import Unit
+from chidao.files.report_workbook import write_xlsx
+from chidao.queries.report_export import consolidated
+from chidao.queries.rollup import rollup
+from chidao.services.aggregate import aggregate
+from chidao.services.forms_store import form_by_ref, form_spec
+from chidao.services.report_submit import Upload
 from tests.conftest import at, snapshot
 from tests.integration.report_scenario import (
     SO_KEY,
@@ -177,7 +177,7 @@ def test_an_attachment_is_stored_under_a_generated_name(engine, tmp_path):
                         "2026-05-20T10:00", settings=settings,
                         uploads=[Upload("../../etc/Biểu mẫu <số 1>.pdf", b"%PDF-1.4")])
     with transaction(engine) as session:
-        from domain.reports import Attachment
+        from chidao.domain.reports import Attachment
         (stored,) = session.exec(select(Attachment).where(
             Attachment.submission_id == submission.id)).all()
     assert stored.name == "Biểu mẫu _số 1_.pdf"

@@ -4,11 +4,11 @@ issue. Checked in the use cases, so the pages and the API refuse alike (403, Vie
 import pytest
 import yaml
 
-from config.database import transaction
-from domain.assignments import Assignment
-from domain.permissions import NotPermitted
-from domain.status import Status
-from flows.status_changes import act_on_assignment
+from chidao.db.database import transaction
+from chidao.domain.assignments import Assignment
+from chidao.domain.permissions import NotPermitted
+from chidao.domain.status import Status
+from chidao.services.status_changes import act_on_assignment
 from tests.conftest import at
 from tests.integration.report_scenario import school_run, submit
 from tests.integration.test_cascade import runs
@@ -116,10 +116,10 @@ def test_staff_may_not_issue_a_head_may(web, engine):
 def test_the_use_cases_refuse_staff_whoever_calls_them(web, engine, handed_in):
     from datetime import date
 
-    from domain.calendar import vietnam_calendar
-    from domain.specs import parse_directive
-    from flows.extend import extend_deadline
-    from flows.issue import issue_directive
+    from chidao.domain.calendar import vietnam_calendar
+    from chidao.domain.specs import parse_directive
+    from chidao.services.extend import extend_deadline
+    from chidao.services.issue import issue_directive
 
     with transaction(engine) as session, pytest.raises(NotPermitted):
         act_on_assignment(session, handed_in, Status.ACCEPTED, unit_code="UBND-KIENHAI",

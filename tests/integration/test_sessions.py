@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import select
 
-from config.database import transaction
-from config.settings import Settings
-from domain.accounts import ApiToken, UserSession
-from flows.accounts import add_user, user_named
-from flows.sessions import create_token
+from chidao.config.settings import Settings
+from chidao.db.database import transaction
+from chidao.domain.accounts import ApiToken, UserSession
+from chidao.services.accounts import add_user, user_named
+from chidao.services.sessions import create_token
 from tests.conftest import at
 from tests.web_fixtures import PASSWORD, csrf_of
 
@@ -126,7 +126,7 @@ def test_sessions_end_after_the_idle_and_the_absolute_timeout(web, engine, colum
 
 
 def test_the_secure_flag_is_on_unless_served_on_loopback(web, db_url, tmp_path):
-    from web.app import create_app
+    from chidao.web.app import create_app
 
     def cookie_flags(serve_host: str, secure: bool | None) -> str:
         app = create_app(Settings(database_url=db_url, secret_key="k", cookie_secure=secure,

@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from config.database import transaction
-from domain.errors import InvalidInput
-from domain.units import Unit
-from flows.unit_files import parse_unit_csv, parse_unit_yaml, read_unit_file
-from flows.units_import import import_units
+from chidao.db.database import transaction
+from chidao.domain.errors import InvalidInput
+from chidao.domain.units import Unit
+from chidao.files.unit_files import parse_unit_csv, parse_unit_yaml, read_unit_file
+from chidao.services.units_import import import_units
 from tests.conftest import EXAMPLES, at, seed_units, snapshot
 
 

@@ -6,9 +6,9 @@ import re
 import pytest
 from sqlmodel import select
 
-from config.database import transaction
-from domain.directives import Directive
-from domain.units import Unit
+from chidao.db.database import transaction
+from chidao.domain.directives import Directive
+from chidao.domain.units import Unit
 from tests.integration.test_cascade import runs
 from tests.web_fixtures import csrf_of
 
@@ -34,8 +34,8 @@ def _handed_in_file(engine, run_id: int, web) -> int:
     """The team hands in a file on its run, so the download route has a real target."""
     from datetime import UTC, datetime
 
-    from domain.reports import Attachment
-    from flows.report_submit import Upload, submit_report
+    from chidao.domain.reports import Attachment
+    from chidao.services.report_submit import Upload, submit_report
 
     with transaction(engine) as session:
         done = session.exec(select(Attachment)).first()
@@ -111,8 +111,8 @@ def test_a_form_posted_without_its_csrf_token_is_refused(web, engine):
 
 
 def test_a_unit_named_like_a_script_renders_inert(web, engine):
-    from flows.unit_files import parse_unit_yaml
-    from flows.units_import import import_units
+    from chidao.files.unit_files import parse_unit_yaml
+    from chidao.services.units_import import import_units
     from tests.conftest import at
     with transaction(engine) as session:
         import_units(session, parse_unit_yaml(

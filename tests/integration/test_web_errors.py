@@ -6,7 +6,7 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 
-from config.settings import Settings
+from chidao.config.settings import Settings
 from tests.integration.report_scenario import school_run
 from tests.integration.test_cascade import runs
 from tests.web_fixtures import csrf_of
@@ -123,8 +123,8 @@ def test_a_new_deadline_that_does_not_exist_is_a_422_page(web, engine, logged):
 def test_an_unexpected_error_is_a_logged_500_with_its_request_id(web, logged, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("hỏng giữa chừng")
-    monkeypatch.setattr("web.pages_directives.visible_directives", broken)
-    monkeypatch.setattr("web.api.visible_directives", broken)
+    monkeypatch.setattr("chidao.web.pages_directives.visible_directives", broken)
+    monkeypatch.setattr("chidao.web.api.visible_directives", broken)
     response = web.client("chuyenvien.so").get("/directives")
     html = page(response, 500, logged, "Lỗi hệ thống", "Đã xảy ra lỗi ngoài dự kiến")
     assert "hỏng giữa chừng" not in html  # the cause is for the log, not for the page
@@ -136,7 +136,7 @@ def test_an_unexpected_error_is_a_logged_500_with_its_request_id(web, logged, mo
 
 
 def test_an_unreachable_database_is_a_503(logged, tmp_path):
-    from web.app import create_app
+    from chidao.web.app import create_app
 
     app = create_app(Settings(database_url="sqlite:////nonexistent/dir/x.db",
                               secret_key="test-secret"))

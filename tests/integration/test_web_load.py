@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from config.database import OVERFLOW
-from config.settings import Settings
+from chidao.config.settings import Settings
+from chidao.db.database import OVERFLOW
 from tests.conftest import POSTGRES
 from tests.web_fixtures import PASSWORD, Web, csrf_of
 
@@ -34,7 +34,7 @@ def write_lock_held(db_url: str) -> Iterator[sqlite3.Connection]:
 
 
 def small_pool_app(web: Web, db_url: str, tmp_path: Any) -> Any:
-    from web.app import create_app
+    from chidao.web.app import create_app
 
     return create_app(Settings(database_url=db_url, secret_key="test-secret",
                                attachments_dir=str(tmp_path / "files"),

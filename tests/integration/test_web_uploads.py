@@ -17,8 +17,8 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from config.database import transaction
-from domain.reports import Attachment
+from chidao.db.database import transaction
+from chidao.domain.reports import Attachment
 from tests.conftest import snapshot
 from tests.integration.report_scenario import school_run
 from tests.web_fixtures import PASSWORD, csrf_of

@@ -10,15 +10,15 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from config.database import transaction
-from config.settings import Settings
-from domain.calendar import vietnam_calendar
-from domain.notifications import MessageStatus, message_table, notification_table
-from flows.deliver import deliver, smtp_mailer
-from flows.scheduling import deployments
-from flows.sweep import sweep
-from flows.unit_files import parse_unit_yaml
-from flows.units_import import import_units
+from chidao.config.settings import Settings
+from chidao.db.database import transaction
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.notifications import MessageStatus, message_table, notification_table
+from chidao.files.unit_files import parse_unit_yaml
+from chidao.flows.scheduling import deployments
+from chidao.notifications.deliver import deliver, smtp_mailer
+from chidao.notifications.sweep import sweep
+from chidao.services.units_import import import_units
 from tests.conftest import at, issue_data, seed_units
 from tests.integration.test_cascade import small
 from tests.integration.test_cli import CHIDAO

@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime
 
-from domain.calendar import WorkingCalendar
+from chidao.domain.calendar import WorkingCalendar
 
 cal = WorkingCalendar()
 

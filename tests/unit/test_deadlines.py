@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from domain.calendar import WorkingCalendar
-from domain.deadlines import DueContext, resolve_due
-from domain.errors import InvalidInput
-from domain.specs import DueSpec
+from chidao.domain.calendar import WorkingCalendar
+from chidao.domain.deadlines import DueContext, resolve_due
+from chidao.domain.errors import InvalidInput
+from chidao.domain.specs import DueSpec
 
 cal = WorkingCalendar()
 MONTHLY = {"2026-04": date(2026, 4, 28), "2026-05": date(2026, 5, 25)}

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.doc_parse import parse_document
+from chidao.domain.doc_parse import parse_document
 from tests.conftest import CORPUS
 from tests.fixtures.corpus_expected import HUYEN, KIEN_HAI, MY_TU
 

@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.accounts import MAX_WAIT, Role, login_wait, session_alive, token_usable
-from domain.permissions import Action, NotPermitted, may, require
+from chidao.domain.accounts import MAX_WAIT, Role, login_wait, session_alive, token_usable
+from chidao.domain.permissions import Action, NotPermitted, may, require
 
 NOW = datetime(2026, 3, 25, 2, 0, tzinfo=UTC)
 

@@ -6,8 +6,8 @@ from itertools import islice
 
 import pytest
 
-from domain.calendar import WorkingCalendar
-from domain.policy import (
+from chidao.domain.calendar import WorkingCalendar
+from chidao.domain.policy import (
     Audience,
     NotificationKind,
     PolicySpec,
@@ -20,8 +20,8 @@ from domain.policy import (
     ladder,
     merge_policies,
 )
-from domain.status import Status
-from notifications.context import deadline_phrase
+from chidao.domain.status import Status
+from chidao.notifications.context import deadline_phrase
 from tests.conftest import at
 
 cal = WorkingCalendar()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from domain.scope import may_see_figures, visible_top
+from chidao.domain.scope import may_see_figures, visible_top
 
 SO, KIEN_HAI, HON_TRE, LAI_SON, PHU_QUOC = "/1/", "/1/2/", "/1/2/3/", "/1/2/4/", "/1/5/"
 

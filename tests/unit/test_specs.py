@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
-from domain.directives import DocType
-from domain.errors import InvalidInput
-from domain.specs import parse_directive, parse_number_symbol
+from chidao.domain.directives import DocType
+from chidao.domain.errors import InvalidInput
+from chidao.domain.specs import parse_directive, parse_number_symbol
 
 
 def directive(**over: Any) -> dict[str, Any]:

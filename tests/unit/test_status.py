@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from domain.assignments import Assignment, transition
-from domain.errors import InvalidInput
-from domain.status import CLOSED, TRANSITIONS, Status, can_transition
+from chidao.domain.assignments import Assignment, transition
+from chidao.domain.errors import InvalidInput
+from chidao.domain.status import CLOSED, TRANSITIONS, Status, can_transition
 
 T0 = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
 DUE = datetime(2026, 3, 19, 17, 0, tzinfo=UTC)

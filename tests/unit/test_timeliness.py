@@ -4,9 +4,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from domain.calendar import WorkingCalendar
-from domain.status import Status
-from domain.timeliness import Completion, Timeliness, TimelinessJudge, completion
+from chidao.domain.calendar import WorkingCalendar
+from chidao.domain.status import Status
+from chidao.domain.timeliness import Completion, Timeliness, TimelinessJudge, completion
 from tests.conftest import at
 
 cal = WorkingCalendar()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from domain.errors import InvalidInput
-from domain.unit_tree import UnitRow, compute_paths, validate_rows
+from chidao.domain.errors import InvalidInput
+from chidao.domain.unit_tree import UnitRow, compute_paths, validate_rows
 
 
 def row(line: int, code: str, parent: str | None, kind: str = "school") -> UnitRow:

@@ -1,0 +1,1 @@
+"""Database plumbing: engine factory, transactions, bulk writes, lookups, migrations."""

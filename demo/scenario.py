@@ -1,0 +1,171 @@
+"""The demo scenario: An Giang's STEM plan (KH 1039/KH-SGDĐT) cascaded three levels deep."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from chidao.config.clock import resolve_now
+from chidao.config.settings import Settings
+from chidao.db.database import make_engine, migrate, transaction
+from chidao.db.lookup import directive_by_ref, unit_by_code
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.status import Status
+from chidao.files.directive_files import load_directive_file
+from chidao.files.unit_files import read_unit_file
+from chidao.notifications.deliver import deliver
+from chidao.notifications.sweep import sweep
+from chidao.queries.status_tree import status_tree
+from chidao.services.issue import issue_directive
+from chidao.services.status_changes import act_on_assignment
+from chidao.services.units_import import import_units
+
+EXAMPLES = Path(__file__).resolve().parent / "examples" / "an-giang"
+
+# (when, what) — the story the demo replays, in Vietnam local time.
+DIRECTIVES = [
+    ("2026-02-26T09:00", "kh-1039-sgddt-stem.yaml"),
+    ("2026-03-10T10:00", "kh-ubnd-kien-hai-stem.yaml"),
+    ("2026-03-18T14:00", "kh-mn-hon-tre-stem.yaml"),
+]
+ACTIONS = [  # (when, unit, requirement key, status, note)
+    ("2026-03-02T08:30", "UBND-RACHGIA", "ke-hoach-trien-khai", Status.RECEIVED, ""),
+    ("2026-03-11T08:00", "PVHXH-KIENHAI", "pvhxh-tham-muu", Status.RECEIVED, ""),
+    ("2026-03-20T15:30", "MN-LAISON", "mn-ke-hoach", Status.SUBMITTED,
+     "Kế hoạch số 08/KH-MNLS ngày 20/3/2026"),
+    ("2026-03-26T16:00", "MN-DUONGDONG", "ke-hoach-trien-khai", None, ""),
+]
+
+
+def run_demo(db: Path, *, now: datetime, log: Callable[[str], None]) -> dict[str, Any]:
+    """Recreate `db`, seed it, replay the story up to `now`, return the cascade tree."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{db}"
+    migrate(url)
+    engine = make_engine(url)
+    calendar = vietnam_calendar()
+    with transaction(engine) as session:
+        result = import_units(session, read_unit_file(EXAMPLES / "units.yaml"),
+                              now=resolve_now("2026-02-01T08:00"))
+    log(f"Imported {result.total} units into {db}")
+    _replay(engine, now, log)
+    settings = Settings(database_url=url)
+    with transaction(engine) as session:
+        swept = sweep(session, now=now, calendar=calendar, send_at=settings.send_from)
+    report = deliver(engine, now=now, calendar=calendar, settings=settings, mailer=None)
+    log(f"Deadline sweep: {len(swept.notifications)} reminders and escalations due;"
+        f" {report.formed} digest emails in the outbox ({report.held}):"
+        f" chidao --db {url} outbox")
+    with transaction(engine) as session:
+        tree = status_tree(session, directive_by_ref(session, "1039/KH-SGDĐT"), now=now,
+                           calendar=calendar)
+    engine.dispose()
+    log(f"Cascade tree at {now.astimezone(calendar.tz):%d/%m/%Y %H:%M} (giờ Việt Nam):")
+    return tree
+
+
+def _replay(engine: Any, now: datetime, log: Callable[[str], None]) -> None:
+    """Issue the story's directives and take its units' actions that happened before `now`."""
+    calendar = vietnam_calendar()
+    for when, name in DIRECTIVES:
+        at = resolve_now(when)
+        if at > now:
+            continue
+        with transaction(engine) as session:
+            issued = issue_directive(session, load_directive_file(EXAMPLES / name),
+                                     now=at, calendar=calendar)
+        log(f"{when}: issued {issued.key}: {issued.created} assignments;"
+            f" plan runs fulfilled {issued.fulfilled or '-'}")
+    for when, unit_code, key, target, note in ACTIONS:
+        at = resolve_now(when)
+        if target is None or at > now:
+            continue
+        with transaction(engine) as session:
+            assignment_id = _assignment_of(session, unit_code, key)
+            act_on_assignment(session, assignment_id, target, unit_code=unit_code,
+                              reason=note, now=at)
+        log(f"{when}: {unit_code} → {target.label} (#{assignment_id})")
+
+
+def _assignment_of(session: Any, unit_code: str, requirement_key: str) -> int:
+    from sqlmodel import col, select
+
+    from chidao.domain.assignments import Assignment
+    from chidao.domain.directives import Requirement
+
+    unit = unit_by_code(session, unit_code)
+    found = session.exec(
+        select(Assignment.id)
+        .join(Requirement, col(Requirement.id) == col(Assignment.requirement_id))
+        .where(Assignment.unit_id == unit.id, Requirement.key == requirement_key)).first()
+    assert found is not None, (unit_code, requirement_key)
+    return int(found)
+
+
+DEMO_PASSWORD = "chidao-demo-2026"
+# Those who review (accept / return), extend or issue are heads (chidao.domain.permissions); the
+# commune's officer accepts the schools' plans, so it is one too.
+DEMO_USERS = [("chuyenvien.so", "SGDDT-AG", "head"), ("chuyenvien.kienhai", "UBND-KIENHAI",
+              "head"), ("hieutruong.hontre", "MN-HONTRE", "head"),
+              ("hieutruong.laison", "MN-LAISON", "head")]
+
+
+def add_demo_users(db: Path, users: list[tuple[str, str, str]] | None = None
+                   ) -> list[tuple[str, str]]:
+    """Demo accounts (one password for all: this is a demo on 127.0.0.1)."""
+    from chidao.services.accounts import add_user
+
+    users = users or DEMO_USERS
+    engine = make_engine(f"sqlite:///{db}")
+    with transaction(engine) as session:
+        for username, unit, role in users:
+            add_user(session, username=username, full_name=username, unit_code=unit,
+                     role=role, password=DEMO_PASSWORD, now=resolve_now(None))
+    engine.dispose()
+    return [(u, unit) for u, unit, _ in users]
+
+
+def add_national_users(db: Path) -> list[tuple[str, str]]:
+    return add_demo_users(db, [("chuyenvien.bo", "BGDDT", "head"),
+                               ("chuyenvien.so", "S00", "head"),
+                               ("chuyenvien.xa", "S00-X0000", "staff")])
+
+
+NATIONAL_DIRECTIVE = {
+    "number_symbol": "20/KH-BGDĐT", "issuer": "BGDDT", "issued_on": "2026-02-26",
+    "title": "Triển khai giáo dục STEM trong giáo dục mầm non năm học 2025-2026",
+    "requirements": [
+        {"key": "ke-hoach-so", "kind": "plan", "title": "Sở xây dựng kế hoạch triển khai",
+         "to": {"children": {"kind": "department"}}, "due": {"working_days_after_issue": 10}},
+        {"key": "bao-cao-truong", "kind": "report", "title": "Báo cáo kết quả của cơ sở",
+         "to": {"descendants": {"kind": ["school", "independent_class"]}},
+         "due": "end_of_school_year"}],
+}
+
+
+def run_national_demo(db: Path, *, now: datetime, log: Callable[[str], None]) -> None:
+    """The whole country: the synthetic national tree and one Ministry plan to every school."""
+    import time
+
+    from chidao.demo.national_tree import national_rows
+    from chidao.domain.specs import parse_directive
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{db}"
+    migrate(url)
+    engine = make_engine(url)
+    started = time.perf_counter()
+    with transaction(engine) as session:
+        result = import_units(session, national_rows(offices=True), now=now)
+    log(f"Imported {result.total:,} units in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    with transaction(engine) as session:
+        issued = issue_directive(session, parse_directive(NATIONAL_DIRECTIVE), now=now,
+                                 calendar=vietnam_calendar())
+    log(f"Issued {issued.key}: {issued.created:,} assignments in"
+        f" {time.perf_counter() - started:.2f} s")
+    engine.dispose()

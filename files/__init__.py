@@ -1,0 +1,1 @@
+"""File formats: directive and unit files, attachments, documents and workbooks."""

@@ -1,0 +1,125 @@
+"""Sweep: open runs whose `next_action_at` has come, the ladder stage each owes, written as
+notification rows with the run's next `next_action_at`, in one transaction. Each row names one
+recipient unit (a cc becomes a row of its own for the cc unit's digest); audiences climb the
+chain no higher than the directive's issuer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from chidao.db.bulk import insert_rows, update_rows
+from chidao.domain.assignments import assignment_table
+from chidao.domain.calendar import WorkingCalendar
+from chidao.domain.directives import directive_table, requirement_table
+from chidao.domain.notifications import notification_table
+from chidao.domain.policy import (
+    Audience,
+    Decision,
+    NotificationKind,
+    PolicySpec,
+    Stage,
+    audience_unit,
+    decide,
+)
+from chidao.domain.units import unit_table
+
+_a, _r, _d, _u = assignment_table.c, requirement_table.c, directive_table.c, unit_table.c
+_parent = unit_table.alias("parent_unit")
+NOTIFICATION_COLUMNS = ("assignment_id", "stage", "kind", "to_unit_id", "cc_unit_id",
+                        "created_at", "note")
+
+
+@dataclass
+class SweepReport:
+    examined: int = 0
+    notifications: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def sweep(
+    session: Session, *, now: datetime, calendar: WorkingCalendar, send_at: time,
+    dry_run: bool = False,
+) -> SweepReport:
+    """Idempotent: a stage already written for a run is never written again."""
+    report, updates = SweepReport(), []
+    decisions: dict[tuple[Any, ...], Decision] = {}
+    policies: dict[int, PolicySpec] = {}
+    for row in _due_runs(session, now):
+        report.examined += 1
+        key = (row.requirement_id, row.due_on, row.created_at, row.stage_cursor)
+        if key not in decisions:
+            policy = policies.get(row.requirement_id)
+            if policy is None:
+                policy = policies[row.requirement_id] = PolicySpec.model_validate(row.policy)
+            decisions[key] = decide(row.due_on, row.created_at, row.stage_cursor, policy,
+                                    calendar, send_at, now)
+        decision = decisions[key]
+        stage = decision.send
+        if stage is not None:
+            report.notifications.extend(_notifications(stage, row, now))
+        updates.append((decision.next_action_at, decision.cursor,
+                        stage.key if stage else row.last_stage, row.id, row.next_action_at))
+    if not dry_run:
+        insert_rows(session, notification_table, NOTIFICATION_COLUMNS, report.notifications,
+                    unique=("assignment_id", "stage"))
+        # Conditional on the old value: a run another sweeper moved on is left alone.
+        update_rows(session, assignment_table, ("next_action_at", "stage_cursor", "last_stage"),
+                    ("id", "next_action_at"), updates)
+    return report
+
+
+def _notifications(stage: Stage, run: _DueRun, now: datetime) -> list[tuple[Any, ...]]:
+    """The stage's notification to its audience and, when it names a cc, a copy to the cc
+    unit: a line of that unit's own digest, not a copy of this email."""
+    rows = []
+    to = _resolve(stage.to, run)
+    if to is not None:
+        rows.append((run.id, stage.key, stage.kind.value, to, None, now, ""))
+    cc = _resolve(stage.cc, run) if stage.cc else None
+    if cc is not None and cc != to:
+        rows.append((run.id, f"{stage.key}/cc", NotificationKind.OVERDUE_COPY.value, cc, None,
+                     now, ""))
+    return rows
+
+
+@dataclass(frozen=True)
+class _DueRun:
+    id: int
+    requirement_id: int
+    unit_id: int
+    parent_id: int | None
+    grandparent_id: int | None
+    issuer_id: int
+    due_on: date
+    created_at: datetime
+    stage_cursor: datetime | None
+    last_stage: str | None
+    next_action_at: datetime
+    policy: dict[str, Any]
+
+
+def _due_runs(session: Session, now: datetime) -> Iterator[_DueRun]:
+    query = (
+        select(_a.id, _a.requirement_id, _a.unit_id, _u.parent_id,
+               _parent.c.parent_id.label("grandparent_id"), _d.issuer_id, _a.due_on,
+               _a.created_at, _a.stage_cursor, _a.last_stage, _a.next_action_at, _r.policy)
+        .join(unit_table, _u.id == _a.unit_id)
+        .join(requirement_table, _r.id == _a.requirement_id)
+        .join(directive_table, _d.id == _a.directive_id)
+        .outerjoin(_parent, _parent.c.id == _u.parent_id)
+        .where(_a.next_action_at <= now)
+        .with_for_update(of=assignment_table, skip_locked=True)  # PostgreSQL: one sweeper a run
+    )
+    for row in session.execute(query):
+        yield _DueRun(*row)
+
+
+def _resolve(audience: Audience, run: _DueRun) -> int | None:
+    """The unit an audience names for this run: up the chain, never above the issuer."""
+    return audience_unit(audience, run.unit_id, run.parent_id, run.grandparent_id,
+                         run.issuer_id)

@@ -1,0 +1,1 @@
+"""The read side: what pages, the API, the CLI and exports show. It never writes."""

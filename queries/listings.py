@@ -1,0 +1,110 @@
+"""Read models for the pages and the API, always within the user's scope (paginated)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlmodel import Session, col
+from sqlmodel import select as model_select
+
+from chidao.domain.accounts import User, may_read_unit
+from chidao.domain.assignments import assignment_table
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.directives import Citation, Directive, directive_table, format_number_symbol
+from chidao.domain.status import AWAITING_UNIT, Status
+from chidao.domain.timeliness import Completion, Timeliness, TimelinessJudge
+from chidao.domain.units import Unit, subtree_bounds, unit_ancestor_table, unit_table
+from chidao.web.access import user_unit
+
+_a, _d, _u = assignment_table.c, directive_table.c, unit_table.c
+_issuer = unit_table.alias("issuer")
+PAGE = 50
+
+
+def due_window(soon_working_days: int) -> tuple[datetime, datetime]:
+    """(now, the end of the last day that counts as "sắp đến hạn"), as TimelinessJudge rules."""
+    now = datetime.now(UTC)
+    cal = vietnam_calendar()
+    return now, cal.end_of_day(TimelinessJudge(now, cal, soon_working_days).soon_until)
+
+
+def _counts(now: datetime, soon: datetime) -> list[Any]:
+    awaiting = _a.status.in_([s.value for s in AWAITING_UNIT])
+    done = _a.status.in_([Status.SUBMITTED.value, Status.ACCEPTED.value])
+    return [func.count().label("total"),
+            func.sum(case((done, 1), else_=0)).label("done"),
+            func.sum(case((and_(awaiting, _a.due_at <= now), 1), else_=0)).label("overdue"),
+            func.sum(case((and_(awaiting, _a.due_at > now, _a.due_at <= soon), 1),
+                          else_=0)).label("soon")]
+
+
+def visible_directives(session: Session, user: User, *, now: datetime, soon: datetime,
+                       page: int) -> list[dict[str, Any]]:
+    low, high = subtree_bounds(user_unit(session, user).path)
+    mine = and_(_u.path >= low, _u.path < high)
+    issued_here = and_(_issuer.c.path >= low, _issuer.c.path < high)
+    addressed_here = exists().where(_a.directive_id == _d.id, _a.unit_id == _u.id, mine)
+    rows = session.execute(
+        select(_d.id, _d.number, _d.symbol, _d.issued_on, _d.title, _issuer.c.name, issued_here)
+        .join(_issuer, _issuer.c.id == _d.issuer_id)
+        .where(or_(issued_here, addressed_here))
+        .order_by(_d.issued_on.desc(), _d.id.desc()).limit(PAGE + 1).offset(page * PAGE)).all()
+    result = []
+    for did, number, symbol, issued_on, title, issuer, whole in rows:
+        scope = [] if whole else [mine]
+        total, done, overdue, _ = session.execute(
+            select(*_counts(now, soon)).select_from(assignment_table)
+            .join(unit_table, _u.id == _a.unit_id).where(_a.directive_id == did, *scope)).one()
+        result.append({"id": did, "number_symbol": format_number_symbol(number, symbol),
+                       "issued_on": f"{issued_on:%d/%m/%Y}", "title": title, "issuer": issuer,
+                       "total": total, "done": done or 0, "overdue": overdue or 0,
+                       "percent": round(100 * (done or 0) / total) if total else 0})
+    return result
+
+
+def directive_units(session: Session, user: User, directive: Directive, *, now: datetime,
+                    soon: datetime, page: int, under: Unit | None = None,
+                    ) -> tuple[list[dict[str, Any]], int]:
+    """One level of the cascade tree: the children of `under` (default: the issuer, or the
+    user's own unit when it sits below the issuer) that have runs in their subtree, with
+    counts rolled up over that subtree and the plans each issued in response."""
+    mine = user_unit(session, user)
+    issuer = session.get(Unit, directive.issuer_id)
+    assert issuer is not None
+    view = under or (issuer if may_read_unit(mine.path, issuer.path) else mine)
+    top, level = unit_ancestor_table.alias("top"), unit_ancestor_table.alias("level")
+    node = unit_table.alias("node")
+    query = select(node.c.id, node.c.name, *_counts(now, soon)).select_from(assignment_table)
+    if view.id != issuer.id:  # a directive's runs all lie below its issuer: no filter needed
+        query = query.join(top, and_(top.c.unit_id == _a.unit_id, top.c.ancestor_id == view.id))
+    query = (query.join(level, and_(level.c.unit_id == _a.unit_id,
+                                    level.c.depth == view.depth + 1))
+             .join(node, node.c.id == level.c.ancestor_id)
+             .where(_a.directive_id == directive.id).group_by(node.c.id, node.c.name))
+    # One level holds tens to a few thousand nodes: sorted and paged here, counted once.
+    every = sorted(session.execute(query).all(), key=lambda r: r[1])
+    total_units, rows = len(every), every[page * PAGE:(page + 1) * PAGE + 1]
+    ids = [r[0] for r in rows]
+    assignees = set(session.execute(select(_a.unit_id).where(
+        _a.directive_id == directive.id, _a.unit_id.in_(ids))).scalars())
+    children: dict[int, list[Directive]] = {}
+    for child in session.exec(model_select(Directive).join(
+            Citation, col(Citation.directive_id) == col(Directive.id)).where(
+            col(Citation.cited_id) == directive.id, col(Directive.issuer_id).in_(ids))):
+        children.setdefault(child.issuer_id, []).append(child)
+    units = [{"unit_id": uid, "name": name, "total": total, "done": done or 0,
+              "overdue": overdue or 0, "soon": soon_count or 0, "assignee": uid in assignees,
+              "state": "overdue" if overdue else ("due_soon" if soon_count else "on_track"),
+              "children": children.get(uid, [])}
+             for uid, name, total, done, overdue, soon_count in rows]
+    return units, total_units
+
+def run_row(run: dict[str, Any]) -> dict[str, Any]:
+    """An inbox row (chidao.queries.inbox) with Vietnamese labels and dd/mm/yyyy."""
+    t, c = run["timeliness"], run["completion"]
+    progress = Timeliness(t).label if t else (Completion(c).label if c else "")
+    day = run["due_on"]
+    return {**run, "due": f"{day[8:10]}/{day[5:7]}/{day[:4]}", "progress": progress,
+            "status": Status(run["status"]).label}

@@ -1,0 +1,258 @@
+"""The consolidated report of a directive's cascade: per form and period, each unit that reports
+to the directive's issuer with its handed-in figures, then its own reporters and their live
+subtotal; accepted and provisional (every latest handed-in report) side by side, each with its
+coverage, and a flag on every handed-in figure that differs from its live subtotal."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlmodel import Session, SQLModel
+
+from chidao.domain.assignments import assignment_table
+from chidao.domain.calendar import WorkingCalendar
+from chidao.domain.directives import Directive, requirement_table
+from chidao.domain.forms import Aggregate, FieldType, FormSpec
+from chidao.domain.reports import ReportForm, SubmissionState
+from chidao.domain.status import Status
+from chidao.domain.timeliness import TimelinessJudge
+from chidao.domain.units import Unit, subtree_bounds, unit_table
+from chidao.queries.read_scope import figures_scope
+from chidao.queries.rollup import NodeTotals, rollup
+from chidao.queries.status_tree import cascade_directives
+from chidao.services.forms_store import form_spec
+
+_a, _r, _u = assignment_table.c, requirement_table.c, unit_table.c
+submission_table = SQLModel.metadata.tables["submission"]
+_s, _older = submission_table.c, submission_table.alias("older")
+_COMPARED = {Aggregate.SUM, Aggregate.MEAN, Aggregate.MIN, Aggregate.MAX, Aggregate.COUNT_TRUE,
+             Aggregate.COUNT_PER_CHOICE}
+
+
+@dataclass
+class Pair:
+    """The same rollup twice: accepted figures only, and provisionally every handed-in one."""
+
+    accepted: NodeTotals
+    provisional: NodeTotals
+
+
+@dataclass
+class Row:
+    """One unit's run: its handed-in figures, accepted (None until accepted) and provisional
+    (None until handed in, or once returned)."""
+
+    code: str
+    name: str
+    status: str
+    accepted: dict[str, Any] | None
+    provisional: dict[str, Any] | None
+
+
+@dataclass
+class Flag:
+    field: str
+    label: str
+    handed_in: Any
+    live: Any
+
+    @property
+    def text(self) -> str:
+        return f"⚠ khác tổng cấp dưới: {self.label}: {shown(self.handed_in)} ≠ {shown(self.live)}"
+
+
+@dataclass
+class Block:
+    """A unit reporting to the root's issuer, its reporters and their live subtotal."""
+
+    row: Row
+    reporters: list[Row] = field(default_factory=list)
+    live: Pair | None = None
+    flags: list[Flag] = field(default_factory=list)
+
+
+@dataclass
+class FormReport:
+    form: FormSpec
+    period: str
+    as_of: datetime
+    blocks: list[Block]
+    total: Pair
+    live: Pair | None  # every reporter below the units, added up
+
+    @property
+    def flagged(self) -> list[str]:
+        return [b.row.code for b in self.blocks if b.flags]
+
+
+def consolidated(session: Session, root: Directive, *, now: datetime,
+                 calendar: WorkingCalendar, soon_working_days: int = 3,
+                 reader: Unit | None = None) -> list[FormReport]:
+    """The report as `reader` may see it (chidao.queries.read_scope): the issuer and the units above
+    it see every unit; any other unit sees its own subtree only (None: the whole cascade)."""
+    top = figures_scope(session, reader, root)
+    directives = cascade_directives(session, root)
+    by_directive = {d.id: d for d in directives}
+    reqs = session.execute(
+        select(_r.id, _r.directive_id, _r.form_id).where(
+            _r.directive_id.in_(list(by_directive)), _r.form_id.is_not(None))).all()
+    judge = TimelinessJudge(now, calendar, soon_working_days)
+    reports = []
+    for req_id, _, form_id in [r for r in reqs if r[1] == root.id]:
+        form = form_spec(session.get(ReportForm, form_id))  # type: ignore[arg-type]
+        lower = [r[0] for r in reqs if r[1] != root.id and r[2] is not None
+                 and session.get(ReportForm, r[2]).key == form.key]  # type: ignore[union-attr]
+        for period in _periods(session, req_id):
+            reports.append(_form_report(session, top, req_id, lower, period, form, judge))
+    return reports
+
+
+def _periods(session: Session, requirement_id: int) -> list[str]:
+    return list(session.execute(select(_a.period).where(_a.requirement_id == requirement_id)
+                                .distinct().order_by(_a.period)).scalars())
+
+
+def _pair(session: Session, requirement_ids: list[int], period: str, node: Unit,
+          form: FormSpec) -> list[Pair]:
+    """[node, child, ...] as pairs (children that have runs in both: all of them)."""
+    accepted, provisional = (
+        rollup(session, requirement_ids=requirement_ids, period=period, node=node, form=form,
+               accepted_only=only, provenance=True) for only in (True, False))
+    by_code = {n.code: n for n in provisional}
+    return [Pair(a, by_code.get(a.code, a)) for a in accepted]
+
+
+def _form_report(session: Session, top: Unit, req_id: int, lower: list[int],
+                 period: str, form: FormSpec, judge: TimelinessJudge) -> FormReport:
+    """`top`: the top of what the reader sees, the directive's issuer or the reader. A reader
+    below the directive's addressees sees its own runs of the plans down the cascade."""
+    rows = _runs(session, [req_id], period, judge, top)
+    if not rows and lower:
+        return _own_report(session, top, lower, period, form, judge)
+    total = _pair(session, [req_id], period, top, form)[0]
+    live_by_code: dict[str, Pair] = {}
+    live, below = None, []
+    if lower:
+        live, *children = _pair(session, lower, period, top, form)
+        live_by_code = {p.accepted.code: p for p in children}
+        below = _runs(session, lower, period, judge, top)
+    blocks = []
+    for row, unit_id, path in rows:
+        block = Block(row)
+        if lower:
+            block.live = live_by_code.get(row.code)
+            if block.live is None:  # deeper than a child of the top: its own rollup
+                unit = session.get(Unit, unit_id)
+                assert unit is not None
+                block.live = _pair(session, lower, period, unit, form)[0]
+            block.reporters = [r for r, _, p in below if p.startswith(path) and p != path]
+            block.flags = flags(form, row.provisional, block.live.accepted)
+        blocks.append(block)
+    return FormReport(form, period, judge.now, blocks, total, live)
+
+
+def _own_report(session: Session, top: Unit, lower: list[int], period: str, form: FormSpec,
+                judge: TimelinessJudge) -> FormReport:
+    """The runs of the plans down the cascade within `top`'s subtree, each a block."""
+    blocks = [Block(row) for row, _, _ in _runs(session, lower, period, judge, top)]
+    return FormReport(form, period, judge.now, blocks, _pair(session, lower, period, top, form)[0],
+                      None)
+
+
+def _runs(session: Session, requirement_ids: list[int], period: str, judge: TimelinessJudge,
+          under: Unit) -> list[tuple[Row, int, str]]:
+    """(row, unit id, unit path) of each run of these requirements below `under`, in tree
+    order, with its latest submission (one query); `under` itself when it has runs too."""
+    low, high = subtree_bounds(under.path)
+    newest = select(func.max(_older.c.version)).where(
+        _older.c.assignment_id == _a.id).scalar_subquery()
+    found = session.execute(
+        select(_u.id, _u.path, _u.code, _u.name, _a.status, _a.due_on, _a.due_at, _s.state,
+               _s["values"])
+        .join(unit_table, _u.id == _a.unit_id)
+        .outerjoin(submission_table, and_(_s.assignment_id == _a.id, _s.version == newest))
+        .where(_a.requirement_id.in_(requirement_ids), _a.period == period,
+               _u.path >= low, _u.path < high).order_by(_u.path))
+    rows = []
+    for unit_id, path, code, name, status, due_on, due_at, state, values in found:
+        label = Status(status).label
+        timeliness = judge.timeliness(Status(status), due_on, due_at)
+        if timeliness is not None:
+            label += f" · {timeliness.label}"
+        handed_in = state in (SubmissionState.SUBMITTED, SubmissionState.ACCEPTED)
+        rows.append((Row(code, name, label,
+                         dict(values) if state == SubmissionState.ACCEPTED else None,
+                         dict(values) if handed_in else None), unit_id, path))
+    return rows
+
+
+def flags(form: FormSpec, handed_in: dict[str, Any] | None, live: NodeTotals) -> list[Flag]:
+    """Each figure the unit handed in that differs from its reporters' accepted subtotal (a
+    field the subtotal has no figure for is not compared; texts and dates are not)."""
+    if handed_in is None:
+        return []
+    found = []
+    for f in form.fields:
+        mine, theirs = handed_in.get(f.key), live.values.get(f.key)
+        if f.how not in _COMPARED or f.type is FieldType.DATE or mine is None or theirs is None:
+            continue
+        if not _same(f.choices, mine, theirs):
+            found.append(Flag(f.key, f.label, mine, theirs))
+    return found
+
+
+def _same(choices: list[str], mine: Any, theirs: Any) -> bool:
+    if isinstance(theirs, dict):
+        mine = {mine: 1} if isinstance(mine, str) else mine
+        return {c: mine.get(c, 0) for c in choices} == {c: theirs.get(c, 0) for c in choices}
+    if isinstance(mine, bool | int | float) and isinstance(theirs, int | float):
+        return math.isclose(float(mine), float(theirs), rel_tol=1e-9, abs_tol=1e-9)
+    return bool(mine == theirs)
+
+
+def shown(value: Any) -> str:
+    """A figure as people read it: có/không, "tốt: 2; khá: 1", one text line per item."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def coverage(totals: NodeTotals) -> str:
+    return f"{totals.reported}/{totals.expected}"
+
+
+def report_data(reports: list[FormReport]) -> list[dict[str, Any]]:
+    """The reports as JSON: what `chidao report --json` prints."""
+    return [{"form": r.form.key, "period": r.period, "as_of": r.as_of.isoformat(),
+             "total": _pair_data(r.total), "live_total": _pair_data(r.live),
+             "flagged": r.flagged,
+             "units": [_row_data(b.row) | {
+                 "live": _pair_data(b.live), "flags": [f.__dict__ | {"text": f.text}
+                                                       for f in b.flags],
+                 "reporters": [_row_data(x) for x in b.reporters]} for b in r.blocks]}
+            for r in reports]
+
+
+def _row_data(row: Row) -> dict[str, Any]:
+    return {"code": row.code, "name": row.name, "status": row.status,
+            "accepted": row.accepted, "provisional": row.provisional}
+
+
+def _pair_data(pair: Pair | None) -> dict[str, Any] | None:
+    if pair is None:
+        return None
+    return {view: {"values": t.values, "reported": t.reported, "expected": t.expected,
+                   "coverage": coverage(t), "missing": t.missing}
+            for view, t in (("accepted", pair.accepted), ("provisional", pair.provisional))}

@@ -1,0 +1,1 @@
+"""Use cases: each loads rows, asks the domain, and writes in the caller's one transaction."""

@@ -1,0 +1,117 @@
+"""Accounts: add users, check passwords (argon2, argon2-cffi), change a password, and the
+login throttle: growing waits per (user name, address), never a lock on the user alone."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlmodel import Session
+from sqlmodel import select as model_select
+
+from chidao.db.lookup import unit_by_code
+from chidao.domain.accounts import LoginAttempt, Role, User, login_attempt_table, login_wait
+from chidao.domain.errors import InvalidInput
+from chidao.services.sessions import end_sessions
+
+_hasher = PasswordHasher()
+WINDOW = timedelta(hours=1)  # failures older than this are forgotten
+ADDRESS_WINDOW = timedelta(minutes=15)
+
+
+class TooManyAttempts(Exception):
+    """Too many failed logins for this user name from this address (or from this address in
+    all): wait `retry_after`."""
+
+    def __init__(self, retry_after: timedelta) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"retry after {retry_after}")
+
+
+def add_user(session: Session, *, username: str, full_name: str, unit_code: str, role: str,
+             password: str, now: datetime) -> User:
+    if role not in {r.value for r in Role}:
+        raise InvalidInput("role", f"'{role}' is not one of: {', '.join(r.value for r in Role)}")
+    _check_password(password)
+    if session.exec(model_select(User).where(User.username == username)).first():
+        raise InvalidInput("username", f"'{username}' already exists")
+    unit = unit_by_code(session, unit_code)
+    assert unit.id is not None
+    user = User(username=username, full_name=full_name, unit_id=unit.id, role=role,
+                password_hash=_hasher.hash(password), created_at=now)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _check_password(password: str) -> None:
+    if len(password) < 10:
+        raise InvalidInput("password", "at least 10 characters")
+
+
+def user_named(session: Session, username: str) -> User:
+    user = session.exec(model_select(User).where(User.username == username)).first()
+    if user is None or user.id is None:
+        raise InvalidInput("username", f"no user '{username}'")
+    return user
+
+
+def change_password(session: Session, *, username: str, password: str, now: datetime,
+                    keep_session: str | None = None) -> int:
+    """Set a new password; every session of the user ends (but `keep_session`, the raw id
+    of the browser that changed it). Returns how many sessions ended."""
+    _check_password(password)
+    user = user_named(session, username)
+    user.password_hash = _hasher.hash(password)
+    session.add(user)
+    return end_sessions(session, user, now=now, keep=keep_session)
+
+
+def authenticate(session: Session, *, username: str, password: str, client: str,
+                 now: datetime, per_address_limit: int) -> User | None:
+    """The user, or None for a wrong name or password; raises TooManyAttempts while this
+    (name, address) pair must wait, or this address has failed too often in 15 minutes.
+    An unknown name costs one argon2 verification too, so it answers as slowly."""
+    pair, address = f"pair:{username.lower()}|{client}"[:128], f"ip:{client}"[:128]
+    _throttle(session, pair, address, now=now, per_address_limit=per_address_limit)
+    user = session.exec(model_select(User).where(User.username == username)).first()
+    if _matches(user.password_hash if user else dummy_hash(), password) and user is not None:
+        session.execute(delete(login_attempt_table).where(login_attempt_table.c.key == pair))
+        return user
+    session.add_all([LoginAttempt(key=key, at=now) for key in (pair, address)])
+    return None
+
+
+def _throttle(session: Session, pair: str, address: str, *, now: datetime,
+              per_address_limit: int) -> None:
+    c = login_attempt_table.c
+    session.execute(delete(login_attempt_table).where(c.at < now - WINDOW))
+    failures, last = session.execute(select(func.count(), func.max(c.at)).where(
+        c.key == pair)).one()
+    wait = login_wait(failures, last, now=now)
+    if wait > timedelta(0):
+        raise TooManyAttempts(wait)
+    from_address = session.execute(select(func.count()).where(
+        c.key == address, c.at >= now - ADDRESS_WINDOW)).scalar_one()
+    if from_address >= per_address_limit:
+        raise TooManyAttempts(ADDRESS_WINDOW)
+
+
+def verify_password(user: User, password: str) -> bool:
+    return _matches(user.password_hash, password)
+
+
+@cache
+def dummy_hash() -> str:
+    """What an unknown user name's password is checked against (same argon2 parameters)."""
+    return _hasher.hash("chidao-no-such-user")
+
+
+def _matches(password_hash: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False

@@ -1,0 +1,212 @@
+"""Issue a directive: store it, resolve its requirements to units and deadlines, write one
+assignment per (requirement, unit, period) in bulk, and fulfil the issuer's own plan runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+from sqlmodel import select as model_select
+
+from chidao.db.bulk import insert_fanout
+from chidao.db.lookup import find_directive, unit_by_code
+from chidao.domain.accounts import Role
+from chidao.domain.assignments import assignment_table, next_action_at
+from chidao.domain.calendar import WorkingCalendar
+from chidao.domain.deadlines import DueContext, resolve_due
+from chidao.domain.directives import Citation, Directive, Requirement, requirement_table
+from chidao.domain.errors import InvalidInput
+from chidao.domain.permissions import OPERATOR, Action, require
+from chidao.domain.policy import PolicySpec, merge_policies
+from chidao.domain.selectors import target_statement
+from chidao.domain.specs import DirectiveSpec, RequirementSpec
+from chidao.domain.status import Status
+from chidao.domain.units import Unit
+from chidao.queries.read_scope import may_cite
+from chidao.services.forms_store import form_by_ref, store_forms
+from chidao.services.fulfilment import fulfil_plans
+
+_assignment = assignment_table
+
+
+@dataclass(frozen=True)
+class IssueResult:
+    directive_id: int
+    key: str
+    created: int
+    total: int
+    fulfilled: list[int]
+
+
+def issue_directive(
+    session: Session, spec: DirectiveSpec, *, now: datetime, calendar: WorkingCalendar,
+    school_year_end: tuple[int, int] = (5, 31), role: Role | str = OPERATOR,
+) -> IssueResult:
+    """Idempotent: issuing the same directive again creates nothing new. `role` is the
+    issuing user's (the CLI and the cascade act as OPERATOR)."""
+    require(role, Action.ISSUE)
+    issuer = unit_by_code(session, spec.issuer, field="issuer")
+    _check_symbol(spec, issuer)
+    directive = _store_directive(session, spec, issuer, now)
+    assert directive.id is not None
+    cited = _store_citations(session, directive.id, spec.based_on, issuer)
+    store_forms(session, spec.forms, issuer_id=directive.issuer_id, now=now)
+    ctx = DueContext(
+        issued_on=spec.issued_on, school_year=spec.resolved_school_year,
+        school_year_end=school_year_end,
+        parent_dues=_parent_dues(session, issuer, cited),
+    )
+    before = _count(session, directive.id)
+    for index, req_spec in enumerate(spec.requirements):
+        field = f"requirements[{index}]"
+        requirement = _store_requirement(session, directive.id, req_spec, field, spec.reminders)
+        assert requirement.id is not None
+        unit_ids = _target_units(session, req_spec, issuer, field)
+        dues = resolve_due(req_spec.due, ctx, calendar, field_name=f"{field}.due")
+        for period, due_on in dues:
+            insert_fanout(session, _assignment, _run_fields(
+                directive.id, requirement.id, period, due_on, calendar, now,
+            ), "unit_id", unit_ids, unique=("requirement_id", "unit_id", "period"))
+    fulfilled = fulfil_plans(session, issuer, directive, cited, now=now)
+    total = _count(session, directive.id)
+    return IssueResult(directive.id, directive.key, total - before, total, fulfilled)
+
+
+def _check_symbol(spec: DirectiveSpec, issuer: Unit) -> None:
+    if issuer.symbol and issuer.symbol not in spec.symbol.split("-"):
+        raise InvalidInput(
+            "number_symbol",
+            f"symbol '{spec.symbol}' does not contain the issuer's abbreviation '{issuer.symbol}'",
+        )
+
+
+def _store_directive(
+    session: Session, spec: DirectiveSpec, issuer: Unit, now: datetime
+) -> Directive:
+    fields: dict[str, Any] = {
+        "number": spec.number, "number_value": int(spec.number) if spec.number else None,
+        "symbol": spec.symbol, "doc_type": spec.resolved_doc_type.value,
+        "issuer_id": issuer.id, "issued_on": spec.issued_on, "issue_year": spec.issued_on.year,
+        "title": spec.title, "school_year": spec.resolved_school_year,
+    }
+    existing = session.exec(
+        model_select(Directive).where(Directive.key == spec.resolved_key)).first()
+    if existing is not None:
+        for name, value in fields.items():
+            if getattr(existing, name) != value:
+                raise InvalidInput(
+                    name, f"differs from directive '{existing.key}' already issued"
+                    f" ({getattr(existing, name)!r} there, {value!r} here)",
+                )
+        return existing
+    if spec.number is not None:
+        clash = session.exec(model_select(Directive).where(
+            Directive.issuer_id == issuer.id, Directive.issue_year == spec.issued_on.year,
+            Directive.number_value == int(spec.number))).first()
+        if clash is not None:
+            raise InvalidInput("number_symbol", f"number {spec.number} is already used in"
+                               f" {spec.issued_on.year} by {clash.number_symbol} ('{clash.key}')")
+    directive = Directive(key=spec.resolved_key, issued_at=now, **fields)
+    session.add(directive)
+    session.flush()
+    return directive
+
+
+def _store_citations(session: Session, directive_id: int, refs: list[str],
+                     issuer: Unit) -> list[Directive]:
+    stored = {c.ref_text for c in session.exec(
+        model_select(Citation).where(Citation.directive_id == directive_id))}
+    cited: list[Directive] = []
+    for index, ref in enumerate(refs):
+        target = find_directive(session, ref)
+        if target is not None:
+            if not may_cite(session, issuer, target):
+                raise InvalidInput(f"based_on[{index}]", f"'{ref}': đơn vị {issuer.code} không"
+                                   " được căn cứ văn bản này (văn bản không giao cho đơn vị,"
+                                   " không do đơn vị hay cấp trên của đơn vị ban hành)")
+            cited.append(target)
+        if ref not in stored:
+            session.add(Citation(directive_id=directive_id, ref_text=ref,
+                                 cited_id=target.id if target else None))
+    session.flush()
+    return cited
+
+
+def _parent_dues(
+    session: Session, issuer: Unit, cited: list[Directive]
+) -> dict[str, dict[str, Any]]:
+    if not cited:
+        return {}
+    rows = session.execute(
+        select(requirement_table.c.key, _assignment.c.period, _assignment.c.due_on)
+        .join(requirement_table, requirement_table.c.id == _assignment.c.requirement_id)
+        .where(_assignment.c.unit_id == issuer.id,
+               _assignment.c.directive_id.in_([d.id for d in cited]))
+    )
+    dues: dict[str, dict[str, Any]] = {}
+    for key, period, due_on in rows:
+        dues.setdefault(key, {})[period] = due_on
+    return dues
+
+
+def _store_requirement(
+    session: Session, directive_id: int, spec: RequirementSpec, field: str,
+    directive_reminders: PolicySpec | None,
+) -> Requirement:
+    data: dict[str, Any] = {
+        "kind": spec.kind.value, "title": spec.title,
+        "target": spec.to.model_dump(mode="json", exclude_defaults=True),
+        "due": spec.due.model_dump(mode="json", exclude_defaults=True, by_alias=True),
+        "policy": merge_policies(*(p.model_dump(exclude_unset=True) if p else None
+                                   for p in (directive_reminders, spec.reminders))),
+        "form_id": form_by_ref(session, spec.form, field=f"{field}.form",
+                               directive_id=directive_id).id if spec.form else None,
+    }
+    existing = session.exec(model_select(Requirement).where(
+        Requirement.directive_id == directive_id, Requirement.key == spec.key)).first()
+    if existing is None:
+        requirement = Requirement(directive_id=directive_id, key=spec.key, **data)
+        session.add(requirement)
+        session.flush()
+        return requirement
+    for name, value in data.items():
+        if getattr(existing, name) != value:
+            shown = {"target": "to", "policy": "reminders", "form_id": "form"}.get(name, name)
+            raise InvalidInput(f"{field}.{shown}",
+                               "differs from the requirement already issued under this key")
+    return existing
+
+
+def _target_units(
+    session: Session, spec: RequirementSpec, issuer: Unit, field: str
+) -> list[int]:
+    found = session.execute(target_statement(spec.to, issuer)).all()
+    if spec.to.units is not None:
+        missing = sorted(set(spec.to.units) - {code for _, code in found})
+        if missing:
+            raise InvalidInput(f"{field}.to.units",
+                               f"'{missing[0]}' is not a unit under the issuer '{issuer.code}'")
+    return [uid for uid, _ in found]
+
+
+def _run_fields(
+    directive_id: int, requirement_id: int, period: str, due_on: date,
+    calendar: WorkingCalendar, now: datetime,
+) -> dict[str, Any]:
+    """Every column of a new run but its unit: the same for all units of one period."""
+    due_at = calendar.end_of_day(due_on)
+    return {
+        "requirement_id": requirement_id, "directive_id": directive_id, "period": period,
+        "due_on": due_on, "due_at": due_at, "status": Status.ISSUED.value,
+        "status_changed_at": now, "created_at": now,
+        "next_action_at": next_action_at(Status.ISSUED, now),
+    }
+
+
+def _count(session: Session, directive_id: int) -> int:
+    return int(session.execute(
+        select(func.count()).where(_assignment.c.directive_id == directive_id)).scalar_one())
+

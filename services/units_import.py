@@ -1,0 +1,80 @@
+"""Import (or re-import, updating in place) an organisation tree in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlmodel import Session
+
+from chidao.db.bulk import insert_rows
+from chidao.domain.unit_tree import UnitRow, compute_paths, validate_rows
+from chidao.domain.units import unit_ancestor_table, unit_table
+
+_table = unit_table
+_unit = _table.c
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    total: int
+
+
+def import_units(session: Session, rows: list[UnitRow], *, now: datetime) -> ImportResult:
+    """Validate everything first (nothing is written on error), then upsert by code."""
+    parent = unit_table.alias("parent")
+    existing: dict[str, str | None] = dict(
+        session.execute(
+            select(_unit.code, parent.c.code).outerjoin(parent, _unit.parent_id == parent.c.id)
+        ).tuples().all()
+    )
+    validate_rows(rows, existing)
+    new_rows = [r for r in rows if r.code not in existing]
+    if new_rows:
+        session.execute(insert(_table), [_fields(r, now) for r in new_rows])
+    ids = dict(session.execute(select(_unit.code, _unit.id)).tuples().all())
+    if rows:
+        session.execute(
+            update(_table).where(_unit.id == bindparam("uid")),
+            [{"uid": ids[r.code], "parent_id": ids[r.parent] if r.parent else None,
+              **_fields(r, now)} for r in rows],
+        )
+    _refresh_paths(session)
+    return ImportResult(created=len(new_rows), updated=len(rows) - len(new_rows), total=len(ids))
+
+
+def _fields(row: UnitRow, now: datetime) -> dict[str, object]:
+    return {
+        "code": row.code, "name": row.name, "kind": row.kind, "emails": row.emails,
+        "symbol": row.symbol, "path": "", "depth": 0, "updated_at": now,
+    }
+
+
+def _refresh_paths(session: Session) -> None:
+    current = session.execute(select(_unit.id, _unit.parent_id, _unit.path, _unit.depth)).all()
+    paths = compute_paths({uid: parent for uid, parent, _, _ in current})
+    changed = [
+        {"uid": uid, "path": paths[uid][0], "depth": paths[uid][1]}
+        for uid, _, path, depth in current
+        if (path, depth) != paths[uid]
+    ]
+    if changed:
+        session.execute(
+            update(_table).where(_unit.id == bindparam("uid")), changed)
+        _refresh_ancestors(session, {row["uid"]: str(row["path"]) for row in changed})
+
+
+def _refresh_ancestors(session: Session, paths: dict[int, str]) -> None:
+    """Rewrite the closure rows of the units whose path changed."""
+    ids = list(paths)
+    for start in range(0, len(ids), 900):
+        session.execute(delete(unit_ancestor_table).where(
+            unit_ancestor_table.c.unit_id.in_(ids[start:start + 900])))
+    insert_rows(session, unit_ancestor_table, ("unit_id", "ancestor_id", "depth"), [
+        (uid, int(ancestor), depth)
+        for uid, path in paths.items()
+        for depth, ancestor in enumerate(path.strip("/").split("/"))
+    ], unique=("unit_id", "ancestor_id"))

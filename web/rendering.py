@@ -1,0 +1,32 @@
+"""Rendering a page: the Jinja2 templates with chidao's filters, and the context every page gets
+(the signed-in user, their unit, the CSRF token)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+from fastapi.templating import Jinja2Templates
+from sqlmodel import Session
+
+from chidao.domain.accounts import User
+from chidao.domain.calendar import LOCAL_TZ
+from chidao.domain.status import Status
+from chidao.web.access import user_unit
+from chidao.web.deps import csrf_token
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+templates.env.filters["day"] = lambda d: d.strftime("%d/%m/%Y") if d else ""
+templates.env.filters["status"] = lambda s: Status(s).label if s else ""
+templates.env.filters["local"] = (
+    lambda t: t.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if t else "")
+
+
+def render(request: Request, name: str, session: Session | None, user: User | None,
+           status_code: int = 200, **context: Any) -> Response:
+    unit = user_unit(session, user) if user and session else None
+    return templates.TemplateResponse(request, name, {
+        "user": user, "unit": unit, "csrf": csrf_token(request), "message": None, **context,
+    }, status_code=status_code)
