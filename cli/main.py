@@ -106,7 +106,7 @@ def status(ref: str, now: str = NOW, as_json: bool = JSON,
                            calendar=vietnam_calendar(),
                            soon_working_days=config.due_soon_working_days)
     if as_json:
-        print_json(tree)
+        print_json(tree.as_json())
     else:
         console.print(cascade_tree(tree, depth))
 
@@ -122,7 +122,7 @@ def assignments(unit: str = typer.Option(..., "--unit", help="Unit code."), now:
                                 calendar=vietnam_calendar(), include_closed=all_,
                                 soon_working_days=config.due_soon_working_days)
     if as_json:
-        print_json(rows)
+        print_json([row.as_json() for row in rows])
     else:
         console.print(assignment_table(rows))
 
@@ -131,7 +131,7 @@ def _act(assignment_id: int, target: Status, unit: str, reason: str, now: str | 
     with transaction(make_engine(settings().database_url)) as session:
         done = act_on_assignment(session, assignment_id, target, unit_code=unit,
                                  reason=reason, now=resolve_now(now))
-    console.print(f"Assignment {assignment_id}: {Status(done.status).label}")
+    console.print(f"Assignment {assignment_id}: {done.status.label}")
 
 
 UNIT = typer.Option(..., "--unit", help="Code of the unit acting.")
@@ -215,7 +215,7 @@ def demo(db: Path = typer.Option(Path("chidao-demo.db"), help="SQLite file (recr
     elif scale == "province":
         tree = run_demo(db, now=resolve_now(now), log=console.print)
         if as_json:
-            print_json(tree)
+            print_json(tree.as_json())
         else:
             console.print(cascade_tree(tree))
     else:

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from chidao.domain.directives import DOC_TYPE_LABELS, DocType, RequirementKind
-from chidao.domain.status import Status
+from chidao.domain.directives import DOC_TYPE_LABELS
 from chidao.domain.timeliness import Completion, Timeliness
+from chidao.queries.inbox import InboxRun
+from chidao.queries.status_tree import DirectiveNode, TreeRun
 
-TIMELINESS_STYLE = {"overdue": "bold red", "due_today": "red", "due_soon": "dark_orange",
-                    "on_track": "green"}
+TIMELINESS_STYLE = {Timeliness.OVERDUE: "bold red", Timeliness.DUE_TODAY: "red",
+                    Timeliness.DUE_SOON: "dark_orange", Timeliness.ON_TRACK: "green"}
 
 
-def vn_date(iso: str) -> str:
-    return date.fromisoformat(iso).strftime("%d/%m/%Y")
+def vn_date(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
 
 
 def counts_text(counts: dict[str, int]) -> str:
@@ -36,54 +36,52 @@ def counts_text(counts: dict[str, int]) -> str:
     return " · ".join(parts)
 
 
-def directive_label(node: dict[str, Any]) -> str:
-    doc = DOC_TYPE_LABELS[DocType(node["doc_type"])]
-    return (f"[bold]{doc} {escape(node['number_symbol'])}[/] ngày {vn_date(node['issued_on'])}"
-            f" — {escape(node['issuer']['name'])}: {escape(node['title'])}"
-            f"  [dim]{escape('[' + node['key'] + ']')}[/]  ({counts_text(node['counts'])})")
+def directive_label(node: DirectiveNode) -> str:
+    doc = DOC_TYPE_LABELS[node.doc_type]
+    return (f"[bold]{doc} {escape(node.number_symbol)}[/] ngày {vn_date(node.issued_on)}"
+            f" — {escape(node.issuer_name)}: {escape(node.title)}"
+            f"  [dim]{escape('[' + node.key + ']')}[/]  ({counts_text(node.counts)})")
 
 
-def run_label(run: dict[str, Any]) -> str:
-    period = f" kỳ {escape(run['period'])}" if run["period"] else ""
-    state = Status(run["status"]).label
-    if run["timeliness"]:
-        t = Timeliness(run["timeliness"])
-        state += f", [{TIMELINESS_STYLE[t.value]}]{t.label}[/]"
-    if run["completion"]:
-        style = "green" if run["completion"] == "on_time" else "red"
-        state += f", [{style}]{Completion(run['completion']).label}[/]"
-    kind = RequirementKind(run["kind"]).label
-    return (f"#{run['id']} [cyan]{kind}[/]{period}: {escape(run['title'])} · hạn"
-            f" {vn_date(run['due_on'])} · {state}")
+def run_label(run: TreeRun) -> str:
+    period = f" kỳ {escape(run.period)}" if run.period else ""
+    state = run.status.label
+    if run.timeliness:
+        state += f", [{TIMELINESS_STYLE[run.timeliness]}]{run.timeliness.label}[/]"
+    if run.completion:
+        style = "green" if run.completion is Completion.ON_TIME else "red"
+        state += f", [{style}]{run.completion.label}[/]"
+    return (f"#{run.id} [cyan]{run.kind.label}[/]{period}: {escape(run.title)} · hạn"
+            f" {vn_date(run.due_on)} · {state}")
 
 
-def cascade_tree(node: dict[str, Any], depth: int | None = None) -> Tree:
+def cascade_tree(node: DirectiveNode, depth: int | None = None) -> Tree:
     tree = Tree(directive_label(node))
     _fill(tree, node, depth)
     return tree
 
 
-def _fill(tree: Tree, node: dict[str, Any], depth: int | None) -> None:
-    for unit in node["units"]:
-        branch = tree.add(f"[bold]{escape(unit['name'])}[/] [dim]{escape(unit['code'])}[/]"
-                          f"  ({counts_text(unit['counts'])})")
-        for run in unit["assignments"]:
+def _fill(tree: Tree, node: DirectiveNode, depth: int | None) -> None:
+    for unit in node.units:
+        branch = tree.add(f"[bold]{escape(unit.name)}[/] [dim]{escape(unit.code)}[/]"
+                          f"  ({counts_text(unit.counts)})")
+        for run in unit.assignments:
             branch.add(run_label(run))
         if depth is None or depth > 1:
-            for child in unit["directives"]:
+            for child in unit.directives:
                 deeper = None if depth is None else depth - 1
                 _fill(branch.add(directive_label(child)), child, deeper)
-    for child in node["directives"]:
+    for child in node.directives:
         _fill(tree.add(directive_label(child)), child, depth)
 
 
-def assignment_table(rows: list[dict[str, Any]]) -> Table:
+def assignment_table(rows: list[InboxRun]) -> Table:
     table = Table("#", "Văn bản", "Nhiệm vụ", "Kỳ", "Hạn", "Trạng thái", "Tiến độ")
     for r in rows:
-        t = r["timeliness"] or r["completion"]
-        label = (Timeliness(t).label if r["timeliness"] else Completion(t).label) if t else ""
+        progress = r.progress
+        style = TIMELINESS_STYLE[r.timeliness] if r.timeliness else ""
         # Text cells: what units typed is shown as typed, brackets and all, never as markup.
-        table.add_row(str(r["id"]), Text(r["number_symbol"]), Text(r["title"]),
-                      Text(r["period"]), vn_date(r["due_on"]), Status(r["status"]).label,
-                      Text(label, style=TIMELINESS_STYLE.get(r["timeliness"] or "", "")))
+        table.add_row(str(r.id), Text(r.number_symbol), Text(r.title), Text(r.period),
+                      vn_date(r.due_on), r.status.label,
+                      Text(progress.label if progress else "", style=style))
     return table

@@ -17,7 +17,7 @@ from chidao.files.directive_files import load_directive_file
 from chidao.files.unit_files import read_unit_file
 from chidao.notifications.deliver import deliver
 from chidao.notifications.sweep import sweep
-from chidao.queries.status_tree import status_tree
+from chidao.queries.status_tree import DirectiveNode, status_tree
 from chidao.services.issue import issue_directive
 from chidao.services.status_changes import act_on_assignment
 from chidao.services.units_import import import_units
@@ -39,7 +39,7 @@ ACTIONS = [  # (when, unit, requirement key, status, note)
 ]
 
 
-def run_demo(db: Path, *, now: datetime, log: Callable[[str], None]) -> dict[str, Any]:
+def run_demo(db: Path, *, now: datetime, log: Callable[[str], None]) -> DirectiveNode:
     """Recreate `db`, seed it, replay the story up to `now`, return the cascade tree."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from chidao.domain.dbtypes import UTCDateTime
+from chidao.domain.dbtypes import EnumText, UTCDateTime
 from chidao.domain.errors import InvalidInput
 from chidao.domain.status import NEEDS_REASON, TRANSITIONS, Status, can_transition
 
@@ -24,7 +24,7 @@ class Assignment(SQLModel, table=True):
     period: str = Field(default="", sa_column=Column(String(32), nullable=False))
     due_on: date
     due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    status: str = Field(sa_column=Column(String(16), nullable=False))
+    status: Status = Field(sa_column=Column(EnumText(Status, 16), nullable=False))
     status_changed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     submitted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     # A `plan` assignment is fulfilled by the unit's own directive citing the parent one.
@@ -47,8 +47,8 @@ class AssignmentEvent(SQLModel, table=True):
     assignment_id: int = Field(foreign_key="assignment.id", index=True)
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     actor: str
-    from_status: str
-    to_status: str
+    from_status: Status = Field(sa_column=Column(EnumText(Status), nullable=False))
+    to_status: Status = Field(sa_column=Column(EnumText(Status), nullable=False))
     reason: str = ""
 
 
@@ -66,9 +66,9 @@ def transition(
     assignment: Assignment, target: Status, *, actor: str, reason: str, now: datetime
 ) -> AssignmentEvent:
     """Move `assignment` to `target` if the table allows it; return the audit row to store."""
-    current = Status(assignment.status)
+    current = assignment.status
     if not can_transition(current, target):
-        allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current])) or "none"
+        allowed = ", ".join(sorted(TRANSITIONS[current])) or "none"
         raise InvalidInput(
             "status",
             f"cannot go from '{current}' ({current.label}) to '{target}' ({target.label});"
@@ -76,7 +76,7 @@ def transition(
         )
     if target in NEEDS_REASON and not reason.strip():
         raise InvalidInput("reason", f"a reason is required to set '{target}' ({target.label})")
-    assignment.status = target.value
+    assignment.status = target
     assignment.status_changed_at = now
     if target is Status.SUBMITTED and assignment.submitted_at is None:
         assignment.submitted_at = now
@@ -86,6 +86,6 @@ def transition(
     assert assignment.id is not None, "a stored assignment"
     return AssignmentEvent(
         assignment_id=assignment.id, at=now, actor=actor,
-        from_status=current.value, to_status=target.value, reason=reason,
+        from_status=current, to_status=target, reason=reason,
     )
 

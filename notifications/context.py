@@ -41,7 +41,7 @@ class Item:
     requirement_kind: str
     period: str
     due_on: date
-    status: str
+    status: Status
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class OpenTask:
     requirement_title: str
     period: str
     due_on: date
-    status: str
+    status: Status
 
 
 @dataclass
@@ -76,7 +76,7 @@ def digest_context(message: Outgoing, *, now: datetime, cal: WorkingCalendar) ->
         "count": len(sections[0]["entries"]) if sections else 0,
         "open_tasks": [{"number_symbol": t.number_symbol, "title": t.requirement_title,
                         "period": t.period, "due": f"{t.due_on:%d/%m/%Y}",
-                        "status": Status(t.status).label, "overdue": t.due_on < today}
+                        "status": t.status.label, "overdue": t.due_on < today}
                        for t in message.open_tasks if t.assignment_id not in listed],
         "today": f"{today:%d/%m/%Y}",
         "sent_at": f"{now.astimezone(cal.tz):%H:%M %d/%m/%Y}",
@@ -111,7 +111,7 @@ def _item(item: Item, today: date, cal: WorkingCalendar, returns: list[str]) -> 
         "number_symbol": item.number_symbol, "directive_title": item.directive_title,
         "issuer": item.issuer_name, "title": item.requirement_title,
         "what": RequirementKind(item.requirement_kind).label, "period": item.period,
-        "due": f"{item.due_on:%d/%m/%Y}", "status": Status(item.status).label,
+        "due": f"{item.due_on:%d/%m/%Y}", "status": item.status.label,
         "days_left": max(gap, 0), "days_late": max(-gap, 0) if item.due_on < today else 0,
         "deadline": deadline_phrase(item.due_on, today, cal), "note": item.note,
         "returns": returns,

@@ -27,7 +27,6 @@ from chidao.domain.notifications import (
     notification_table,
 )
 from chidao.domain.policy import is_stale
-from chidao.domain.status import Status
 from chidao.notifications.context import Outgoing
 from chidao.notifications.outbox import Claimed, add_messages, claim_messages
 
@@ -59,7 +58,7 @@ def stale_lines(session: Session, message_ids: Sequence[int]) -> dict[int, _Line
     for mid, nid, to_unit, kind, stage, status, due_on in session.execute(query):
         entry = lines.setdefault(mid, _Lines(to_unit))
         entry.total += 1
-        if is_stale(kind, stage, Status(status), due_on):
+        if is_stale(kind, stage, status, due_on):
             entry.stale.append(nid)
     return lines
 

@@ -11,7 +11,7 @@ from chidao.domain.assignments import assignment_table
 from chidao.domain.directives import directive_table, format_number_symbol, requirement_table
 from chidao.domain.notifications import message_table, notification_table
 from chidao.domain.policy import digest_items, is_stale
-from chidao.domain.status import AWAITING_UNIT, Status
+from chidao.domain.status import AWAITING_UNIT
 from chidao.domain.units import unit_table
 from chidao.notifications.context import Item, OpenTask, Outgoing, Recipient
 
@@ -60,7 +60,7 @@ def _items(session: Session, message_ids: list[int]) -> list[tuple[int, Item]]:
     return [(row[0], Item(row[2], row[3], row[4], row[5], row[6],
                           format_number_symbol(row[7], row[8]), *row[9:]))
             for row in session.execute(query)
-            if not is_stale(row.kind, row.stage, Status(row.status), row.due_on)]
+            if not is_stale(row.kind, row.stage, row.status, row.due_on)]
 
 
 def _open_tasks(session: Session, unit_ids: set[int]) -> dict[int, list[OpenTask]]:
@@ -69,7 +69,7 @@ def _open_tasks(session: Session, unit_ids: set[int]) -> dict[int, list[OpenTask
                _a.status)
         .join(requirement_table, _r.id == _a.requirement_id)
         .join(directive_table, _d.id == _a.directive_id)
-        .where(_a.unit_id.in_(unit_ids), _a.status.in_([s.value for s in AWAITING_UNIT]))
+        .where(_a.unit_id.in_(unit_ids), _a.status.in_(sorted(AWAITING_UNIT)))
         .order_by(_a.unit_id, _a.due_on, _a.id)
     )
     tasks: dict[int, list[OpenTask]] = defaultdict(list)

@@ -24,7 +24,6 @@ from chidao.domain.notifications import (
     notification_table,
 )
 from chidao.domain.policy import is_stale
-from chidao.domain.status import Status
 from chidao.notifications.mailer import Envelope
 
 _m, _n, _b, _a = message_table.c, notification_table.c, message_body_table.c, assignment_table.c
@@ -52,7 +51,7 @@ def form_messages(session: Session, *, now: datetime, domain: str) -> int:
     # PostgreSQL: skip rows another worker is grouping; SQLite: the transaction holds the lock
     groups: dict[tuple[int, bool], list[int]] = defaultdict(list)
     for nid, to_unit, kind, stage, status, due_on in pending:
-        groups[(to_unit, is_stale(kind, stage, Status(status), due_on))].append(nid)
+        groups[(to_unit, is_stale(kind, stage, status, due_on))].append(nid)
     created = add_messages(session, [
         (to_unit, MessageStatus.WITHDRAWN if stale else MessageStatus.QUEUED)
         for to_unit, stale in groups], now=now, domain=domain)

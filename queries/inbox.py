@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -10,18 +11,54 @@ from sqlmodel import Session
 
 from chidao.domain.assignments import assignment_table
 from chidao.domain.calendar import WorkingCalendar
-from chidao.domain.directives import directive_table, format_number_symbol, requirement_table
+from chidao.domain.directives import (
+    RequirementKind,
+    directive_table,
+    format_number_symbol,
+    requirement_table,
+)
 from chidao.domain.status import CLOSED, Status
-from chidao.domain.timeliness import TimelinessJudge, completion
+from chidao.domain.timeliness import Completion, Timeliness, TimelinessJudge, completion
 from chidao.domain.units import Unit
 
 _a, _r, _d = assignment_table.c, requirement_table.c, directive_table.c
 
 
+@dataclass(frozen=True)
+class InboxRun:
+    """One of the unit's runs, judged at `now`: `timeliness` while the unit owes it,
+    `completion` once handed in."""
+
+    id: int
+    directive: str  # the directive's key
+    number_symbol: str
+    kind: RequirementKind
+    title: str
+    period: str
+    due_on: date
+    status: Status
+    timeliness: Timeliness | None
+    completion: Completion | None
+
+    @property
+    def progress(self) -> Timeliness | Completion | None:
+        return self.timeliness or self.completion
+
+    def as_json(self) -> dict[str, Any]:
+        """The row in the JSON API and `chidao assignments --json` (ISO date, enum values)."""
+        return {
+            "id": self.id, "directive": self.directive, "number_symbol": self.number_symbol,
+            "kind": self.kind.value, "title": self.title, "period": self.period,
+            "due_on": self.due_on.isoformat(), "status": self.status.value,
+            "timeliness": self.timeliness.value if self.timeliness else None,
+            "completion": self.completion.value if self.completion else None,
+        }
+
+
 def unit_assignments(
     session: Session, unit: Unit, *, now: datetime, calendar: WorkingCalendar,
     soon_working_days: int = 3, include_closed: bool = False,
-) -> list[dict[str, Any]]:
+) -> list[InboxRun]:
     query = (
         select(_a.id, _a.period, _a.due_on, _a.due_at, _a.status, _a.submitted_at,
                _r.kind, _r.title, _d.key, _d.number, _d.symbol)
@@ -31,19 +68,16 @@ def unit_assignments(
         .order_by(_a.due_on, _a.id)
     )
     if not include_closed:
-        query = query.where(_a.status.not_in([s.value for s in CLOSED]))
+        query = query.where(_a.status.not_in(sorted(CLOSED)))
     judge = TimelinessJudge(now, calendar, soon_working_days)
-    result = []
-    for row in session.execute(query).mappings():
-        status = Status(row["status"])
-        timeliness = judge.timeliness(status, row["due_on"], row["due_at"])
-        done = completion(row["submitted_at"], row["due_at"])
-        result.append({
-            "id": row["id"], "directive": row["key"],
-            "number_symbol": format_number_symbol(row["number"], row["symbol"]),
-            "kind": row["kind"], "title": row["title"], "period": row["period"],
-            "due_on": row["due_on"].isoformat(), "status": status.value,
-            "timeliness": timeliness.value if timeliness else None,
-            "completion": done.value if done else None,
-        })
-    return result
+    return [
+        InboxRun(
+            id=row.id, directive=row.key,
+            number_symbol=format_number_symbol(row.number, row.symbol),
+            kind=RequirementKind(row.kind), title=row.title, period=row.period,
+            due_on=row.due_on, status=row.status,
+            timeliness=judge.timeliness(row.status, row.due_on, row.due_at),
+            completion=completion(row.submitted_at, row.due_at),
+        )
+        for row in session.execute(query)
+    ]

@@ -14,7 +14,7 @@ from chidao.domain.assignments import assignment_table
 from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.directives import Citation, Directive, directive_table, format_number_symbol
 from chidao.domain.status import AWAITING_UNIT, Status
-from chidao.domain.timeliness import Completion, Timeliness, TimelinessJudge
+from chidao.domain.timeliness import TimelinessJudge
 from chidao.domain.units import Unit, subtree_bounds, unit_ancestor_table, unit_table
 from chidao.web.access import user_unit
 
@@ -100,11 +100,3 @@ def directive_units(session: Session, user: User, directive: Directive, *, now: 
               "children": children.get(uid, [])}
              for uid, name, total, done, overdue, soon_count in rows]
     return units, total_units
-
-def run_row(run: dict[str, Any]) -> dict[str, Any]:
-    """An inbox row (chidao.queries.inbox) with Vietnamese labels and dd/mm/yyyy."""
-    t, c = run["timeliness"], run["completion"]
-    progress = Timeliness(t).label if t else (Completion(c).label if c else "")
-    day = run["due_on"]
-    return {**run, "due": f"{day[8:10]}/{day[5:7]}/{day[:4]}", "progress": progress,
-            "status": Status(run["status"]).label}

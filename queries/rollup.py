@@ -62,7 +62,7 @@ def rollup(
         return [below, itself]
 
     runs = and_(_a.requirement_id.in_(requirement_ids), _a.period == period,
-                _a.status.not_in([Status.CANCELLED.value, Status.WAIVED.value]))
+                _a.status.not_in([Status.CANCELLED, Status.WAIVED]))
     for query in grouped(select(func.count()).select_from(assignment_table).where(runs),
                          _a.unit_id):
         for expected, key in session.execute(query.group_by("node")):

@@ -91,7 +91,7 @@ def urging_letter(session: Session, *, directive: Directive, unit_code: str, now
         select(_u.name, _r.title, _a.due_on).join(unit_table, _u.id == _a.unit_id)
         .join(requirement_table, _r.id == _a.requirement_id)
         .where(_a.directive_id == directive.id, _u.parent_id == unit.id, _a.due_on < today,
-               _a.status.in_([s.value for s in AWAITING_UNIT]))
+               _a.status.in_(sorted(AWAITING_UNIT)))
         .order_by(_u.name, _a.due_on)).all()
     names = sorted({name for name, _, _ in late})
     blocks = _header(unit, session.get(Unit, unit.parent_id or 0),

@@ -17,7 +17,7 @@ from chidao.domain.directives import Requirement
 from chidao.domain.errors import InvalidInput
 from chidao.domain.permissions import OPERATOR, Action, require
 from chidao.domain.specs import check_day_range
-from chidao.domain.status import CLOSED, Status
+from chidao.domain.status import CLOSED
 from chidao.domain.text import free_text
 from chidao.domain.units import subtree_bounds, unit_table
 
@@ -54,11 +54,11 @@ def extend_deadline(
     runs = session.execute(
         select(_a.id, _a.status, _a.due_on).join(unit_table, _u.id == _a.unit_id)
         .where(_a.requirement_id == requirement.id, _u.path >= low, _u.path < high,
-               _a.status.not_in([s.value for s in CLOSED]))).all()
+               _a.status.not_in(sorted(CLOSED)))).all()
     due_on = calendar.roll_forward(new_due)
     due_at = calendar.end_of_day(due_on)
     update_rows(session, assignment_table, ("due_on", "due_at", "next_action_at"), ("id",),
-                [(due_on, due_at, next_action_at(Status(status), now), rid)
+                [(due_on, due_at, next_action_at(status, now), rid)
                  for rid, status, _old in runs])
     insert_rows(session, assignment_event_table, ("assignment_id", "at", "actor",
                 "from_status", "to_status", "reason"),

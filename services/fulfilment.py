@@ -28,7 +28,7 @@ def fulfil_plans(
             Assignment.unit_id == issuer.id,
             col(Assignment.directive_id).in_([d.id for d in cited]),
             Requirement.kind == RequirementKind.PLAN.value,
-            col(Assignment.status).in_([s.value for s in AWAITING_UNIT]),
+            col(Assignment.status).in_(sorted(AWAITING_UNIT)),
         )
     ).all()
     for assignment in open_plans:

@@ -200,7 +200,7 @@ def _run_fields(
     due_at = calendar.end_of_day(due_on)
     return {
         "requirement_id": requirement_id, "directive_id": directive_id, "period": period,
-        "due_on": due_on, "due_at": due_at, "status": Status.ISSUED.value,
+        "due_on": due_on, "due_at": due_at, "status": Status.ISSUED,
         "status_changed_at": now, "created_at": now,
         "next_action_at": next_action_at(Status.ISSUED, now),
     }

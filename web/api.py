@@ -13,7 +13,6 @@ from sqlmodel import Session
 from chidao.domain.accounts import User
 from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.errors import InvalidInput
-from chidao.domain.status import Status
 from chidao.queries.inbox import unit_assignments
 from chidao.queries.listings import directive_units, due_window, visible_directives
 from chidao.services.drafts import current_draft
@@ -65,8 +64,9 @@ def rollup_counts(request: Request, directive_id: RowId, user: User = Depends(ap
 @router.get("/assignments")
 def my_assignments(user: User = Depends(api_user),
                    session: Session = Depends(db)) -> list[dict[str, Any]]:
-    return unit_assignments(session, user_unit(session, user), now=datetime.now(UTC),
+    runs = unit_assignments(session, user_unit(session, user), now=datetime.now(UTC),
                             calendar=vietnam_calendar())
+    return [run.as_json() for run in runs]
 
 
 @router.get("/assignments/{assignment_id}")
@@ -75,7 +75,7 @@ def get_assignment(assignment_id: RowId, user: User = Depends(api_user),
     run = readable_run(session, user, assignment_id)
     return {"id": run.id, "directive_id": run.directive_id, "unit_id": run.unit_id,
             "period": run.period, "due_on": run.due_on.isoformat(), "status": run.status,
-            "status_label": Status(run.status).label, "draft": current_draft(session, run)}
+            "status_label": run.status.label, "draft": current_draft(session, run)}
 
 
 @router.post("/assignments/{assignment_id}/submit")

@@ -21,7 +21,7 @@ from chidao.domain.units import Unit
 from chidao.domain.yaml_input import load_bounded
 from chidao.files.report_workbook import write_xlsx
 from chidao.queries.inbox import unit_assignments
-from chidao.queries.listings import directive_units, due_window, run_row, visible_directives
+from chidao.queries.listings import directive_units, due_window, visible_directives
 from chidao.queries.read_scope import figures_scope
 from chidao.queries.report_export import FormReport, consolidated, shown
 from chidao.services.issue import issue_directive
@@ -118,12 +118,12 @@ def directive_unit(request: Request, directive_id: RowId, unit_id: RowId,
     viewable_in_directive(session, user, directive, unit_id)
     runs = [r for r in unit_assignments(session, unit, now=datetime.now(UTC),
                                         calendar=vietnam_calendar(), include_closed=True)
-            if r["directive"] == directive.key]
+            if r.directive == directive.key]
     children = session.exec(select(Directive).join(
         Citation, Citation.directive_id == Directive.id).where(  # type: ignore[arg-type]
         Citation.cited_id == directive.id, Directive.issuer_id == unit.id)).all()
     return render(request, "directive_unit.html", session, user, directive=directive,
-                  unit=unit, runs=[run_row(r) for r in runs], children=children)
+                  unit=unit, runs=runs, children=children)
 
 
 @router.get("/directives/{directive_id}/report")

@@ -25,7 +25,6 @@ from chidao.domain.status import AWAITING_UNIT, Status
 from chidao.domain.timeliness import TimelinessJudge
 from chidao.domain.units import Unit
 from chidao.queries.inbox import unit_assignments
-from chidao.queries.listings import run_row
 from chidao.services.forms_store import form_spec
 from chidao.services.report_submit import Upload, submit_report
 from chidao.services.status_changes import act_on_assignment
@@ -44,8 +43,7 @@ def inbox(request: Request, unit_id: RowId, user: User = Depends(page_user),
           session: Session = Depends(db)) -> Response:
     target = readable_unit(session, user, unit_id)
     runs = unit_assignments(session, target, now=datetime.now(UTC), calendar=vietnam_calendar())
-    return render(request, "inbox.html", session, user, target=target,
-                  runs=[run_row(r) for r in runs[:200]])
+    return render(request, "inbox.html", session, user, target=target, runs=runs[:200])
 
 
 @router.get("/assignments/{assignment_id}")

@@ -13,13 +13,11 @@ from sqlmodel import Session
 
 from chidao.domain.accounts import User
 from chidao.domain.calendar import LOCAL_TZ
-from chidao.domain.status import Status
 from chidao.web.access import user_unit
 from chidao.web.deps import csrf_token
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["day"] = lambda d: d.strftime("%d/%m/%Y") if d else ""
-templates.env.filters["status"] = lambda s: Status(s).label if s else ""
 templates.env.filters["local"] = (
     lambda t: t.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if t else "")
 

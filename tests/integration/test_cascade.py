@@ -116,17 +116,17 @@ def test_status_tree_nests_each_plan_under_the_unit_that_issued_it(engine, calen
     with transaction(engine) as session:
         root = session.exec(model_select(Directive).where(Directive.number == "1039")).one()
         tree = status_tree(session, root, now=at("2026-03-25T09:00"), calendar=calendar)
-    kien_hai = next(u for u in tree["units"] if u["code"] == "UBND-KIENHAI")
-    (commune_plan,) = kien_hai["directives"]
-    hon_tre = next(u for u in commune_plan["units"] if u["code"] == "MN-HONTRE")
-    (school_plan,) = hon_tre["directives"]
-    assert {u["code"] for u in school_plan["units"]} == {"MN-HONTRE-TCM-NT", "MN-HONTRE-TCM-MG"}
-    assert tree["counts"]["total"] == 6 + 10 + 6
-    assert tree["counts"]["submitted"] == 2
+    kien_hai = next(u for u in tree.units if u.code == "UBND-KIENHAI")
+    (commune_plan,) = kien_hai.directives
+    hon_tre = next(u for u in commune_plan.units if u.code == "MN-HONTRE")
+    (school_plan,) = hon_tre.directives
+    assert {u.code for u in school_plan.units} == {"MN-HONTRE-TCM-NT", "MN-HONTRE-TCM-MG"}
+    assert tree.counts["total"] == 6 + 10 + 6
+    assert tree.counts["submitted"] == 2
     # Overdue at 25/03: Phú Quốc and Rạch Giá plans (19/03), 3 schools' plans and PVHXH (24/03).
-    assert tree["counts"]["overdue"] == 6
-    assert kien_hai["counts"]["overdue"] == 4
-    assert hon_tre["counts"] == {"total": 8, "submitted": 1, "on_time": 1, "issued": 7,
+    assert tree.counts["overdue"] == 6
+    assert kien_hai.counts["overdue"] == 4
+    assert hon_tre.counts == {"total": 8, "submitted": 1, "on_time": 1, "issued": 7,
                                  "on_track": 7}
 
 

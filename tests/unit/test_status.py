@@ -15,7 +15,7 @@ DUE = datetime(2026, 3, 19, 17, 0, tzinfo=UTC)
 def run(status: Status = Status.ISSUED) -> Assignment:
     return Assignment(
         id=7, requirement_id=1, directive_id=1, unit_id=3, due_on=date(2026, 3, 19), due_at=DUE,
-        status=status.value, status_changed_at=T0, created_at=T0, next_action_at=DUE,
+        status=status, status_changed_at=T0, created_at=T0, next_action_at=DUE,
     )
 
 
