@@ -16,7 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from chidao.domain.assignments import assignment_table
-from chidao.domain.forms import Aggregate, FieldType, FormSpec
+from chidao.domain.forms import Aggregate, FieldType, FormField, FormSpec
 from chidao.domain.reports import report_value_table
 from chidao.domain.status import Status
 from chidao.domain.units import Unit, unit_ancestor_table, unit_table
@@ -27,17 +27,34 @@ _top = unit_ancestor_table.alias("top")  # "the unit is below the node": one key
 _PARTS = ("count", "sum", "min", "max", "weighted", "weights", "latest")
 
 
-@dataclass
+@dataclass(frozen=True)
 class NodeTotals:
+    """One node's figures: `values` per form field, in the form's own value representation
+    (what a submission stores: numbers, có/không, ISO date text, {choice: count}, lines),
+    so they compare with handed-in values as they are."""
+
+    unit_id: int
+    code: str
+    name: str
+    expected: int
+    reported: int
+    values: dict[str, Any]
+    reporters: list[str]  # provenance: unit codes counted
+    missing: list[str]  # expected but not counted
+
+
+@dataclass
+class _Group:
+    """A node's partial aggregates while the queries are read (see `_merge`, `_finish`)."""
+
     unit_id: int
     code: str
     name: str
     expected: int = 0
     reported: int = 0
-    values: dict[str, Any] = field(default_factory=dict)
-    reporters: list[str] = field(default_factory=list)  # provenance: unit codes counted
-    missing: list[str] = field(default_factory=list)  # expected but not counted
-    parts: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    reporters: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    parts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def rollup(
@@ -46,9 +63,9 @@ def rollup(
 ) -> list[NodeTotals]:
     """[node, child 1, child 2, ...] (children whose subtree has runs), each with totals."""
     assert node.id is not None
-    children = {uid: NodeTotals(uid, code, name) for uid, code, name in session.execute(
+    children = {uid: _Group(uid, code, name) for uid, code, name in session.execute(
         select(_u.id, _u.code, _u.name).where(_u.parent_id == node.id))}
-    own = NodeTotals(node.id, node.code, node.name)
+    own = _Group(node.id, node.code, node.name)
     groups = {**children, node.id: own}
 
     def grouped(query: Select[Any], unit_column: Any) -> list[Select[Any]]:
@@ -79,7 +96,7 @@ def rollup(
         (c for c in children.values() if c.expected), key=lambda c: c.name))]
 
 
-def _numbers(session: Session, groups: dict[int, NodeTotals], grouped: Any,
+def _numbers(session: Session, groups: dict[int, _Group], grouped: Any,
              where: list[ColumnElement[bool]]) -> None:
     for query in grouped(select(
             _v.field, func.count(), func.sum(_v.number), func.min(_v.number),
@@ -90,7 +107,7 @@ def _numbers(session: Session, groups: dict[int, NodeTotals], grouped: Any,
             groups[node].reported = max(groups[node].reported, parts[0])
 
 
-def _texts(session: Session, groups: dict[int, NodeTotals], grouped: Any,
+def _texts(session: Session, groups: dict[int, _Group], grouped: Any,
            where: list[ColumnElement[bool]], form: FormSpec) -> None:
     keys = [f.key for f in form.fields if f.how in (Aggregate.COUNT_PER_CHOICE, Aggregate.CONCAT)]
     if not keys:
@@ -103,7 +120,7 @@ def _texts(session: Session, groups: dict[int, NodeTotals], grouped: Any,
             groups[node].parts.setdefault(key, {}).setdefault("texts", []).append(entry)
 
 
-def _provenance(session: Session, groups: dict[int, NodeTotals], grouped: Any,
+def _provenance(session: Session, groups: dict[int, _Group], grouped: Any,
                 runs: ColumnElement[bool], where: list[ColumnElement[bool]]) -> None:
     counted = select(_v.assignment_id).where(*where).distinct().scalar_subquery()
     for query in grouped(select(_who.c.code, _a.id.in_(counted)).select_from(assignment_table)
@@ -112,9 +129,9 @@ def _provenance(session: Session, groups: dict[int, NodeTotals], grouped: Any,
             (groups[node].reporters if is_counted else groups[node].missing).append(code)
 
 
-def _merge(own: NodeTotals, children: list[NodeTotals]) -> NodeTotals:
+def _merge(own: _Group, children: list[_Group]) -> _Group:
     """The node's totals from its children's partial aggregates and its own runs."""
-    total = NodeTotals(own.unit_id, own.code, own.name, own.expected, own.reported,
+    total = _Group(own.unit_id, own.code, own.name, own.expected, own.reported,
                        reporters=list(own.reporters), missing=list(own.missing),
                        parts={k: dict(v) for k, v in own.parts.items()})
     for child in children:
@@ -141,26 +158,27 @@ def _combine(name: str, a: Any, b: Any) -> Any:
     return a + b  # count, sum, weighted, weights, texts
 
 
-def _finish(node: NodeTotals, form: FormSpec) -> NodeTotals:
-    for f in form.fields:
-        part = node.parts.get(f.key)
-        if not part:
-            continue
-        how = f.how
-        if how in (Aggregate.SUM, Aggregate.COUNT_TRUE):
-            node.values[f.key] = part["sum"] if f.type is FieldType.DECIMAL else int(part["sum"])
-        elif how is Aggregate.MEAN:
-            weights = part.get("weights")
-            node.values[f.key] = round(part["weighted"] / weights, 4) if weights else None
-        elif how is Aggregate.MIN:
-            node.values[f.key] = part["min"]
-        elif how is Aggregate.MAX:
-            node.values[f.key] = part["latest"] if f.type is FieldType.DATE else part["max"]
-        elif how is Aggregate.COUNT_PER_CHOICE:
-            node.values[f.key] = _choice_counts(f.choices, part.get("texts", []))
-        else:
-            node.values[f.key] = [f"{who}: {text}" for who, text, _ in part.get("texts", [])]
-    return node
+def _finish(group: _Group, form: FormSpec) -> NodeTotals:
+    values = {f.key: _value(f, group.parts[f.key]) for f in form.fields
+              if group.parts.get(f.key)}
+    return NodeTotals(group.unit_id, group.code, group.name, group.expected, group.reported,
+                      values, group.reporters, group.missing)
+
+
+def _value(f: FormField, part: dict[str, Any]) -> Any:
+    how = f.how
+    if how in (Aggregate.SUM, Aggregate.COUNT_TRUE):
+        return part["sum"] if f.type is FieldType.DECIMAL else int(part["sum"])
+    if how is Aggregate.MEAN:
+        weights = part.get("weights")
+        return round(part["weighted"] / weights, 4) if weights else None
+    if how is Aggregate.MIN:
+        return part["min"]
+    if how is Aggregate.MAX:
+        return part["latest"] if f.type is FieldType.DATE else part["max"]
+    if how is Aggregate.COUNT_PER_CHOICE:
+        return _choice_counts(f.choices, part.get("texts", []))
+    return [f"{who}: {text}" for who, text, _ in part.get("texts", [])]
 
 
 def _choice_counts(choices: list[str], texts: list[tuple[str, str, Any]]) -> dict[str, int]:
