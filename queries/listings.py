@@ -42,6 +42,9 @@ def _counts(now: datetime, soon: datetime) -> list[Any]:
 
 def visible_directives(session: Session, user: User, *, now: datetime, soon: datetime,
                        page: int) -> list[dict[str, Any]]:
+    """A page of the directives issued in the user's subtree or addressed to a unit in it,
+    with their runs counted (all of them for a directive issued in the subtree, else those
+    in the subtree): two statements whatever the number of rows."""
     low, high = subtree_bounds(user_unit(session, user).path)
     mine = and_(_u.path >= low, _u.path < high)
     issued_here = and_(_issuer.c.path >= low, _issuer.c.path < high)
@@ -51,17 +54,31 @@ def visible_directives(session: Session, user: User, *, now: datetime, soon: dat
         .join(_issuer, _issuer.c.id == _d.issuer_id)
         .where(or_(issued_here, addressed_here))
         .order_by(_d.issued_on.desc(), _d.id.desc()).limit(PAGE + 1).offset(page * PAGE)).all()
+    counts = _run_counts(session, [r[0] for r in rows if r[6]], [r[0] for r in rows if not r[6]],
+                         mine, now, soon)
     result = []
-    for did, number, symbol, issued_on, title, issuer, whole in rows:
-        scope = [] if whole else [mine]
-        total, done, overdue, _ = session.execute(
-            select(*_counts(now, soon)).select_from(assignment_table)
-            .join(unit_table, _u.id == _a.unit_id).where(_a.directive_id == did, *scope)).one()
+    for did, number, symbol, issued_on, title, issuer, _ in rows:
+        total, done, overdue = counts.get(did, (0, 0, 0))
         result.append({"id": did, "number_symbol": format_number_symbol(number, symbol),
                        "issued_on": f"{issued_on:%d/%m/%Y}", "title": title, "issuer": issuer,
-                       "total": total, "done": done or 0, "overdue": overdue or 0,
-                       "percent": round(100 * (done or 0) / total) if total else 0})
+                       "total": total, "done": done, "overdue": overdue,
+                       "percent": round(100 * done / total) if total else 0})
     return result
+
+
+def _run_counts(session: Session, whole: list[int], scoped: list[int], mine: Any,
+                now: datetime, soon: datetime) -> dict[int, tuple[int, int, int]]:
+    """directive id -> (runs, done, overdue): every run of the `whole` directives, the runs
+    within `mine` of the `scoped` ones (one grouped query)."""
+    if not whole and not scoped:
+        return {}
+    total, done, overdue, _ = _counts(now, soon)
+    found = session.execute(
+        select(_a.directive_id, total, done, overdue).select_from(assignment_table)
+        .join(unit_table, _u.id == _a.unit_id)
+        .where(or_(_a.directive_id.in_(whole), and_(_a.directive_id.in_(scoped), mine)))
+        .group_by(_a.directive_id))
+    return {did: (runs, done or 0, late or 0) for did, runs, done, late in found}
 
 
 def directive_units(session: Session, user: User, directive: Directive, *, now: datetime,

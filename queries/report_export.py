@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
-from sqlmodel import Session, SQLModel
+from sqlalchemy import and_, func, literal, select
+from sqlmodel import Session, SQLModel, col
 
 from chidao.domain.assignments import assignment_table
 from chidao.domain.calendar import WorkingCalendar
@@ -23,12 +23,13 @@ from chidao.domain.timeliness import TimelinessJudge
 from chidao.domain.units import Unit, subtree_bounds, unit_table
 from chidao.queries.read_scope import figures_scope
 from chidao.queries.rollup import NodeTotals, rollup
-from chidao.queries.status_tree import cascade_directives
 from chidao.services.forms_store import form_spec
 
 _a, _r, _u = assignment_table.c, requirement_table.c, unit_table.c
 submission_table = SQLModel.metadata.tables["submission"]
+citation_table = SQLModel.metadata.tables["citation"]
 _s, _older = submission_table.c, submission_table.alias("older")
+_c = citation_table.c
 _COMPARED = {Aggregate.SUM, Aggregate.MEAN, Aggregate.MIN, Aggregate.MAX, Aggregate.COUNT_TRUE,
              Aggregate.COUNT_PER_CHOICE}
 
@@ -93,27 +94,42 @@ def consolidated(session: Session, root: Directive, *, now: datetime,
                  calendar: WorkingCalendar, soon_working_days: int = 3,
                  reader: Unit | None = None) -> list[FormReport]:
     """The report as `reader` may see it (chidao.queries.read_scope): the issuer and the units above
-    it see every unit; any other unit sees its own subtree only (None: the whole cascade)."""
+    it see every unit; any other unit sees its own subtree only (None: the whole cascade).
+    A fixed number of statements whatever the number of units, runs and plans."""
     top = figures_scope(session, reader, root)
-    directives = cascade_directives(session, root)
-    by_directive = {d.id: d for d in directives}
-    reqs = session.execute(
-        select(_r.id, _r.directive_id, _r.form_id).where(
-            _r.directive_id.in_(list(by_directive)), _r.form_id.is_not(None))).all()
+    reqs = _cascade_requirements(session, root)
+    periods = _periods(session, [req_id for req_id, directive_id, _ in reqs
+                                 if directive_id == root.id])
     judge = TimelinessJudge(now, calendar, soon_working_days)
     reports = []
-    for req_id, _, form_id in [r for r in reqs if r[1] == root.id]:
-        form = form_spec(session.get(ReportForm, form_id))  # type: ignore[arg-type]
-        lower = [r[0] for r in reqs if r[1] != root.id and r[2] is not None
-                 and session.get(ReportForm, r[2]).key == form.key]  # type: ignore[union-attr]
-        for period in _periods(session, req_id):
+    for req_id, _, stored in [r for r in reqs if r[1] == root.id]:
+        form = form_spec(stored)
+        lower = [r[0] for r in reqs if r[1] != root.id and r[2].key == form.key]
+        for period in periods.get(req_id, []):
             reports.append(_form_report(session, top, req_id, lower, period, form, judge))
     return reports
 
 
-def _periods(session: Session, requirement_id: int) -> list[str]:
-    return list(session.execute(select(_a.period).where(_a.requirement_id == requirement_id)
-                                .distinct().order_by(_a.period)).scalars())
+def _cascade_requirements(session: Session, root: Directive
+                          ) -> list[tuple[int, int, ReportForm]]:
+    """(requirement id, directive id, form) of every requirement with a form of `root` and of
+    the directives issued down the cascade from it (one recursive query)."""
+    cascade = select(literal(root.id).label("id")).cte("cascade", recursive=True)
+    cascade = cascade.union(select(_c.directive_id).join(cascade, _c.cited_id == cascade.c.id))
+    rows = session.execute(
+        select(_r.id, _r.directive_id, ReportForm)
+        .join(ReportForm, col(ReportForm.id) == _r.form_id)
+        .where(_r.directive_id.in_(select(cascade.c.id))).order_by(_r.id)).all()
+    return [(req_id, directive_id, form) for req_id, directive_id, form in rows]
+
+
+def _periods(session: Session, requirement_ids: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for req_id, period in session.execute(
+            select(_a.requirement_id, _a.period).where(_a.requirement_id.in_(requirement_ids))
+            .distinct().order_by(_a.period)):
+        found.setdefault(req_id, []).append(period)
+    return found
 
 
 def _pair(session: Session, requirement_ids: list[int], period: str, node: Unit,
@@ -134,8 +150,7 @@ def _form_report(session: Session, top: Unit, req_id: int, lower: list[int],
     if not rows and lower:
         return _own_report(session, top, lower, period, form, judge)
     total = _pair(session, [req_id], period, top, form)[0]
-    live_by_code: dict[str, Pair] = {}
-    live, below = None, []
+    live, live_by_code, below = None, {}, []
     if lower:
         live, *children = _pair(session, lower, period, top, form)
         live_by_code = {p.accepted.code: p for p in children}
@@ -143,16 +158,29 @@ def _form_report(session: Session, top: Unit, req_id: int, lower: list[int],
     blocks = []
     for row, unit_id, path in rows:
         block = Block(row)
-        if lower:
-            block.live = live_by_code.get(row.code)
-            if block.live is None:  # deeper than a child of the top: its own rollup
-                unit = session.get(Unit, unit_id)
-                assert unit is not None
-                block.live = _pair(session, lower, period, unit, form)[0]
+        if live is not None:
+            block.live = live_by_code.get(row.code) or _block_live(
+                session, top, live, unit_id, path, row, lower, period, form)
             block.reporters = [r for r, _, p in below if p.startswith(path) and p != path]
             block.flags = flags(form, row.provisional, block.live.accepted)
         blocks.append(block)
     return FormReport(form, period, judge.now, blocks, total, live)
+
+
+def _block_live(session: Session, top: Unit, live: Pair, unit_id: int, path: str, row: Row,
+                lower: list[int], period: str, form: FormSpec) -> Pair:
+    """The live subtotal of a block that is not among the top's children with reporters: the
+    top itself (its subtotal is the live total), a child of the top without a run of the
+    plans in its subtree (nothing to add up), or a deeper unit (its own rollup: a directive
+    addressed below the issuer's children)."""
+    if unit_id == top.id:
+        return live
+    if path.rsplit("/", 2)[0] + "/" == top.path:  # a child of the top: no reporter below it
+        return Pair(NodeTotals(unit_id, row.code, row.name),
+                    NodeTotals(unit_id, row.code, row.name))
+    unit = session.get(Unit, unit_id)
+    assert unit is not None
+    return _pair(session, lower, period, unit, form)[0]
 
 
 def _own_report(session: Session, top: Unit, lower: list[int], period: str, form: FormSpec,

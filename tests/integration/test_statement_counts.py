@@ -1,0 +1,128 @@
+"""The reads send a fixed number of SQL statements whatever the number of rows: the
+consolidated report, the directive list, and the pages, counted (SQLAlchemy's
+before_cursor_execute) in a province of 3 communes and in one of 30 of the same shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from chidao.config.settings import Settings
+from chidao.db.database import reading
+from chidao.domain.assignments import Assignment
+from chidao.domain.calendar import vietnam_calendar
+from chidao.queries.listings import visible_directives
+from chidao.queries.report_export import consolidated, report_data
+from tests.integration.scaled_scenario import NOW, PASSWORD, build, so_directive, unit, user
+from tests.statements import counted
+from tests.web_fixtures import csrf_of
+
+SMALL, LARGE = "A", "B"  # 3 and 30 communes of 3 schools
+
+
+@pytest.fixture(scope="module")
+def provinces(template_db: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One database for the module (building the larger province takes a few seconds)."""
+    import shutil
+
+    from chidao.db.database import make_engine
+    from tests.conftest import POSTGRES
+
+    if POSTGRES:
+        pytest.skip("builds its database once per module from the SQLite template")
+    path = tmp_path_factory.mktemp("provinces") / "chidao.db"
+    shutil.copy(template_db, path)
+    engine = make_engine(f"sqlite:///{path}")
+    build(engine, SMALL, communes=3, schools=3)
+    build(engine, LARGE, communes=30, schools=3)
+    yield engine, f"sqlite:///{path}"
+    engine.dispose()
+
+
+def report_statements(engine: Engine, prefix: str, reader: str | None) -> tuple[int, Any]:
+    with reading(engine) as session:
+        root = so_directive(session, prefix)
+        who = unit(session, f"{prefix}-{reader}") if reader else None
+        with counted(engine) as sent:
+            reports = consolidated(session, root, now=NOW, calendar=vietnam_calendar(),
+                                   reader=who)
+        return sent.count, report_data(reports)
+
+
+@pytest.mark.parametrize("reader", [None, "SO", "XA-01", "TR-01-1"])
+def test_the_consolidated_report_reads_in_a_fixed_number_of_statements(provinces, reader):
+    engine, _ = provinces
+    small, small_data = report_statements(engine, SMALL, reader)
+    large, large_data = report_statements(engine, LARGE, reader)
+    if reader in (None, "SO"):  # the Sở sees a block per commune, and its schools under it
+        assert (len(small_data[0]["units"]), len(large_data[0]["units"])) == (3, 30)
+        assert sum(len(b["reporters"]) for b in large_data[0]["units"]) == 20 * 3
+        assert large_data[0]["flagged"]  # communes whose figures differ from their schools'
+    assert small == large, f"{small} statements for 3 communes, {large} for 30"
+
+
+@pytest.mark.parametrize("username", ["so", "xa"])
+def test_the_directive_list_reads_in_a_fixed_number_of_statements(provinces, username):
+    engine, _ = provinces
+    found = {}
+    for prefix in (SMALL, LARGE):
+        with reading(engine) as session:
+            reader = user(session, f"{prefix.lower()}-{username}")
+            with counted(engine) as sent:
+                rows = visible_directives(session, reader, now=NOW, soon=NOW, page=0)
+            found[prefix] = (sent.count, rows)
+    (small, small_rows), (large, large_rows) = found[SMALL], found[LARGE]
+    if username == "so":  # the Sở's report and each commune's plan (every third has none)
+        assert (len(small_rows), len(large_rows)) == (1 + 2, 1 + 20)
+        assert large_rows[-1]["total"] == 30 and large_rows[0]["total"] == 3
+    assert small == large, f"{small} statements for {len(small_rows)} rows, {large} for" \
+                           f" {len(large_rows)}"
+
+
+def page_paths(engine: Engine, prefix: str) -> dict[str, str]:
+    """The pages a user of the Sở or of the first commune opens, by what they show."""
+    with reading(engine) as session:
+        root = so_directive(session, prefix)
+        so, xa = unit(session, f"{prefix}-SO"), unit(session, f"{prefix}-XA-01")
+        school = unit(session, f"{prefix}-TR-01-3")  # handed in and returned many times
+        run = session.exec(Assignment.__table__.select().where(  # type: ignore[attr-defined]
+            Assignment.unit_id == school.id)).one()
+    return {"directives": "/directives", "directive": f"/directives/{root.id}",
+            "report": f"/directives/{root.id}/report", "overdue": "/overdue",
+            "unit in directive": f"/directives/{root.id}/units/{xa.id}",
+            "assignment": f"/assignments/{run.id}", "tree": f"/units/{so.id}/tree",
+            "inbox": f"/units/{xa.id}/inbox", "notifications": "/notifications"}
+
+
+def page_statements(app: Any, engine: Engine, prefix: str) -> dict[str, int]:
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app)
+    login = client.post("/login", data={"username": f"{prefix.lower()}-so",
+                                        "password": PASSWORD,
+                                        "csrf": csrf_of(client.get("/login").text)},
+                        follow_redirects=False)
+    assert login.status_code == 303
+    found = {}
+    for name, path in page_paths(engine, prefix).items():
+        with counted(app.state.engine) as sent:
+            page = client.get(path)
+        assert page.status_code == 200, (path, page.text[:300])
+        found[name] = sent.count
+    return found
+
+
+def test_the_pages_read_in_a_fixed_number_of_statements(provinces, tmp_path):
+    from chidao.web.app import create_app
+
+    engine, url = provinces
+    app = create_app(Settings(database_url=url, secret_key="test-secret",
+                              attachments_dir=str(tmp_path / "files")))
+    try:
+        small = page_statements(app, engine, SMALL)
+        large = page_statements(app, engine, LARGE)
+    finally:
+        app.state.engine.dispose()
+    assert small == large
