@@ -3,6 +3,7 @@ read the run (404 otherwise, as for the run itself)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -13,20 +14,15 @@ from sqlmodel import Session, col, select
 from chidao.config.settings import Settings
 from chidao.domain.accounts import User
 from chidao.domain.reports import Attachment, Submission
-from chidao.files.attachment_files import mime_type, size_text, stored_path
+from chidao.files.attachment_files import mime_type, stored_path
+from chidao.queries.run_page import attached_files
 from chidao.web.access import readable_run
 
 
 def files_by_submission(session: Session, assignment_id: int) -> dict[int, list[dict[str, Any]]]:
-    rows = session.exec(select(Attachment).join(
-        Submission, col(Submission.id) == col(Attachment.submission_id)).where(
-        Submission.assignment_id == assignment_id).order_by(col(Attachment.id))).all()
-    found: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        found.setdefault(row.submission_id, []).append(
-            {"id": row.id, "name": row.name, "size": row.size, "size_text": size_text(row.size),
-             "url": f"/assignments/{assignment_id}/files/{row.id}"})
-    return found
+    """The run's files per submission, as the API lists them."""
+    return {submission: [asdict(f) for f in files]
+            for submission, files in attached_files(session, assignment_id).items()}
 
 
 def readable_attachment(session: Session, user: User, assignment_id: int,

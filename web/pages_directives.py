@@ -10,16 +10,17 @@ from pathlib import Path
 import yaml
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from chidao.domain.accounts import User
 from chidao.domain.calendar import vietnam_calendar
-from chidao.domain.directives import DOC_TYPE_LABELS, Citation, Directive, DocType, Requirement
+from chidao.domain.directives import DOC_TYPE_LABELS, Directive, DocType
 from chidao.domain.errors import InvalidInput
 from chidao.domain.specs import DirectiveSpec, parse_directive
 from chidao.domain.units import Unit
 from chidao.domain.yaml_input import load_bounded
 from chidao.files.report_workbook import write_xlsx
+from chidao.queries.directive_page import cited, plans_in_response, requirements
 from chidao.queries.inbox import unit_assignments
 from chidao.queries.listings import directive_units, due_window, visible_directives
 from chidao.queries.read_scope import figures_scope
@@ -97,14 +98,12 @@ def directive_page(request: Request, directive_id: RowId, page: PageNumber = 0,
     now, soon = due_window(request.app.state.settings.due_soon_working_days)
     units, total_units = directive_units(session, user, directive, now=now, soon=soon, page=page,
                                          under=below)
-    cited = [{"id": c.cited_id, "text": c.ref_text} for c in session.exec(
-        select(Citation).where(Citation.directive_id == directive.id))]
     return render(request, "directive.html", session, user, directive=directive,
                   doc_type=DOC_TYPE_LABELS[DocType(directive.doc_type)],
                   issuer=session.get(Unit, directive.issuer_id), units=units[:50],
-                  total_units=total_units, more=len(units) > 50, page=page, cited=cited,
-                  under=below, requirements=session.exec(select(Requirement).where(
-                      Requirement.directive_id == directive.id)).all())
+                  total_units=total_units, more=len(units) > 50, page=page,
+                  cited=cited(session, directive.id or 0), under=below,
+                  requirements=requirements(session, directive.id or 0))
 
 
 @router.get("/directives/{directive_id}/units/{unit_id}")
@@ -119,11 +118,9 @@ def directive_unit(request: Request, directive_id: RowId, unit_id: RowId,
     runs = [r for r in unit_assignments(session, unit, now=datetime.now(UTC),
                                         calendar=vietnam_calendar(), include_closed=True)
             if r.directive == directive.key]
-    children = session.exec(select(Directive).join(
-        Citation, Citation.directive_id == Directive.id).where(  # type: ignore[arg-type]
-        Citation.cited_id == directive.id, Directive.issuer_id == unit.id)).all()
     return render(request, "directive_unit.html", session, user, directive=directive,
-                  unit=unit, runs=runs, children=children)
+                  unit=unit, runs=runs,
+                  children=plans_in_response(session, directive.id or 0, unit.id or 0))
 
 
 @router.get("/directives/{directive_id}/report")

@@ -8,28 +8,25 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import Engine, or_
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from chidao.db.database import reading, transaction
 from chidao.domain.accounts import User
-from chidao.domain.assignments import Assignment, AssignmentEvent
+from chidao.domain.assignments import Assignment
 from chidao.domain.calendar import vietnam_calendar
-from chidao.domain.directives import Directive, Requirement
 from chidao.domain.errors import InvalidInput
-from chidao.domain.notifications import OutboundMessage
 from chidao.domain.permissions import Action, may
-from chidao.domain.reports import ReportForm, Submission, SubmissionState
 from chidao.domain.status import AWAITING_UNIT, Status
 from chidao.domain.timeliness import TimelinessJudge
-from chidao.domain.units import Unit
 from chidao.queries.inbox import unit_assignments
-from chidao.services.forms_store import form_spec
+from chidao.queries.run_page import run_page
+from chidao.queries.unit_mail import unit_mail
 from chidao.services.report_submit import Upload, submit_report
 from chidao.services.status_changes import act_on_assignment
 from chidao.web.access import issued_run, own_run, readable_run, readable_unit, user_unit
-from chidao.web.attachments import file_response, files_by_submission, readable_attachment
+from chidao.web.attachments import file_response, readable_attachment
 from chidao.web.deps import check_csrf, db, page_user, signed_in, verify_csrf
 from chidao.web.params import RowId
 from chidao.web.rendering import render
@@ -57,34 +54,25 @@ def assignment_page(request: Request, session: Session, user: User, run: Assignm
                     message: str | None = None, error: str | None = None,
                     typed: dict[str, str] | None = None, status_code: int = 200) -> Response:
     """The run's page; after a refused submission, with the problem and what was typed."""
-    directive = session.get(Directive, run.directive_id)
-    requirement = session.get(Requirement, run.requirement_id)
-    assert directive is not None and requirement is not None and run.id is not None
-    stored_form = session.get(ReportForm, requirement.form_id) if requirement.form_id else None
-    form = form_spec(stored_form) if stored_form else None
-    submissions = session.exec(select(Submission).where(
-        Submission.assignment_id == run.id).order_by(col(Submission.version))).all()
-    draft = next((s.values for s in submissions if s.state == SubmissionState.DRAFT), {})
+    assert run.id is not None
+    page = run_page(session, run.id)
     settings = request.app.state.settings
     judge = TimelinessJudge(datetime.now(UTC), vietnam_calendar(), settings.due_soon_working_days)
     timeliness = judge.timeliness(Status(run.status), run.due_on, run.due_at)
-    files = files_by_submission(session, run.id)
     return render(
-        request, "assignment.html", session, user, status_code=status_code, run=run,
-        directive=directive, requirement=requirement, owner=session.get(Unit, run.unit_id),
+        request, "assignment.html", session, user, status_code=status_code, run=run, page=page,
         due=f"{run.due_on:%d/%m/%Y}", status=Status(run.status).label,
         timeliness=timeliness.value if timeliness else None,
         progress=timeliness.label if timeliness else "", message=message, error=error,
         can_submit=run.unit_id == user.unit_id and Status(run.status) in AWAITING_UNIT,
-        can_review=directive.issuer_id == user.unit_id and run.status == Status.SUBMITTED
+        can_review=page.issuer_id == user.unit_id and run.status == Status.SUBMITTED
         and may(user.role, Action.REVIEW),
-        fields=form.fields if form else [], draft=typed if typed is not None else draft,
+        fields=page.form.fields if page.form else [],
+        draft=typed if typed is not None else page.draft,
         note=(typed or {}).get("note", ""), upload_limits=limits_text(settings),
         accept=",".join(f".{kind}" for kind in settings.attachment_types),
         max_bytes=settings.attachment_max_bytes, max_files=settings.attachment_max_files,
-        submissions=[{**s.model_dump(), "files": files.get(s.id or 0, [])} for s in submissions],
-        events=session.exec(select(AssignmentEvent).where(
-            AssignmentEvent.assignment_id == run.id).order_by(col(AssignmentEvent.id))).all())
+        submissions=page.submissions, events=page.events)
 
 
 @router.get("/assignments/{assignment_id}/files/{attachment_id}")
@@ -173,8 +161,5 @@ def review(assignment_id: RowId, action: str = Form(...), reason: str = Form("")
 @router.get("/notifications")
 def notifications(request: Request, user: User = Depends(page_user),
                   session: Session = Depends(db)) -> Response:
-    mine = user.unit_id
-    messages = session.exec(select(OutboundMessage).where(or_(
-        col(OutboundMessage.to_unit_id) == mine, col(OutboundMessage.cc_unit_id) == mine))
-        .order_by(col(OutboundMessage.id).desc()).limit(200)).all()
-    return render(request, "notifications.html", session, user, messages=messages)
+    return render(request, "notifications.html", session, user,
+                  messages=unit_mail(session, user.unit_id))

@@ -1,0 +1,29 @@
+"""The mail sent to a unit (as addressee or in copy), newest first, as its page lists it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlmodel import Session, SQLModel
+
+from chidao.domain.notifications import OutboundMessage
+
+_m = SQLModel.metadata.tables[str(OutboundMessage.__tablename__)].c
+
+
+@dataclass(frozen=True)
+class MailLine:
+    id: int
+    subject: str
+    status: str  # the outbox state: pending, sent, failed, ...
+    sent_at: datetime | None
+    last_error: str
+
+
+def unit_mail(session: Session, unit_id: int, limit: int = 200) -> list[MailLine]:
+    return [MailLine(*row) for row in session.execute(
+        select(_m.id, _m.subject, _m.status, _m.sent_at, _m.last_error)
+        .where(or_(_m.to_unit_id == unit_id, _m.cc_unit_id == unit_id))
+        .order_by(_m.id.desc()).limit(limit))]
