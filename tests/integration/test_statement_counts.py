@@ -51,6 +51,7 @@ def test_the_consolidated_report_reads_in_a_fixed_number_of_statements(provinces
             assert (len(small_data[0]["units"]), len(large_data[0]["units"])) == (3, 30)
             assert sum(len(b["reporters"]) for b in large_data[0]["units"]) == 20 * 3
             assert large_data[0]["flagged"]  # communes whose figures differ from their schools'
+    print(f"consolidated report, statements (3 communes, 30): {counts}")  # shown with -s
     assert all(small == large for small, large in counts.values()), \
         f"reader: (statements for 3 communes, for 30): {counts}"
 
@@ -69,6 +70,7 @@ def test_the_directive_list_reads_in_a_fixed_number_of_statements(provinces):
     # the Sở's report and each commune's plan (every third commune has none)
     assert (len(rows[SMALL, "so"]), len(rows[LARGE, "so"])) == (1 + 2, 1 + 20)
     assert rows[LARGE, "so"][-1]["total"] == 30 and rows[LARGE, "so"][0]["total"] == 3
+    print(f"directive list, statements: {counts}")
     assert counts[SMALL, "so"] == counts[LARGE, "so"], counts
     assert counts[SMALL, "xa"] == counts[LARGE, "xa"], counts
 
@@ -115,6 +117,7 @@ def test_the_pages_read_in_a_fixed_number_of_statements(provinces, tmp_path):
         for username in ("so", "xa"):
             small = page_statements(app, engine, SMALL, username)
             large = page_statements(app, engine, LARGE, username)
+            print(f"pages of {username}, (status, statements): 3 communes {small}, 30 {large}")
             assert small == large, f"{username}: (status, statements) for 3 communes: {small}," \
                                    f" for 30: {large}"
     finally:
