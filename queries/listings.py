@@ -31,8 +31,8 @@ def due_window(soon_working_days: int) -> tuple[datetime, datetime]:
 
 
 def _counts(now: datetime, soon: datetime) -> list[Any]:
-    awaiting = _a.status.in_([s.value for s in AWAITING_UNIT])
-    done = _a.status.in_([Status.SUBMITTED.value, Status.ACCEPTED.value])
+    awaiting = _a.status.in_(list(AWAITING_UNIT))
+    done = _a.status.in_([Status.SUBMITTED, Status.ACCEPTED])
     return [func.count().label("total"),
             func.sum(case((done, 1), else_=0)).label("done"),
             func.sum(case((and_(awaiting, _a.due_at <= now), 1), else_=0)).label("overdue"),

@@ -38,7 +38,7 @@ def late_runs(session: Session, under: Unit, *, now: datetime, calendar: Working
         .join(unit_table, _u.id == _a.unit_id).join(directive_table, _d.id == _a.directive_id)
         .join(requirement_table, _r.id == _a.requirement_id)
         .join(_issuer, _issuer.c.id == _d.issuer_id)
-        .where(_a.status.in_([s.value for s in AWAITING_UNIT]), _a.due_at <= now,
+        .where(_a.status.in_(list(AWAITING_UNIT)), _a.due_at <= now,
                or_(_u.path.between(low, high), _issuer.c.path.between(low, high)))
         .order_by(_a.due_on.desc(), _u.name).limit(per_page + 1).offset(page * per_page)).all()
     today = calendar.local_date(now)

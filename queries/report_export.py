@@ -18,7 +18,6 @@ from chidao.domain.calendar import WorkingCalendar
 from chidao.domain.directives import Directive, requirement_table
 from chidao.domain.forms import Aggregate, FieldType, FormSpec
 from chidao.domain.reports import ReportForm, SubmissionState
-from chidao.domain.status import Status
 from chidao.domain.timeliness import TimelinessJudge
 from chidao.domain.units import Unit, subtree_bounds, unit_table
 from chidao.queries.read_scope import figures_scope
@@ -176,8 +175,8 @@ def _block_live(session: Session, top: Unit, live: Pair, unit_id: int, path: str
     if unit_id == top.id:
         return live
     if path.rsplit("/", 2)[0] + "/" == top.path:  # a child of the top: no reporter below it
-        return Pair(NodeTotals(unit_id, row.code, row.name),
-                    NodeTotals(unit_id, row.code, row.name))
+        return Pair(*(NodeTotals(unit_id, row.code, row.name, 0, 0, {}, [], [])
+                      for _ in range(2)))
     unit = session.get(Unit, unit_id)
     assert unit is not None
     return _pair(session, lower, period, unit, form)[0]
@@ -207,8 +206,8 @@ def _runs(session: Session, requirement_ids: list[int], period: str, judge: Time
                _u.path >= low, _u.path < high).order_by(_u.path))
     rows = []
     for unit_id, path, code, name, status, due_on, due_at, state, values in found:
-        label = Status(status).label
-        timeliness = judge.timeliness(Status(status), due_on, due_at)
+        label = status.label
+        timeliness = judge.timeliness(status, due_on, due_at)
         if timeliness is not None:
             label += f" · {timeliness.label}"
         handed_in = state in (SubmissionState.SUBMITTED, SubmissionState.ACCEPTED)

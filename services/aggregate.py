@@ -108,7 +108,7 @@ def _upward_runs(session: Session, directive_ids: set[int]
             .join(requirement_table, _r.id == col(Assignment.requirement_id))
             .join(ReportForm, col(ReportForm.id) == _r.form_id)
             .where(_c.directive_id.in_(directive_ids),
-                   col(Assignment.status).in_([s.value for s in AWAITING_UNIT]))
+                   col(Assignment.status).in_(list(AWAITING_UNIT)))
             .order_by(col(Assignment.id))):
         if (directive_id, run.id) not in seen:  # a plan citing the same directive twice
             seen.add((directive_id, run.id))
