@@ -39,6 +39,7 @@ PASSWORD = "mat-khau-thu-2026"
 
 @dataclass
 class Installed:
+    source: Path  # the copy of the checkout the wheel was built from
     wheel: Path
     venv: Path
     outside: Path  # a working directory outside the checkout
@@ -103,14 +104,14 @@ def installed(tmp_path_factory) -> Installed:
         [*pip, "--python", str(venv / "bin" / "python"), "install", "-q", "--no-compile",
          str(wheel)], **quiet))
     db = outside / "demo.db"
-    partial = Installed(wheel, venv, outside, db, "")
+    partial = Installed(source, wheel, venv, outside, db, "")
     output = _timed("demo", timings, lambda: partial.run(
         partial.bin("chidao"), "demo", "--db", str(db), "--now", DEMO_NOW))
     with zipfile.ZipFile(wheel) as archive:
         files = len(archive.namelist())
     print(f"\nwheel {wheel.name}: {wheel.stat().st_size / 1024:.0f} KiB, {files} files; "
           + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
-    return Installed(wheel, venv, outside, db, str(output))
+    return Installed(source, wheel, venv, outside, db, str(output))
 
 
 def _site_packages(installed: Installed) -> Path:
@@ -127,9 +128,16 @@ import importlib.metadata as m
 print('\\n'.join(str(f) for f in m.files('chidao')))""")
     tops = {line.split("/")[0] for line in listing.split() if not line.startswith("..")}
     assert tops == {"chidao", "chidao-0.1.0.dist-info"}
+    checked = subprocess.run([sys.executable, "-m", "pip", "--python", installed.bin("python"),
+                              "check"], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout  # the wheel's requirements are all met
+    # Every file of every room ships (templates, migrations, examples: none left behind).
+    in_rooms = {f"chidao/{path.relative_to(installed.source)}" for room in ROOMS
+                for path in (installed.source / room).rglob("*") if path.is_file()}
+    with zipfile.ZipFile(installed.wheel) as archive:
+        shipped = {name for name in archive.namelist() if not name.startswith("chidao-")}
+    assert in_rooms - shipped == set() and shipped - in_rooms == set()
     packaged = site / "chidao"
-    for room in ROOMS:
-        assert (packaged / room / "__init__.py").is_file(), room
     for data in ("web/templates/login.html", "notifications/templates/digest.txt",
                  "files/templates/document.html", "db/migrations/env.py",
                  "db/migrations/versions", "demo/examples/an-giang/units.yaml"):
@@ -159,6 +167,7 @@ def test_serve_renders_the_login_page_and_a_signed_in_page(installed):
     with started([installed.bin("chidao"), "serve", "--port", str(port)],
                  env=installed.env(db), cwd=installed.outside, log=log) as serve:
         login = _wait_for_login_page(base, serve, log)
+        assert login.status_code == 200, log.read_text()[-3000:]
         assert "Đăng nhập" in login.text
         with httpx.Client(base_url=base, timeout=10) as client:
             page = client.get("/login")
@@ -173,16 +182,14 @@ def test_serve_renders_the_login_page_and_a_signed_in_page(installed):
 
 
 def _wait_for_login_page(base: str, serve: subprocess.Popen, log: Path) -> httpx.Response:
+    """The first answer to GET /login once the server listens (whatever its status)."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         assert serve.poll() is None, log.read_text()
         try:
-            response = httpx.get(f"{base}/login", timeout=2)
-            if response.status_code == 200:
-                return response
+            return httpx.get(f"{base}/login", timeout=2)
         except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
+            time.sleep(0.1)
     raise AssertionError(f"chidao serve did not answer within 60 s:\n{log.read_text()}")
 
 
