@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,42 +76,52 @@ class Installed:
         return copy
 
 
-def _timed(what: str, timings: dict[str, float], action: Callable[[], object]) -> object:
+def _step(what: str, timings: dict[str, float], command: list[str], cwd: Path) -> None:
+    """One build or install command, timed; its output is shown if it fails."""
     start = time.monotonic()
-    result = action()
+    done = subprocess.run(command, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True, timeout=600)
     timings[what] = time.monotonic() - start
-    return result
+    assert done.returncode == 0, f"{what}: {done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+
+
+def _build_and_install(source: Path, dist: Path, venv: Path, outside: Path,
+                       timings: dict[str, float]) -> Path:
+    """The wheel built from `source` into `dist`, installed into the new venv `venv`."""
+    pip = [sys.executable, "-m", "pip"]
+    _step("build", timings, [*pip, "wheel", "--no-deps", "-q", "-w", str(dist), str(source)],
+          outside)
+    wheel = next(dist.glob("chidao-*.whl"))
+    # A fresh venv (pip left out: this one's pip installs into it), then the whole install,
+    # dependencies included, from the registries pip is set up with.
+    _step("venv", timings, [sys.executable, "-m", "venv", "--without-pip", str(venv)], outside)
+    _step("install", timings, [*pip, "--python", str(venv / "bin" / "python"), "install", "-q",
+                               "--no-compile", str(wheel)], outside)
+    return wheel
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> Installed:
+def installed(tmp_path_factory) -> Iterator[Installed]:
     base = tmp_path_factory.mktemp("wheel")
     assert not base.resolve().is_relative_to(ROOT), "the temp folder must lie outside the checkout"
     source, dist, venv, outside = (base / "source", base / "dist", base / "venv", base / "outside")
     shutil.copytree(ROOT, source, ignore=NOT_BUILT)
     outside.mkdir()
-    pip = (sys.executable, "-m", "pip")
     timings: dict[str, float] = {}
-    quiet = {"check": True, "capture_output": True, "cwd": outside}
-    _timed("build", timings, lambda: subprocess.run(
-        [*pip, "wheel", "--no-deps", "-q", "-w", str(dist), str(source)], **quiet))
-    wheel = next(dist.glob("chidao-*.whl"))
-    # A fresh venv (pip left out: this one's pip installs into it), then the whole install,
-    # dependencies included, from the registries pip is set up with.
-    _timed("venv", timings, lambda: subprocess.run(
-        [sys.executable, "-m", "venv", "--without-pip", str(venv)], **quiet))
-    _timed("install", timings, lambda: subprocess.run(
-        [*pip, "--python", str(venv / "bin" / "python"), "install", "-q", "--no-compile",
-         str(wheel)], **quiet))
-    db = outside / "demo.db"
-    partial = Installed(source, wheel, venv, outside, db, "")
-    output = _timed("demo", timings, lambda: partial.run(
-        partial.bin("chidao"), "demo", "--db", str(db), "--now", DEMO_NOW))
-    with zipfile.ZipFile(wheel) as archive:
-        files = len(archive.namelist())
-    print(f"\nwheel {wheel.name}: {wheel.stat().st_size / 1024:.0f} KiB, {files} files; "
-          + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
-    return Installed(source, wheel, venv, outside, db, str(output))
+    try:
+        wheel = _build_and_install(source, dist, venv, outside, timings)
+        db = outside / "demo.db"
+        partial = Installed(source, wheel, venv, outside, db, "")
+        started_at = time.monotonic()
+        output = partial.run(partial.bin("chidao"), "demo", "--db", str(db), "--now", DEMO_NOW)
+        timings["demo"] = time.monotonic() - started_at
+        with zipfile.ZipFile(wheel) as archive:
+            files = len(archive.namelist())
+        print(f"\nwheel {wheel.name}: {wheel.stat().st_size / 1024:.0f} KiB, {files} files; "
+              + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+        yield Installed(source, wheel, venv, outside, db, output)
+    finally:
+        shutil.rmtree(venv, ignore_errors=True)  # ~200 MB: not kept among pytest's temp dirs
 
 
 def _site_packages(installed: Installed) -> Path:
