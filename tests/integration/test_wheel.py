@@ -76,21 +76,25 @@ class Installed:
         return copy
 
 
-def _step(what: str, timings: dict[str, float], command: list[str], cwd: Path) -> None:
+def _step(what: str, timings: dict[str, float], command: list[str], cwd: Path) -> str:
     """One build or install command, timed; its output is shown if it fails."""
     start = time.monotonic()
     done = subprocess.run(command, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True,
                           text=True, timeout=600)
     timings[what] = time.monotonic() - start
     assert done.returncode == 0, f"{what}: {done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return done.stdout + done.stderr
 
 
 def _build_and_install(source: Path, dist: Path, venv: Path, outside: Path,
                        timings: dict[str, float]) -> Path:
     """The wheel built from `source` into `dist`, installed into the new venv `venv`."""
     pip = [sys.executable, "-m", "pip"]
-    _step("build", timings, [*pip, "wheel", "--no-deps", "-q", "-w", str(dist), str(source)],
-          outside)
+    built = _step("build", timings, [*pip, "wheel", "--no-deps", "-v", "-w", str(dist),
+                                     str(source)], outside)
+    # A folder of data files that is not a listed package is shipped today, with a warning
+    # that setuptools may stop doing so.
+    assert [line for line in built.splitlines() if "absent from the `packages`" in line] == []
     wheel = next(dist.glob("chidao-*.whl"))
     # A fresh venv (pip left out: this one's pip installs into it), then the whole install,
     # dependencies included, from the registries pip is set up with.
