@@ -4,7 +4,7 @@ figures are accepted. Times one `aggregate` run that creates the 34 drafts, one 
 changed (what every scheduled run costs until the departments hand in), and one after 1,000
 more acceptances (drafts brought up to date).
 
-Run: .venv/bin/python bench/aggregate.py [--database sqlite|postgresql]
+Run: .venv/bin/python -m bench.aggregate [--database sqlite|postgresql]
 Last line: {"database": …, "schools": N, "first_seconds": …, "unchanged_seconds": …,
             "updated_seconds": …, "updated": N}
 """
@@ -14,24 +14,20 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from sqlalchemy import Engine, select, text
 
-from sqlalchemy import Engine, select, text  # noqa: E402
-
-from bench.cascade import build_template  # noqa: E402
-from bench.databases import add_database_arguments, bench_databases  # noqa: E402
-from chidao.config.clock import resolve_now  # noqa: E402
-from chidao.db.database import make_engine, transaction  # noqa: E402
-from chidao.domain.calendar import vietnam_calendar  # noqa: E402
-from chidao.domain.specs import parse_directive  # noqa: E402
-from chidao.domain.units import Unit  # noqa: E402
-from chidao.services.aggregate import AggregateRun, aggregate  # noqa: E402
-from chidao.services.issue import issue_directive  # noqa: E402
+from bench.cascade import build_template
+from bench.databases import add_database_arguments, bench_databases
+from chidao.config.clock import resolve_now
+from chidao.db.database import make_engine, transaction
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.specs import parse_directive
+from chidao.domain.units import Unit
+from chidao.services.aggregate import AggregateRun, aggregate
+from chidao.services.issue import issue_directive
 
 FIELDS = [{"key": f"c{i}", "label": f"Chỉ tiêu {i}", "type": "integer", "min": 0}
           for i in range(6)]

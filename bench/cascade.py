@@ -2,7 +2,7 @@
 a synthetic national tree, next to the driver's plain executemany of the same rows (sqlite3 or
 psycopg) in the same run, on the same database.
 
-Run: .venv/bin/python bench/cascade.py [--repeat 3] [--database sqlite|postgresql]
+Run: .venv/bin/python -m bench.cascade [--repeat 3] [--database sqlite|postgresql]
 Last line: {"database": …, "units": N, "seconds": ours, "baseline_seconds": raw, "ratio": …}
 """
 
@@ -11,20 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.databases import Databases, add_database_arguments, bench_databases  # noqa: E402
-from chidao.config.clock import resolve_now  # noqa: E402
-from chidao.db.database import make_engine, transaction  # noqa: E402
-from chidao.demo.national_tree import national_rows  # noqa: E402
-from chidao.domain.calendar import vietnam_calendar  # noqa: E402
-from chidao.domain.specs import parse_directive  # noqa: E402
-from chidao.services.issue import issue_directive  # noqa: E402
-from chidao.services.units_import import import_units  # noqa: E402
+from bench.databases import Databases, add_database_arguments, bench_databases
+from chidao.config.clock import resolve_now
+from chidao.db.database import make_engine, transaction
+from chidao.demo.national_tree import national_rows
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.specs import parse_directive
+from chidao.services.issue import issue_directive
+from chidao.services.units_import import import_units
 
 DIRECTIVE = {
     "number_symbol": "17/KH-BGDĐT", "issuer": "BGDDT", "issued_on": "2026-02-26",

@@ -3,7 +3,7 @@ process) — claim, send the stored bytes over pooled connections, record each o
 to raw aiosmtplib sending the same messages over the same number of connections, same run.
 Composing the digests (grouping + Jinja2 rendering) is timed too and reported beside it.
 
-Run: .venv/bin/python bench/deliver.py [--messages 2000] [--connections 4] [--server-delay-ms 0]
+Run: .venv/bin/python -m bench.deliver [--messages 2000] [--connections 4] [--server-delay-ms 0]
                                        [--database sqlite|postgresql]
 Last line: {"database": …, "messages": N, "messages_per_s": ours, "baseline_messages_per_s": raw,
             "ratio": …, "cpu_ratio": raw's CPU seconds / ours (this process, every thread),
@@ -27,20 +27,18 @@ from pathlib import Path
 import aiosmtplib
 from sqlalchemy import select
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.databases import Databases, add_database_arguments, bench_databases  # noqa: E402
-from chidao.config.clock import resolve_now  # noqa: E402
-from chidao.config.settings import Settings  # noqa: E402
-from chidao.db.database import make_engine, transaction  # noqa: E402
-from chidao.domain.calendar import vietnam_calendar  # noqa: E402
-from chidao.domain.notifications import message_body_table, message_table  # noqa: E402
-from chidao.domain.specs import parse_directive  # noqa: E402
-from chidao.domain.unit_tree import UnitRow  # noqa: E402
-from chidao.notifications.deliver import DeliveryReport, compose, send, smtp_mailer  # noqa: E402
-from chidao.notifications.sweep import sweep  # noqa: E402
-from chidao.services.issue import issue_directive  # noqa: E402
-from chidao.services.units_import import import_units  # noqa: E402
+from bench.databases import Databases, add_database_arguments, bench_databases
+from chidao.config.clock import resolve_now
+from chidao.config.settings import Settings
+from chidao.db.database import make_engine, transaction
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.notifications import message_body_table, message_table
+from chidao.domain.specs import parse_directive
+from chidao.domain.unit_tree import UnitRow
+from chidao.notifications.deliver import DeliveryReport, compose, send, smtp_mailer
+from chidao.notifications.sweep import sweep
+from chidao.services.issue import issue_directive
+from chidao.services.units_import import import_units
 
 NOW = "2026-03-03T09:00"
 

@@ -6,7 +6,7 @@ each client asking a mix of dashboard pages one after another without pause. As 
 a minimal FastAPI page served the same way (chidao.cli.lifecycle.run_server: same uvicorn settings)
 is hit by the same number of clients.
 
-Run: .venv/bin/python bench/load.py [--clients 200] [--seconds 60] [--database postgresql]
+Run: .venv/bin/python -m bench.load [--clients 200] [--seconds 60] [--database postgresql]
 Last line: {"errors": …, "p50_ms": …, "p95_ms": …, "yardstick_p95_ms": …, "ratio": …,
             "clients": …, "seconds": …, "database": …, …}
 """
@@ -32,11 +32,9 @@ from typing import Any
 
 import httpx
 
+from bench.databases import Databases, add_database_arguments, bench_databases
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.databases import Databases, add_database_arguments, bench_databases  # noqa: E402
-
 CHIDAO = str(Path(sys.executable).parent / "chidao")
 MAX_REQUESTS_PER_CLIENT = 100_000
 REQUEST_TIMEOUT = 60.0  # seconds: a request slower than this counts as an error
@@ -219,7 +217,7 @@ def run_chidao(url: str, pages: dict[str, list[str]], args: argparse.Namespace,
 
 def run_yardstick(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     command = [sys.executable, "-c", YARDSTICK, "{port}"]
-    with server(command, {**os.environ, "PYTHONPATH": str(ROOT)}, folder / "yard.log") as base:
+    with server(command, dict(os.environ), folder / "yard.log") as base:
         clients = [(None, ["/login"])] * args.clients
         return asyncio.run(load(base, clients, args.yardstick_seconds))
 

@@ -15,12 +15,12 @@ from fastapi.testclient import TestClient
 
 from chidao.config.settings import Settings
 from chidao.db.database import make_engine, migrate, transaction
+from chidao.demo.scenario import EXAMPLES
 from chidao.files.unit_files import read_unit_file
 from chidao.services.accounts import add_user
 from chidao.services.units_import import import_units
 from chidao.web.app import create_app
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "demo" / "examples" / "an-giang"
 NOW = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)
 
 db = Path(tempfile.mkdtemp()) / "m.db"

@@ -2,7 +2,7 @@
 for the Ministry (national total and each of the 34 departments) and for one department (its
 ~98 communes), next to a single raw SQL GROUP BY over the same rows in the same run.
 
-Run: .venv/bin/python bench/rollup.py [--repeat 5] [--database postgresql]
+Run: .venv/bin/python -m bench.rollup [--repeat 5] [--database postgresql]
 Last line: {"database": …, "submissions": N, "seconds": ours, "baseline_seconds": raw,
             "ratio": ours/raw}
 """
@@ -13,25 +13,21 @@ import argparse
 import json
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from sqlalchemy import select
 
-from sqlalchemy import select  # noqa: E402
-
-from bench.cascade import build_template  # noqa: E402
-from bench.databases import Databases, add_database_arguments, bench_databases  # noqa: E402
-from chidao.config.clock import resolve_now  # noqa: E402
-from chidao.db.database import make_engine, reading, transaction  # noqa: E402
-from chidao.domain.calendar import vietnam_calendar  # noqa: E402
-from chidao.domain.directives import requirement_table  # noqa: E402
-from chidao.domain.specs import parse_directive  # noqa: E402
-from chidao.domain.units import Unit  # noqa: E402
-from chidao.queries.rollup import rollup  # noqa: E402
-from chidao.services.forms_store import form_by_ref, form_spec  # noqa: E402
-from chidao.services.issue import issue_directive  # noqa: E402
+from bench.cascade import build_template
+from bench.databases import Databases, add_database_arguments, bench_databases
+from chidao.config.clock import resolve_now
+from chidao.db.database import make_engine, reading, transaction
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.directives import requirement_table
+from chidao.domain.specs import parse_directive
+from chidao.domain.units import Unit
+from chidao.queries.rollup import rollup
+from chidao.services.forms_store import form_by_ref, form_spec
+from chidao.services.issue import issue_directive
 
 FIELDS = [{"key": f"chi_tieu_{i}", "label": f"Chỉ tiêu {i}", "type": "integer", "min": 0}
           for i in range(8)]

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent  # the benchmarks run as modules of the package bench/, from here
 RSS_LIMIT_MB = 500
 
 GOALS: dict[str, tuple[str, Any]] = {
@@ -40,15 +41,15 @@ import atexit, resource, runpy, sys
 atexit.register(lambda: print("PEAK_RSS_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                               file=sys.stderr))
 sys.argv = sys.argv[1:]
-runpy.run_path(sys.argv[0], run_name="__main__")
+runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
 """
 
 
 def run(name: str, database: str, postgres_url: str | None) -> dict[str, Any]:
     started = time.perf_counter()
     env = {**os.environ, "CHIDAO_BENCH_POSTGRES_URL": postgres_url or ""}
-    done = subprocess.run([sys.executable, "-c", WRAPPER, str(HERE / f"{name}.py"),
-                           "--database", database], env=env,
+    done = subprocess.run([sys.executable, "-c", WRAPPER, f"bench.{name}",
+                           "--database", database], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=1800)
     peaks = [int(line.split()[1]) for line in done.stderr.splitlines()
              if line.startswith("PEAK_RSS_KB")]

@@ -1,7 +1,7 @@
 """Sweep benchmark: 1,000,000+ open runs on a national tree, 1% due, next to the raw indexed
 query of the same due rows in the same run.
 
-Run: .venv/bin/python bench/sweep.py [--requirements 31] [--repeat 3] [--database postgresql]
+Run: .venv/bin/python -m bench.sweep [--requirements 31] [--repeat 3] [--database postgresql]
 Last line: {"database": …, "open": N, "due": M, "seconds": ours, "baseline_seconds": raw,
             "ratio": ours/raw}
 """
@@ -11,21 +11,17 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.cascade import build_template  # noqa: E402
-from bench.databases import Databases, add_database_arguments, bench_databases  # noqa: E402
-from chidao.config.clock import resolve_now  # noqa: E402
-from chidao.config.settings import Settings  # noqa: E402
-from chidao.db.database import make_engine, transaction  # noqa: E402
-from chidao.domain.calendar import vietnam_calendar  # noqa: E402
-from chidao.domain.specs import parse_directive  # noqa: E402
-from chidao.notifications.sweep import sweep  # noqa: E402
-from chidao.services.issue import issue_directive  # noqa: E402
+from bench.cascade import build_template
+from bench.databases import Databases, add_database_arguments, bench_databases
+from chidao.config.clock import resolve_now
+from chidao.config.settings import Settings
+from chidao.db.database import make_engine, transaction
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.specs import parse_directive
+from chidao.notifications.sweep import sweep
+from chidao.services.issue import issue_directive
 
 NOW = "2026-03-16T07:31"  # one minute after the d-3 reminders of runs due 19/03/2026
 

@@ -3,7 +3,7 @@ classes; latency of the root directive page (the Ministry's view: 34 departments
 and of a commune's level of that tree (its schools), 200 requests each over HTTP to uvicorn
 on 127.0.0.1, signed in.
 
-Run: .venv/bin/python bench/web.py [--requests 200] [--database postgresql]
+Run: .venv/bin/python -m bench.web [--requests 200] [--database postgresql]
 Last line: {"database": …, "p50_ms": .., "p95_ms": .., "commune_p50_ms": .., "commune_p95_ms": ..}
 """
 
@@ -13,29 +13,24 @@ import argparse
 import json
 import re
 import statistics
-import sys
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import uvicorn
+from sqlalchemy import select
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from sqlalchemy import select  # noqa: E402
-
-from bench.cascade import DIRECTIVE, build_template  # noqa: E402
-from bench.databases import Databases, add_database_arguments, bench_databases  # noqa: E402
-from chidao.config.clock import resolve_now  # noqa: E402
-from chidao.config.settings import Settings  # noqa: E402
-from chidao.db.database import make_engine, transaction  # noqa: E402
-from chidao.domain.calendar import vietnam_calendar  # noqa: E402
-from chidao.domain.specs import parse_directive  # noqa: E402
-from chidao.domain.units import unit_table  # noqa: E402
-from chidao.services.accounts import add_user  # noqa: E402
-from chidao.services.issue import issue_directive  # noqa: E402
-from chidao.web.app import create_app  # noqa: E402
+from bench.cascade import DIRECTIVE, build_template
+from bench.databases import Databases, add_database_arguments, bench_databases
+from chidao.config.clock import resolve_now
+from chidao.config.settings import Settings
+from chidao.db.database import make_engine, transaction
+from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.specs import parse_directive
+from chidao.domain.units import unit_table
+from chidao.services.accounts import add_user
+from chidao.services.issue import issue_directive
+from chidao.web.app import create_app
 
 PASSWORD = "mat-khau-bench-2026"
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlmodel import Session
+
+if TYPE_CHECKING:  # Alembic loads only in the functions that migrate (~0.1 s a command)
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Connections beyond the web's pool_size, for what runs outside the request gate (an error
@@ -59,6 +60,8 @@ def _in_memory(url: str) -> bool:
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -67,6 +70,8 @@ def alembic_config(url: str) -> Config:
 
 def migrate(url: str, revision: str = "head") -> None:
     """Bring the schema at `url` up to `revision` (creates the SQLite file if needed)."""
+    from alembic import command
+
     command.upgrade(alembic_config(url), revision)
 
 

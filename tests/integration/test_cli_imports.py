@@ -1,0 +1,46 @@
+"""A one-shot `chidao` command loads only what it uses: neither Prefect (about a second) nor
+Alembic (migrations) unless it runs a flow or migrates. Seen from the real command with
+Python's import-time log (PYTHONPROFILEIMPORTTIME), so nothing in the process is patched."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import seed_units
+
+CHIDAO = str(Path(sys.executable).parent / "chidao")
+HEAVY = ("prefect", "alembic")
+
+
+def imported_heavy_packages(args: list[str], db_url: str, cwd: Path) -> set[str]:
+    """Which of HEAVY the command `chidao ARGS` imported (it must succeed)."""
+    env = {**os.environ, "CHIDAO_DATABASE_URL": db_url, "PYTHONPROFILEIMPORTTIME": "1"}
+    env.pop("PREFECT_API_URL", None)
+    done = subprocess.run([CHIDAO, *args], env=env, cwd=cwd, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    modules = re.findall(r"^import time:\s+\d+ \|\s+\d+ \| +(\S+)$", done.stderr, re.MULTILINE)
+    assert "chidao.cli.main" in modules  # the log is there: an empty set below means something
+    return {name.split(".")[0] for name in modules} & set(HEAVY)
+
+
+@pytest.mark.parametrize("args", [
+    ["--help"],
+    ["outbox"],
+    ["outbox", "--json"],
+    ["assignments", "--unit", "SGDDT-AG", "--now", "2026-03-16T09:00"],
+], ids=" ".join)
+def test_one_shot_command_imports_neither_prefect_nor_alembic(args, engine, db_url, tmp_path):
+    seed_units(engine)
+    assert imported_heavy_packages(args, db_url, tmp_path) == set()
+
+
+def test_db_init_imports_alembic_to_migrate(db_url, tmp_path):
+    assert imported_heavy_packages(["db", "init"], db_url, tmp_path) == {"alembic"}
+
