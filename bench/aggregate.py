@@ -22,6 +22,7 @@ from sqlalchemy import Engine, select, text
 from bench.cascade import build_template
 from bench.databases import add_database_arguments, bench_databases
 from chidao.config.clock import resolve_now
+from chidao.config.settings import Settings
 from chidao.db.database import make_engine, transaction
 from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.specs import parse_directive
@@ -40,7 +41,7 @@ INSERT = text("INSERT INTO report_value (assignment_id, field, requirement_id, p
 def issue(engine: Engine, data: dict[str, Any], when: str) -> None:
     with transaction(engine) as session:
         issue_directive(session, parse_directive(data), now=resolve_now(when),
-                        calendar=vietnam_calendar())
+                        calendar=vietnam_calendar(), rules=Settings().rules())
 
 
 def build(engine: Engine) -> list[Any]:

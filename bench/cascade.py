@@ -15,6 +15,7 @@ import time
 
 from bench.databases import Databases, add_database_arguments, bench_databases
 from chidao.config.clock import resolve_now
+from chidao.config.settings import Settings
 from chidao.db.database import make_engine, transaction
 from chidao.demo.national_tree import national_rows
 from chidao.domain.calendar import vietnam_calendar
@@ -58,7 +59,7 @@ def ours(url: str) -> tuple[float, int]:
     started = time.perf_counter()
     with transaction(engine) as session:
         result = issue_directive(session, spec, now=resolve_now("2026-02-26T09:00"),
-                                 calendar=calendar)
+                                 calendar=calendar, rules=Settings().rules())
     elapsed = time.perf_counter() - started
     engine.dispose()
     return elapsed, result.created

@@ -76,7 +76,8 @@ def build(dbs: Databases, messages: int) -> str:
             "title": "Kế hoạch kiểm tra nội bộ trường học năm học 2025-2026",
             "requirements": [{"key": "bc", "kind": "report", "title": "Báo cáo tự kiểm tra",
                               "to": {"children": {"kind": "school"}}, "due": "2026-03-20"}]}),
-            now=resolve_now("2026-03-02T09:00"), calendar=vietnam_calendar())
+            now=resolve_now("2026-03-02T09:00"), calendar=vietnam_calendar(),
+            rules=Settings().rules())
         sweep(session, now=resolve_now(NOW), calendar=vietnam_calendar(),
               send_at=Settings().send_from)
     engine.dispose()

@@ -53,6 +53,7 @@ run_server(app, "127.0.0.1", int(sys.argv[1]), None)
 
 def seed(dbs: Databases, folder: Path) -> tuple[str, dict[str, str]]:
     """The national demo database and its accounts; the pages each account asks for."""
+    from chidao.config.runtime import build_runtime, load_settings
     from chidao.db.database import make_engine, transaction
     from chidao.db.lookup import unit_by_code
     from chidao.demo.scenario import DEMO_PASSWORD, NATIONAL_DIRECTIVE, add_demo_users
@@ -63,7 +64,7 @@ def seed(dbs: Databases, folder: Path) -> tuple[str, dict[str, str]]:
         db = folder / "national.db"
         subprocess.run([CHIDAO, "demo", "--scale", "national",
                         "--db", str(db)], check=True, capture_output=True, timeout=900)
-        add_demo_users(db, users)
+        add_demo_users(build_runtime(load_settings(database_url=f"sqlite:///{db}")), users)
         url = f"sqlite:///{db}"
     else:
         url = dbs.create("national")
@@ -86,6 +87,7 @@ def _seed_national(url: str, users: list[tuple[str, str, str]], password: str,
                    directive: dict[str, Any]) -> None:
     """What `chidao demo --scale national` does, on a database of any kind."""
     from chidao.config.clock import resolve_now
+    from chidao.config.settings import Settings
     from chidao.db.database import make_engine, transaction
     from chidao.demo.national_tree import national_rows
     from chidao.domain.calendar import vietnam_calendar
@@ -100,7 +102,7 @@ def _seed_national(url: str, users: list[tuple[str, str, str]], password: str,
         import_units(session, national_rows(offices=True), now=now)
     with transaction(engine) as session:
         issue_directive(session, parse_directive(directive), now=now,
-                        calendar=vietnam_calendar())
+                        calendar=vietnam_calendar(), rules=Settings().rules())
     with transaction(engine) as session:
         for username, unit, role in users:
             add_user(session, username=username, full_name=username, unit_code=unit,

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from bench.cascade import build_template
 from bench.databases import Databases, add_database_arguments, bench_databases
 from chidao.config.clock import resolve_now
+from chidao.config.settings import Settings
 from chidao.db.database import make_engine, reading, transaction
 from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.directives import requirement_table
@@ -48,7 +49,8 @@ def build(dbs: Databases) -> str:
                               "title": "Báo cáo thống kê",
                               "to": {"descendants": {"kind": ["school", "independent_class"]}},
                               "due": "2026-05-29"}]}),
-            now=resolve_now("2026-03-02T09:00"), calendar=vietnam_calendar())
+            now=resolve_now("2026-03-02T09:00"), calendar=vietnam_calendar(),
+            rules=Settings().rules())
     engine.dispose()
     rng = random.Random(7)
     with dbs.raw("template") as conn:

@@ -38,7 +38,8 @@ def build_open_runs(dbs: Databases, requirements: int) -> str:
             "requirements": [{"key": f"r{i}", "kind": "report", "title": f"Báo cáo {i}",
                               "to": {"descendants": {"kind": ["school", "independent_class"]}},
                               "due": "2026-03-19"} for i in range(requirements)]}),
-            now=resolve_now("2026-03-02T09:00"), calendar=vietnam_calendar())
+            now=resolve_now("2026-03-02T09:00"), calendar=vietnam_calendar(),
+            rules=Settings().rules())
     engine.dispose()
     print(f"{requirements} requirements cascaded in {time.perf_counter() - started:.1f} s",
           flush=True)

@@ -40,7 +40,8 @@ def build(dbs: Databases) -> tuple[str, int, int]:
     engine = make_engine(url)
     with transaction(engine) as session:
         result = issue_directive(session, parse_directive(DIRECTIVE),
-                                 now=resolve_now("2026-02-26T09:00"), calendar=vietnam_calendar())
+                                 now=resolve_now("2026-02-26T09:00"), calendar=vietnam_calendar(),
+                                 rules=Settings().rules())
         add_user(session, username="bo", full_name="Bộ", unit_code="BGDDT", role="staff",
                  password=PASSWORD, now=resolve_now(None))
         commune = session.execute(select(unit_table.c.id).where(

@@ -12,7 +12,8 @@ from rich.console import Console
 
 from chidao.cli.errors import CLICK_FLOW, fail
 from chidao.cli.errors import err as err  # the stderr console, for commands that warn
-from chidao.config.settings import Settings, get_settings
+from chidao.config.runtime import Runtime, build_runtime, load_settings
+from chidao.config.settings import Settings
 
 console = Console()
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,8 +36,16 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def settings() -> Settings:
-    return get_settings()
+def settings(**overrides: Any) -> Settings:
+    """The settings, checked: an impossible value names its variable (exit 2)."""
+    return load_settings(**overrides)
+
+
+def runtime(now: str | None = None, *, pooled: bool = False, **overrides: Any) -> Runtime:
+    """The command's runtime (chidao.config.runtime): engine, calendar, rules, and the clock
+    (`now` is the command's --now; absent: the wall clock). `pooled`: the web's engine;
+    `overrides`: settings the command sets itself (the demo's database)."""
+    return build_runtime(settings(**overrides), now=now, pooled=pooled)
 
 
 def print_json(data: Any) -> None:

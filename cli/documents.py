@@ -6,11 +6,9 @@ from pathlib import Path
 
 import typer
 
-from chidao.cli.common import JSON, NOW, console, print_json, reports_errors, settings
-from chidao.config.clock import resolve_now
-from chidao.db.database import make_engine, reading
+from chidao.cli.common import JSON, NOW, console, print_json, reports_errors, runtime
+from chidao.db.database import reading
 from chidao.db.lookup import directive_by_ref
-from chidao.domain.calendar import vietnam_calendar
 from chidao.files.document_writers import Block
 
 
@@ -26,11 +24,12 @@ def import_file(file: Path, as_json: bool = JSON,
     """Read a directive (.txt, .md, .docx) into a draft: fields, their lines, what is missing."""
     from chidao.services.doc_import import draft_yaml, import_document
 
-    url, cap = settings().database_url, settings().document_max_unpacked_bytes
+    rt = runtime()
+    url, cap = rt.settings.database_url, rt.settings.document_max_unpacked_bytes
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         draft = import_document(file, None, cap)  # no database: read the document all the same
     else:
-        with reading(make_engine(url)) as session:
+        with reading(rt.engine) as session:
             draft = import_document(file, session, cap)
     if yaml_out:
         yaml_out.write_text(draft_yaml(draft), encoding="utf-8")
@@ -61,10 +60,11 @@ def draft_plan(ref: str, unit: str = typer.Option(..., "--unit"),
     """The unit's implementation plan answering directive REF (NĐ 30 layout)."""
     from chidao.services.documents import implementation_plan
 
-    with reading(make_engine(settings().database_url)) as session:
+    rt = runtime(now)
+    with reading(rt.engine) as session:
         blocks = implementation_plan(session, directive=directive_by_ref(session, ref),
-                                     unit_code=unit, now=resolve_now(now),
-                                     calendar=vietnam_calendar(), days_before=days)
+                                     unit_code=unit, now=rt.now(), calendar=rt.calendar,
+                                     days_before=days)
     _write(blocks, docx, html)
 
 
@@ -74,8 +74,9 @@ def draft_urging(ref: str, unit: str = typer.Option(..., "--unit"),
     """A letter urging the unit's late subordinates under directive REF (công văn đôn đốc)."""
     from chidao.services.documents import urging_letter
 
-    moment = resolve_now(now)
-    with reading(make_engine(settings().database_url)) as session:
+    rt = runtime(now)
+    moment = rt.now()
+    with reading(rt.engine) as session:
         blocks = urging_letter(session, directive=directive_by_ref(session, ref), unit_code=unit,
-                               now=moment, today=vietnam_calendar().local_date(moment))
+                               now=moment, today=rt.calendar.local_date(moment))
     _write(blocks, docx, html)

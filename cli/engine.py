@@ -10,14 +10,20 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import func, select
 
-from chidao.cli.common import JSON, NOW, console, print_json, reports_errors, settings
-from chidao.config.clock import resolve_now
-from chidao.db.database import make_engine, reading, transaction
-from chidao.domain.calendar import vietnam_calendar
+from chidao.cli.common import (
+    JSON,
+    NOW,
+    console,
+    print_json,
+    reports_errors,
+    runtime,
+    settings,
+)
+from chidao.db.database import reading, transaction
 from chidao.domain.errors import InvalidInput
 from chidao.domain.notifications import message_body_table, message_table, notification_table
 from chidao.domain.units import unit_table
-from chidao.flows.runner import run_flow
+from chidao.flows.runner import run_step
 from chidao.services.extend import extend_deadline
 
 
@@ -35,9 +41,7 @@ def register(app: typer.Typer) -> None:
 def sweep(now: str = NOW, dry_run: bool = typer.Option(False, "--dry-run"),
           as_json: bool = JSON) -> None:
     """Write the reminders and escalations due at --now (idempotent)."""
-    from chidao.flows.deadline_flows import sweep_flow  # Prefect loads in ~1 s: only when needed
-
-    result = run_flow(sweep_flow, now=now, dry_run=dry_run)
+    result = run_step("sweep", runtime(now), dry_run=dry_run)
     if as_json:
         print_json(result)
         return
@@ -50,9 +54,7 @@ def sweep(now: str = NOW, dry_run: bool = typer.Option(False, "--dry-run"),
 
 def deliver(now: str = NOW, as_json: bool = JSON) -> None:
     """Group due notifications into digests and send them (CHIDAO_SMTP_HOST), else keep them."""
-    from chidao.flows.deadline_flows import deliver_flow
-
-    result = run_flow(deliver_flow, now=now)
+    result = run_step("deliver", runtime(now))
     if as_json:
         print_json(result)
     else:
@@ -65,8 +67,7 @@ def outbox(status: str = typer.Option(None, help="queued | sending | sent | fail
            show: int = typer.Option(None, help="Print one message as it will be sent."),
            limit: int = typer.Option(50), as_json: bool = JSON) -> None:
     """The outbox: digests waiting, sent and failed (with the SMTP reply or error)."""
-    engine = make_engine(settings().database_url)
-    with reading(engine) as session:
+    with reading(runtime().engine) as session:
         if show is not None:
             body = session.execute(select(message_body_table.c.body).where(
                 message_body_table.c.message_id == show)).scalar_one_or_none()
@@ -112,10 +113,11 @@ def extend(ref: str, requirement: str = typer.Option(..., help="Requirement key.
         new_due = parse_day(to)
     except ValueError as exc:
         raise InvalidInput("to", str(exc)) from None
-    with transaction(make_engine(settings().database_url)) as session:
+    rt = runtime(now)
+    with transaction(rt.engine) as session:
         moved = extend_deadline(session, directive_ref=ref, requirement_key=requirement,
                                 subtree=subtree, new_due=new_due, actor=unit, reason=reason,
-                                now=resolve_now(now), calendar=vietnam_calendar())
+                                now=rt.now(), calendar=rt.calendar)
     console.print(f"{moved} runs now due {new_due:%d/%m/%Y} (rolled to a working day if needed)")
 
 
@@ -124,11 +126,12 @@ def worker() -> None:
     (it stops within 5 s: a running job finishes its step and releases what it holds)."""
     from chidao.cli.lifecycle import run_worker
 
+    rt = runtime()  # bad settings stop here, before anything starts (exit 2)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    s = settings()
+    s = rt.settings
     console.print(f"chidao worker '{s.worker_name}': sweep every {s.sweep_every_minutes} min,"
                   f" deliver every {s.deliver_every_minutes} min")
-    run_worker(s)
+    run_worker(rt)
 
 
 def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000)) -> None:
@@ -137,9 +140,12 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000))
     from chidao.cli.lifecycle import run_server
     from chidao.web.app import create_app
 
+    # One runtime for the pages and the scheduler: the web's pooled engine (its overflow serves
+    # the jobs); bad settings stop here, before anything starts (exit 2).
+    rt = runtime(pooled=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     console.print(f"chidao: http://{host}:{port}  (Ctrl-C to stop)")
-    run_server(create_app(settings(), serve_host=host), host, port, settings())
+    run_server(create_app(runtime=rt, serve_host=host), host, port, rt)
 
 
 def serve_deployments() -> None:

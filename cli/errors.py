@@ -45,17 +45,6 @@ def database_url() -> str:
         return os.environ.get("CHIDAO_DATABASE_URL", "sqlite:///chidao.db")
 
 
-def _settings_problem(exc: ValidationError) -> str:
-    lines = []
-    for error in exc.errors():
-        message = str(error["msg"]).removeprefix("Value error, ")
-        field = ".".join(str(part) for part in error["loc"])
-        if not field and ": " in message:
-            field, message = message.split(": ", 1)
-        lines.append(f"CHIDAO_{field.upper()}: {message}")
-    return "; ".join(lines)
-
-
 def _yaml_problem(exc: yaml.YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None)
     where = f"line {mark.line + 1}: " if mark is not None else ""
@@ -81,7 +70,9 @@ def known_problem(exc: BaseException) -> str | None:
     if isinstance(exc, InvalidInput):
         return str(exc)
     if isinstance(exc, ValidationError) and exc.title == "Settings":
-        return _settings_problem(exc)
+        from chidao.config.settings import settings_problem
+
+        return settings_problem(exc)
     if isinstance(exc, OSError) and exc.filename is not None:
         return f"file: '{exc.filename}': {exc.strerror or exc}"
     if isinstance(exc, yaml.YAMLError):

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from apscheduler.schedulers.base import BaseScheduler
 
-from chidao.config.settings import Settings
+from chidao.config.runtime import Runtime
 from chidao.flows.scheduling import build_scheduler, stop_scheduler
 from chidao.notifications.stopping import request_stop, stop_requested
 
@@ -52,10 +52,10 @@ def _deadline() -> float:
     return (_signalled_at[0] if _signalled_at else time.monotonic()) + STOP_WITHIN
 
 
-def run_worker(settings: Settings) -> None:
+def run_worker(runtime: Runtime) -> None:
     """The scheduler, headless, until a stop signal."""
     on_stop_signals()
-    scheduler = build_scheduler(settings, blocking=False)
+    scheduler = build_scheduler(runtime, blocking=False)
     scheduler.start()
     while not stop_requested():
         time.sleep(0.2)
@@ -71,8 +71,8 @@ def server_config(app: Any, host: str, port: int) -> uvicorn.Config:
                           timeout_graceful_shutdown=HTTP_GRACE, proxy_headers=False)
 
 
-def run_server(app: Any, host: str, port: int, settings: Settings | None) -> None:
-    """The web app (and, given settings, the scheduler) until a stop signal."""
+def run_server(app: Any, host: str, port: int, runtime: Runtime | None) -> None:
+    """The web app (and, given the runtime, the scheduler) until a stop signal."""
     import uvicorn
 
     class Server(uvicorn.Server):
@@ -82,7 +82,7 @@ def run_server(app: Any, host: str, port: int, settings: Settings | None) -> Non
 
     server = Server(server_config(app, host, port))
     on_stop_signals(server.handle_exit)  # also before uvicorn has put up its own handlers
-    scheduler = build_scheduler(settings, blocking=False) if settings else None
+    scheduler = build_scheduler(runtime, blocking=False) if runtime else None
     if scheduler:
         scheduler.start()
     code = 0

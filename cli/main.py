@@ -5,11 +5,18 @@ from __future__ import annotations
 import os
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
 
 import typer
 
-from chidao.cli.common import JSON, NOW, console, print_json, reports_errors, settings
+from chidao.cli.common import (
+    JSON,
+    NOW,
+    console,
+    print_json,
+    reports_errors,
+    runtime,
+    settings,
+)
 from chidao.cli.documents import register as register_document_commands
 from chidao.cli.engine import register as register_engine_commands
 from chidao.cli.errors import CommandGroup
@@ -17,17 +24,14 @@ from chidao.cli.render import assignment_table, cascade_tree
 from chidao.cli.reports import load_values
 from chidao.cli.reports import register as register_report_commands
 from chidao.cli.users import users_app
-from chidao.config.clock import resolve_now
-from chidao.db.database import make_engine, migrate, reading, transaction
+from chidao.config.clock import parse_instant
+from chidao.db.database import migrate, reading, transaction
 from chidao.db.lookup import directive_by_ref, unit_by_code
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.errors import InvalidInput
 from chidao.domain.status import Status
-from chidao.files.directive_files import load_directive_file
 from chidao.files.unit_files import read_unit_file
 from chidao.queries.inbox import unit_assignments
 from chidao.queries.status_tree import status_tree
-from chidao.services.issue import issue_directive
 from chidao.services.report_submit import Upload, submit_report
 from chidao.services.status_changes import act_on_assignment
 from chidao.services.units_import import import_units
@@ -66,9 +70,10 @@ def db_init() -> None:
 @reports_errors
 def units_import(file: Path, now: str = NOW) -> None:
     """Import units from YAML or CSV; re-import updates in place. All or nothing."""
-    rows = read_unit_file(file, settings().units_file_max_bytes)
-    with transaction(make_engine(settings().database_url)) as session:
-        result = import_units(session, rows, now=resolve_now(now))
+    rt = runtime(now)
+    rows = read_unit_file(file, rt.settings.units_file_max_bytes)
+    with transaction(rt.engine) as session:
+        result = import_units(session, rows, now=rt.now())
     console.print(f"{result.created} created, {result.updated} updated, {result.total} units")
 
 
@@ -76,23 +81,11 @@ def units_import(file: Path, now: str = NOW) -> None:
 @reports_errors
 def directive_issue(file: Path, now: str = NOW) -> None:
     """Issue a directive file and cascade it to its target units (idempotent)."""
-    if os.environ.get("PREFECT_API_URL"):
-        from chidao.flows.cascade import cascade  # a Prefect server is running: record the flow run
+    from chidao.flows.runner import run_step
 
-        result = cascade(str(file), now=now)
-    else:  # no server to start and wait for: the same code, in this process
-        result = _issue_locally(file, now).__dict__
+    result = run_step("cascade", runtime(now), directive_file=str(file))
     console.print(f"Directive {result['key']}: {result['created']} new assignments,"
                   f" {result['total']} in all; plan runs fulfilled: {result['fulfilled'] or '-'}")
-
-
-def _issue_locally(file: Path, now: str | None) -> Any:
-    config = settings()
-    spec = load_directive_file(file, config.directive_max_bytes)
-    with transaction(make_engine(config.database_url)) as session:
-        return issue_directive(
-            session, spec, now=resolve_now(now), calendar=vietnam_calendar(),
-            school_year_end=(config.school_year_end_month, config.school_year_end_day))
 
 
 @app.command("status")
@@ -100,11 +93,11 @@ def _issue_locally(file: Path, now: str | None) -> Any:
 def status(ref: str, now: str = NOW, as_json: bool = JSON,
            depth: int = typer.Option(None, help="Levels of issued plans to show.")) -> None:
     """The cascade tree of a directive with rollup counts per node."""
-    config = settings()
-    with reading(make_engine(config.database_url)) as session:
-        tree = status_tree(session, directive_by_ref(session, ref), now=resolve_now(now),
-                           calendar=vietnam_calendar(),
-                           soon_working_days=config.due_soon_working_days)
+    rt = runtime(now)
+    with reading(rt.engine) as session:
+        tree = status_tree(session, directive_by_ref(session, ref), now=rt.now(),
+                           calendar=rt.calendar,
+                           soon_working_days=rt.rules.due_soon_working_days)
     if as_json:
         print_json(tree.as_json())
     else:
@@ -116,11 +109,11 @@ def status(ref: str, now: str = NOW, as_json: bool = JSON,
 def assignments(unit: str = typer.Option(..., "--unit", help="Unit code."), now: str = NOW,
                 as_json: bool = JSON, all_: bool = typer.Option(False, "--all")) -> None:
     """A unit's assignments (its inbox), soonest deadline first."""
-    config = settings()
-    with reading(make_engine(config.database_url)) as session:
-        rows = unit_assignments(session, unit_by_code(session, unit), now=resolve_now(now),
-                                calendar=vietnam_calendar(), include_closed=all_,
-                                soon_working_days=config.due_soon_working_days)
+    rt = runtime(now)
+    with reading(rt.engine) as session:
+        rows = unit_assignments(session, unit_by_code(session, unit), now=rt.now(),
+                                calendar=rt.calendar, include_closed=all_,
+                                soon_working_days=rt.rules.due_soon_working_days)
     if as_json:
         print_json([row.as_json() for row in rows])
     else:
@@ -128,9 +121,10 @@ def assignments(unit: str = typer.Option(..., "--unit", help="Unit code."), now:
 
 
 def _act(assignment_id: int, target: Status, unit: str, reason: str, now: str | None) -> None:
-    with transaction(make_engine(settings().database_url)) as session:
+    rt = runtime(now)
+    with transaction(rt.engine) as session:
         done = act_on_assignment(session, assignment_id, target, unit_code=unit,
-                                 reason=reason, now=resolve_now(now))
+                                 reason=reason, now=rt.now())
     console.print(f"Assignment {assignment_id}: {done.status.label}")
 
 
@@ -155,11 +149,12 @@ def submit(assignment_id: int, unit: str = UNIT, note: str = typer.Option("", "-
            now: str = NOW) -> None:
     """The unit hands in its assignment (nộp): figures for a report form, files, or the
     pre-filled draft as it stands."""
+    rt = runtime(now)
     figures = load_values(values) if values else None
-    with ExitStack() as opened, transaction(make_engine(settings().database_url)) as session:
+    with ExitStack() as opened, transaction(rt.engine) as session:
         uploads = [Upload(p.name, opened.enter_context(p.open("rb"))) for p in attach or []]
         done = submit_report(session, assignment_id, unit_code=unit, values=figures, note=note,
-                             uploads=uploads, now=resolve_now(now), settings=settings())
+                             uploads=uploads, now=rt.now(), settings=rt.settings)
     console.print(f"Assignment {assignment_id}: đã nộp (bản {done.version})")
 
 
@@ -206,28 +201,32 @@ def demo(db: Path = typer.Option(Path("chidao-demo.db"), help="SQLite file (recr
         DEMO_PASSWORD,
         add_demo_users,
         add_national_users,
+        fresh_database,
         run_demo,
         run_national_demo,
     )
 
+    if scale not in ("province", "national"):
+        raise InvalidInput("scale", f"'{scale}' is not province or national")
+    story_at = parse_instant(now if scale == "province" else "2026-02-26T09:00")
+    # The story's moments are given to each step; the runtime's clock (the wall clock) dates
+    # the demo accounts and serves the dashboard.
+    rt = runtime(pooled=serve, database_url=fresh_database(db))
     if scale == "national":
-        run_national_demo(db, now=resolve_now("2026-02-26T09:00"), log=console.print)
-    elif scale == "province":
-        tree = run_demo(db, now=resolve_now(now), log=console.print)
+        run_national_demo(rt, now=story_at, log=console.print)
+    else:
+        tree = run_demo(rt, now=story_at, log=console.print)
         if as_json:
             print_json(tree.as_json())
         else:
             console.print(cascade_tree(tree))
-    else:
-        raise InvalidInput("scale", f"'{scale}' is not province or national")
     if serve:
         from chidao.cli.lifecycle import run_server
-        from chidao.config.settings import Settings
         from chidao.web.app import create_app
 
-        users = add_demo_users(db) if scale == "province" else add_national_users(db)
+        users = add_demo_users(rt) if scale == "province" else add_national_users(rt)
         console.print(f"\nDashboard: http://127.0.0.1:{port}  — password for every demo"
                       f" account: {DEMO_PASSWORD}")
         for username, unit in users:
             console.print(f"  {username:22} {unit}", highlight=False)
-        run_server(create_app(Settings(database_url=f"sqlite:///{db}")), "127.0.0.1", port, None)
+        run_server(create_app(runtime=rt), "127.0.0.1", port, None)

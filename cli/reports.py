@@ -8,11 +8,17 @@ from typing import Any
 
 import typer
 
-from chidao.cli.common import JSON, NOW, console, print_json, reports_errors, settings
-from chidao.config.clock import resolve_now
-from chidao.db.database import make_engine, reading
+from chidao.cli.common import (
+    JSON,
+    NOW,
+    console,
+    print_json,
+    reports_errors,
+    runtime,
+    settings,
+)
+from chidao.db.database import reading
 from chidao.db.lookup import assignment_by_id, directive_by_ref, unit_by_code
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.errors import InvalidInput
 from chidao.domain.yaml_input import load_bounded
 from chidao.files.input_files import read_input_text
@@ -34,10 +40,9 @@ def load_values(path: Path) -> dict[str, Any]:
 
 def aggregate(now: str = NOW) -> None:
     """Pre-fill the upward reports of the levels whose cut-off has passed."""
-    from chidao.flows.deadline_flows import aggregate_flow
-    from chidao.flows.runner import run_flow
+    from chidao.flows.runner import run_step
 
-    result = run_flow(aggregate_flow, now=now)
+    result = run_step("aggregate", runtime(now))
     console.print(f"{result['created']} draft reports pre-filled,"
                   f" {result['updated']} brought up to date")
 
@@ -49,11 +54,11 @@ def report(ref: str, xlsx: Path = typer.Option(None, help="Write the consolidate
     from chidao.files.report_workbook import write_xlsx
     from chidao.queries.report_export import consolidated, report_data
 
-    config = settings()
-    with reading(make_engine(config.database_url)) as session:
-        reports = consolidated(session, directive_by_ref(session, ref), now=resolve_now(now),
-                               calendar=vietnam_calendar(),
-                               soon_working_days=config.due_soon_working_days)
+    rt = runtime(now)
+    with reading(rt.engine) as session:
+        reports = consolidated(session, directive_by_ref(session, ref), now=rt.now(),
+                               calendar=rt.calendar,
+                               soon_working_days=rt.rules.due_soon_working_days)
     if xlsx:
         write_xlsx(reports, xlsx)
         console.print(f"Wrote {xlsx} ({max(len(reports), 1)} sheet(s))")
@@ -101,7 +106,7 @@ def draft(assignment_id: int,
     """A pre-filled upward report before it is handed in: figures, who is counted, changes."""
     from chidao.services.drafts import current_draft
 
-    with reading(make_engine(settings().database_url)) as session:
+    with reading(runtime().engine) as session:
         run = assignment_by_id(session, assignment_id)
         if unit is not None and unit_by_code(session, unit).id != run.unit_id:
             raise InvalidInput("unit", f"assignment {assignment_id} is not {unit}'s")

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import typer
 
-from chidao.cli.common import console, reports_errors, settings
-from chidao.config.clock import resolve_now
-from chidao.db.database import make_engine, transaction
+from chidao.cli.common import console, reports_errors, runtime
+from chidao.db.database import transaction
 from chidao.domain.errors import InvalidInput
 from chidao.services.accounts import add_user, change_password, user_named
 from chidao.services.sessions import (
@@ -32,9 +31,10 @@ def users_add(username: str, unit: str = typer.Option(..., help="Unit code."),
                                            confirmation_prompt=True)) -> None:
     """Create a user of a unit (password hashed with argon2). staff: receive and submit;
     head: also issue, accept/return, extend; admin: also manage users."""
-    with transaction(make_engine(settings().database_url)) as session:
+    rt = runtime()
+    with transaction(rt.engine) as session:
         add_user(session, username=username, full_name=full_name, unit_code=unit, role=role,
-                 password=password, now=resolve_now(None))
+                 password=password, now=rt.now())
     console.print(f"User {username} created")
 
 
@@ -44,9 +44,10 @@ def users_password(username: str,
                    password: str = typer.Option(..., prompt=True, hide_input=True,
                                                 confirmation_prompt=True)) -> None:
     """Set a user's password; every session of the user ends."""
-    with transaction(make_engine(settings().database_url)) as session:
+    rt = runtime()
+    with transaction(rt.engine) as session:
         ended = change_password(session, username=username, password=password,
-                                now=resolve_now(None))
+                                now=rt.now())
     console.print(f"Password of {username} changed; {ended} session(s) ended")
 
 
@@ -54,8 +55,9 @@ def users_password(username: str,
 @reports_errors
 def users_logout_all(username: str) -> None:
     """End every browser session of a user (takes effect on its next request)."""
-    with transaction(make_engine(settings().database_url)) as session:
-        ended = end_sessions(session, user_named(session, username), now=resolve_now(None))
+    rt = runtime()
+    with transaction(rt.engine) as session:
+        ended = end_sessions(session, user_named(session, username), now=rt.now())
     console.print(f"{ended} session(s) of {username} ended")
 
 
@@ -63,7 +65,8 @@ def users_logout_all(username: str) -> None:
 @reports_errors
 def users_sessions(username: str) -> None:
     """List a user's browser sessions: id, started, last seen, ended (if so)."""
-    with transaction(make_engine(settings().database_url)) as session:
+    rt = runtime()
+    with transaction(rt.engine) as session:
         found = user_sessions(session, user_named(session, username))
     for s in found:
         ended = f"ended {s.revoked_at:%Y-%m-%d %H:%M}" if s.revoked_at else "open"
@@ -81,15 +84,16 @@ def users_token(username: str = typer.Argument(None, help="Whose token to create
                 revoke: int = typer.Option(None, "--revoke", help="Revoke the token with this id"
                                            " (see `users tokens`) instead.")) -> None:
     """Create an API token for a user (shown once; only its SHA-256 is stored), or revoke one."""
-    with transaction(make_engine(settings().database_url)) as session:
+    rt = runtime()
+    with transaction(rt.engine) as session:
         if revoke is not None:
-            token = revoke_token(session, revoke, now=resolve_now(None))
+            token = revoke_token(session, revoke, now=rt.now())
             console.print(f"Token {token.id} ({token.name}) revoked")
             return
         if not username:
             raise InvalidInput("username", "give a user name, or --revoke ID")
         raw = create_token(session, user=user_named(session, username), name=name,
-                           now=resolve_now(None), days=days)
+                           now=rt.now(), days=days)
     console.print(raw, highlight=False)
 
 
@@ -97,7 +101,8 @@ def users_token(username: str = typer.Argument(None, help="Whose token to create
 @reports_errors
 def users_tokens(username: str) -> None:
     """List a user's API tokens: id, name, created, expires, revoked."""
-    with transaction(make_engine(settings().database_url)) as session:
+    rt = runtime()
+    with transaction(rt.engine) as session:
         tokens = user_tokens(session, user_named(session, username))
     for t in tokens:
         state = ("revoked " + f"{t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else

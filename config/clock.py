@@ -1,23 +1,58 @@
-"""`now` for entry points: an operator's ISO value (naive = Vietnam local time) or the clock."""
+"""The clock: the wall clock (aware UTC), or a fixed instant an operator gives with `--now`
+(an ISO value, naive = Vietnam local time). Only this module reads the wall clock (ruff TID251
+bans datetime.now and friends everywhere else); the rest ask the runtime's clock."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 from chidao.domain.calendar import LOCAL_TZ
 from chidao.domain.errors import InvalidInput
 
 
-def resolve_now(text: str | None) -> datetime:
-    """Aware UTC. Entry points read the clock here; the domain never does."""
-    if text is None or not text.strip():
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, aware UTC."""
+        ...
+
+
+class WallClock:
+    def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class FixedClock:
+    """Always the same instant: `--now`, a replayed story, a test."""
+
+    instant: datetime
+
+    def now(self) -> datetime:
+        return self.instant
+
+
+def parse_instant(text: str, field: str = "now") -> datetime:
+    """An ISO datetime as aware UTC; a naive one is Vietnam local time."""
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(
-            "now", f"'{text}' is not an ISO datetime such as 2026-03-16T08:00"
+            field, f"'{text}' is not an ISO datetime such as 2026-03-16T08:00"
         ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=LOCAL_TZ)
     return value.astimezone(UTC)
+
+
+def clock_for(text: str | None) -> Clock:
+    """`--now`: empty or absent is the wall clock, an ISO value a fixed instant."""
+    if text is None or not text.strip():
+        return WallClock()
+    return FixedClock(parse_instant(text))
+
+
+def resolve_now(text: str | None) -> datetime:
+    """The instant `clock_for(text)` reads (scripts and tests: entry points ask their runtime)."""
+    return clock_for(text).now()

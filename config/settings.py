@@ -1,4 +1,5 @@
-"""One settings class, read from the environment (prefix CHIDAO_) and an optional .env file."""
+"""One settings class, read from the environment (prefix CHIDAO_) and an optional .env file.
+Calendar maths and display are Vietnam's (chidao.domain.calendar.LOCAL_TZ): no time-zone setting."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import socket
 from datetime import time
 from typing import Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from chidao.domain.rules import Rules
 from chidao.domain.yaml_input import (
     DIRECTIVE_MAX_BYTES,
     UNITS_FILE_MAX_BYTES,
@@ -28,7 +30,6 @@ class Settings(BaseSettings):
     # a request waits at most db_wait_seconds for one, then gets "Hệ thống đang bận" (503).
     db_pool_size: int = Field(16, ge=1, le=200)
     db_wait_seconds: float = Field(10.0, gt=0, le=120)
-    timezone: str = "Asia/Ho_Chi_Minh"
     due_soon_working_days: int = Field(3, ge=0)
     # "Cả năm học" deadlines fall on this day of the school year's end (a pair: 31/05).
     school_year_end_month: int = Field(5, ge=1, le=12)
@@ -102,5 +103,24 @@ class Settings(BaseSettings):
         return self
 
 
+    def rules(self) -> Rules:
+        return Rules(school_year_end=(self.school_year_end_month, self.school_year_end_day),
+                     due_soon_working_days=self.due_soon_working_days,
+                     send_from=self.send_from, send_until=self.send_until)
+
+
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_problem(exc: ValidationError) -> str:
+    """`CHIDAO_VARIABLE: problem` for each bad setting (the variable a user sets, not the
+    field's name in the code)."""
+    lines = []
+    for error in exc.errors():
+        message = str(error["msg"]).removeprefix("Value error, ")
+        field = ".".join(str(part) for part in error["loc"])
+        if not field and ": " in message:
+            field, message = message.split(": ", 1)
+        lines.append(f"CHIDAO_{field.upper()}: {message}")
+    return "; ".join(lines)

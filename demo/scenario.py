@@ -7,11 +7,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from chidao.config.clock import resolve_now
-from chidao.config.settings import Settings
-from chidao.db.database import make_engine, migrate, transaction
+from chidao.config.clock import parse_instant
+from chidao.config.runtime import Runtime
+from chidao.db.database import migrate, transaction
 from chidao.db.lookup import directive_by_ref, unit_by_code
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.status import Status
 from chidao.files.directive_files import load_directive_file
 from chidao.files.unit_files import read_unit_file
@@ -39,48 +38,53 @@ ACTIONS = [  # (when, unit, requirement key, status, note)
 ]
 
 
-def run_demo(db: Path, *, now: datetime, log: Callable[[str], None]) -> DirectiveNode:
-    """Recreate `db`, seed it, replay the story up to `now`, return the cascade tree."""
+def fresh_database(db: Path) -> str:
+    """Delete the SQLite file `db` (and its WAL), create the schema; its URL."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     url = f"sqlite:///{db}"
     migrate(url)
-    engine = make_engine(url)
-    calendar = vietnam_calendar()
+    return url
+
+
+def run_demo(runtime: Runtime, *, now: datetime, log: Callable[[str], None]
+             ) -> DirectiveNode:
+    """Seed the runtime's (fresh) database, replay the story up to `now` with the runtime's
+    calendar and rules, return the cascade tree."""
+    engine, calendar, url = runtime.engine, runtime.calendar, runtime.settings.database_url
     with transaction(engine) as session:
         result = import_units(session, read_unit_file(EXAMPLES / "units.yaml"),
-                              now=resolve_now("2026-02-01T08:00"))
-    log(f"Imported {result.total} units into {db}")
-    _replay(engine, now, log)
-    settings = Settings(database_url=url)
+                              now=parse_instant("2026-02-01T08:00"))
+    log(f"Imported {result.total} units into {url.removeprefix('sqlite:///')}")
+    _replay(runtime, now, log)
     with transaction(engine) as session:
-        swept = sweep(session, now=now, calendar=calendar, send_at=settings.send_from)
-    report = deliver(engine, now=now, calendar=calendar, settings=settings, mailer=None)
+        swept = sweep(session, now=now, calendar=calendar, send_at=runtime.rules.send_from)
+    report = deliver(engine, now=now, calendar=calendar, settings=runtime.settings, mailer=None)
     log(f"Deadline sweep: {len(swept.notifications)} reminders and escalations due;"
         f" {report.formed} digest emails in the outbox ({report.held}):"
         f" chidao --db {url} outbox")
     with transaction(engine) as session:
         tree = status_tree(session, directive_by_ref(session, "1039/KH-SGDĐT"), now=now,
-                           calendar=calendar)
-    engine.dispose()
+                           calendar=calendar,
+                           soon_working_days=runtime.rules.due_soon_working_days)
     log(f"Cascade tree at {now.astimezone(calendar.tz):%d/%m/%Y %H:%M} (giờ Việt Nam):")
     return tree
 
 
-def _replay(engine: Any, now: datetime, log: Callable[[str], None]) -> None:
+def _replay(runtime: Runtime, now: datetime, log: Callable[[str], None]) -> None:
     """Issue the story's directives and take its units' actions that happened before `now`."""
-    calendar = vietnam_calendar()
+    engine = runtime.engine
     for when, name in DIRECTIVES:
-        at = resolve_now(when)
+        at = parse_instant(when)
         if at > now:
             continue
         with transaction(engine) as session:
-            issued = issue_directive(session, load_directive_file(EXAMPLES / name),
-                                     now=at, calendar=calendar)
+            issued = issue_directive(session, load_directive_file(EXAMPLES / name), now=at,
+                                     calendar=runtime.calendar, rules=runtime.rules)
         log(f"{when}: issued {issued.key}: {issued.created} assignments;"
             f" plan runs fulfilled {issued.fulfilled or '-'}")
     for when, unit_code, key, target, note in ACTIONS:
-        at = resolve_now(when)
+        at = parse_instant(when)
         if target is None or at > now:
             continue
         with transaction(engine) as session:
@@ -113,23 +117,21 @@ DEMO_USERS = [("chuyenvien.so", "SGDDT-AG", "head"), ("chuyenvien.kienhai", "UBN
               ("hieutruong.laison", "MN-LAISON", "head")]
 
 
-def add_demo_users(db: Path, users: list[tuple[str, str, str]] | None = None
+def add_demo_users(runtime: Runtime, users: list[tuple[str, str, str]] | None = None
                    ) -> list[tuple[str, str]]:
-    """Demo accounts (one password for all: this is a demo on 127.0.0.1)."""
+    """Demo accounts (one password for all: this is a demo on 127.0.0.1), created now."""
     from chidao.services.accounts import add_user
 
     users = users or DEMO_USERS
-    engine = make_engine(f"sqlite:///{db}")
-    with transaction(engine) as session:
+    with transaction(runtime.engine) as session:
         for username, unit, role in users:
             add_user(session, username=username, full_name=username, unit_code=unit,
-                     role=role, password=DEMO_PASSWORD, now=resolve_now(None))
-    engine.dispose()
+                     role=role, password=DEMO_PASSWORD, now=runtime.now())
     return [(u, unit) for u, unit, _ in users]
 
 
-def add_national_users(db: Path) -> list[tuple[str, str]]:
-    return add_demo_users(db, [("chuyenvien.bo", "BGDDT", "head"),
+def add_national_users(runtime: Runtime) -> list[tuple[str, str]]:
+    return add_demo_users(runtime, [("chuyenvien.bo", "BGDDT", "head"),
                                ("chuyenvien.so", "S00", "head"),
                                ("chuyenvien.xa", "S00-X0000", "staff")])
 
@@ -146,18 +148,15 @@ NATIONAL_DIRECTIVE = {
 }
 
 
-def run_national_demo(db: Path, *, now: datetime, log: Callable[[str], None]) -> None:
-    """The whole country: the synthetic national tree and one Ministry plan to every school."""
+def run_national_demo(runtime: Runtime, *, now: datetime, log: Callable[[str], None]) -> None:
+    """The whole country, in the runtime's (fresh) database: the synthetic national tree and
+    one Ministry plan to every school."""
     import time
 
     from chidao.demo.national_tree import national_rows
     from chidao.domain.specs import parse_directive
 
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    url = f"sqlite:///{db}"
-    migrate(url)
-    engine = make_engine(url)
+    engine = runtime.engine
     started = time.perf_counter()
     with transaction(engine) as session:
         result = import_units(session, national_rows(offices=True), now=now)
@@ -165,7 +164,6 @@ def run_national_demo(db: Path, *, now: datetime, log: Callable[[str], None]) ->
     started = time.perf_counter()
     with transaction(engine) as session:
         issued = issue_directive(session, parse_directive(NATIONAL_DIRECTIVE), now=now,
-                                 calendar=vietnam_calendar())
+                                 calendar=runtime.calendar, rules=runtime.rules)
     log(f"Issued {issued.key}: {issued.created:,} assignments in"
         f" {time.perf_counter() - started:.2f} s")
-    engine.dispose()

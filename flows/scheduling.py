@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from datetime import UTC, datetime
 from typing import Any
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -20,7 +19,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from chidao.config.settings import Settings, get_settings
+from chidao.config.runtime import Runtime, build_runtime, load_settings
+from chidao.config.settings import Settings
 from chidao.domain.calendar import LOCAL_TZ
 from chidao.domain.errors import InvalidInput
 from chidao.notifications.stopping import request_stop
@@ -28,30 +28,35 @@ from chidao.notifications.stopping import request_stop
 log = logging.getLogger("chidao.scheduler")
 
 
-def sweep_job(database_url: str) -> dict[str, Any]:
-    from chidao.flows.deadline_flows import sweep_flow
-    from chidao.flows.runner import run_flow
+# The runtime of the process whose scheduler runs the jobs, by database URL: a job stored in
+# the job store names only its function and database (a runtime cannot be pickled).
+_runtimes: dict[str, Runtime] = {}
 
-    result: dict[str, Any] = run_flow(sweep_flow, database_url=database_url)
+
+def _run_job(name: str, database_url: str) -> dict[str, Any]:
+    from chidao.flows.runner import run_step
+
+    runtime = _runtimes.get(database_url)
+    if runtime is None:  # a job stored by another process: this one's settings, its database
+        runtime = _runtimes[database_url] = build_runtime(load_settings(database_url=database_url))
+    return run_step(name, runtime)
+
+
+def sweep_job(database_url: str) -> dict[str, Any]:
+    result = _run_job("sweep", database_url)
     log.info("sweep: %s runs examined, %s notifications", result["examined"],
              result["notifications"])
     return result
 
 
 def deliver_job(database_url: str) -> dict[str, Any]:
-    from chidao.flows.deadline_flows import deliver_flow
-    from chidao.flows.runner import run_flow
-
-    result: dict[str, Any] = run_flow(deliver_flow, database_url=database_url)
+    result = _run_job("deliver", database_url)
     log.info("deliver: %s", result)
     return result
 
 
 def aggregate_job(database_url: str) -> dict[str, Any]:
-    from chidao.flows.deadline_flows import aggregate_flow
-    from chidao.flows.runner import run_flow
-
-    result: dict[str, Any] = run_flow(aggregate_flow, database_url=database_url)
+    result = _run_job("aggregate", database_url)
     log.info("aggregate: %s drafts", len(result["drafts"]))
     return result
 
@@ -60,8 +65,10 @@ def jobstore_table(worker_name: str) -> str:
     return "apscheduler_jobs_" + re.sub(r"[^a-z0-9]+", "_", worker_name.lower()).strip("_")
 
 
-def build_scheduler(settings: Settings | None = None, *, blocking: bool) -> BaseScheduler:
-    settings = settings or get_settings()
+def build_scheduler(runtime: Runtime, *, blocking: bool) -> BaseScheduler:
+    """The periodic jobs, run with `runtime` (its engine, calendar, clock and rules)."""
+    settings = runtime.settings
+    _runtimes[settings.database_url] = runtime
     store = SQLAlchemyJobStore(url=settings.database_url,
                                tablename=jobstore_table(settings.worker_name))
     kind = BlockingScheduler if blocking else BackgroundScheduler
@@ -69,9 +76,8 @@ def build_scheduler(settings: Settings | None = None, *, blocking: bool) -> Base
         jobstores={"default": store}, timezone=LOCAL_TZ,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
-    now = datetime.now(UTC)
     job = {"kwargs": {"database_url": settings.database_url}, "replace_existing": True,
-           "next_run_time": now}
+           "next_run_time": runtime.now()}
     scheduler.add_job(sweep_job, "interval", minutes=settings.sweep_every_minutes, id="sweep",
                       **job)
     scheduler.add_job(deliver_job, "interval", minutes=settings.deliver_every_minutes,
@@ -108,7 +114,7 @@ def _deployed_flows() -> dict[str, Any]:
 
 def deployments(settings: Settings | None = None) -> list[Any]:
     """The flows as Prefect deployments with cron schedules, for `prefect serve` (one process)."""
-    crons = deployment_crons(settings or get_settings())
+    crons = deployment_crons(settings or load_settings())
     return [flow.to_deployment(name=name, cron=crons[name])
             for name, flow in _deployed_flows().items()]
 
@@ -119,7 +125,7 @@ def work_pool_deployments(pool: str, settings: Settings | None = None) -> list[A
     package installed beside it; no source directory is recorded, no image is built."""
     from prefect.types.entrypoint import EntrypointType
 
-    crons = deployment_crons(settings or get_settings())
+    crons = deployment_crons(settings or load_settings())
     return [flow.to_deployment(name=name, cron=crons[name], work_pool_name=pool,
                                entrypoint_type=EntrypointType.MODULE_PATH)
             for name, flow in _deployed_flows().items()]

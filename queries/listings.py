@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, or_, select
@@ -11,7 +11,7 @@ from sqlmodel import select as model_select
 
 from chidao.domain.accounts import User, may_read_unit
 from chidao.domain.assignments import assignment_table
-from chidao.domain.calendar import vietnam_calendar
+from chidao.domain.calendar import WorkingCalendar
 from chidao.domain.directives import Citation, Directive, directive_table, format_number_symbol
 from chidao.domain.status import AWAITING_UNIT, Status
 from chidao.domain.timeliness import TimelinessJudge
@@ -23,10 +23,9 @@ _issuer = unit_table.alias("issuer")
 PAGE = 50
 
 
-def due_window(soon_working_days: int) -> tuple[datetime, datetime]:
+def due_window(now: datetime, cal: WorkingCalendar, soon_working_days: int
+               ) -> tuple[datetime, datetime]:
     """(now, the end of the last day that counts as "sắp đến hạn"), as TimelinessJudge rules."""
-    now = datetime.now(UTC)
-    cal = vietnam_calendar()
     return now, cal.end_of_day(TimelinessJudge(now, cal, soon_working_days).soon_until)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,10 +22,12 @@ from chidao.domain.directives import Citation, Directive, Requirement, requireme
 from chidao.domain.errors import InvalidInput
 from chidao.domain.permissions import OPERATOR, Action, require
 from chidao.domain.policy import PolicySpec, merge_policies
+from chidao.domain.rules import Rules
 from chidao.domain.selectors import target_statement
 from chidao.domain.specs import DirectiveSpec, RequirementSpec
 from chidao.domain.status import Status
 from chidao.domain.units import Unit
+from chidao.files.directive_files import load_directive_file
 from chidao.queries.read_scope import may_cite
 from chidao.services.forms_store import form_by_ref, store_forms
 from chidao.services.fulfilment import fulfil_plans
@@ -43,10 +46,11 @@ class IssueResult:
 
 def issue_directive(
     session: Session, spec: DirectiveSpec, *, now: datetime, calendar: WorkingCalendar,
-    school_year_end: tuple[int, int] = (5, 31), role: Role | str = OPERATOR,
+    rules: Rules, role: Role | str = OPERATOR,
 ) -> IssueResult:
-    """Idempotent: issuing the same directive again creates nothing new. `role` is the
-    issuing user's (the CLI and the cascade act as OPERATOR)."""
+    """Idempotent: issuing the same directive again creates nothing new. `rules` are the
+    runtime's (the school year's end); `role` is the issuing user's (the CLI and the cascade
+    act as OPERATOR)."""
     require(role, Action.ISSUE)
     issuer = unit_by_code(session, spec.issuer, field="issuer")
     _check_symbol(spec, issuer)
@@ -56,7 +60,7 @@ def issue_directive(
     store_forms(session, spec.forms, issuer_id=directive.issuer_id, now=now)
     ctx = DueContext(
         issued_on=spec.issued_on, school_year=spec.resolved_school_year,
-        school_year_end=school_year_end,
+        school_year_end=rules.school_year_end,
         parent_dues=_parent_dues(session, issuer, cited),
     )
     before = _count(session, directive.id)
@@ -73,6 +77,16 @@ def issue_directive(
     fulfilled = fulfil_plans(session, issuer, directive, cited, now=now)
     total = _count(session, directive.id)
     return IssueResult(directive.id, directive.key, total - before, total, fulfilled)
+
+
+def issue_directive_file(
+    session: Session, path: Path, *, now: datetime, calendar: WorkingCalendar, rules: Rules,
+    max_bytes: int,
+) -> IssueResult:
+    """The cascade: load, validate and issue one directive file (at most `max_bytes`), in the
+    caller's transaction. The CLI and the Prefect flow `cascade` both run this."""
+    spec = load_directive_file(path, max_bytes)
+    return issue_directive(session, spec, now=now, calendar=calendar, rules=rules)
 
 
 def _check_symbol(spec: DirectiveSpec, issuer: Unit) -> None:

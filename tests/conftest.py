@@ -16,7 +16,8 @@ import yaml
 from sqlalchemy import Engine, MetaData, create_engine, select
 
 from chidao.config.clock import resolve_now
-from chidao.db.database import make_engine, migrate, transaction
+from chidao.config.runtime import Runtime, build_runtime, load_settings
+from chidao.db.database import migrate, transaction
 from chidao.domain.calendar import WorkingCalendar, vietnam_calendar
 from chidao.domain.specs import parse_directive
 from chidao.files.unit_files import read_unit_file
@@ -112,15 +113,22 @@ def db_url(template_db: Path | str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    yield engine
-    engine.dispose()
+def runtime(db_url: str) -> Iterator[Runtime]:
+    """The front door (chidao.config.runtime) on the test's database; the wall clock (tests
+    give their instants to the use cases)."""
+    built = build_runtime(load_settings(database_url=db_url))
+    yield built
+    built.close()
 
 
 @pytest.fixture
-def calendar() -> WorkingCalendar:
-    return vietnam_calendar()
+def engine(runtime: Runtime) -> Engine:
+    return runtime.engine
+
+
+@pytest.fixture
+def calendar(runtime: Runtime) -> WorkingCalendar:
+    return runtime.calendar
 
 
 def at(text: str) -> datetime:
@@ -140,7 +148,7 @@ def issue_file(engine: Engine, name: str, when: str) -> IssueResult:
 def issue_data(engine: Engine, data: dict[str, Any], when: str) -> IssueResult:
     with transaction(engine) as session:
         return issue_directive(session, parse_directive(data), now=at(when),
-                               calendar=vietnam_calendar())
+                               calendar=vietnam_calendar(), rules=load_settings().rules())
 
 
 SESSION_BOOKKEEPING = frozenset({"user_session"})  # a login or a page view, not a command's data

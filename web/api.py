@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -11,7 +11,6 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from chidao.domain.accounts import User
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.errors import InvalidInput
 from chidao.queries.inbox import unit_assignments
 from chidao.queries.listings import directive_units, due_window, visible_directives
@@ -19,7 +18,7 @@ from chidao.services.drafts import current_draft
 from chidao.services.report_submit import submit_report
 from chidao.web.access import own_run, readable_directive, readable_run, user_unit
 from chidao.web.attachments import file_response, files_by_submission, readable_attachment
-from chidao.web.deps import api_user, db
+from chidao.web.deps import api_user, db, runtime_of
 from chidao.web.params import PageNumber, RowId
 
 router = APIRouter(tags=["api"])
@@ -31,10 +30,15 @@ class SubmitBody(BaseModel):
 
 
 
+def _due_window(request: Request) -> tuple[datetime, datetime]:
+    runtime = runtime_of(request)
+    return due_window(runtime.now(), runtime.calendar, runtime.rules.due_soon_working_days)
+
+
 @router.get("/directives")
 def list_directives(request: Request, page: PageNumber = 0, user: User = Depends(api_user),
                     session: Session = Depends(db)) -> list[dict[str, Any]]:
-    now, soon = due_window(request.app.state.settings.due_soon_working_days)
+    now, soon = _due_window(request)
     return visible_directives(session, user, now=now, soon=soon, page=page)
 
 
@@ -43,7 +47,7 @@ def get_directive(request: Request, directive_id: RowId, page: PageNumber = 0,
                   user: User = Depends(api_user),
                   session: Session = Depends(db)) -> dict[str, Any]:
     directive = readable_directive(session, user, directive_id)
-    now, soon = due_window(request.app.state.settings.due_soon_working_days)
+    now, soon = _due_window(request)
     units, total = directive_units(session, user, directive, now=now, soon=soon, page=page)
     return {"id": directive.id, "key": directive.key, "number_symbol": directive.number_symbol,
             "title": directive.title, "issued_on": directive.issued_on.isoformat(),
@@ -56,16 +60,18 @@ def get_directive(request: Request, directive_id: RowId, page: PageNumber = 0,
 def rollup_counts(request: Request, directive_id: RowId, user: User = Depends(api_user),
                   session: Session = Depends(db)) -> dict[str, int]:
     directive = readable_directive(session, user, directive_id)
-    now, soon = due_window(request.app.state.settings.due_soon_working_days)
+    now, soon = _due_window(request)
     units, _ = directive_units(session, user, directive, now=now, soon=soon, page=0)
     return {key: sum(u[key] for u in units) for key in ("total", "done", "overdue", "soon")}
 
 
 @router.get("/assignments")
-def my_assignments(user: User = Depends(api_user),
+def my_assignments(request: Request, user: User = Depends(api_user),
                    session: Session = Depends(db)) -> list[dict[str, Any]]:
-    runs = unit_assignments(session, user_unit(session, user), now=datetime.now(UTC),
-                            calendar=vietnam_calendar())
+    runtime = runtime_of(request)
+    runs = unit_assignments(session, user_unit(session, user), now=runtime.now(),
+                            calendar=runtime.calendar,
+                            soon_working_days=runtime.rules.due_soon_working_days)
     return [run.as_json() for run in runs]
 
 
@@ -84,7 +90,7 @@ def submit(request: Request, assignment_id: RowId, body: SubmitBody,
     run = own_run(session, user, assignment_id)
     try:
         done = submit_report(session, run.id or 0, unit_code=user_unit(session, user).code,
-                             values=body.values, note=body.note, now=datetime.now(UTC),
+                             values=body.values, note=body.note, now=runtime_of(request).now(),
                              settings=request.app.state.settings)
     except InvalidInput as exc:
         raise HTTPException(422, {"field": exc.field, "problem": exc.problem}) from None

@@ -3,15 +3,13 @@ directive. The use cases check the token user's role (403 problem+json for staff
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 from sqlmodel import Session
 
 from chidao.domain.accounts import User
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.errors import InvalidInput
 from chidao.domain.specs import parse_day, parse_directive
 from chidao.domain.status import Status
@@ -19,7 +17,7 @@ from chidao.services.extend import extend_deadline
 from chidao.services.issue import issue_directive
 from chidao.services.status_changes import act_on_assignment
 from chidao.web.access import issued_run, readable_directive, user_unit
-from chidao.web.deps import api_user, db
+from chidao.web.deps import api_user, db, runtime_of
 from chidao.web.params import RowId
 
 router = APIRouter(tags=["api"])
@@ -40,20 +38,20 @@ class ExtendBody(BaseModel):
 
 
 @router.post("/assignments/{assignment_id}/review")
-def review(assignment_id: RowId, body: ReviewBody, user: User = Depends(api_user),
-           session: Session = Depends(db)) -> dict[str, Any]:
+def review(request: Request, assignment_id: RowId, body: ReviewBody,
+           user: User = Depends(api_user), session: Session = Depends(db)) -> dict[str, Any]:
     run = issued_run(session, user, assignment_id)
     target = _REVIEW.get(body.action)
     if target is None:
         raise InvalidInput("action", f"'{body.action}' is not accept or return")
     act_on_assignment(session, run.id or 0, target, unit_code=user_unit(session, user).code,
-                      reason=body.reason, now=datetime.now(UTC), role=user.role)
+                      reason=body.reason, now=runtime_of(request).now(), role=user.role)
     return {"id": run.id, "status": run.status}
 
 
 @router.post("/directives/{directive_id}/extend")
-def extend(directive_id: RowId, body: ExtendBody, user: User = Depends(api_user),
-           session: Session = Depends(db)) -> dict[str, int]:
+def extend(request: Request, directive_id: RowId, body: ExtendBody,
+           user: User = Depends(api_user), session: Session = Depends(db)) -> dict[str, int]:
     directive = readable_directive(session, user, directive_id)
     try:
         day = parse_day(body.new_due)
@@ -63,19 +61,20 @@ def extend(directive_id: RowId, body: ExtendBody, user: User = Depends(api_user)
         moved = extend_deadline(
             session, directive_ref=str(directive.id), requirement_key=body.requirement,
             subtree=body.subtree, new_due=day, actor=user_unit(session, user).code,
-            reason=body.reason, now=datetime.now(UTC), calendar=vietnam_calendar(),
-            role=user.role)
+            reason=body.reason, now=runtime_of(request).now(),
+            calendar=runtime_of(request).calendar, role=user.role)
     return {"moved": moved}
 
 
 @router.post("/directives")
-def issue(body: dict[str, Any], user: User = Depends(api_user),
+def issue(request: Request, body: dict[str, Any], user: User = Depends(api_user),
           session: Session = Depends(db)) -> dict[str, Any]:
     """The directive as JSON (the fields of the YAML file); issuer = the user's unit."""
     spec = parse_directive(body)
     if spec.issuer != user_unit(session, user).code:
         raise InvalidInput("issuer", "chỉ được ban hành văn bản của đơn vị mình")
     with session.begin_nested():
-        result = issue_directive(session, spec, now=datetime.now(UTC),
-                                 calendar=vietnam_calendar(), role=user.role)
+        runtime = runtime_of(request)
+        result = issue_directive(session, spec, now=runtime.now(), calendar=runtime.calendar,
+                                 rules=runtime.rules, role=user.role)
     return {"id": result.directive_id, "key": result.key, "created": result.created}

@@ -5,15 +5,17 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
-from chidao.config.settings import Settings, get_settings
-from chidao.db.database import make_engine
+from chidao.config.runtime import Runtime, build_runtime
+from chidao.config.settings import Settings
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
-def create_app(settings: Settings | None = None, *, serve_host: str = "127.0.0.1") -> FastAPI:
-    """The app; `serve_host` (where `chidao serve` listens) decides the Secure cookie flag
-    unless CHIDAO_COOKIE_SECURE says: on everywhere but loopback."""
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None,
+               serve_host: str = "127.0.0.1") -> FastAPI:
+    """The app, on `runtime` (else one built from `settings` or the environment, with the
+    web's connection pool); `serve_host` (where `chidao serve` listens) decides the Secure
+    cookie flag unless CHIDAO_COOKIE_SECURE says: on everywhere but loopback."""
     from chidao.web import (
         api,
         api_actions,
@@ -24,12 +26,12 @@ def create_app(settings: Settings | None = None, *, serve_host: str = "127.0.0.1
         pages_runs,
     )
 
-    settings = settings or get_settings()
+    runtime = runtime or build_runtime(settings, pooled=True)
+    settings = runtime.settings
     app = FastAPI(title="chidao", description="Giao nhiệm vụ theo văn bản chỉ đạo.",
                   docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
-    app.state.settings = settings
-    app.state.engine = make_engine(settings.database_url, pool_size=settings.db_pool_size,
-                                   pool_timeout=settings.db_wait_seconds)
+    app.state.runtime = runtime  # chidao.web.deps.runtime_of(request)
+    app.state.settings, app.state.engine = settings, runtime.engine
     secure = settings.cookie_secure
     if secure is None:
         secure = serve_host not in LOOPBACK

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import anyio
 import anyio.to_thread
@@ -15,6 +15,7 @@ from fastapi import Depends, Form, HTTPException, Request
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from chidao.config.runtime import Runtime
 from chidao.config.settings import Settings
 from chidao.db.database import transaction
 from chidao.domain.accounts import User
@@ -22,6 +23,12 @@ from chidao.services.sessions import Timeouts, session_user, touch_session, user
 
 BUSY = "Hệ thống đang bận, vui lòng thử lại sau ít phút."
 RETRY_AFTER = "30"  # seconds, in the 503's Retry-After header
+
+
+def runtime_of(request: Request) -> Runtime:
+    """The app's runtime (chidao.config.runtime): its clock, calendar, rules and engine."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime
 
 
 def _busy() -> HTTPException:
@@ -87,7 +94,7 @@ def session_timeouts(settings: Settings) -> Timeouts:
 def signed_in(session: Session, request: Request) -> User | None:
     """The user of the cookie's live server-side session, or None (nothing written)."""
     raw = request.session.get("sid")
-    found = session_user(session, raw, now=datetime.now(UTC), timeouts=session_timeouts(
+    found = session_user(session, raw, now=runtime_of(request).now(), timeouts=session_timeouts(
         request.app.state.settings)) if isinstance(raw, str) and raw else None
     return found[0] if found else None
 
@@ -96,7 +103,7 @@ def page_user(request: Request, session: Session = Depends(db)) -> User:
     """The user of the cookie's server-side session: ended sessions (logout, password change,
     an admin, idle or absolute timeout) answer 401 on the next request."""
     raw = request.session.get("sid")
-    now = datetime.now(UTC)
+    now = runtime_of(request).now()
     found = session_user(session, raw, now=now, timeouts=session_timeouts(
         request.app.state.settings)) if isinstance(raw, str) and raw else None
     if found is None:
@@ -125,7 +132,7 @@ def api_user(request: Request, session: Session = Depends(db)) -> User:
     """The user of a live bearer token; an unknown, expired or revoked one is a 401."""
     header = request.headers.get("authorization", "")
     scheme, _, raw = header.partition(" ")
-    user = user_by_token(session, raw.strip(), now=datetime.now(UTC)) \
+    user = user_by_token(session, raw.strip(), now=runtime_of(request).now()) \
         if scheme.lower() == "bearer" else None
     if user is None:
         raise HTTPException(401, "Bearer token required",

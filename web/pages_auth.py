@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -21,7 +20,7 @@ from chidao.services.accounts import (
 )
 from chidao.services.sessions import end_session, end_sessions, start_session
 from chidao.web.access import readable_unit
-from chidao.web.deps import check_csrf, db, page_user
+from chidao.web.deps import check_csrf, db, page_user, runtime_of
 from chidao.web.rendering import render
 
 router = APIRouter()
@@ -36,7 +35,7 @@ def login_page(request: Request) -> Response:
 def login(request: Request, username: str = Form(...), password: str = Form(...),
           session: Session = Depends(db)) -> Response:
     client = request.client.host if request.client else "?"
-    now = datetime.now(UTC)
+    now = runtime_of(request).now()
     try:
         user = authenticate(
             session, username=username.strip(), password=password, client=client, now=now,
@@ -58,7 +57,7 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
 def logout(request: Request, session: Session = Depends(db)) -> Response:
     raw = request.session.get("sid")
     if isinstance(raw, str) and raw:
-        end_session(session, raw, now=datetime.now(UTC))
+        end_session(session, raw, now=runtime_of(request).now())
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
@@ -78,7 +77,8 @@ def password(request: Request, current: str = Form(...), new: str = Form(...),
                       error="current: mật khẩu hiện tại không đúng")
     try:
         ended = change_password(session, username=user.username, password=new,
-                                now=datetime.now(UTC), keep_session=request.session.get("sid"))
+                                now=runtime_of(request).now(),
+                                keep_session=request.session.get("sid"))
     except InvalidInput:
         return render(request, "account.html", session, user, status_code=422, done=None,
                       error="new: mật khẩu mới cần ít nhất 10 ký tự")
@@ -87,7 +87,7 @@ def password(request: Request, current: str = Form(...), new: str = Form(...),
 
 
 @router.post("/users/{username}/logout-all", dependencies=[Depends(check_csrf)])
-def logout_all(username: str, user: User = Depends(page_user),
+def logout_all(request: Request, username: str, user: User = Depends(page_user),
                session: Session = Depends(db)) -> Response:
     """An admin ends every session of a user of its subtree."""
     require(user.role, Action.MANAGE_USERS)
@@ -96,7 +96,7 @@ def logout_all(username: str, user: User = Depends(page_user),
     except InvalidInput:
         raise HTTPException(404, "Không tìm thấy người dùng") from None
     readable_unit(session, user, target.unit_id)  # 404 outside the admin's subtree
-    end_sessions(session, target, now=datetime.now(UTC))
+    end_sessions(session, target, now=runtime_of(request).now())
     return RedirectResponse("/account", status_code=303)
 
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from chidao.domain.accounts import User
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.errors import InvalidInput
 from chidao.domain.specs import parse_day
 from chidao.domain.units import Unit
@@ -17,7 +14,7 @@ from chidao.queries.org_tree import child_units
 from chidao.queries.overdue import late_runs
 from chidao.services.extend import extend_deadline
 from chidao.web.access import readable_directive, readable_unit, user_unit
-from chidao.web.deps import check_csrf, db, page_user
+from chidao.web.deps import check_csrf, db, page_user, runtime_of
 from chidao.web.params import PageNumber, RowId
 from chidao.web.rendering import render
 
@@ -28,9 +25,9 @@ router = APIRouter()
 def overdue(request: Request, page: PageNumber = 0, user: User = Depends(page_user),
             session: Session = Depends(db)) -> Response:
     """Late runs of the user's subtree and of what its unit issued, latest deadline first."""
-    now = datetime.now(UTC)
-    cal = vietnam_calendar()
-    late, more = late_runs(session, user_unit(session, user), now=now, calendar=cal, page=page)
+    runtime = runtime_of(request)
+    late, more = late_runs(session, user_unit(session, user), now=runtime.now(),
+                           calendar=runtime.calendar, page=page)
     return render(request, "overdue.html", session, user, late=late, more=more, page=page)
 
 
@@ -47,9 +44,9 @@ def org_tree(request: Request, unit_id: RowId, user: User = Depends(page_user),
 
 
 @router.post("/directives/{directive_id}/extend", dependencies=[Depends(check_csrf)])
-def extend(directive_id: RowId, requirement: str = Form(...), subtree: str = Form(...),
-           new_due: str = Form(...), reason: str = Form(""), user: User = Depends(page_user),
-           session: Session = Depends(db)) -> Response:
+def extend(request: Request, directive_id: RowId, requirement: str = Form(...),
+           subtree: str = Form(...), new_due: str = Form(...), reason: str = Form(""),
+           user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
     directive = readable_directive(session, user, directive_id)
     if directive.issuer_id != user.unit_id:
         raise HTTPException(403, "Chỉ đơn vị ban hành mới được gia hạn")
@@ -62,7 +59,8 @@ def extend(directive_id: RowId, requirement: str = Form(...), subtree: str = For
         with session.begin_nested():
             extend_deadline(session, directive_ref=str(directive.id), requirement_key=requirement,
                             subtree=subtree, new_due=day, actor=user_unit(session, user).code,
-                            reason=reason, now=datetime.now(UTC), calendar=vietnam_calendar(),
+                            reason=reason, now=runtime_of(request).now(),
+                            calendar=runtime_of(request).calendar,
                             role=user.role)
     except InvalidInput as exc:
         raise HTTPException(422, f"{exc.field}: {exc.problem}") from None

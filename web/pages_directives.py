@@ -4,7 +4,7 @@ directive (pre-filled "Căn cứ"), and the consolidated report (page and .xlsx)
 from __future__ import annotations
 
 import tempfile
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -13,7 +13,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from chidao.domain.accounts import User
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.directives import DOC_TYPE_LABELS, Directive, DocType
 from chidao.domain.errors import InvalidInput
 from chidao.domain.specs import DirectiveSpec, parse_directive
@@ -27,7 +26,7 @@ from chidao.queries.read_scope import figures_scope
 from chidao.queries.report_export import FormReport, consolidated, shown
 from chidao.services.issue import issue_directive
 from chidao.web.access import readable_directive, user_unit, viewable_in_directive
-from chidao.web.deps import check_csrf, db, page_user
+from chidao.web.deps import check_csrf, db, page_user, runtime_of
 from chidao.web.params import OptionalId, PageNumber, RowId
 from chidao.web.rendering import render
 
@@ -38,7 +37,7 @@ router = APIRouter()
 @router.get("/directives")
 def directives(request: Request, page: PageNumber = 0, user: User = Depends(page_user),
                session: Session = Depends(db)) -> Response:
-    now, soon = due_window(request.app.state.settings.due_soon_working_days)
+    now, soon = _due_window(request)
     rows = visible_directives(session, user, now=now, soon=soon, page=page)
     return render(request, "directives.html", session, user, directives=rows[:50],
                   more=len(rows) > 50, page=page)
@@ -49,7 +48,7 @@ def new_directive(request: Request, based_on: OptionalId = None,
                   user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
     unit = user_unit(session, user)
     draft = {"key": "", "number_symbol": f"/KH-{unit.symbol or 'UBND'}", "issuer": unit.code,
-             "issued_on": f"{datetime.now(UTC):%Y-%m-%d}", "title": "", "requirements": []}
+             "issued_on": f"{runtime_of(request).now():%Y-%m-%d}", "title": "", "requirements": []}
     if based_on is not None:
         draft["based_on"] = [readable_directive(session, user, based_on).key]
     text = yaml.safe_dump(draft, allow_unicode=True, sort_keys=False)
@@ -80,8 +79,10 @@ def issue(request: Request, parsed: DirectiveSpec | InvalidInput = Depends(poste
         if spec.issuer != user_unit(session, user).code:
             raise InvalidInput("issuer", "chỉ được ban hành văn bản của đơn vị mình")
         with session.begin_nested():  # all or nothing: a rejected directive leaves no trace
-            result = issue_directive(session, spec, now=datetime.now(UTC),
-                                     calendar=vietnam_calendar(), role=user.role)
+            runtime = runtime_of(request)
+            result = issue_directive(session, spec, now=runtime.now(),
+                                     calendar=runtime.calendar, rules=runtime.rules,
+                                     role=user.role)
     except InvalidInput as exc:
         shown = yaml_text if len(yaml_text) <= 100_000 else ""  # not a 50 MB page back
         return render(request, "issue.html", session, user, status_code=422, yaml=shown,
@@ -95,7 +96,7 @@ def directive_page(request: Request, directive_id: RowId, page: PageNumber = 0,
                    session: Session = Depends(db)) -> Response:
     directive = readable_directive(session, user, directive_id)
     below = viewable_in_directive(session, user, directive, under) if under is not None else None
-    now, soon = due_window(request.app.state.settings.due_soon_working_days)
+    now, soon = _due_window(request)
     units, total_units = directive_units(session, user, directive, now=now, soon=soon, page=page,
                                          under=below)
     return render(request, "directive.html", session, user, directive=directive,
@@ -115,9 +116,11 @@ def directive_unit(request: Request, directive_id: RowId, unit_id: RowId,
     if unit is None or issuer is None:
         raise HTTPException(404, "Không tìm thấy đơn vị")
     viewable_in_directive(session, user, directive, unit_id)
-    runs = [r for r in unit_assignments(session, unit, now=datetime.now(UTC),
-                                        calendar=vietnam_calendar(), include_closed=True)
-            if r.directive == directive.key]
+    runtime = runtime_of(request)
+    runs = [r for r in unit_assignments(
+        session, unit, now=runtime.now(), calendar=runtime.calendar, include_closed=True,
+        soon_working_days=runtime.rules.due_soon_working_days)
+        if r.directive == directive.key]
     return render(request, "directive_unit.html", session, user, directive=directive,
                   unit=unit, runs=runs,
                   children=plans_in_response(session, directive.id or 0, unit.id or 0))
@@ -149,6 +152,12 @@ def report_xlsx(request: Request, directive_id: RowId, user: User = Depends(page
 def _consolidated(request: Request, session: Session, user: User,
                   directive: Directive) -> list[FormReport]:
     """Only the figures of the units the user may see (chidao.queries.read_scope)."""
-    return consolidated(session, directive, now=datetime.now(UTC), calendar=vietnam_calendar(),
-                        soon_working_days=request.app.state.settings.due_soon_working_days,
+    runtime = runtime_of(request)
+    return consolidated(session, directive, now=runtime.now(), calendar=runtime.calendar,
+                        soon_working_days=runtime.rules.due_soon_working_days,
                         reader=user_unit(session, user))
+
+
+def _due_window(request: Request) -> tuple[datetime, datetime]:
+    runtime = runtime_of(request)
+    return due_window(runtime.now(), runtime.calendar, runtime.rules.due_soon_working_days)

@@ -3,7 +3,6 @@ mail sent to the user's unit."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -15,7 +14,6 @@ from starlette.concurrency import run_in_threadpool
 from chidao.db.database import reading, transaction
 from chidao.domain.accounts import User
 from chidao.domain.assignments import Assignment
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.errors import InvalidInput
 from chidao.domain.permissions import Action, may
 from chidao.domain.status import AWAITING_UNIT, Status
@@ -27,7 +25,7 @@ from chidao.services.report_submit import Upload, submit_report
 from chidao.services.status_changes import act_on_assignment
 from chidao.web.access import issued_run, own_run, readable_run, readable_unit, user_unit
 from chidao.web.attachments import file_response, readable_attachment
-from chidao.web.deps import check_csrf, db, page_user, signed_in, verify_csrf
+from chidao.web.deps import check_csrf, db, page_user, runtime_of, signed_in, verify_csrf
 from chidao.web.params import RowId
 from chidao.web.rendering import render
 from chidao.web.uploads import UploadRefused, chosen_files, limits_text, read_form
@@ -39,7 +37,9 @@ router = APIRouter()
 def inbox(request: Request, unit_id: RowId, user: User = Depends(page_user),
           session: Session = Depends(db)) -> Response:
     target = readable_unit(session, user, unit_id)
-    runs = unit_assignments(session, target, now=datetime.now(UTC), calendar=vietnam_calendar())
+    runtime = runtime_of(request)
+    runs = unit_assignments(session, target, now=runtime.now(), calendar=runtime.calendar,
+                            soon_working_days=runtime.rules.due_soon_working_days)
     return render(request, "inbox.html", session, user, target=target, runs=runs[:200])
 
 
@@ -56,8 +56,8 @@ def assignment_page(request: Request, session: Session, user: User, run: Assignm
     """The run's page; after a refused submission, with the problem and what was typed."""
     assert run.id is not None
     page = run_page(session, run.id)
-    settings = request.app.state.settings
-    judge = TimelinessJudge(datetime.now(UTC), vietnam_calendar(), settings.due_soon_working_days)
+    runtime, settings = runtime_of(request), request.app.state.settings
+    judge = TimelinessJudge(runtime.now(), runtime.calendar, runtime.rules.due_soon_working_days)
     timeliness = judge.timeliness(Status(run.status), run.due_on, run.due_at)
     return render(
         request, "assignment.html", session, user, status_code=status_code, run=run, page=page,
@@ -126,8 +126,8 @@ def _hand_in(request: Request, user: User, assignment_id: int, typed: dict[str, 
             run = own_run(session, user, assignment_id)
             submit_report(session, run.id or 0, unit_code=user_unit(session, user).code,
                           values={k[2:]: v for k, v in typed.items() if k.startswith("f_")},
-                          note=typed.get("note", ""), uploads=uploads, now=datetime.now(UTC),
-                          settings=request.app.state.settings)
+                          note=typed.get("note", ""), uploads=uploads,
+                          now=runtime_of(request).now(), settings=request.app.state.settings)
     except InvalidInput as exc:
         return exc.problem
     return None
@@ -144,15 +144,16 @@ def _refused(request: Request, user: User, assignment_id: int, problem: str,
 
 
 @router.post("/assignments/{assignment_id}/review", dependencies=[Depends(check_csrf)])
-def review(assignment_id: RowId, action: str = Form(...), reason: str = Form(""),
-           user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
+def review(request: Request, assignment_id: RowId, action: str = Form(...),
+           reason: str = Form(""), user: User = Depends(page_user),
+           session: Session = Depends(db)) -> Response:
     run = issued_run(session, user, assignment_id)
     target = {"accept": Status.ACCEPTED, "return": Status.RETURNED}.get(action)
     if target is None:
         raise HTTPException(422, "Thao tác không hợp lệ")
     try:
         act_on_assignment(session, run.id or 0, target, unit_code=user_unit(session, user).code,
-                          reason=reason, now=datetime.now(UTC), role=user.role)
+                          reason=reason, now=runtime_of(request).now(), role=user.role)
     except InvalidInput as exc:
         raise HTTPException(422, exc.problem) from None
     return RedirectResponse(f"/assignments/{assignment_id}", status_code=303)

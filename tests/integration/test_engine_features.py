@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import inspect, select
 from sqlmodel import select as model_select
 
+from chidao.config.runtime import build_runtime
 from chidao.config.settings import Settings
 from chidao.db.database import transaction
 from chidao.domain.assignments import AssignmentEvent
@@ -123,7 +124,7 @@ def test_cli_dry_run_writes_nothing_and_outbox_keeps_mail_without_smtp(engine, d
 def test_two_schedulers_on_one_database_write_each_stage_once(engine, db_url):
     seed_units(engine)
     issue_data(engine, small(), "2026-03-02T09:00")
-    schedulers = [build_scheduler(Settings(database_url=db_url, worker_name=name),
+    schedulers = [build_scheduler(build_runtime(Settings(database_url=db_url, worker_name=name)),
                                   blocking=False) for name in ("may-1", "may-2")]
     for scheduler in schedulers:
         scheduler.remove_job("deliver")  # sending depends on the wall clock's hours

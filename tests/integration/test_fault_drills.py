@@ -82,7 +82,8 @@ def test_sigkill_at_random_points_of_a_national_cascade(national_db, tmp_path):
         assert after_kill in (0, SCHOOLS_AND_CLASSES)  # one transaction: all or nothing
         with transaction(engine) as session:
             issue_directive(session, load_directive_file(directive),
-                            now=at("2026-02-26T09:05"), calendar=vietnam_calendar())
+                            now=at("2026-02-26T09:05"), calendar=vietnam_calendar(),
+                            rules=Settings().rules())
         assert counts(engine) == (SCHOOLS_AND_CLASSES, 0)
         engine.dispose()
         outcomes.append(after_kill)

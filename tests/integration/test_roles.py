@@ -4,6 +4,7 @@ issue. Checked in the use cases, so the pages and the API refuse alike (403, Vie
 import pytest
 import yaml
 
+from chidao.config.settings import Settings
 from chidao.db.database import transaction
 from chidao.domain.assignments import Assignment
 from chidao.domain.permissions import NotPermitted
@@ -132,4 +133,4 @@ def test_the_use_cases_refuse_staff_whoever_calls_them(web, engine, handed_in):
                         role="staff")
     with transaction(engine) as session, pytest.raises(NotPermitted):
         issue_directive(session, parse_directive(PLAN), now=at("2026-03-20T09:00"),
-                        calendar=vietnam_calendar(), role="staff")
+                        calendar=vietnam_calendar(), rules=Settings().rules(), role="staff")

@@ -1,0 +1,73 @@
+"""One front door: the CLI, the web and the demo build their engine, calendar, clock and rules
+the same way, so the same directive gets the same deadline wherever it is issued; bad settings
+stop a long-running command at start-up with the variable's name."""
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import select
+
+from chidao.domain.assignments import assignment_table
+from chidao.domain.directives import directive_table
+from tests.conftest import EXAMPLES
+from tests.web_fixtures import csrf_of
+
+CHIDAO = str(Path(sys.executable).parent / "chidao")
+# Issued by the Sở to the units under it, due "at the end of the school year".
+DIRECTIVE = {"number_symbol": "77/KH-SGDĐT", "issuer": "SGDDT-AG", "issued_on": "2026-03-02",
+             "title": "Tổng kết năm học", "requirements": [
+                 {"key": "tong-ket", "kind": "report", "title": "Báo cáo tổng kết",
+                  "to": {"children": {}}, "due": "end_of_school_year"}]}
+JUNE_30 = {"CHIDAO_SCHOOL_YEAR_END_MONTH": "6", "CHIDAO_SCHOOL_YEAR_END_DAY": "30"}
+
+
+@pytest.fixture
+def school_year_ends_30_06(monkeypatch):
+    """Set before the web app is built (list it before `web`): its settings read them."""
+    for name, value in JUNE_30.items():
+        monkeypatch.setenv(name, value)
+
+
+def _due_days(url_or_engine, number: str = "77") -> set[date]:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
+    a, d = assignment_table.c, directive_table.c
+    with engine.connect() as conn:
+        days = set(conn.execute(select(a.due_on).join(directive_table, d.id == a.directive_id)
+                                .where(d.number == number)).scalars())
+    if isinstance(url_or_engine, str):
+        engine.dispose()
+    return days
+
+
+def _issue_from_the_cli(tmp_path: Path) -> set[date]:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    env = {**os.environ, **JUNE_30, "CHIDAO_DATABASE_URL": url}
+    env.pop("PREFECT_API_URL", None)
+    file = tmp_path / "tong-ket.yaml"
+    file.write_text(yaml.safe_dump(DIRECTIVE, allow_unicode=True), encoding="utf-8")
+    for args in (["db", "init"], ["units", "import", str(EXAMPLES / "units.yaml")],
+                 ["directive", "issue", str(file), "--now", "2026-03-02T09:00"]):
+        done = subprocess.run([CHIDAO, *args], capture_output=True, text=True, env=env,
+                              cwd=tmp_path, timeout=120)
+        assert done.returncode == 0, done.stderr
+    return _due_days(url)
+
+
+def test_the_cli_and_the_web_give_the_same_school_year_end(school_year_ends_30_06, web, engine,
+                                                           tmp_path):
+    from_cli = _issue_from_the_cli(tmp_path)
+    client = web.client("chuyenvien.so")
+    csrf = csrf_of(client.get("/directives/new").text)
+    response = client.post("/directives", data={
+        "csrf": csrf, "yaml": yaml.safe_dump(DIRECTIVE, allow_unicode=True)},
+        follow_redirects=False)
+    assert response.status_code == 303, response.text
+    from_web = _due_days(engine)
+    assert from_cli == from_web == {date(2026, 6, 30)}
