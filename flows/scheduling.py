@@ -23,6 +23,7 @@ from chidao.config.runtime import Runtime, build_runtime, load_settings
 from chidao.config.settings import Settings
 from chidao.domain.calendar import LOCAL_TZ
 from chidao.domain.errors import InvalidInput
+from chidao.flows.runner import run_step
 from chidao.notifications.stopping import request_stop
 
 log = logging.getLogger("chidao.scheduler")
@@ -34,8 +35,6 @@ _runtimes: dict[str, Runtime] = {}
 
 
 def _run_job(name: str, database_url: str) -> dict[str, Any]:
-    from chidao.flows.runner import run_step
-
     runtime = _runtimes.get(database_url)
     if runtime is None:  # a job stored by another process: this one's settings, its database
         runtime = _runtimes[database_url] = build_runtime(load_settings(database_url=database_url))
