@@ -53,3 +53,35 @@ def test_flow_run_under_prefect_records_a_completed_run(prefect_server, engine, 
     import asyncio
     recorded = asyncio.run(runs())
     assert [r.state.type.value for r in recorded] == ["COMPLETED"]
+
+
+@pytest.mark.prefect
+def test_the_runner_records_a_flow_run_when_a_server_is_configured(prefect_server, runtime,
+                                                                   engine, db_url, monkeypatch):
+    """chidao.flows.runner.run_step: with PREFECT_API_URL the step runs as the Prefect flow,
+    given the runtime's fixed instant and database (the CLI's `directive issue` path)."""
+    import asyncio
+    from dataclasses import replace
+
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+    from prefect.settings import PREFECT_API_URL
+
+    from chidao.config.clock import clock_for
+    from chidao.flows.runner import run_step
+
+    async def cascade_runs() -> int:
+        async with get_client() as client:
+            return await client.count_flow_runs(flow_filter=FlowFilter(
+                name=FlowFilterName(any_=["cascade"])))
+
+    seed_units(engine)
+    before = asyncio.run(cascade_runs())
+    monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
+    at_issue = replace(runtime, clock=clock_for("2026-02-26T09:00"))
+    result = run_step("cascade", at_issue, directive_file=str(EXAMPLES / "kh-1039-sgddt-stem.yaml"))
+    assert (result["created"], result["total"]) == (6, 6)
+    assert asyncio.run(cascade_runs()) == before + 1  # a tracked run, not the step alone
+    with engine.connect() as conn:
+        issued_at = conn.exec_driver_sql("SELECT issued_at FROM directive").scalar_one()
+    assert str(issued_at).startswith("2026-02-26 02:00")  # 09:00 in Vietnam, stored as UTC
