@@ -24,10 +24,11 @@ from chidao.config.settings import Settings
 from chidao.db.database import make_engine, reading, transaction
 from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.directives import requirement_table
+from chidao.domain.reports import form_spec
 from chidao.domain.specs import parse_directive
 from chidao.domain.units import Unit
 from chidao.queries.rollup import rollup
-from chidao.services.forms_store import form_by_ref, form_spec
+from chidao.services.forms_store import form_by_ref
 from chidao.services.issue import issue_directive
 
 FIELDS = [{"key": f"chi_tieu_{i}", "label": f"Chỉ tiêu {i}", "type": "integer", "min": 0}

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from chidao.domain.dbtypes import UTCDateTime
+from chidao.domain.forms import FormSpec
 
 
 class SubmissionState(StrEnum):
@@ -32,6 +33,12 @@ class ReportForm(SQLModel, table=True):
     title: str
     fields: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+def form_spec(form: ReportForm) -> FormSpec:
+    """The form a stored row describes, validated as when it was defined."""
+    return FormSpec.model_validate({"key": form.key, "version": form.version,
+                                    "title": form.title, "fields": form.fields})
 
 
 class Submission(SQLModel, table=True):

@@ -16,7 +16,7 @@ from chidao.domain.directives import Citation, Directive, directive_table, forma
 from chidao.domain.status import AWAITING_UNIT, Status
 from chidao.domain.timeliness import TimelinessJudge
 from chidao.domain.units import Unit, subtree_bounds, unit_ancestor_table, unit_table
-from chidao.web.access import user_unit
+from chidao.queries.read_scope import user_unit
 
 _a, _d, _u = assignment_table.c, directive_table.c, unit_table.c
 _issuer = unit_table.alias("issuer")

@@ -6,12 +6,20 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 from sqlmodel import Session
 
+from chidao.domain.accounts import User
 from chidao.domain.assignments import assignment_table
 from chidao.domain.directives import Directive
 from chidao.domain.scope import in_subtree, visible_top
 from chidao.domain.units import Unit, subtree_bounds, unit_table
 
 _a, _u = assignment_table.c, unit_table.c
+
+
+def user_unit(session: Session, user: User) -> Unit:
+    """The unit a signed-in user belongs to (and reads from)."""
+    unit = session.get(Unit, user.unit_id)
+    assert unit is not None
+    return unit
 
 
 def figures_scope(session: Session, reader: Unit | None, directive: Directive) -> Unit:

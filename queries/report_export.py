@@ -17,12 +17,11 @@ from chidao.domain.assignments import assignment_table
 from chidao.domain.calendar import WorkingCalendar
 from chidao.domain.directives import Directive, requirement_table
 from chidao.domain.forms import Aggregate, FieldType, FormSpec
-from chidao.domain.reports import ReportForm, SubmissionState
+from chidao.domain.reports import ReportForm, SubmissionState, form_spec
 from chidao.domain.timeliness import TimelinessJudge
 from chidao.domain.units import Unit, subtree_bounds, unit_table
 from chidao.queries.read_scope import figures_scope
 from chidao.queries.rollup import NodeTotals, rollup
-from chidao.services.forms_store import form_spec
 
 _a, _r, _u = assignment_table.c, requirement_table.c, unit_table.c
 submission_table = SQLModel.metadata.tables["submission"]

@@ -13,12 +13,11 @@ from sqlmodel import select as model_select
 
 from chidao.domain.assignments import Assignment, assignment_table
 from chidao.domain.directives import directive_table, requirement_table
-from chidao.domain.reports import ReportForm, SubmissionState
+from chidao.domain.reports import ReportForm, SubmissionState, form_spec
 from chidao.domain.status import AWAITING_UNIT
 from chidao.domain.units import Unit
 from chidao.queries.rollup import rollup
 from chidao.services.drafts import refresh_draft
-from chidao.services.forms_store import form_spec
 
 _a, _d, _r = assignment_table.c, directive_table.c, requirement_table.c
 _c = SQLModel.metadata.tables["citation"].c

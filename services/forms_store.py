@@ -62,8 +62,3 @@ def form_by_ref(session: Session, ref: str, *, field: str, directive_id: int) ->
             return found
     raise InvalidInput(field, f"no report form '{ref}' defined by this directive or by the"
                        " directives it cites (define it under forms:)")
-
-
-def form_spec(form: ReportForm) -> FormSpec:
-    return FormSpec.model_validate({"key": form.key, "version": form.version,
-                                    "title": form.title, "fields": form.fields})

@@ -20,7 +20,7 @@ from chidao.db.lookup import assignment_by_id
 from chidao.domain.directives import Requirement
 from chidao.domain.errors import InvalidInput
 from chidao.domain.forms import validate_values, value_rows
-from chidao.domain.reports import Attachment, ReportForm, Submission, SubmissionState
+from chidao.domain.reports import Attachment, ReportForm, Submission, SubmissionState, form_spec
 from chidao.domain.reports import report_value_table as _values
 from chidao.domain.status import Status
 from chidao.domain.text import free_text, nfc
@@ -33,7 +33,6 @@ from chidao.files.attachment_files import (
     store,
 )
 from chidao.services.drafts import reports_for_reporters
-from chidao.services.forms_store import form_spec
 from chidao.services.report_review import latest_submission
 from chidao.services.status_changes import act_on_assignment
 

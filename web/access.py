@@ -12,12 +12,7 @@ from chidao.domain.accounts import User, may_read_run, may_read_unit
 from chidao.domain.assignments import Assignment, assignment_table
 from chidao.domain.directives import Directive
 from chidao.domain.units import Unit, subtree_bounds, unit_table
-
-
-def user_unit(session: Session, user: User) -> Unit:
-    unit = session.get(Unit, user.unit_id)
-    assert unit is not None
-    return unit
+from chidao.queries.read_scope import user_unit as user_unit  # (the pages take it from here)
 
 
 def readable_unit(session: Session, user: User, unit_id: int) -> Unit:

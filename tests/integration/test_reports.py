@@ -12,14 +12,14 @@ from chidao.db.database import transaction
 from chidao.db.lookup import directive_by_ref
 from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.errors import InvalidInput
-from chidao.domain.reports import Submission
+from chidao.domain.reports import Submission, form_spec
 from chidao.domain.status import Status
 from chidao.domain.units import Unit
 from chidao.files.report_workbook import write_xlsx
 from chidao.queries.report_export import consolidated
 from chidao.queries.rollup import rollup
 from chidao.services.aggregate import aggregate
-from chidao.services.forms_store import form_by_ref, form_spec
+from chidao.services.forms_store import form_by_ref
 from chidao.services.report_submit import Upload
 from tests.conftest import at, snapshot
 from tests.integration.report_scenario import (

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import chidao.domain.dbtypes
+# Self-contained (no import of chidao): the models' UTCDateTime is a TypeDecorator over
+# DateTime(timezone=True), so its DDL is sa.DateTime(timezone=True)'s.
 
 revision: str = '0001'
 down_revision: str | None = None
@@ -29,7 +30,7 @@ def upgrade() -> None:
     sa.Column('symbol', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('path', sa.String(length=512), nullable=False),
     sa.Column('depth', sa.Integer(), nullable=False),
-    sa.Column('updated_at', chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['parent_id'], ['unit.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
@@ -50,7 +51,7 @@ def upgrade() -> None:
     sa.Column('issue_year', sa.Integer(), nullable=False),
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('school_year', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('issued_at', chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('issued_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['issuer_id'], ['unit.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('issuer_id', 'issue_year', 'number'),
@@ -94,13 +95,13 @@ def upgrade() -> None:
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('period', sa.String(length=32), nullable=False),
     sa.Column('due_on', sa.Date(), nullable=False),
-    sa.Column('due_at', chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('status_changed_at', chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('submitted_at', chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('status_changed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('fulfilled_by_id', sa.Integer(), nullable=True),
-    sa.Column('next_action_at', chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('next_action_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['directive_id'], ['directive.id'], ),
     sa.ForeignKeyConstraint(['fulfilled_by_id'], ['directive.id'], ),
     sa.ForeignKeyConstraint(['requirement_id'], ['requirement.id'], ),
@@ -117,7 +118,7 @@ def upgrade() -> None:
     op.create_table('assignment_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('assignment_id', sa.Integer(), nullable=False),
-    sa.Column('at', chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('actor', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('from_status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('to_status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),

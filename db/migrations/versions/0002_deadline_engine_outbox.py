@@ -10,7 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import chidao.domain.dbtypes
+# Self-contained (no import of chidao): the models' UTCDateTime is a TypeDecorator over
+# DateTime(timezone=True), so its DDL is sa.DateTime(timezone=True)'s.
 
 revision: str = '0002'
 down_revision: str | None = '0001'
@@ -26,17 +27,17 @@ def upgrade() -> None:
     sa.Column('header_id', sa.String(length=200), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('claimed_by', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-    sa.Column('claimed_until', chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('sent_at', chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('claimed_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('smtp_reply', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=False),
     sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('sender', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('recipients', sa.JSON(), nullable=False),
     sa.Column('body', sa.LargeBinary(), nullable=True),
-    sa.Column('created_at', chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['cc_unit_id'], ['unit.id'], ),
     sa.ForeignKeyConstraint(['to_unit_id'], ['unit.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -54,7 +55,7 @@ def upgrade() -> None:
     sa.Column('to_unit_id', sa.Integer(), nullable=False),
     sa.Column('cc_unit_id', sa.Integer(), nullable=True),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('created_at', chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('message_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['assignment_id'], ['assignment.id'], ),
     sa.ForeignKeyConstraint(['cc_unit_id'], ['unit.id'], ),
@@ -67,7 +68,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_notification_message_id'), ['message_id'], unique=False)
 
     with op.batch_alter_table('assignment', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('stage_cursor', chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('stage_cursor', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('last_stage', sa.String(length=64), nullable=True))
 
     with op.batch_alter_table('requirement', schema=None) as batch_op:

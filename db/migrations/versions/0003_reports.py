@@ -10,7 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import chidao.domain.dbtypes
+# Self-contained (no import of chidao): the models' UTCDateTime is a TypeDecorator over
+# DateTime(timezone=True), so its DDL is sa.DateTime(timezone=True)'s.
 
 revision: str = '0003'
 down_revision: str | None = '0002'
@@ -25,7 +26,7 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('fields', sa.JSON(), nullable=False),
-    sa.Column('created_at', chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('key', 'version')
     )
@@ -67,7 +68,7 @@ def upgrade() -> None:
     sa.Column('values', sa.JSON(), nullable=False),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('actor', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('created_at', chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('review_note', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.ForeignKeyConstraint(['assignment_id'], ['assignment.id'], ),
     sa.PrimaryKeyConstraint('id'),

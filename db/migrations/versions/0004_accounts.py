@@ -10,7 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import chidao.domain.dbtypes
+# Self-contained (no import of chidao): the models' UTCDateTime is a TypeDecorator over
+# DateTime(timezone=True), so its DDL is sa.DateTime(timezone=True)'s.
 
 revision: str = '0004'
 down_revision: str | None = '0003'
@@ -22,7 +23,7 @@ def upgrade() -> None:
     op.create_table('login_attempt',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=128), nullable=False),
-    sa.Column('at', chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('login_attempt', schema=None) as batch_op:
@@ -36,7 +37,7 @@ def upgrade() -> None:
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('created_at', chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('username')
@@ -49,7 +50,7 @@ def upgrade() -> None:
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('token_sha256', sa.String(length=64), nullable=False),
-    sa.Column('created_at', chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('token_sha256')

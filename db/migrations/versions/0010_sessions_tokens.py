@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from alembic import op
 
-import chidao.domain.dbtypes
+# Self-contained (no import of chidao): the models' UTCDateTime is a TypeDecorator over
+# DateTime(timezone=True), so its DDL is sa.DateTime(timezone=True)'s.
 
 revision: str = "0010"
 down_revision: str | None = "0009"
@@ -23,9 +24,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("id_sha256", sa.String(length=64), nullable=False),
-        sa.Column("created_at", chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_seen_at", chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["user_id"], ["app_user.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("id_sha256"),
@@ -33,11 +34,12 @@ def upgrade() -> None:
     with op.batch_alter_table("user_session", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_user_session_user_id"), ["user_id"], unique=False)
     op.add_column("api_token", sa.Column(
-        "expires_at", chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=True))
+        "expires_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("api_token", sa.Column(
-        "revoked_at", chidao.domain.dbtypes.UTCDateTime(timezone=True), nullable=True))
+        "revoked_at", sa.DateTime(timezone=True), nullable=True))
     # Tokens made before expiry existed expire like new ones: 90 days from the upgrade.
-    tokens = sa.table("api_token", sa.column("expires_at", chidao.domain.dbtypes.UTCDateTime()))
+    # An aware UTC moment, as UTCDateTime binds it (SQLite keeps the same naive UTC text).
+    tokens = sa.table("api_token", sa.column("expires_at", sa.DateTime(timezone=True)))
     op.execute(tokens.update().values(expires_at=datetime.now(UTC) + timedelta(days=90)))
 
 
