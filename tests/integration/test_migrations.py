@@ -1,12 +1,17 @@
 """Alembic migrations create exactly the schema the tables declare."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
+from sqlmodel import Session, select
 
 from chidao.db.database import alembic_config, make_engine, migrate
+from chidao.domain.accounts import ApiToken
+from chidao.domain.dbtypes import sqlite_utc_text
 from chidao.domain.tables import metadata
 
 
@@ -65,12 +70,20 @@ def test_sessions_and_token_expiry_up_and_down(tmp_path):
                              " ?)", (now,))
         conn.exec_driver_sql("INSERT INTO api_token (id, user_id, name, token_sha256,"
                              " created_at) VALUES (1, 1, 'cu', 'abc', ?)", (now,))
+    before = datetime.now(UTC)
     migrate(url)
+    after = datetime.now(UTC)
     with engine.connect() as conn:
-        expires, revoked = conn.exec_driver_sql(
+        stored, revoked = conn.exec_driver_sql(
             "SELECT expires_at, revoked_at FROM api_token").one()
-        assert revoked is None and expires > "2026"
+        assert revoked is None
         assert "user_session" in inspect(conn).get_table_names()
+    with Session(engine) as session:  # read back through the models' UTCDateTime
+        expires = session.exec(select(ApiToken.expires_at)).one()
+    assert expires is not None
+    assert before + timedelta(days=90) <= expires <= after + timedelta(days=90)
+    assert stored == sqlite_utc_text(expires)  # the text the models write (the migration has
+    #                                            its own column type: no import of chidao)
     command.downgrade(alembic_config(url), "0009")
     with engine.connect() as conn:
         assert "user_session" not in inspect(conn).get_table_names()
