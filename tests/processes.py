@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -88,3 +89,24 @@ def clock_at(local: str) -> dict[str, str]:
     start = datetime.fromisoformat(local).replace(tzinfo=LOCAL_TZ).astimezone(UTC)
     _, preload = get_reload_information()
     return {**preload, "TZ": "UTC", "FAKETIME": start.strftime("@%Y-%m-%d %H:%M:%S")}
+
+
+STOP_WITHIN = 5.0  # seconds a worker or server may take to stop on a signal
+
+
+def wait_until(check, seconds: float, what: str):
+    """The first truthy result of `check()`, polled for up to `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if result := check():
+            return result
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def stop_and_time(process, sig: int) -> float:
+    """Send `sig`; seconds until the process has exited (fails past STOP_WITHIN + 5)."""
+    sent = time.monotonic()
+    process.send_signal(sig)
+    process.wait(timeout=STOP_WITHIN + 5)
+    return time.monotonic() - sent

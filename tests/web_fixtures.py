@@ -17,7 +17,7 @@ from chidao.files.unit_files import parse_unit_yaml
 from chidao.services.accounts import add_user, user_named
 from chidao.services.sessions import create_token
 from chidao.services.units_import import import_units
-from tests.conftest import at, issue_data, issue_file, seed_units
+from tests.support.cascade import at, issue_data, issue_file, seed_units
 
 PASSWORD = "mat-khau-thu-nghiem"
 USERS = {  # username: unit
@@ -121,3 +121,21 @@ def live_server(web) -> Any:
     finally:
         running.should_exit = True
         thread.join(timeout=10)
+
+
+def routes(app) -> list[tuple[str, str]]:
+    """(METHOD, path) of every route the app declares."""
+    return [(method.upper(), path) for path, item in app.openapi()["paths"].items()
+            for method in item]
+
+
+def call(client, method, path, token=None, csrf=""):
+    """One request of `method` to `path`, with a body any of the app's forms accepts."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if method == "GET":
+        return client.get(path, headers=headers)
+    if path.startswith("/api"):
+        return client.post(path, json={"values": {}}, headers=headers)
+    return client.post(path, data={"csrf": csrf, "action": "accept", "reason": "x",
+                                   "yaml": "issuer: X", "requirement": "r", "subtree": "X",
+                                   "new_due": "01/01/2030"}, headers=headers)

@@ -2,57 +2,7 @@
 127.0.0.1: a principal submits, the commune returns it, the principal resubmits, the
 commune accepts, the Sở sees its rollup change. Screenshots go to test-artifacts/."""
 
-import shutil
-import threading
-import time
-from pathlib import Path
-
-import pytest
-import uvicorn
-
-from tests.smtp_server import free_port
-from tests.web_fixtures import PASSWORD
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture
-def server(web):
-    port = free_port()
-    config = uvicorn.Config(web.app, host="127.0.0.1", port=port, log_level="warning")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield launched
-        launched.close()
-
-
-def log_in(browser, base, username):
-    page = browser.new_page()
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button:has-text('Đăng nhập')")
-    page.wait_for_url(f"{base}/directives")
-    return page
+from tests.e2e.browser_helpers import ARTIFACTS, log_in, report_directive_id
 
 
 def test_submit_return_resubmit_accept_and_the_rollup_changes(server, browser, engine):
@@ -83,7 +33,7 @@ def test_submit_return_resubmit_accept_and_the_rollup_changes(server, browser, e
     assert principal.inner_text("#status") == "đã nộp"
 
     so = log_in(browser, server, "chuyenvien.so")
-    report_url = f"{server}/directives/{_directive_id(engine)}/report"
+    report_url = f"{server}/directives/{report_directive_id(engine)}/report"
     so.goto(report_url)
     before = so.inner_text("#coverage")
     commune.goto(f"{server}/assignments/{run_id}")
@@ -93,16 +43,7 @@ def test_submit_return_resubmit_accept_and_the_rollup_changes(server, browser, e
     row = so.locator("tr", has_text="Cộng các đơn vị thuộc Ủy ban nhân dân đặc khu Kiên Hải")
     assert row.locator("td").nth(1).inner_text() == "6"
     assert before == so.inner_text("#coverage") == "0/3"  # communes have not reported yet
-    so.goto(f"{server}/directives/{_directive_id(engine)}")
+    so.goto(f"{server}/directives/{report_directive_id(engine)}")
     so.screenshot(path=str(ARTIFACTS / "tree.png"), full_page=True)
     assert (ARTIFACTS / "tree.png").stat().st_size > 0
 
-
-def _directive_id(engine) -> int:
-    from sqlmodel import select
-
-    from chidao.db.database import transaction
-    from chidao.domain.directives import Directive
-    with transaction(engine) as session:
-        found = session.exec(select(Directive).where(Directive.number == "60")).one()
-        return int(found.id)

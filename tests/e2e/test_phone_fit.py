@@ -3,13 +3,13 @@ sideways (a wide table may scroll inside its own box). Screenshots go to test-ar
 
 import re
 
-from tests.e2e.test_browser import ARTIFACTS, browser, log_in, server  # noqa: F401
+from tests.e2e.browser_helpers import ARTIFACTS, log_in
 
 PAGE = re.compile(r"^/(directives(/\d+(/report|/units/\d+)?)?|assignments/\d+"
                   r"|units/\d+/(inbox|tree)|overdue|notifications|directives/new)$")
 
 
-def test_every_reachable_page_fits_a_phone_for_each_role(server, browser):  # noqa: F811
+def test_every_reachable_page_fits_a_phone_for_each_role(server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     too_wide = []
     for username in ("chuyenvien.so", "chuyenvien.kienhai", "hieutruong.hontre"):

@@ -3,8 +3,8 @@ accepted and provisional columns side by side, the flag visible, and on the phon
 itself never scrolls sideways (the wide table scrolls inside its own box).
 Screenshots go to test-artifacts/."""
 
-from tests.e2e.test_browser import ARTIFACTS, _directive_id, browser, log_in, server  # noqa: F401
-from tests.integration.test_report_drafts import (
+from tests.e2e.browser_helpers import ARTIFACTS, log_in, report_directive_id
+from tests.integration.report_scenario import (
     KH,
     aggregate_at,
     one_school_then_three,
@@ -13,13 +13,13 @@ from tests.integration.test_report_drafts import (
 )
 
 
-def test_report_page_side_by_side_on_a_phone_and_a_desktop(server, browser, engine):  # noqa: F811
+def test_report_page_side_by_side_on_a_phone_and_a_desktop(server, browser, engine):
     ARTIFACTS.mkdir(exist_ok=True)
     one_school_then_three(engine, issue=False)
     submit(engine, upward_run(engine), KH, None, "2026-05-26T08:30")  # before the last two
     aggregate_at(engine, "2026-05-26T10:00")
     so = log_in(browser, server, "chuyenvien.so")
-    so.goto(f"{server}/directives/{_directive_id(engine)}/report")
+    so.goto(f"{server}/directives/{report_directive_id(engine)}/report")
     assert so.inner_text("#coverage") == "0/3"
     assert so.inner_text("#coverage-provisional") == "1/3"
     assert "KIENHAI" in so.inner_text("#flagged")

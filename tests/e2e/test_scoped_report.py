@@ -4,11 +4,11 @@ inside its box). Screenshot: test-artifacts/report-school-390.png."""
 
 from chidao.db.database import transaction
 from chidao.db.lookup import directive_by_ref
-from tests.e2e.test_browser import ARTIFACTS, browser, log_in, server  # noqa: F401
+from tests.e2e.browser_helpers import ARTIFACTS, log_in
 from tests.integration.report_scenario import figures, school_run, submit
 
 
-def test_a_school_reads_its_own_row_of_the_report_on_a_phone(server, browser, engine):  # noqa: F811
+def test_a_school_reads_its_own_row_of_the_report_on_a_phone(server, browser, engine):
     ARTIFACTS.mkdir(exist_ok=True)
     for school, marker in (("MN-HONTRE", "MARKER-HONTRE-4711"),
                            ("MN-LAISON", "MARKER-LAISON-4711")):

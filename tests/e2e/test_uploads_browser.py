@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_browser import ARTIFACTS, browser  # noqa: F401  (the shared Chromium)
+from tests.e2e.browser_helpers import ARTIFACTS
 from tests.web_fixtures import PASSWORD
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "attachments"
@@ -18,7 +18,7 @@ WIDER_THAN_THE_SCREEN = """() => Array.from(document.querySelectorAll("body *"))
 
 
 @pytest.fixture
-def chromium(browser):  # noqa: F811
+def chromium(browser):
     return browser
 
 

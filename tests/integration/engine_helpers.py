@@ -13,7 +13,7 @@ from chidao.db.database import transaction
 from chidao.domain.calendar import vietnam_calendar
 from chidao.notifications.deliver import DeliveryReport, deliver, smtp_mailer
 from chidao.notifications.sweep import sweep
-from tests.conftest import at
+from tests.support.cascade import at
 
 
 def engine_settings(smtp: Any | None, **over: Any) -> Settings:

@@ -7,10 +7,9 @@ from typing import Any
 from chidao.config.settings import Settings
 from chidao.db.database import transaction
 from chidao.domain.status import Status
+from chidao.services.aggregate import AggregateRun, aggregate
 from chidao.services.report_submit import Upload, submit_report
-from tests.conftest import at, issue_data, seed_units
-from tests.integration.test_actions import act
-from tests.integration.test_cascade import runs
+from tests.support.cascade import act, at, issue_data, runs, seed_units
 
 FORM = {
     "key": "stem-ket-qua", "title": "Kết quả triển khai giáo dục STEM",
@@ -29,6 +28,7 @@ FORM = {
     ],
 }
 SO_KEY, COMMUNES = "2026:60/KH-SGDĐT", ("UBND-KIENHAI", "UBND-PHUQUOC", "UBND-RACHGIA")
+KH = "UBND-KIENHAI"
 
 
 def figures(so_lop: Any, gv: int, tre: int, ty_le: float, goc: bool, muc: str,
@@ -99,3 +99,33 @@ def schools_report(engine) -> None:
     submit(engine, rach_gia, "MN-RACHGIA", figures(8, 15, 200, 75, False, "khá"),
            "2026-05-20T09:00")
     act(engine, rach_gia, Status.ACCEPTED, "UBND-RACHGIA", when="2026-05-21T09:00")
+
+
+def hand_in(engine, school: str, values, when: str, accepted_at: str) -> None:
+    """A Kiên Hải school hands in `values` at `when`; the commune accepts at `accepted_at`."""
+    run_id = school_run(engine, KH, school)
+    submit(engine, run_id, school, values, when)
+    act(engine, run_id, Status.ACCEPTED, KH, when=accepted_at)
+
+
+def aggregate_at(engine, when: str) -> AggregateRun:
+    with transaction(engine) as session:
+        return aggregate(session, now=at(when))
+
+
+def upward_run(engine, commune: str = KH) -> int:
+    """The commune's own run of the Sở's report."""
+    return runs(engine, SO_KEY)[(commune, "bao-cao-stem", "")].id
+
+
+def one_school_then_three(engine, issue: bool = True) -> None:
+    """Hòn Tre accepted, aggregate; then Lại Sơn and An Sơn accepted."""
+    if issue:
+        issue_report_cascade(engine)
+    hand_in(engine, "MN-HONTRE", figures(6, 12, 150, 80, True, "tốt", "Thiếu học liệu"),
+            "2026-05-20T10:00", "2026-05-20T15:00")
+    assert len(aggregate_at(engine, "2026-05-26T08:00").created) == 3
+    hand_in(engine, "MN-LAISON", figures(4, 8, 100, 70, False, "khá"), "2026-05-25T10:00",
+            "2026-05-26T09:00")
+    hand_in(engine, "MN-ANSON", figures(4, 6, 90, 60, True, "đạt", "Phòng chật"),
+            "2026-05-25T11:00", "2026-05-26T09:10")

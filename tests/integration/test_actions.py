@@ -7,9 +7,7 @@ from chidao.db.database import transaction
 from chidao.domain.assignments import Assignment, AssignmentEvent
 from chidao.domain.errors import InvalidInput
 from chidao.domain.status import Status
-from chidao.services.status_changes import act_on_assignment
-from tests.conftest import at, issue_file, seed_units, snapshot
-from tests.integration.test_cascade import SEED, WHEN, runs
+from tests.support.cascade import SEED, WHEN, act, at, issue_file, runs, seed_units, snapshot
 
 
 @pytest.fixture
@@ -17,12 +15,6 @@ def seeded(engine):
     seed_units(engine)
     issue_file(engine, SEED[0], WHEN[0])
     return runs(engine, "2026:1039/KH-SGDĐT")
-
-
-def act(engine, assignment_id, target, unit, reason="", when="2026-03-05T09:00"):
-    with transaction(engine) as session:
-        return act_on_assignment(session, assignment_id, target, unit_code=unit,
-                                 reason=reason, now=at(when))
 
 
 def events(engine, assignment_id):

@@ -13,26 +13,20 @@ from chidao.db.database import transaction
 from chidao.domain.assignments import Assignment, AssignmentEvent
 from chidao.domain.directives import Citation, Directive, Requirement
 from chidao.domain.errors import InvalidInput
-from chidao.domain.units import Unit
 from chidao.files.unit_files import parse_unit_yaml
 from chidao.queries.status_tree import status_tree
 from chidao.services.units_import import import_units
-from tests.conftest import at, issue_data, issue_file, seed_units, snapshot
-
-SEED = ["kh-1039-sgddt-stem.yaml", "kh-ubnd-kien-hai-stem.yaml", "kh-mn-hon-tre-stem.yaml"]
-WHEN = ["2026-02-26T09:00", "2026-03-10T10:00", "2026-03-18T14:00"]
-
-
-def runs(engine, directive_key: str) -> dict[tuple[str, str, str], Assignment]:
-    """(unit code, requirement key, period) -> run, for one directive."""
-    with transaction(engine) as session:
-        rows = session.exec(
-            model_select(Unit.code, Requirement.key, Assignment)
-            .join(Unit, col(Unit.id) == col(Assignment.unit_id))
-            .join(Requirement, col(Requirement.id) == col(Assignment.requirement_id))
-            .join(Directive, col(Directive.id) == col(Assignment.directive_id))
-            .where(Directive.key == directive_key)).all()
-    return {(code, key, a.period): a for code, key, a in rows}
+from tests.support.cascade import (
+    SEED,
+    WHEN,
+    at,
+    issue_data,
+    issue_file,
+    runs,
+    seed_units,
+    small,
+    snapshot,
+)
 
 
 def count(engine, table: Any) -> int:
@@ -44,16 +38,6 @@ def seed_cascade(engine) -> None:
     seed_units(engine)
     for name, when in zip(SEED, WHEN, strict=True):
         issue_file(engine, name, when)
-
-
-def small(**over: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "number_symbol": "55/KH-SGDĐT", "issuer": "SGDDT-AG", "issued_on": "2026-03-02",
-        "title": "Kiểm tra", "requirements": [{
-            "key": "r", "kind": "report", "title": "Báo cáo",
-            "to": {"children": {"kind": "people_committee"}}, "due": "2026-03-31"}]}
-    data.update(over)
-    return data
 
 
 def test_sở_plan_reaches_every_commune_with_working_day_deadlines(engine):

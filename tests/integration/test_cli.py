@@ -3,14 +3,12 @@
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES
-
-CHIDAO = str(Path(sys.executable).parent / "chidao")
+from tests.support.cli import CHIDAO
+from tests.support.paths import EXAMPLES
 
 
 @pytest.fixture

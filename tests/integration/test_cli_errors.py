@@ -6,7 +6,6 @@ import importlib.util
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,26 +13,8 @@ from typer.testing import CliRunner
 
 from chidao.cli.main import app
 from chidao.config.settings import Settings
-from tests.conftest import issue_data, issue_file, seed_units, snapshot
-from tests.integration.test_cascade import small
-
-CHIDAO = str(Path(sys.executable).parent / "chidao")
-
-
-def chidao(*args: str, **env: str):
-    env = {"CHIDAO_DEBUG": "", **env}
-    done = CliRunner().invoke(app, list(args), env=env)
-    assert "Traceback" not in done.output
-    return done
-
-
-def refused(done, *needles: str) -> str:
-    """Exit code 2 and every needle in one `Error …` line."""
-    assert done.exit_code == 2, (done.exit_code, done.output, done.exception)
-    line = next(line for line in done.output.splitlines() if line.startswith("Error "))
-    for needle in needles:
-        assert needle in line, line
-    return line
+from tests.support.cascade import issue_data, issue_file, seed_units, small, snapshot
+from tests.support.cli import CHIDAO, chidao, refused
 
 
 def test_a_units_file_that_does_not_exist(db_url):

@@ -6,10 +6,8 @@ from email.utils import parsedate_to_datetime
 
 from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.status import Status
-from tests.conftest import issue_data, issue_file, seed_units
 from tests.integration.engine_helpers import days, engine_settings, tick
-from tests.integration.test_actions import act
-from tests.integration.test_cascade import runs, small
+from tests.support.cascade import act, issue_data, issue_file, runs, seed_units, small
 
 SO = "vanthu.sgddt@angiang.gov.vn"
 BO = "vanthu@moet.gov.vn"

@@ -17,15 +17,10 @@ from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.notifications import MessageStatus, message_table
 from chidao.notifications.deliver import deliver, smtp_mailer
 from chidao.notifications.sweep import sweep
-from tests.conftest import at
 from tests.integration.engine_helpers import engine_settings
-from tests.integration.test_delivery_reliability import (
-    CHIDAO,
-    T0,
-    chidao_env,
-    seed_many_schools,
-)
 from tests.smtp_server import SmtpServer
+from tests.support.cascade import T0, at, seed_many_schools
+from tests.support.cli import CHIDAO, chidao_env
 
 pytestmark = pytest.mark.sqlite_only
 SCHOOLS, CONCURRENCY, BATCH, TRIALS = 300, 4, 50, 20

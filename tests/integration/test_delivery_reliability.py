@@ -1,12 +1,9 @@
 """Exactly-once (or recognisably once) delivery: concurrent workers, SMTP down, SIGKILL."""
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -15,35 +12,10 @@ from chidao.db.database import transaction
 from chidao.domain.notifications import MessageStatus, message_table, notification_table
 from chidao.files.unit_files import parse_unit_yaml
 from chidao.services.units_import import import_units
-from tests.conftest import at, issue_data, seed_units
 from tests.integration.engine_helpers import engine_settings, tick
-from tests.integration.test_cascade import small
 from tests.smtp_server import SmtpServer
-
-CHIDAO = str(Path(sys.executable).parent / "chidao")
-SCHOOLS = 120
-T0 = "2026-03-03T09:00"
-
-
-def seed_many_schools(engine, n: int = SCHOOLS) -> None:
-    seed_units(engine)
-    communes = ["UBND-KIENHAI", "UBND-PHUQUOC", "UBND-RACHGIA"]
-    yaml_rows = "".join(
-        f"- {{code: T{i:03d}, name: Trường Mầm non thử {i}, kind: school,"
-        f" parent: {communes[i % 3]}, emails: [t{i:03d}@truong.edu.vn]}}\n" for i in range(n))
-    with transaction(engine) as session:
-        import_units(session, parse_unit_yaml(yaml_rows), now=at("2026-03-01T08:00"))
-    data = small(number_symbol="77/KH-SGDĐT", title="Báo cáo đầu năm")
-    data["requirements"][0]["to"] = {"descendants": {"kind": "school"}, "exclude": [
-        "MN-HONTRE", "MN-LAISON", "MN-ANSON", "MN-NAMDU", "MN-DUONGDONG", "MN-RACHGIA"]}
-    issue_data(engine, data, "2026-03-02T09:00")
-
-
-def chidao_env(db_url: str, smtp: SmtpServer, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "CHIDAO_DATABASE_URL": db_url, "CHIDAO_SMTP_HOST": "127.0.0.1",
-           "CHIDAO_SMTP_PORT": str(smtp.port), "CHIDAO_SMTP_CONCURRENCY": "2", **extra}
-    env.pop("PREFECT_API_URL", None)
-    return env
+from tests.support.cascade import SCHOOLS, T0, at, seed_many_schools
+from tests.support.cli import CHIDAO, chidao_env
 
 
 def outbox_rows(engine):

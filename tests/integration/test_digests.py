@@ -16,11 +16,9 @@ from chidao.files.unit_files import parse_unit_yaml
 from chidao.notifications.deliver import deliver, smtp_mailer
 from chidao.notifications.sweep import sweep
 from chidao.services.units_import import import_units
-from tests.conftest import at, issue_data, seed_units
 from tests.integration.engine_helpers import days, engine_settings, tick
-from tests.integration.test_actions import act
-from tests.integration.test_cascade import runs, small
 from tests.smtp_server import free_port
+from tests.support.cascade import act, at, issue_data, runs, seed_units, small
 
 PQ, SO, BO = ("ubnd.phuquoc@angiang.gov.vn", "vanthu.sgddt@angiang.gov.vn",
               "vanthu@moet.gov.vn")

@@ -16,9 +16,9 @@ from chidao.db.database import alembic_config, make_engine, migrate, transaction
 from chidao.db.lookup import find_directive
 from chidao.domain.directives import Directive
 from chidao.domain.errors import InvalidInput
-from tests.conftest import POSTGRES, _admin, _pg_url, at, issue_data, seed_units
 from tests.integration.engine_helpers import engine_settings, tick
-from tests.integration.test_cascade import small
+from tests.support.cascade import at, issue_data, seed_units, small
+from tests.support.postgres import POSTGRES, admin, database_url
 
 ZERO = "08/KH-SGDĐT"
 
@@ -81,9 +81,9 @@ def blank_url(tmp_path):
         yield f"sqlite:///{tmp_path / 'n.db'}"
         return
     name = f"n_{uuid.uuid4().hex[:16]}"
-    _admin(f"CREATE DATABASE {name}")
-    yield _pg_url(name)
-    _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin(f"CREATE DATABASE {name}")
+    yield database_url(name)
+    admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def test_numbers_become_text_and_back(blank_url):

@@ -14,8 +14,8 @@ from chidao.domain.calendar import vietnam_calendar
 from chidao.files.document_writers import render_html, write_docx
 from chidao.services.doc_import import import_document
 from chidao.services.documents import implementation_plan, urging_letter
-from tests.conftest import at, issue_file, seed_units
-from tests.integration.test_cli import CHIDAO
+from tests.support.cascade import at, issue_file, seed_units
+from tests.support.cli import CHIDAO
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_a_docx_that_is_not_a_directive_is_refused(tmp_path: Path):
 
 
 def test_cli_import_prints_json_and_writes_a_yaml_draft(tmp_path: Path):
-    from tests.conftest import CORPUS
+    from tests.support.paths import CORPUS
 
     out = tmp_path / "draft.yaml"
     done = subprocess.run([CHIDAO, "import", str(CORPUS / "kh-ubnd-kien-hai-stem-2026.txt"),

@@ -23,11 +23,9 @@ from chidao.domain.units import unit_table
 from chidao.flows.scheduling import build_scheduler, jobstore_table
 from chidao.notifications.sweep import sweep
 from chidao.services.extend import extend_deadline
-from tests.conftest import at, issue_data, seed_units, snapshot
 from tests.integration.engine_helpers import engine_settings, tick
-from tests.integration.test_actions import act
-from tests.integration.test_cascade import runs, small
-from tests.integration.test_cli import CHIDAO
+from tests.support.cascade import act, at, issue_data, runs, seed_units, small, snapshot
+from tests.support.cli import CHIDAO
 
 
 def stages(engine) -> set[tuple[str, str]]:

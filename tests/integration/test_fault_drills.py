@@ -26,9 +26,8 @@ from chidao.files.directive_files import load_directive_file
 from chidao.notifications.sweep import sweep
 from chidao.services.issue import issue_directive
 from chidao.services.units_import import import_units
-from tests.conftest import at
-from tests.integration.test_cli import CHIDAO
-from tests.integration.test_delivery_reliability import seed_many_schools
+from tests.support.cascade import at, seed_many_schools
+from tests.support.cli import CHIDAO
 
 pytestmark = pytest.mark.sqlite_only
 SCHOOLS_AND_CLASSES = 32_700

@@ -17,11 +17,9 @@ from chidao.domain.reports import Attachment, Submission
 from chidao.services.accounts import add_user, user_named
 from chidao.services.report_submit import Upload
 from chidao.services.sessions import create_token
-from tests.conftest import at, issue_data
 from tests.integration.report_scenario import COMMUNES, figures, school_run, submit
-from tests.integration.test_cascade import runs
-from tests.integration.test_web_access import call, routes
-from tests.web_fixtures import PASSWORD, csrf_of
+from tests.support.cascade import at, issue_data, runs
+from tests.web_fixtures import PASSWORD, call, csrf_of, routes
 
 SO = "2026:60/KH-SGDĐT"
 TO_ALL = "so-stem-moi-truong"  # the Sở asks every school directly

@@ -15,9 +15,9 @@ from chidao.db.lookup import directive_by_ref
 from chidao.domain.directives import Citation, Requirement
 from chidao.domain.errors import InvalidInput
 from chidao.domain.reports import ReportForm
-from tests.conftest import issue_data, snapshot
 from tests.integration.report_scenario import FORM, issue_report_cascade
-from tests.integration.test_cli_errors import chidao, refused
+from tests.support.cascade import issue_data, snapshot
+from tests.support.cli import chidao, refused
 from tests.web_fixtures import csrf_of
 
 HIJACK = {"key": "stem-ket-qua", "version": 99, "title": "HIJACKED",
@@ -87,7 +87,7 @@ def test_the_form_resolves_transitively_up_the_lineage(cascade):
 def test_a_schools_form_of_the_same_key_and_version_does_not_block_the_so(engine):
     """Before namespacing, a school that defined `stem-ket-qua` version 1 first made the Sở's
     own version 1 fail with "already exists with other fields"."""
-    from tests.conftest import seed_units
+    from tests.support.cascade import seed_units
     seed_units(engine)
     issue_data(engine, school_plan("MN-HONTRE", 5, forms=[HIJACK | {"version": 1}]),
                "2026-03-01T09:00")

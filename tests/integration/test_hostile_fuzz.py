@@ -14,11 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import MetaData, func, select
 
-from tests.conftest import issue_data
 from tests.integration.hostile_inputs import directive_yaml
 from tests.integration.report_scenario import school_run
-from tests.integration.test_cascade import runs
-from tests.integration.test_cli_errors import chidao
+from tests.support.cascade import issue_data, runs
+from tests.support.cli import chidao
 from tests.web_fixtures import PASSWORD, csrf_of
 
 BUDGET = settings(derandomize=True, max_examples=20, deadline=None, database=None,
@@ -70,7 +69,7 @@ def check(response: Any, engine: Any, before: dict[str, int]) -> None:
 
 @pytest.fixture
 def units(engine):
-    from tests.conftest import seed_units
+    from tests.support.cascade import seed_units
 
     seed_units(engine)
 

@@ -5,10 +5,10 @@ import time
 
 import pytest
 
-from tests.conftest import seed_units, snapshot
 from tests.integration.hostile_inputs import directive_yaml, laughs, post_form, zip_bomb_docx
 from tests.integration.report_scenario import school_run
-from tests.integration.test_cli_errors import chidao, refused
+from tests.support.cascade import seed_units, snapshot
+from tests.support.cli import chidao, refused
 
 BIG = 2**63
 
@@ -141,7 +141,7 @@ def test_a_due_date_in_9999_is_refused(web, engine):
 
 
 def test_an_extension_to_9999_is_refused(web, engine):
-    from tests.integration.test_cascade import runs
+    from tests.support.cascade import runs
 
     directive_id = next(iter(runs(engine, "kh-kien-hai-stem-2026").values())).directive_id
     before = snapshot(engine)

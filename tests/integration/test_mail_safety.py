@@ -12,9 +12,8 @@ from chidao.domain.notifications import MAX_ATTEMPTS, MessageStatus, message_tab
 from chidao.domain.units import unit_table
 from chidao.notifications.mailer import Envelope, Outcome, SmtpMailer
 from chidao.notifications.outbox import ABANDONED
-from tests.conftest import at
 from tests.integration.engine_helpers import engine_settings, tick
-from tests.integration.test_delivery_reliability import T0, seed_many_schools
+from tests.support.cascade import T0, at, seed_many_schools
 
 BAD = {  # as an operator's old database may hold them
     "T000": "t000@truong.edu.vn\r\nreply-to: ke-gian@gian.vn",

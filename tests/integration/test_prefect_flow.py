@@ -6,7 +6,8 @@ from sqlmodel import func, select
 from chidao.db.database import transaction
 from chidao.domain.assignments import Assignment
 from chidao.flows.cascade import cascade
-from tests.conftest import EXAMPLES, seed_units
+from tests.support.cascade import seed_units
+from tests.support.paths import EXAMPLES
 
 
 def assignment_count(engine) -> int:

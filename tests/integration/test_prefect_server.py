@@ -16,10 +16,11 @@ import pytest
 from sqlalchemy import func, select
 
 from chidao.domain.notifications import notification_table
-from tests.conftest import EXAMPLES, POSTGRES, _admin, _pg_url, issue_data, seed_units
-from tests.integration.test_cascade import runs, small
 from tests.processes import started
 from tests.smtp_server import free_port
+from tests.support.cascade import issue_data, runs, seed_units, small
+from tests.support.paths import EXAMPLES
+from tests.support.postgres import POSTGRES, admin, database_url
 
 pytestmark = pytest.mark.skipif(not POSTGRES, reason="needs PostgreSQL (bash run tests-postgres)")
 BIN = Path(sys.executable).parent
@@ -50,14 +51,14 @@ def running(command: list[str], env: dict[str, str], log: Path | None = None,
 @contextmanager
 def prefect_server_on(tmp_path: Path, *, scheduler: bool) -> Iterator[tuple[str, dict]]:
     """`prefect server start` on its own PostgreSQL database; its API URL and environment."""
-    _admin("DROP DATABASE IF EXISTS prefect_test WITH (FORCE)")
-    _admin("CREATE DATABASE prefect_test")
+    admin("DROP DATABASE IF EXISTS prefect_test WITH (FORCE)")
+    admin("CREATE DATABASE prefect_test")
     port = free_port()
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"),
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false",
            "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": str(scheduler).lower(),
            "PREFECT_SERVER_DATABASE_CONNECTION_URL":
-               _pg_url("prefect_test").replace("+psycopg", "+asyncpg")}
+               database_url("prefect_test").replace("+psycopg", "+asyncpg")}
     env.pop("PREFECT_API_URL", None)
     env.pop("CHIDAO_DATABASE_URL", None)
     api = f"http://127.0.0.1:{port}/api"
@@ -73,7 +74,7 @@ def prefect_server_on(tmp_path: Path, *, scheduler: bool) -> Iterator[tuple[str,
             wait_for(healthy, 120, "the Prefect server")
             yield api, {**env, "PREFECT_API_URL": api}
     finally:
-        _admin("DROP DATABASE IF EXISTS prefect_test WITH (FORCE)")
+        admin("DROP DATABASE IF EXISTS prefect_test WITH (FORCE)")
 
 
 @pytest.fixture

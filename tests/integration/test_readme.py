@@ -32,8 +32,9 @@ import yaml
 from chidao.domain.policy import PolicySpec
 from chidao.domain.specs import parse_directive
 from chidao.files.unit_files import parse_unit_yaml
-from tests.conftest import POSTGRES, ROOT, _admin, _pg_url
 from tests.processes import kill_group
+from tests.support.paths import ROOT
+from tests.support.postgres import POSTGRES, admin, database_url
 
 README = ROOT / "README.md"
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -196,11 +197,11 @@ def postgres_databases():
         return
     names = ("chidao", "prefect")
     for name in names:
-        _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        _admin(f"CREATE DATABASE {name}")
-    yield {name: _pg_url(name) for name in names}
+        admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin(f"CREATE DATABASE {name}")
+    yield {name: database_url(name) for name in names}
     for name in names:
-        _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.mark.parametrize("block", bash_blocks(), ids=block_id)

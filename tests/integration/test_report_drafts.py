@@ -22,37 +22,21 @@ from chidao.domain.reports import Submission
 from chidao.domain.status import Status
 from chidao.files.report_workbook import write_xlsx
 from chidao.queries.report_export import FormReport, consolidated, report_data
-from chidao.services.aggregate import AggregateRun, aggregate
-from tests.conftest import at, snapshot
 from tests.integration.report_scenario import (
-    SO_KEY,
+    KH,
+    aggregate_at,
     figures,
-    issue_report_cascade,
+    hand_in,
+    one_school_then_three,
     school_run,
     submit,
+    upward_run,
 )
-from tests.integration.test_actions import act
-from tests.integration.test_cascade import runs
+from tests.support.cascade import act, at, snapshot
 
-KH = "UBND-KIENHAI"
 HON_TRE, LAI_SON, AN_SON, NAM_DU = (
     "Trường Mầm non Hòn Tre", "Trường Mầm non Lại Sơn", "Trường Mầm non An Sơn",
     "Trường Mầm non Nam Du")
-
-
-def hand_in(engine, school: str, values, when: str, accepted_at: str) -> None:
-    run_id = school_run(engine, KH, school)
-    submit(engine, run_id, school, values, when)
-    act(engine, run_id, Status.ACCEPTED, KH, when=accepted_at)
-
-
-def aggregate_at(engine, when: str) -> AggregateRun:
-    with transaction(engine) as session:
-        return aggregate(session, now=at(when))
-
-
-def upward_run(engine, commune: str = KH) -> int:
-    return runs(engine, SO_KEY)[(commune, "bao-cao-stem", "")].id
 
 
 def versions(engine, run_id: int) -> list[Submission]:
@@ -66,19 +50,6 @@ def report(engine, when: str) -> FormReport:
         (found,) = consolidated(session, directive_by_ref(session, "60/KH-SGDĐT"), now=at(when),
                                 calendar=vietnam_calendar())
     return found
-
-
-def one_school_then_three(engine, issue: bool = True) -> None:
-    """Hòn Tre accepted, aggregate; then Lại Sơn and An Sơn accepted."""
-    if issue:
-        issue_report_cascade(engine)
-    hand_in(engine, "MN-HONTRE", figures(6, 12, 150, 80, True, "tốt", "Thiếu học liệu"),
-            "2026-05-20T10:00", "2026-05-20T15:00")
-    assert len(aggregate_at(engine, "2026-05-26T08:00").created) == 3
-    hand_in(engine, "MN-LAISON", figures(4, 8, 100, 70, False, "khá"), "2026-05-25T10:00",
-            "2026-05-26T09:00")
-    hand_in(engine, "MN-ANSON", figures(4, 6, 90, 60, True, "đạt", "Phòng chật"),
-            "2026-05-25T11:00", "2026-05-26T09:10")
 
 
 @pytest.fixture
@@ -177,7 +148,7 @@ def test_a_handed_in_figure_that_differs_from_its_schools_is_flagged(followed, t
 
 
 def test_cli_shows_the_draft_and_the_report_as_of_now(followed, db_url, tmp_path: Path):
-    from tests.integration.test_cli import CHIDAO
+    from tests.support.cli import CHIDAO
 
     engine, run_id = followed, upward_run(followed)
     env = {"CHIDAO_DATABASE_URL": db_url, "COLUMNS": "200"}

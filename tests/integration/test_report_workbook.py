@@ -20,7 +20,7 @@ from chidao.domain.status import Status
 from chidao.domain.units import unit_table
 from chidao.files.report_workbook import NO_FORM_NOTE
 from tests.integration.report_scenario import figures, school_run, submit
-from tests.integration.test_actions import act
+from tests.support.cascade import act
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_NAME = '=HYPERLINK("http://127.0.0.1/x","bấm")'
@@ -43,7 +43,7 @@ def download(web, engine, number_symbol: str, path: Path) -> Path:
 
 
 def chidao(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    from tests.integration.test_cli import CHIDAO
+    from tests.support.cli import CHIDAO
 
     return subprocess.run([CHIDAO, *args], env={"CHIDAO_DATABASE_URL": db_url, "COLUMNS": "200"},
                           capture_output=True, text=True, timeout=120)

@@ -21,7 +21,6 @@ from chidao.queries.rollup import rollup
 from chidao.services.aggregate import aggregate
 from chidao.services.forms_store import form_by_ref
 from chidao.services.report_submit import Upload
-from tests.conftest import at, snapshot
 from tests.integration.report_scenario import (
     SO_KEY,
     figures,
@@ -30,8 +29,7 @@ from tests.integration.report_scenario import (
     schools_report,
     submit,
 )
-from tests.integration.test_actions import act
-from tests.integration.test_cascade import runs
+from tests.support.cascade import act, at, runs, snapshot
 
 
 @pytest.fixture
@@ -210,7 +208,7 @@ def test_cli_submit_aggregate_and_workbook(engine, db_url, tmp_path: Path):
     import json
     import subprocess
 
-    from tests.integration.test_cli import CHIDAO
+    from tests.support.cli import CHIDAO
 
     issue_report_cascade(engine)
     env = {"CHIDAO_DATABASE_URL": db_url, "COLUMNS": "200",

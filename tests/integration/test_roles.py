@@ -10,9 +10,8 @@ from chidao.domain.assignments import Assignment
 from chidao.domain.permissions import NotPermitted
 from chidao.domain.status import Status
 from chidao.services.status_changes import act_on_assignment
-from tests.conftest import at
 from tests.integration.report_scenario import school_run, submit
-from tests.integration.test_cascade import runs
+from tests.support.cascade import at, runs
 from tests.web_fixtures import csrf_of
 
 PLAN = {"number_symbol": "15/KH-UBND", "issuer": "UBND-KIENHAI", "issued_on": "2026-03-20",

@@ -10,11 +10,10 @@ import time
 import httpx
 import pytest
 
-from tests.conftest import seed_units
-from tests.integration.test_cli import CHIDAO
-from tests.integration.test_worker import STOP_WITHIN, stop_and_time, wait_until
-from tests.processes import session_members, started
+from tests.processes import STOP_WITHIN, session_members, started, stop_and_time, wait_until
 from tests.smtp_server import free_port
+from tests.support.cascade import seed_units
+from tests.support.cli import CHIDAO
 
 
 def slow_upload(port: int, stop: threading.Event) -> None:

@@ -19,7 +19,7 @@ from chidao.db.database import transaction
 from chidao.domain.accounts import ApiToken, UserSession
 from chidao.services.accounts import add_user, user_named
 from chidao.services.sessions import create_token
-from tests.conftest import at
+from tests.support.cascade import at
 from tests.web_fixtures import PASSWORD, csrf_of
 
 CHIDAO = str(Path(sys.executable).parent / "chidao")

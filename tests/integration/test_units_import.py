@@ -10,7 +10,8 @@ from chidao.domain.errors import InvalidInput
 from chidao.domain.units import Unit
 from chidao.files.unit_files import parse_unit_csv, parse_unit_yaml, read_unit_file
 from chidao.services.units_import import import_units
-from tests.conftest import EXAMPLES, at, seed_units, snapshot
+from tests.support.cascade import at, seed_units, snapshot
+from tests.support.paths import EXAMPLES
 
 
 def units(engine) -> dict[str, Unit]:

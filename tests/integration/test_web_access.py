@@ -9,8 +9,8 @@ from sqlmodel import select
 from chidao.db.database import transaction
 from chidao.domain.directives import Directive
 from chidao.domain.units import Unit
-from tests.integration.test_cascade import runs
-from tests.web_fixtures import csrf_of
+from tests.support.cascade import runs
+from tests.web_fixtures import call, csrf_of, routes
 
 SECRETS = ("Tổ chuyên môn Nhà trẻ", "Tổ chức các hoạt động giáo dục STEM tại trường")
 OUTSIDERS = ("hieutruong.laison", "chuyenvien.phuquoc", "chuyenvien.camau", None)
@@ -48,22 +48,6 @@ def _handed_in_file(engine, run_id: int, web) -> int:
             done = session.exec(select(Attachment).where(
                 Attachment.submission_id == submission.id)).one()
         return int(done.id)
-
-
-def routes(app) -> list[tuple[str, str]]:
-    return [(method.upper(), path) for path, item in app.openapi()["paths"].items()
-            for method in item]
-
-
-def call(client, method, path, token=None, csrf=""):
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    if method == "GET":
-        return client.get(path, headers=headers)
-    if path.startswith("/api"):
-        return client.post(path, json={"values": {}}, headers=headers)
-    return client.post(path, data={"csrf": csrf, "action": "accept", "reason": "x",
-                                   "yaml": "issuer: X", "requirement": "r", "subtree": "X",
-                                   "new_due": "01/01/2030"}, headers=headers)
 
 
 def test_the_route_table_is_what_the_test_covers(web):
@@ -113,7 +97,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused(web, engine):
 def test_a_unit_named_like_a_script_renders_inert(web, engine):
     from chidao.files.unit_files import parse_unit_yaml
     from chidao.services.units_import import import_units
-    from tests.conftest import at
+    from tests.support.cascade import at
     with transaction(engine) as session:
         import_units(session, parse_unit_yaml(
             "- {code: MN-HONTRE, name: '<script>alert(1)</script>', kind: school,"

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from chidao.config.settings import Settings
 from tests.integration.report_scenario import school_run
-from tests.integration.test_cascade import runs
+from tests.support.cascade import runs
 from tests.web_fixtures import csrf_of
 
 PROBLEM = "application/problem+json"

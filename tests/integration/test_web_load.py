@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from chidao.config.settings import Settings
 from chidao.db.database import OVERFLOW
-from tests.conftest import POSTGRES
+from tests.support.postgres import POSTGRES
 from tests.web_fixtures import PASSWORD, Web, csrf_of
 
 BUSY = "Hệ thống đang bận, vui lòng thử lại sau ít phút"

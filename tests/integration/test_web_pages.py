@@ -3,7 +3,7 @@ subtree from the directive page; the JSON API for a machine client."""
 
 from datetime import date
 
-from tests.integration.test_cascade import runs
+from tests.support.cascade import runs
 from tests.web_fixtures import csrf_of
 
 

@@ -19,8 +19,8 @@ from sqlmodel import select
 
 from chidao.db.database import transaction
 from chidao.domain.reports import Attachment
-from tests.conftest import snapshot
 from tests.integration.report_scenario import school_run
+from tests.support.cascade import snapshot
 from tests.web_fixtures import PASSWORD, csrf_of
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "attachments"
@@ -172,7 +172,7 @@ def test_cli_refuses_exe_bytes_named_pdf(engine, db_url, tmp_path):
     import subprocess
 
     from tests.integration.report_scenario import issue_report_cascade
-    from tests.integration.test_cli import CHIDAO
+    from tests.support.cli import CHIDAO
 
     issue_report_cascade(engine)
     run_id = school_run(engine, "UBND-KIENHAI", "MN-HONTRE")

@@ -4,7 +4,6 @@ terminal (the tests run it without one, as CI does), releasing the mail it claim
 
 import os
 import signal
-import time
 from collections import Counter
 
 import pytest
@@ -19,13 +18,17 @@ from chidao.flows.scheduling import deployments
 from chidao.notifications.deliver import deliver, smtp_mailer
 from chidao.notifications.sweep import sweep
 from chidao.services.units_import import import_units
-from tests.conftest import at, issue_data, seed_units
-from tests.integration.test_cascade import small
-from tests.integration.test_cli import CHIDAO
-from tests.processes import clock_at, session_members, started
+from tests.processes import (
+    STOP_WITHIN,
+    clock_at,
+    session_members,
+    started,
+    stop_and_time,
+    wait_until,
+)
 from tests.smtp_server import SmtpServer
-
-STOP_WITHIN = 5.0
+from tests.support.cascade import at, issue_data, seed_units, small
+from tests.support.cli import CHIDAO
 
 
 def worker_env(db_url: str, **extra: str) -> dict[str, str]:
@@ -33,23 +36,6 @@ def worker_env(db_url: str, **extra: str) -> dict[str, str]:
            **extra}
     env.pop("PREFECT_API_URL", None)
     return env
-
-
-def wait_until(check, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def stop_and_time(process, sig: int) -> float:
-    """Send `sig`; seconds until the process has exited (fails past STOP_WITHIN + 5)."""
-    sent = time.monotonic()
-    process.send_signal(sig)
-    process.wait(timeout=STOP_WITHIN + 5)
-    return time.monotonic() - sent
 
 
 def test_worker_sweeps_on_start_and_stops_on_ctrl_c(engine, db_url, tmp_path):

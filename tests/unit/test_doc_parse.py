@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from chidao.domain.doc_parse import parse_document
-from tests.conftest import CORPUS
 from tests.fixtures.corpus_expected import HUYEN, KIEN_HAI, MY_TU
+from tests.support.paths import CORPUS
 
 OWN = Path(__file__).resolve().parent.parent / "fixtures" / "documents"
 CASES = [("kh-ubnd-kien-hai-stem-2026.txt", KIEN_HAI),

@@ -22,7 +22,7 @@ from chidao.domain.policy import (
 )
 from chidao.domain.status import Status
 from chidao.notifications.context import deadline_phrase
-from tests.conftest import at
+from tests.support.cascade import at
 
 cal = WorkingCalendar()
 DUE = date(2026, 3, 19)  # Thursday

@@ -7,7 +7,7 @@ import pytest
 from chidao.domain.calendar import WorkingCalendar
 from chidao.domain.status import Status
 from chidao.domain.timeliness import Completion, Timeliness, TimelinessJudge, completion
-from tests.conftest import at
+from tests.support.cascade import at
 
 cal = WorkingCalendar()
 DUE_ON = date(2026, 3, 19)  # Thursday
