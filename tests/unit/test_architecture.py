@@ -40,9 +40,9 @@ def test_the_rooms_keep_the_import_contracts():
 
 @pytest.mark.parametrize(("module", "wrong_import", "broken"), [
     ("domain/status.py", "chidao.web.access",
-     ["Rooms import only downward", "The domain imports nothing of chidao outside the domain"]),
-    ("queries/inbox.py", "chidao.db.bulk", ["The read side never writes"]),
-    ("services/issue.py", "chidao.flows.cascade", ["Rooms import only downward"]),
+     ["Each room imports only the rooms below it", "The domain imports nothing of chidao"]),
+    ("queries/inbox.py", "chidao.db.bulk", ["The read side (queries) never writes"]),
+    ("services/issue.py", "chidao.flows.cascade", ["Each room imports only the rooms below it"]),
 ])
 def test_a_wrong_import_breaks_the_contracts(tmp_path, module, wrong_import, broken):
     for room in ROOMS:
