@@ -18,7 +18,7 @@ from chidao.domain.timeliness import Timeliness
 from chidao.queries.inbox import unit_assignments
 from chidao.queries.status_tree import status_tree
 from chidao.services.status_changes import act_on_assignment
-from tests.conftest import at, issue_file, seed_units, snapshot
+from tests.support.cascade import at, issue_file, seed_units, snapshot
 
 
 @pytest.fixture
