@@ -2,6 +2,8 @@
 127.0.0.1: a principal submits, the commune returns it, the principal resubmits, the
 commune accepts, the Sở sees its rollup change. Screenshots go to test-artifacts/."""
 
+from playwright.sync_api import expect
+
 from tests.e2e.browser_helpers import ARTIFACTS, log_in, report_directive_id
 
 
@@ -17,20 +19,20 @@ def test_submit_return_resubmit_accept_and_the_rollup_changes(server, browser, e
     principal.fill("input[name=f_so_lop]", "40")
     principal.fill("input[name=f_tre]", "150")
     principal.click("button:has-text('Nộp')")
-    assert principal.inner_text("#status") == "đã nộp"
+    expect(principal.locator("#status")).to_have_text("đã nộp")
 
     commune = log_in(browser, server, "chuyenvien.kienhai")
     commune.goto(f"{server}/assignments/{run_id}")
     commune.fill("input[name=reason]", "Số lớp chưa đúng")
     commune.click("button:has-text('Trả lại')")
-    assert commune.inner_text("#status") == "trả lại"
+    expect(commune.locator("#status")).to_have_text("trả lại")
 
     principal.goto(f"{server}/assignments/{run_id}")
     assert "Trả lại: Số lớp chưa đúng" in principal.content()
     principal.fill("input[name=f_so_lop]", "6")
     principal.fill("input[name=f_tre]", "150")
     principal.click("button:has-text('Nộp')")
-    assert principal.inner_text("#status") == "đã nộp"
+    expect(principal.locator("#status")).to_have_text("đã nộp")
 
     so = log_in(browser, server, "chuyenvien.so")
     report_url = f"{server}/directives/{report_directive_id(engine)}/report"
@@ -38,7 +40,7 @@ def test_submit_return_resubmit_accept_and_the_rollup_changes(server, browser, e
     before = so.inner_text("#coverage")
     commune.goto(f"{server}/assignments/{run_id}")
     commune.click("button:has-text('Chấp nhận')")
-    assert commune.inner_text("#status") == "đã hoàn thành"
+    expect(commune.locator("#status")).to_have_text("đã hoàn thành")
     so.goto(report_url)
     row = so.locator("tr", has_text="Cộng các đơn vị thuộc Ủy ban nhân dân đặc khu Kiên Hải")
     assert row.locator("td").nth(1).inner_text() == "6"
