@@ -70,6 +70,14 @@ class Attachment(SQLModel, table=True):
     sha256: str
 
 
+def size_text(size: int) -> str:
+    """A size as a person reads it, Vietnamese style: 512 byte, 64 KB, 10,5 MB."""
+    if size < 1024:
+        return f"{size} byte"
+    value, unit = (size / 1024, "KB") if size < 1024 * 1024 else (size / 1024 / 1024, "MB")
+    return f"{value:.1f}".replace(".", ",").removesuffix(",0") + f" {unit}"
+
+
 class ReportValue(SQLModel, table=True):
     __tablename__ = "report_value"
     __table_args__ = (Index("ix_report_value_requirement", "requirement_id", "period"),

@@ -82,14 +82,6 @@ def _is_text(head: bytes) -> bool:
     return not any(byte < 32 and byte not in allowed for byte in head)
 
 
-def size_text(size: int) -> str:
-    """A size as a person reads it, Vietnamese style: 512 byte, 64 KB, 10,5 MB."""
-    if size < 1024:
-        return f"{size} byte"
-    value, unit = (size / 1024, "KB") if size < 1024 * 1024 else (size / 1024 / 1024, "MB")
-    return f"{value:.1f}".replace(".", ",").removesuffix(",0") + f" {unit}"
-
-
 def mime_type(name: str) -> str:
     return MIME_TYPES.get(extension_of(name), "application/octet-stream")
 

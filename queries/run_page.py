@@ -14,10 +14,9 @@ from sqlmodel import Session, SQLModel
 from chidao.domain.assignments import assignment_table
 from chidao.domain.directives import directive_table, format_number_symbol, requirement_table
 from chidao.domain.forms import FormSpec
-from chidao.domain.reports import ReportForm, SubmissionState, form_spec
+from chidao.domain.reports import ReportForm, SubmissionState, form_spec, size_text
 from chidao.domain.status import Status
 from chidao.domain.units import unit_table
-from chidao.files.attachment_files import size_text
 
 _a, _d, _r, _u = assignment_table.c, directive_table.c, requirement_table.c, unit_table.c
 _t = SQLModel.metadata.tables

@@ -20,7 +20,14 @@ from chidao.db.lookup import assignment_by_id
 from chidao.domain.directives import Requirement
 from chidao.domain.errors import InvalidInput
 from chidao.domain.forms import validate_values, value_rows
-from chidao.domain.reports import Attachment, ReportForm, Submission, SubmissionState, form_spec
+from chidao.domain.reports import (
+    Attachment,
+    ReportForm,
+    Submission,
+    SubmissionState,
+    form_spec,
+    size_text,
+)
 from chidao.domain.reports import report_value_table as _values
 from chidao.domain.status import Status
 from chidao.domain.text import free_text, nfc
@@ -29,7 +36,6 @@ from chidao.files.attachment_files import (
     discard,
     extension_of,
     size_of,
-    size_text,
     store,
 )
 from chidao.services.drafts import reports_for_reporters

@@ -14,7 +14,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from chidao.config.settings import Settings
-from chidao.files.attachment_files import size_text
+from chidao.domain.reports import size_text
 from chidao.services.report_submit import sanitise_name
 
 FIELDS_ALLOWANCE = 1024 * 1024  # form fields and multipart headers, on top of the files

@@ -25,7 +25,7 @@ from chidao.services.accounts import add_user
 from chidao.services.report_submit import submit_report
 from chidao.services.status_changes import act_on_assignment
 from chidao.services.units_import import import_units
-from tests.conftest import at, issue_data
+from tests.support.cascade import at, issue_data
 
 PASSWORD = "mat-khau-thu-nghiem"
 NOW = datetime(2026, 5, 28, 3, tzinfo=UTC)  # after the schools' deadline, before the Sở's

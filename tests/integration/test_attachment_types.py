@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from chidao.files.attachment_files import content_problem, size_text
+from chidao.domain.reports import size_text
+from chidao.files.attachment_files import content_problem
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "attachments"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 500

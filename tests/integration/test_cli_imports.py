@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import seed_units
+from tests.support.cascade import seed_units
 
 CHIDAO = str(Path(sys.executable).parent / "chidao")
 HEAVY = ("prefect", "alembic")
