@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from chidao.domain.assignments import assignment_table
 from chidao.domain.directives import directive_table
-from tests.conftest import EXAMPLES
+from tests.support.paths import EXAMPLES
 from tests.web_fixtures import csrf_of
 
 CHIDAO = str(Path(sys.executable).parent / "chidao")
