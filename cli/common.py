@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
-from chidao.cli.errors import CLICK_FLOW, fail
-from chidao.cli.errors import err as err  # the stderr console, for commands that warn
-from chidao.config.runtime import Runtime, build_runtime, load_settings
-from chidao.config.settings import Settings
+from ..config.runtime import Runtime, build_runtime, load_settings
+from ..config.settings import Settings
+from .errors import CLICK_FLOW, fail
+from .errors import err as err  # the stderr console, for commands that warn
 
 console = Console()
 F = TypeVar("F", bound=Callable[..., Any])

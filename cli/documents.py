@@ -6,10 +6,10 @@ from pathlib import Path
 
 import typer
 
-from chidao.cli.common import JSON, NOW, console, print_json, reports_errors, runtime
-from chidao.db.database import reading
-from chidao.db.lookup import directive_by_ref
-from chidao.files.document_writers import Block
+from ..db.database import reading
+from ..db.lookup import directive_by_ref
+from ..files.document_writers import Block
+from .common import JSON, NOW, console, print_json, reports_errors, runtime
 
 
 def register(app: typer.Typer) -> None:
@@ -22,7 +22,7 @@ def import_file(file: Path, as_json: bool = JSON,
                 yaml_out: Path = typer.Option(None, "--yaml", help="Write a directive draft.")
                 ) -> None:
     """Read a directive (.txt, .md, .docx) into a draft: fields, their lines, what is missing."""
-    from chidao.services.doc_import import draft_yaml, import_document
+    from ..services.doc_import import draft_yaml, import_document
 
     rt = runtime()
     url, cap = rt.settings.database_url, rt.settings.document_max_unpacked_bytes
@@ -39,7 +39,7 @@ def import_file(file: Path, as_json: bool = JSON,
 
 
 def _write(blocks: list[Block], docx: Path | None, html: Path | None) -> None:
-    from chidao.files.document_writers import render_html, write_docx
+    from ..files.document_writers import render_html, write_docx
 
     if docx:
         write_docx(blocks, docx)
@@ -58,7 +58,7 @@ def draft_plan(ref: str, unit: str = typer.Option(..., "--unit"),
                days: int = typer.Option(5, help="Working days before the unit's own deadline."),
                now: str = NOW) -> None:
     """The unit's implementation plan answering directive REF (NĐ 30 layout)."""
-    from chidao.services.documents import implementation_plan
+    from ..services.documents import implementation_plan
 
     rt = runtime(now)
     with reading(rt.engine) as session:
@@ -72,7 +72,7 @@ def draft_urging(ref: str, unit: str = typer.Option(..., "--unit"),
                  docx: Path = typer.Option(None), html: Path = typer.Option(None),
                  now: str = NOW) -> None:
     """A letter urging the unit's late subordinates under directive REF (công văn đôn đốc)."""
-    from chidao.services.documents import urging_letter
+    from ..services.documents import urging_letter
 
     rt = runtime(now)
     moment = rt.now()

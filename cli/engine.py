@@ -10,7 +10,13 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import func, select
 
-from chidao.cli.common import (
+from ..db.database import reading, transaction
+from ..domain.errors import InvalidInput
+from ..domain.notifications import message_body_table, message_table, notification_table
+from ..domain.units import unit_table
+from ..flows.runner import run_step
+from ..services.extend import extend_deadline
+from .common import (
     JSON,
     NOW,
     console,
@@ -19,12 +25,6 @@ from chidao.cli.common import (
     runtime,
     settings,
 )
-from chidao.db.database import reading, transaction
-from chidao.domain.errors import InvalidInput
-from chidao.domain.notifications import message_body_table, message_table, notification_table
-from chidao.domain.units import unit_table
-from chidao.flows.runner import run_step
-from chidao.services.extend import extend_deadline
 
 
 def register(app: typer.Typer) -> None:
@@ -107,7 +107,7 @@ def extend(ref: str, requirement: str = typer.Option(..., help="Requirement key.
            unit: str = typer.Option(..., "--unit", help="The issuing unit acting."),
            reason: str = typer.Option(..., help="Why."), now: str = NOW) -> None:
     """Move a deadline for a subtree (gia hạn); reminders follow the new date."""
-    from chidao.domain.specs import parse_day
+    from ..domain.specs import parse_day
 
     try:
         new_due = parse_day(to)
@@ -124,7 +124,7 @@ def extend(ref: str, requirement: str = typer.Option(..., help="Requirement key.
 def worker() -> None:
     """Run the scheduler headless: sweep and deliver every few minutes, until SIGTERM or Ctrl-C
     (it stops within 5 s: a running job finishes its step and releases what it holds)."""
-    from chidao.cli.lifecycle import run_worker
+    from .lifecycle import run_worker
 
     rt = runtime()  # bad settings stop here, before anything starts (exit 2)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -137,8 +137,8 @@ def worker() -> None:
 def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000)) -> None:
     """The dashboard on http://HOST:PORT and, in the same process, the scheduler, until SIGTERM
     or Ctrl-C (it stops within 5 s: requests in flight get 3 s)."""
-    from chidao.cli.lifecycle import run_server
-    from chidao.web.app import create_app
+    from ..web.app import create_app
+    from .lifecycle import run_server
 
     # One runtime for the pages and the scheduler: the web's pooled engine (its overflow serves
     # the jobs); bad settings stop here, before anything starts (exit 2).
@@ -154,7 +154,7 @@ def serve_deployments() -> None:
     To run them on several machines, see `chidao deploy`."""
     from prefect import serve as prefect_serve
 
-    from chidao.flows.scheduling import deployments
+    from ..flows.scheduling import deployments
 
     prefect_serve(*deployments())
 
@@ -167,7 +167,7 @@ def deploy(pool: str = typer.Option("chidao", "--pool", help="The work pool (typ
     machine with chidao installed and CHIDAO_DATABASE_URL set, runs the flows."""
     from prefect.settings import PREFECT_API_URL
 
-    from chidao.flows.scheduling import (
+    from ..flows.scheduling import (
         deployment_crons,
         ensure_process_work_pool,
         work_pool_deployments,

@@ -27,7 +27,7 @@ from sqlalchemy.exc import (
 )
 from typer.core import TyperGroup
 
-from chidao.domain.errors import InvalidInput
+from ..domain.errors import InvalidInput
 
 err = Console(stderr=True, soft_wrap=True)  # one line per error, whatever the width
 # Typer's own flow (usage errors, --help, Exit, Ctrl-C's Abort): left to Typer to handle.
@@ -36,7 +36,7 @@ CLICK_FLOW = (typer.TyperException, typer.Exit, typer.Abort)
 
 def database_url() -> str:
     """The database URL in use, password hidden."""
-    from chidao.config.settings import get_settings
+    from ..config.settings import get_settings
 
     try:
         url = get_settings().database_url
@@ -70,7 +70,7 @@ def known_problem(exc: BaseException) -> str | None:
     if isinstance(exc, InvalidInput):
         return str(exc)
     if isinstance(exc, ValidationError) and exc.title == "Settings":
-        from chidao.config.settings import settings_problem
+        from ..config.settings import settings_problem
 
         return settings_problem(exc)
     if isinstance(exc, OSError) and exc.filename is not None:

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from apscheduler.schedulers.base import BaseScheduler
 
-from chidao.config.runtime import Runtime
-from chidao.flows.scheduling import build_scheduler, stop_scheduler
-from chidao.notifications.stopping import request_stop, stop_requested
+from ..config.runtime import Runtime
+from ..flows.scheduling import build_scheduler, stop_scheduler
+from ..notifications.stopping import request_stop, stop_requested
 
 if TYPE_CHECKING:
     import uvicorn

@@ -8,7 +8,18 @@ from pathlib import Path
 
 import typer
 
-from chidao.cli.common import (
+from ..config.clock import parse_instant
+from ..db.database import migrate, reading, transaction
+from ..db.lookup import directive_by_ref, unit_by_code
+from ..domain.errors import InvalidInput
+from ..domain.status import Status
+from ..files.unit_files import read_unit_file
+from ..queries.inbox import unit_assignments
+from ..queries.status_tree import status_tree
+from ..services.report_submit import Upload, submit_report
+from ..services.status_changes import act_on_assignment
+from ..services.units_import import import_units
+from .common import (
     JSON,
     NOW,
     console,
@@ -17,24 +28,13 @@ from chidao.cli.common import (
     runtime,
     settings,
 )
-from chidao.cli.documents import register as register_document_commands
-from chidao.cli.engine import register as register_engine_commands
-from chidao.cli.errors import CommandGroup
-from chidao.cli.render import assignment_table, cascade_tree
-from chidao.cli.reports import load_values
-from chidao.cli.reports import register as register_report_commands
-from chidao.cli.users import users_app
-from chidao.config.clock import parse_instant
-from chidao.db.database import migrate, reading, transaction
-from chidao.db.lookup import directive_by_ref, unit_by_code
-from chidao.domain.errors import InvalidInput
-from chidao.domain.status import Status
-from chidao.files.unit_files import read_unit_file
-from chidao.queries.inbox import unit_assignments
-from chidao.queries.status_tree import status_tree
-from chidao.services.report_submit import Upload, submit_report
-from chidao.services.status_changes import act_on_assignment
-from chidao.services.units_import import import_units
+from .documents import register as register_document_commands
+from .engine import register as register_engine_commands
+from .errors import CommandGroup
+from .render import assignment_table, cascade_tree
+from .reports import load_values
+from .reports import register as register_report_commands
+from .users import users_app
 
 app = typer.Typer(help="chidao — giao nhiệm vụ theo văn bản chỉ đạo, theo dõi hạn, tổng hợp.",
                   no_args_is_help=True, pretty_exceptions_show_locals=False, cls=CommandGroup)
@@ -81,7 +81,7 @@ def units_import(file: Path, now: str = NOW) -> None:
 @reports_errors
 def directive_issue(file: Path, now: str = NOW) -> None:
     """Issue a directive file and cascade it to its target units (idempotent)."""
-    from chidao.flows.runner import run_step
+    from ..flows.runner import run_step
 
     result = run_step("cascade", runtime(now), directive_file=str(file))
     console.print(f"Directive {result['key']}: {result['created']} new assignments,"
@@ -197,7 +197,7 @@ def demo(db: Path = typer.Option(Path("chidao-demo.db"), help="SQLite file (recr
          scale: str = typer.Option("province", help="province (An Giang) | national")) -> None:
     """Seed An Giang from the corpus, cascade KH 1039/KH-SGDĐT three levels, show the tree;
     with --serve, open the dashboard with demo accounts."""
-    from chidao.demo.scenario import (
+    from ..demo.scenario import (
         DEMO_PASSWORD,
         add_demo_users,
         add_national_users,
@@ -221,8 +221,8 @@ def demo(db: Path = typer.Option(Path("chidao-demo.db"), help="SQLite file (recr
         else:
             console.print(cascade_tree(tree))
     if serve:
-        from chidao.cli.lifecycle import run_server
-        from chidao.web.app import create_app
+        from ..web.app import create_app
+        from .lifecycle import run_server
 
         users = add_demo_users(rt) if scale == "province" else add_national_users(rt)
         console.print(f"\nDashboard: http://127.0.0.1:{port}  — password for every demo"

@@ -9,10 +9,10 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from chidao.domain.directives import DOC_TYPE_LABELS
-from chidao.domain.timeliness import Completion, Timeliness
-from chidao.queries.inbox import InboxRun
-from chidao.queries.status_tree import DirectiveNode, TreeRun
+from ..domain.directives import DOC_TYPE_LABELS
+from ..domain.timeliness import Completion, Timeliness
+from ..queries.inbox import InboxRun
+from ..queries.status_tree import DirectiveNode, TreeRun
 
 TIMELINESS_STYLE = {Timeliness.OVERDUE: "bold red", Timeliness.DUE_TODAY: "red",
                     Timeliness.DUE_SOON: "dark_orange", Timeliness.ON_TRACK: "green"}

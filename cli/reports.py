@@ -8,7 +8,12 @@ from typing import Any
 
 import typer
 
-from chidao.cli.common import (
+from ..db.database import reading
+from ..db.lookup import assignment_by_id, directive_by_ref, unit_by_code
+from ..domain.errors import InvalidInput
+from ..domain.yaml_input import load_bounded
+from ..files.input_files import read_input_text
+from .common import (
     JSON,
     NOW,
     console,
@@ -17,11 +22,6 @@ from chidao.cli.common import (
     runtime,
     settings,
 )
-from chidao.db.database import reading
-from chidao.db.lookup import assignment_by_id, directive_by_ref, unit_by_code
-from chidao.domain.errors import InvalidInput
-from chidao.domain.yaml_input import load_bounded
-from chidao.files.input_files import read_input_text
 
 
 def register(app: typer.Typer) -> None:
@@ -40,7 +40,7 @@ def load_values(path: Path) -> dict[str, Any]:
 
 def aggregate(now: str = NOW) -> None:
     """Pre-fill the upward reports of the levels whose cut-off has passed."""
-    from chidao.flows.runner import run_step
+    from ..flows.runner import run_step
 
     result = run_step("aggregate", runtime(now))
     console.print(f"{result['created']} draft reports pre-filled,"
@@ -51,8 +51,8 @@ def report(ref: str, xlsx: Path = typer.Option(None, help="Write the consolidate
            now: str = NOW, as_json: bool = JSON) -> None:
     """The consolidated report of a directive: per unit its figures accepted and provisional
     side by side, its reporters' live subtotal, coverage, and flags where they differ."""
-    from chidao.files.report_workbook import write_xlsx
-    from chidao.queries.report_export import consolidated, report_data
+    from ..files.report_workbook import write_xlsx
+    from ..queries.report_export import consolidated, report_data
 
     rt = runtime(now)
     with reading(rt.engine) as session:
@@ -71,8 +71,8 @@ def report(ref: str, xlsx: Path = typer.Option(None, help="Write the consolidate
 
 def report_lines(reports: list[Any]) -> list[str]:
     """Plain text: per form, each unit's figures (đã duyệt | tạm tính) and its flags."""
-    from chidao.domain.forms import Aggregate
-    from chidao.queries.report_export import coverage, shown
+    from ..domain.forms import Aggregate
+    from ..queries.report_export import coverage, shown
 
     if not reports:
         return ["No report form in this directive: nothing to consolidate."]
@@ -104,7 +104,7 @@ def draft(assignment_id: int,
           unit: str = typer.Option(None, "--unit", help="Check the run is this unit's."),
           as_json: bool = JSON) -> None:
     """A pre-filled upward report before it is handed in: figures, who is counted, changes."""
-    from chidao.services.drafts import current_draft
+    from ..services.drafts import current_draft
 
     with reading(runtime().engine) as session:
         run = assignment_by_id(session, assignment_id)

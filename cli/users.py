@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import typer
 
-from chidao.cli.common import console, reports_errors, runtime
-from chidao.db.database import transaction
-from chidao.domain.errors import InvalidInput
-from chidao.services.accounts import add_user, change_password, user_named
-from chidao.services.sessions import (
+from ..db.database import transaction
+from ..domain.errors import InvalidInput
+from ..services.accounts import add_user, change_password, user_named
+from ..services.sessions import (
     create_token,
     end_sessions,
     revoke_token,
     user_sessions,
     user_tokens,
 )
+from .common import console, reports_errors, runtime
 
 users_app = typer.Typer(help="Accounts (người dùng).", no_args_is_help=True)
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from chidao.domain.calendar import LOCAL_TZ
-from chidao.domain.errors import InvalidInput
+from ..domain.calendar import LOCAL_TZ
+from ..domain.errors import InvalidInput
 
 
 class Clock(Protocol):

@@ -15,12 +15,12 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Engine
 
-from chidao.config.clock import Clock, FixedClock, clock_for
-from chidao.config.settings import Settings, settings_problem
-from chidao.db.database import make_engine
-from chidao.domain.calendar import WorkingCalendar, vietnam_calendar
-from chidao.domain.errors import InvalidInput
-from chidao.domain.rules import Rules
+from ..db.database import make_engine
+from ..domain.calendar import WorkingCalendar, vietnam_calendar
+from ..domain.errors import InvalidInput
+from ..domain.rules import Rules
+from .clock import Clock, FixedClock, clock_for
+from .settings import Settings, settings_problem
 
 
 @dataclass(frozen=True)

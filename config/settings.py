@@ -14,8 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from chidao.domain.rules import Rules
-from chidao.domain.yaml_input import (
+from ..domain.rules import Rules
+from ..domain.yaml_input import (
     DIRECTIVE_MAX_BYTES,
     UNITS_FILE_MAX_BYTES,
     VALUES_FILE_MAX_BYTES,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import case
 from sqlmodel import Session, col, select
 
-from chidao.domain.assignments import Assignment
-from chidao.domain.directives import Directive
-from chidao.domain.errors import InvalidInput
-from chidao.domain.specs import parse_number_symbol
-from chidao.domain.units import Unit
+from ..domain.assignments import Assignment
+from ..domain.directives import Directive
+from ..domain.errors import InvalidInput
+from ..domain.specs import parse_number_symbol
+from ..domain.units import Unit
 
 
 def unit_by_code(session: Session, code: str, *, field: str = "unit") -> Unit:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 import unicodedata
 
-from chidao.domain.unit_tree import UnitRow
+from ..domain.unit_tree import UnitRow
 
 PROVINCES = [
     "An Giang", "Bắc Ninh", "Cà Mau", "Cao Bằng", "Cần Thơ", "Đà Nẵng", "Đắk Lắk", "Điện Biên",

@@ -7,19 +7,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from chidao.config.clock import parse_instant
-from chidao.config.runtime import Runtime
-from chidao.db.database import migrate, transaction
-from chidao.db.lookup import directive_by_ref, unit_by_code
-from chidao.domain.status import Status
-from chidao.files.directive_files import load_directive_file
-from chidao.files.unit_files import read_unit_file
-from chidao.notifications.deliver import deliver
-from chidao.notifications.sweep import sweep
-from chidao.queries.status_tree import DirectiveNode, status_tree
-from chidao.services.issue import issue_directive
-from chidao.services.status_changes import act_on_assignment
-from chidao.services.units_import import import_units
+from ..config.clock import parse_instant
+from ..config.runtime import Runtime
+from ..db.database import migrate, transaction
+from ..db.lookup import directive_by_ref, unit_by_code
+from ..domain.status import Status
+from ..files.directive_files import load_directive_file
+from ..files.unit_files import read_unit_file
+from ..notifications.deliver import deliver
+from ..notifications.sweep import sweep
+from ..queries.status_tree import DirectiveNode, status_tree
+from ..services.issue import issue_directive
+from ..services.status_changes import act_on_assignment
+from ..services.units_import import import_units
 
 EXAMPLES = Path(__file__).resolve().parent / "examples" / "an-giang"
 
@@ -97,8 +97,8 @@ def _replay(runtime: Runtime, now: datetime, log: Callable[[str], None]) -> None
 def _assignment_of(session: Any, unit_code: str, requirement_key: str) -> int:
     from sqlmodel import col, select
 
-    from chidao.domain.assignments import Assignment
-    from chidao.domain.directives import Requirement
+    from ..domain.assignments import Assignment
+    from ..domain.directives import Requirement
 
     unit = unit_by_code(session, unit_code)
     found = session.exec(
@@ -120,7 +120,7 @@ DEMO_USERS = [("chuyenvien.so", "SGDDT-AG", "head"), ("chuyenvien.kienhai", "UBN
 def add_demo_users(runtime: Runtime, users: list[tuple[str, str, str]] | None = None
                    ) -> list[tuple[str, str]]:
     """Demo accounts (one password for all: this is a demo on 127.0.0.1), created now."""
-    from chidao.services.accounts import add_user
+    from ..services.accounts import add_user
 
     users = users or DEMO_USERS
     with transaction(runtime.engine) as session:
@@ -153,8 +153,8 @@ def run_national_demo(runtime: Runtime, *, now: datetime, log: Callable[[str], N
     one Ministry plan to every school."""
     import time
 
-    from chidao.demo.national_tree import national_rows
-    from chidao.domain.specs import parse_directive
+    from ..domain.specs import parse_directive
+    from .national_tree import national_rows
 
     engine = runtime.engine
     started = time.perf_counter()

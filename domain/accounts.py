@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlalchemy import Column, String
 from sqlmodel import Field, SQLModel
 
-from chidao.domain.dbtypes import UTCDateTime
+from .dbtypes import UTCDateTime
 
 
 class Role(StrEnum):

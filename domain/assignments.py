@@ -5,9 +5,9 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from chidao.domain.dbtypes import EnumText, UTCDateTime
-from chidao.domain.errors import InvalidInput
-from chidao.domain.status import NEEDS_REASON, TRANSITIONS, Status, can_transition
+from .dbtypes import EnumText, UTCDateTime
+from .errors import InvalidInput
+from .status import NEEDS_REASON, TRANSITIONS, Status, can_transition
 
 
 class Assignment(SQLModel, table=True):

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from chidao.domain.calendar import WorkingCalendar
-from chidao.domain.errors import InvalidInput
-from chidao.domain.specs import DueSpec
+from .calendar import WorkingCalendar
+from .errors import InvalidInput
+from .specs import DueSpec
 
 _PERIOD_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from chidao.domain.dbtypes import UTCDateTime
+from .dbtypes import UTCDateTime
 
 
 class DocType(StrEnum):

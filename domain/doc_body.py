@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from chidao.domain.doc_text import Line, fold
+from .doc_text import Line, fold
 
 ROMAN = re.compile(r"^[IVX]+\.\s+")
 SUBHEADING = re.compile(r"^(\d+|[a-đ])[.)]\s+(.{3,100})$")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from chidao.domain.doc_text import Line, fold
+from .doc_text import Line, fold
 
 TYPE_WORDS = {  # the title word (folded) -> type code
     "ke hoach": "KH", "thong bao": "TB", "quyet dinh": "QĐ", "chi thi": "CT",

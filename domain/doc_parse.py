@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from chidao.domain.doc_body import addressees, assignee_groups, deadlines, recipients_and_signer
-from chidao.domain.doc_header import header_fields, references
-from chidao.domain.doc_text import clean_lines
+from .doc_body import addressees, assignee_groups, deadlines, recipients_and_signer
+from .doc_header import header_fields, references
+from .doc_text import clean_lines
 
 FIELDS = ("number", "symbol", "doc_type", "issuer", "place", "issued_on", "title",
           "school_year", "based_on", "assignee_groups", "deadlines", "recipients", "signer")

@@ -12,9 +12,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from chidao.domain.counts import parse_choice_counts, parse_count
-from chidao.domain.errors import InvalidInput
-from chidao.domain.text import NOTE_MAX_CHARS
+from .counts import parse_choice_counts, parse_count
+from .errors import InvalidInput
+from .text import NOTE_MAX_CHARS
 
 
 class FieldType(StrEnum):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from chidao.domain.accounts import Role
+from .accounts import Role
 
 
 class Action(StrEnum):

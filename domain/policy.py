@@ -10,8 +10,8 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chidao.domain.calendar import WorkingCalendar
-from chidao.domain.status import Status
+from .calendar import WorkingCalendar
+from .status import Status
 
 
 class NotificationKind(StrEnum):

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from chidao.domain.dbtypes import UTCDateTime
-from chidao.domain.forms import FormSpec
+from .dbtypes import UTCDateTime
+from .forms import FormSpec
 
 
 class SubmissionState(StrEnum):

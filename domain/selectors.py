@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import Select, and_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from chidao.domain.specs import KindFilter, TargetSpec
-from chidao.domain.units import Unit, subtree_bounds, unit_table
+from .specs import KindFilter, TargetSpec
+from .units import Unit, subtree_bounds, unit_table
 
 
 def target_statement(target: TargetSpec, issuer: Unit) -> Select[Any]:

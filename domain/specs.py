@@ -8,12 +8,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from chidao.domain.directives import DocType, RequirementKind
-from chidao.domain.errors import InvalidInput
-from chidao.domain.forms import FormSpec
-from chidao.domain.policy import PolicySpec
-from chidao.domain.text import TITLE_MAX_CHARS, nfc
-from chidao.domain.units import UnitKind
+from .directives import DocType, RequirementKind
+from .errors import InvalidInput
+from .forms import FormSpec
+from .policy import PolicySpec
+from .text import TITLE_MAX_CHARS, nfc
+from .units import UnitKind
 
 _VN_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 _NUMBER_SYMBOL = re.compile(r"^\s*(?:Số\s*:?\s*)?([0-9]*)\s*/\s*(\S+?)\s*$", re.IGNORECASE)

@@ -2,12 +2,12 @@
 
 from sqlmodel import SQLModel
 
-from chidao.domain.accounts import ApiToken, LoginAttempt, User, UserSession
-from chidao.domain.assignments import Assignment, AssignmentEvent
-from chidao.domain.directives import Citation, Directive, Requirement
-from chidao.domain.notifications import Notification, OutboundMessage, OutboundMessageBody
-from chidao.domain.reports import Attachment, ReportForm, ReportValue, Submission
-from chidao.domain.units import Unit, UnitAncestor
+from .accounts import ApiToken, LoginAttempt, User, UserSession
+from .assignments import Assignment, AssignmentEvent
+from .directives import Citation, Directive, Requirement
+from .notifications import Notification, OutboundMessage, OutboundMessageBody
+from .reports import Attachment, ReportForm, ReportValue, Submission
+from .units import Unit, UnitAncestor
 
 metadata = SQLModel.metadata
 

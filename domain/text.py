@@ -7,7 +7,7 @@ import re
 import unicodedata
 from typing import Any
 
-from chidao.domain.errors import InvalidInput
+from .errors import InvalidInput
 
 NOTE_MAX_CHARS = 10_000  # a note, a reason: a long paragraph, not a book
 TITLE_MAX_CHARS = 1_000

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from chidao.domain.calendar import WorkingCalendar
-from chidao.domain.status import Status
+from .calendar import WorkingCalendar
+from .status import Status
 
 
 class Timeliness(StrEnum):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from chidao.domain.email_address import BadAddress, normalise_address
-from chidao.domain.errors import InvalidInput
-from chidao.domain.units import UnitKind
+from .email_address import BadAddress, normalise_address
+from .errors import InvalidInput
+from .units import UnitKind
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Column, String
 from sqlmodel import Field, SQLModel
 
-from chidao.domain.dbtypes import UTCDateTime
+from .dbtypes import UTCDateTime
 
 
 class UnitKind(StrEnum):

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from chidao.domain.errors import InvalidInput
+from .errors import InvalidInput
 
 MAX_DEPTH = 40  # a directive file nests about 6 deep; a units tree ~10
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chidao.domain.errors import InvalidInput
-from chidao.domain.specs import DirectiveSpec, parse_directive
-from chidao.domain.yaml_input import DIRECTIVE_MAX_BYTES, load_bounded
-from chidao.files.input_files import read_input_text
+from ..domain.errors import InvalidInput
+from ..domain.specs import DirectiveSpec, parse_directive
+from ..domain.yaml_input import DIRECTIVE_MAX_BYTES, load_bounded
+from .input_files import read_input_text
 
 
 def load_directive_file(path: Path, max_bytes: int = DIRECTIVE_MAX_BYTES) -> DirectiveSpec:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chidao.domain.errors import InvalidInput
+from ..domain.errors import InvalidInput
 
 
 def read_input_text(path: Path, max_bytes: int, field: str = "file") -> str:

@@ -16,8 +16,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from chidao.domain.calendar import LOCAL_TZ
-from chidao.queries.report_export import FormReport, Pair, Row, coverage, shown
+from ..domain.calendar import LOCAL_TZ
+from ..queries.report_export import FormReport, Pair, Row, coverage, shown
 
 NO_FORM_NOTE = ("Văn bản này không yêu cầu báo cáo theo biểu mẫu số liệu nên không có số liệu"
                 " tổng hợp. Xem tình hình thực hiện của từng đơn vị trên trang văn bản.")

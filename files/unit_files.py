@@ -11,17 +11,17 @@ from typing import Any
 
 import yaml
 
-from chidao.domain.email_address import BadAddress, normalise_address
-from chidao.domain.errors import InvalidInput
-from chidao.domain.text import nfc
-from chidao.domain.unit_tree import UnitRow
-from chidao.domain.yaml_input import (
+from ..domain.email_address import BadAddress, normalise_address
+from ..domain.errors import InvalidInput
+from ..domain.text import nfc
+from ..domain.unit_tree import UnitRow
+from ..domain.yaml_input import (
     UNITS_FILE_MAX_BYTES,
     check_size,
     compose_bounded,
     construct_plain,
 )
-from chidao.files.input_files import read_input_text
+from .input_files import read_input_text
 
 CSV_COLUMNS = ("code", "name", "kind", "parent", "emails", "symbol")
 _FIELD_MAX_CHARS = 2_000  # a unit's name is ~80 characters; its e-mail list a few hundred

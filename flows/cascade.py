@@ -7,8 +7,8 @@ from typing import Any
 
 from prefect import flow
 
-from chidao.config.runtime import opened_runtime
-from chidao.flows.runner import cascade_step
+from ..config.runtime import opened_runtime
+from .runner import cascade_step
 
 
 @flow(name="cascade", persist_result=False)

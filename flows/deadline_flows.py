@@ -7,8 +7,8 @@ from typing import Any
 
 from prefect import flow
 
-from chidao.config.runtime import opened_runtime
-from chidao.flows.runner import aggregate_step, deliver_step, sweep_step
+from ..config.runtime import opened_runtime
+from .runner import aggregate_step, deliver_step, sweep_step
 
 
 @flow(name="sweep", persist_result=False)

@@ -13,12 +13,12 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from chidao.config.runtime import Runtime
-from chidao.db.database import transaction
-from chidao.notifications.deliver import deliver, smtp_mailer
-from chidao.notifications.sweep import sweep
-from chidao.services.aggregate import aggregate
-from chidao.services.issue import issue_directive_file
+from ..config.runtime import Runtime
+from ..db.database import transaction
+from ..notifications.deliver import deliver, smtp_mailer
+from ..notifications.sweep import sweep
+from ..services.aggregate import aggregate
+from ..services.issue import issue_directive_file
 
 
 def cascade_step(runtime: Runtime, directive_file: str) -> dict[str, Any]:

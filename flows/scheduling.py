@@ -19,12 +19,12 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from chidao.config.runtime import Runtime, build_runtime, load_settings
-from chidao.config.settings import Settings
-from chidao.domain.calendar import LOCAL_TZ
-from chidao.domain.errors import InvalidInput
-from chidao.flows.runner import run_step
-from chidao.notifications.stopping import request_stop
+from ..config.runtime import Runtime, build_runtime, load_settings
+from ..config.settings import Settings
+from ..domain.calendar import LOCAL_TZ
+from ..domain.errors import InvalidInput
+from ..notifications.stopping import request_stop
+from .runner import run_step
 
 log = logging.getLogger("chidao.scheduler")
 
@@ -104,8 +104,8 @@ def deployment_crons(settings: Settings) -> dict[str, str | None]:
 
 
 def _deployed_flows() -> dict[str, Any]:
-    from chidao.flows.cascade import cascade
-    from chidao.flows.deadline_flows import aggregate_flow, deliver_flow, sweep_flow
+    from .cascade import cascade
+    from .deadline_flows import aggregate_flow, deliver_flow, sweep_flow
 
     return {"cascade": cascade, "sweep": sweep_flow, "deliver": deliver_flow,
             "aggregate": aggregate_flow}

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from chidao.domain.calendar import WorkingCalendar
-from chidao.domain.directives import RequirementKind
-from chidao.domain.policy import LADDER_KINDS, NotificationKind, kind_on
-from chidao.domain.status import Status
+from ..domain.calendar import WorkingCalendar
+from ..domain.directives import RequirementKind
+from ..domain.policy import LADDER_KINDS, NotificationKind, kind_on
+from ..domain.status import Status
 
 # Most urgent first: the subject of a digest is that of its most urgent kind.
 KIND_ORDER = [NotificationKind.ESCALATION, NotificationKind.OVERDUE, NotificationKind.DUE_TODAY,

@@ -16,17 +16,17 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from chidao.config.settings import Settings
-from chidao.db.bulk import update_rows
-from chidao.db.database import reading, transaction
-from chidao.domain.calendar import WorkingCalendar
-from chidao.domain.notifications import MessageStatus, message_table, retry_at
-from chidao.domain.policy import in_sending_hours
-from chidao.notifications.context import Outgoing
-from chidao.notifications.freshness import claim_fresh, set_aside_empty
-from chidao.notifications.loading import load_outgoing
-from chidao.notifications.mailer import Mailer, Outcome, SendResult, SmtpMailer, envelope_problem
-from chidao.notifications.outbox import (
+from ..config.settings import Settings
+from ..db.bulk import update_rows
+from ..db.database import reading, transaction
+from ..domain.calendar import WorkingCalendar
+from ..domain.notifications import MessageStatus, message_table, retry_at
+from ..domain.policy import in_sending_hours
+from .context import Outgoing
+from .freshness import claim_fresh, set_aside_empty
+from .loading import load_outgoing
+from .mailer import Mailer, Outcome, SendResult, SmtpMailer, envelope_problem
+from .outbox import (
     RESULT_COLUMNS,
     RESULT_WHERE,
     Claimed,
@@ -37,9 +37,9 @@ from chidao.notifications.outbox import (
     store_rendered,
     unrendered,
 )
-from chidao.notifications.outcomes import NotRecorded, OutcomeWriter
-from chidao.notifications.render import Sender, Unsendable, render_email, sender_address
-from chidao.notifications.stopping import stop_requested
+from .outcomes import NotRecorded, OutcomeWriter
+from .render import Sender, Unsendable, render_email, sender_address
+from .stopping import stop_requested
 
 COMPOSE_CHUNK = 500  # messages rendered per transaction
 

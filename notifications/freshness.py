@@ -18,17 +18,17 @@ from typing import Protocol, TypeVar
 from sqlalchemy import Engine, delete, select, update
 from sqlmodel import Session
 
-from chidao.db.database import transaction
-from chidao.domain.assignments import assignment_table
-from chidao.domain.notifications import (
+from ..db.database import transaction
+from ..domain.assignments import assignment_table
+from ..domain.notifications import (
     MessageStatus,
     message_body_table,
     message_table,
     notification_table,
 )
-from chidao.domain.policy import is_stale
-from chidao.notifications.context import Outgoing
-from chidao.notifications.outbox import Claimed, add_messages, claim_messages
+from ..domain.policy import is_stale
+from .context import Outgoing
+from .outbox import Claimed, add_messages, claim_messages
 
 _a, _m, _n, _b = assignment_table.c, message_table.c, notification_table.c, message_body_table.c
 

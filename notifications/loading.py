@@ -7,13 +7,13 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlmodel import Session
 
-from chidao.domain.assignments import assignment_table
-from chidao.domain.directives import directive_table, format_number_symbol, requirement_table
-from chidao.domain.notifications import message_table, notification_table
-from chidao.domain.policy import digest_items, is_stale
-from chidao.domain.status import AWAITING_UNIT
-from chidao.domain.units import unit_table
-from chidao.notifications.context import Item, OpenTask, Outgoing, Recipient
+from ..domain.assignments import assignment_table
+from ..domain.directives import directive_table, format_number_symbol, requirement_table
+from ..domain.notifications import message_table, notification_table
+from ..domain.policy import digest_items, is_stale
+from ..domain.status import AWAITING_UNIT
+from ..domain.units import unit_table
+from .context import Item, OpenTask, Outgoing, Recipient
 
 _a, _r, _d, _u = assignment_table.c, requirement_table.c, directive_table.c, unit_table.c
 _m, _n = message_table.c, notification_table.c

@@ -15,16 +15,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, bindparam, case, exists, insert, or_, select, update
 from sqlmodel import Session
 
-from chidao.domain.assignments import assignment_table
-from chidao.domain.notifications import (
+from ..domain.assignments import assignment_table
+from ..domain.notifications import (
     MAX_ATTEMPTS,
     MessageStatus,
     message_body_table,
     message_table,
     notification_table,
 )
-from chidao.domain.policy import is_stale
-from chidao.notifications.mailer import Envelope
+from ..domain.policy import is_stale
+from .mailer import Envelope
 
 _m, _n, _b, _a = message_table.c, notification_table.c, message_body_table.c, assignment_table.c
 _composed = exists().where(_b.message_id == _m.id)

@@ -28,11 +28,11 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from chidao.domain.calendar import WorkingCalendar
-from chidao.domain.email_address import BadAddress, normalise_address
-from chidao.domain.errors import InvalidInput
-from chidao.notifications.context import Outgoing, Recipient, digest_context
-from chidao.notifications.mailer import Envelope
+from ..domain.calendar import WorkingCalendar
+from ..domain.email_address import BadAddress, normalise_address
+from ..domain.errors import InvalidInput
+from .context import Outgoing, Recipient, digest_context
+from .mailer import Envelope
 
 TEMPLATES = Path(__file__).parent / "templates"
 

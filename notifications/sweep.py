@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from chidao.db.bulk import insert_rows, update_rows
-from chidao.domain.assignments import assignment_table
-from chidao.domain.calendar import WorkingCalendar
-from chidao.domain.directives import directive_table, requirement_table
-from chidao.domain.notifications import notification_table
-from chidao.domain.policy import (
+from ..db.bulk import insert_rows, update_rows
+from ..domain.assignments import assignment_table
+from ..domain.calendar import WorkingCalendar
+from ..domain.directives import directive_table, requirement_table
+from ..domain.notifications import notification_table
+from ..domain.policy import (
     Audience,
     Decision,
     NotificationKind,
@@ -27,7 +27,7 @@ from chidao.domain.policy import (
     audience_unit,
     decide,
 )
-from chidao.domain.units import unit_table
+from ..domain.units import unit_table
 
 _a, _r, _d, _u = assignment_table.c, requirement_table.c, directive_table.c, unit_table.c
 _parent = unit_table.alias("parent_unit")

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
-from chidao.domain.directives import directive_table, format_number_symbol, requirement_table
+from ..domain.directives import directive_table, format_number_symbol, requirement_table
 
 citation_table = SQLModel.metadata.tables["citation"]
 _c = citation_table.c

@@ -9,17 +9,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from chidao.domain.assignments import assignment_table
-from chidao.domain.calendar import WorkingCalendar
-from chidao.domain.directives import (
+from ..domain.assignments import assignment_table
+from ..domain.calendar import WorkingCalendar
+from ..domain.directives import (
     RequirementKind,
     directive_table,
     format_number_symbol,
     requirement_table,
 )
-from chidao.domain.status import CLOSED, Status
-from chidao.domain.timeliness import Completion, Timeliness, TimelinessJudge, completion
-from chidao.domain.units import Unit
+from ..domain.status import CLOSED, Status
+from ..domain.timeliness import Completion, Timeliness, TimelinessJudge, completion
+from ..domain.units import Unit
 
 _a, _r, _d = assignment_table.c, requirement_table.c, directive_table.c
 

@@ -9,14 +9,14 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlmodel import Session, col
 from sqlmodel import select as model_select
 
-from chidao.domain.accounts import User, may_read_unit
-from chidao.domain.assignments import assignment_table
-from chidao.domain.calendar import WorkingCalendar
-from chidao.domain.directives import Citation, Directive, directive_table, format_number_symbol
-from chidao.domain.status import AWAITING_UNIT, Status
-from chidao.domain.timeliness import TimelinessJudge
-from chidao.domain.units import Unit, subtree_bounds, unit_ancestor_table, unit_table
-from chidao.queries.read_scope import user_unit
+from ..domain.accounts import User, may_read_unit
+from ..domain.assignments import assignment_table
+from ..domain.calendar import WorkingCalendar
+from ..domain.directives import Citation, Directive, directive_table, format_number_symbol
+from ..domain.status import AWAITING_UNIT, Status
+from ..domain.timeliness import TimelinessJudge
+from ..domain.units import Unit, subtree_bounds, unit_ancestor_table, unit_table
+from .read_scope import user_unit
 
 _a, _d, _u = assignment_table.c, directive_table.c, unit_table.c
 _issuer = unit_table.alias("issuer")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session
 
-from chidao.domain.units import unit_table
+from ..domain.units import unit_table
 
 _u = unit_table.c
 

@@ -9,11 +9,11 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from chidao.domain.assignments import assignment_table
-from chidao.domain.calendar import WorkingCalendar
-from chidao.domain.directives import directive_table, format_number_symbol, requirement_table
-from chidao.domain.status import AWAITING_UNIT
-from chidao.domain.units import Unit, subtree_bounds, unit_table
+from ..domain.assignments import assignment_table
+from ..domain.calendar import WorkingCalendar
+from ..domain.directives import directive_table, format_number_symbol, requirement_table
+from ..domain.status import AWAITING_UNIT
+from ..domain.units import Unit, subtree_bounds, unit_table
 
 _a, _d, _r, _u = assignment_table.c, directive_table.c, requirement_table.c, unit_table.c
 _issuer = unit_table.alias("issuer")

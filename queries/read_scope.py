@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 from sqlmodel import Session
 
-from chidao.domain.accounts import User
-from chidao.domain.assignments import assignment_table
-from chidao.domain.directives import Directive
-from chidao.domain.scope import in_subtree, visible_top
-from chidao.domain.units import Unit, subtree_bounds, unit_table
+from ..domain.accounts import User
+from ..domain.assignments import assignment_table
+from ..domain.directives import Directive
+from ..domain.scope import in_subtree, visible_top
+from ..domain.units import Unit, subtree_bounds, unit_table
 
 _a, _u = assignment_table.c, unit_table.c
 

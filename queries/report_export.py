@@ -13,15 +13,15 @@ from typing import Any
 from sqlalchemy import and_, func, literal, select
 from sqlmodel import Session, SQLModel, col
 
-from chidao.domain.assignments import assignment_table
-from chidao.domain.calendar import WorkingCalendar
-from chidao.domain.directives import Directive, requirement_table
-from chidao.domain.forms import Aggregate, FieldType, FormSpec
-from chidao.domain.reports import ReportForm, SubmissionState, form_spec
-from chidao.domain.timeliness import TimelinessJudge
-from chidao.domain.units import Unit, subtree_bounds, unit_table
-from chidao.queries.read_scope import figures_scope
-from chidao.queries.rollup import NodeTotals, rollup
+from ..domain.assignments import assignment_table
+from ..domain.calendar import WorkingCalendar
+from ..domain.directives import Directive, requirement_table
+from ..domain.forms import Aggregate, FieldType, FormSpec
+from ..domain.reports import ReportForm, SubmissionState, form_spec
+from ..domain.timeliness import TimelinessJudge
+from ..domain.units import Unit, subtree_bounds, unit_table
+from .read_scope import figures_scope
+from .rollup import NodeTotals, rollup
 
 _a, _r, _u = assignment_table.c, requirement_table.c, unit_table.c
 submission_table = SQLModel.metadata.tables["submission"]

@@ -15,11 +15,11 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
-from chidao.domain.assignments import assignment_table
-from chidao.domain.forms import Aggregate, FieldType, FormField, FormSpec
-from chidao.domain.reports import report_value_table
-from chidao.domain.status import Status
-from chidao.domain.units import Unit, unit_ancestor_table, unit_table
+from ..domain.assignments import assignment_table
+from ..domain.forms import Aggregate, FieldType, FormField, FormSpec
+from ..domain.reports import report_value_table
+from ..domain.status import Status
+from ..domain.units import Unit, unit_ancestor_table, unit_table
 
 _v, _ua, _a, _u = report_value_table.c, unit_ancestor_table.c, assignment_table.c, unit_table.c
 _who = unit_table.alias("who")

@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
-from chidao.domain.assignments import assignment_table
-from chidao.domain.directives import directive_table, format_number_symbol, requirement_table
-from chidao.domain.forms import FormSpec
-from chidao.domain.reports import ReportForm, SubmissionState, form_spec, size_text
-from chidao.domain.status import Status
-from chidao.domain.units import unit_table
+from ..domain.assignments import assignment_table
+from ..domain.directives import directive_table, format_number_symbol, requirement_table
+from ..domain.forms import FormSpec
+from ..domain.reports import ReportForm, SubmissionState, form_spec, size_text
+from ..domain.status import Status
+from ..domain.units import unit_table
 
 _a, _d, _r, _u = assignment_table.c, directive_table.c, requirement_table.c, unit_table.c
 _t = SQLModel.metadata.tables

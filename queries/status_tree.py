@@ -13,18 +13,18 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 from sqlmodel import select as model_select
 
-from chidao.domain.assignments import assignment_table
-from chidao.domain.calendar import WorkingCalendar
-from chidao.domain.directives import (
+from ..domain.assignments import assignment_table
+from ..domain.calendar import WorkingCalendar
+from ..domain.directives import (
     Citation,
     Directive,
     DocType,
     RequirementKind,
     requirement_table,
 )
-from chidao.domain.status import Status
-from chidao.domain.timeliness import Completion, Timeliness, TimelinessJudge, completion
-from chidao.domain.units import Unit, unit_table
+from ..domain.status import Status
+from ..domain.timeliness import Completion, Timeliness, TimelinessJudge, completion
+from ..domain.units import Unit, unit_table
 
 _a, _r, _u = assignment_table.c, requirement_table.c, unit_table.c
 

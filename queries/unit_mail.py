@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlmodel import Session, SQLModel
 
-from chidao.domain.notifications import OutboundMessage
+from ..domain.notifications import OutboundMessage
 
 _m = SQLModel.metadata.tables[str(OutboundMessage.__tablename__)].c
 

@@ -12,10 +12,10 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session
 from sqlmodel import select as model_select
 
-from chidao.db.lookup import unit_by_code
-from chidao.domain.accounts import LoginAttempt, Role, User, login_attempt_table, login_wait
-from chidao.domain.errors import InvalidInput
-from chidao.services.sessions import end_sessions
+from ..db.lookup import unit_by_code
+from ..domain.accounts import LoginAttempt, Role, User, login_attempt_table, login_wait
+from ..domain.errors import InvalidInput
+from .sessions import end_sessions
 
 _hasher = PasswordHasher()
 WINDOW = timedelta(hours=1)  # failures older than this are forgotten

@@ -11,13 +11,13 @@ from sqlalchemy import and_, func, select
 from sqlmodel import Session, SQLModel, col
 from sqlmodel import select as model_select
 
-from chidao.domain.assignments import Assignment, assignment_table
-from chidao.domain.directives import directive_table, requirement_table
-from chidao.domain.reports import ReportForm, SubmissionState, form_spec
-from chidao.domain.status import AWAITING_UNIT
-from chidao.domain.units import Unit
-from chidao.queries.rollup import rollup
-from chidao.services.drafts import refresh_draft
+from ..domain.assignments import Assignment, assignment_table
+from ..domain.directives import directive_table, requirement_table
+from ..domain.reports import ReportForm, SubmissionState, form_spec
+from ..domain.status import AWAITING_UNIT
+from ..domain.units import Unit
+from ..queries.rollup import rollup
+from .drafts import refresh_draft
 
 _a, _d, _r = assignment_table.c, directive_table.c, requirement_table.c
 _c = SQLModel.metadata.tables["citation"].c

@@ -9,9 +9,9 @@ from typing import Any
 import yaml
 from sqlmodel import Session
 
-from chidao.db.lookup import find_directive
-from chidao.domain.doc_parse import parse_document
-from chidao.domain.errors import InvalidInput
+from ..db.lookup import find_directive
+from ..domain.doc_parse import parse_document
+from ..domain.errors import InvalidInput
 
 DOCX_MAX_ENTRIES = 1_000  # a Word file has a few dozen parts
 DOCX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # CHIDAO_DOCUMENT_MAX_UNPACKED_BYTES

@@ -9,13 +9,13 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from chidao.db.lookup import unit_by_code
-from chidao.domain.assignments import assignment_table
-from chidao.domain.calendar import WorkingCalendar
-from chidao.domain.directives import DOC_TYPE_LABELS, Directive, DocType, requirement_table
-from chidao.domain.status import AWAITING_UNIT
-from chidao.domain.units import Unit, UnitKind, unit_table
-from chidao.files.document_writers import Block
+from ..db.lookup import unit_by_code
+from ..domain.assignments import assignment_table
+from ..domain.calendar import WorkingCalendar
+from ..domain.directives import DOC_TYPE_LABELS, Directive, DocType, requirement_table
+from ..domain.status import AWAITING_UNIT
+from ..domain.units import Unit, UnitKind, unit_table
+from ..files.document_writers import Block
 
 _a, _r, _u = assignment_table.c, requirement_table.c, unit_table.c
 HEAD_TITLES = {UnitKind.PEOPLE_COMMITTEE: "CHỦ TỊCH", UnitKind.SCHOOL: "HIỆU TRƯỞNG",

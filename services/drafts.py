@@ -16,14 +16,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from chidao.domain.assignments import Assignment
-from chidao.domain.calendar import LOCAL_TZ
-from chidao.domain.directives import Citation, Directive, Requirement
-from chidao.domain.forms import Aggregate, FieldType, FormSpec
-from chidao.domain.reports import ReportForm, Submission, SubmissionState
-from chidao.domain.units import Unit
-from chidao.queries.rollup import NodeTotals
-from chidao.services.report_review import latest_submission
+from ..domain.assignments import Assignment
+from ..domain.calendar import LOCAL_TZ
+from ..domain.directives import Citation, Directive, Requirement
+from ..domain.forms import Aggregate, FieldType, FormSpec
+from ..domain.reports import ReportForm, Submission, SubmissionState
+from ..domain.units import Unit
+from ..queries.rollup import NodeTotals
+from .report_review import latest_submission
 
 
 def draft_values(form: FormSpec, totals: NodeTotals) -> dict[str, Any]:

@@ -8,18 +8,18 @@ from sqlalchemy import select
 from sqlmodel import Session
 from sqlmodel import select as model_select
 
-from chidao.db.bulk import insert_rows, update_rows
-from chidao.db.lookup import directive_by_ref, unit_by_code
-from chidao.domain.accounts import Role
-from chidao.domain.assignments import assignment_event_table, assignment_table, next_action_at
-from chidao.domain.calendar import WorkingCalendar
-from chidao.domain.directives import Requirement
-from chidao.domain.errors import InvalidInput
-from chidao.domain.permissions import OPERATOR, Action, require
-from chidao.domain.specs import check_day_range
-from chidao.domain.status import CLOSED
-from chidao.domain.text import free_text
-from chidao.domain.units import subtree_bounds, unit_table
+from ..db.bulk import insert_rows, update_rows
+from ..db.lookup import directive_by_ref, unit_by_code
+from ..domain.accounts import Role
+from ..domain.assignments import assignment_event_table, assignment_table, next_action_at
+from ..domain.calendar import WorkingCalendar
+from ..domain.directives import Requirement
+from ..domain.errors import InvalidInput
+from ..domain.permissions import OPERATOR, Action, require
+from ..domain.specs import check_day_range
+from ..domain.status import CLOSED
+from ..domain.text import free_text
+from ..domain.units import subtree_bounds, unit_table
 
 _a, _u = assignment_table.c, unit_table.c
 

@@ -9,10 +9,10 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from chidao.domain.directives import Citation, Directive
-from chidao.domain.errors import InvalidInput
-from chidao.domain.forms import FormSpec
-from chidao.domain.reports import ReportForm
+from ..domain.directives import Citation, Directive
+from ..domain.errors import InvalidInput
+from ..domain.forms import FormSpec
+from ..domain.reports import ReportForm
 
 
 def store_forms(session: Session, forms: list[FormSpec], *, issuer_id: int,

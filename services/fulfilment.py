@@ -6,11 +6,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from chidao.domain.assignments import Assignment
-from chidao.domain.directives import Directive, Requirement, RequirementKind
-from chidao.domain.status import AWAITING_UNIT, Status
-from chidao.domain.units import Unit
-from chidao.services.status_changes import change_status
+from ..domain.assignments import Assignment
+from ..domain.directives import Directive, Requirement, RequirementKind
+from ..domain.status import AWAITING_UNIT, Status
+from ..domain.units import Unit
+from .status_changes import change_status
 
 
 def fulfil_plans(

@@ -12,25 +12,25 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 from sqlmodel import select as model_select
 
-from chidao.db.bulk import insert_fanout
-from chidao.db.lookup import find_directive, unit_by_code
-from chidao.domain.accounts import Role
-from chidao.domain.assignments import assignment_table, next_action_at
-from chidao.domain.calendar import WorkingCalendar
-from chidao.domain.deadlines import DueContext, resolve_due
-from chidao.domain.directives import Citation, Directive, Requirement, requirement_table
-from chidao.domain.errors import InvalidInput
-from chidao.domain.permissions import OPERATOR, Action, require
-from chidao.domain.policy import PolicySpec, merge_policies
-from chidao.domain.rules import Rules
-from chidao.domain.selectors import target_statement
-from chidao.domain.specs import DirectiveSpec, RequirementSpec
-from chidao.domain.status import Status
-from chidao.domain.units import Unit
-from chidao.files.directive_files import load_directive_file
-from chidao.queries.read_scope import may_cite
-from chidao.services.forms_store import form_by_ref, store_forms
-from chidao.services.fulfilment import fulfil_plans
+from ..db.bulk import insert_fanout
+from ..db.lookup import find_directive, unit_by_code
+from ..domain.accounts import Role
+from ..domain.assignments import assignment_table, next_action_at
+from ..domain.calendar import WorkingCalendar
+from ..domain.deadlines import DueContext, resolve_due
+from ..domain.directives import Citation, Directive, Requirement, requirement_table
+from ..domain.errors import InvalidInput
+from ..domain.permissions import OPERATOR, Action, require
+from ..domain.policy import PolicySpec, merge_policies
+from ..domain.rules import Rules
+from ..domain.selectors import target_statement
+from ..domain.specs import DirectiveSpec, RequirementSpec
+from ..domain.status import Status
+from ..domain.units import Unit
+from ..files.directive_files import load_directive_file
+from ..queries.read_scope import may_cite
+from .forms_store import form_by_ref, store_forms
+from .fulfilment import fulfil_plans
 
 _assignment = assignment_table
 

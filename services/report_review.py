@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from chidao.domain.assignments import Assignment
-from chidao.domain.reports import Submission, SubmissionState, report_value_table
-from chidao.domain.status import Status
+from ..domain.assignments import Assignment
+from ..domain.reports import Submission, SubmissionState, report_value_table
+from ..domain.status import Status
 
 
 def latest_submission(session: Session, assignment_id: int) -> Submission | None:

@@ -14,13 +14,13 @@ from typing import IO, Any
 from sqlalchemy import delete
 from sqlmodel import Session
 
-from chidao.config.settings import Settings
-from chidao.db.bulk import insert_rows
-from chidao.db.lookup import assignment_by_id
-from chidao.domain.directives import Requirement
-from chidao.domain.errors import InvalidInput
-from chidao.domain.forms import validate_values, value_rows
-from chidao.domain.reports import (
+from ..config.settings import Settings
+from ..db.bulk import insert_rows
+from ..db.lookup import assignment_by_id
+from ..domain.directives import Requirement
+from ..domain.errors import InvalidInput
+from ..domain.forms import validate_values, value_rows
+from ..domain.reports import (
     Attachment,
     ReportForm,
     Submission,
@@ -28,19 +28,19 @@ from chidao.domain.reports import (
     form_spec,
     size_text,
 )
-from chidao.domain.reports import report_value_table as _values
-from chidao.domain.status import Status
-from chidao.domain.text import free_text, nfc
-from chidao.files.attachment_files import (
+from ..domain.reports import report_value_table as _values
+from ..domain.status import Status
+from ..domain.text import free_text, nfc
+from ..files.attachment_files import (
     content_problem,
     discard,
     extension_of,
     size_of,
     store,
 )
-from chidao.services.drafts import reports_for_reporters
-from chidao.services.report_review import latest_submission
-from chidao.services.status_changes import act_on_assignment
+from .drafts import reports_for_reporters
+from .report_review import latest_submission
+from .status_changes import act_on_assignment
 
 
 @dataclass(frozen=True)

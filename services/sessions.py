@@ -12,8 +12,8 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 from sqlmodel import select as model_select
 
-from chidao.domain.accounts import ApiToken, User, UserSession, session_alive, token_usable
-from chidao.domain.errors import InvalidInput
+from ..domain.accounts import ApiToken, User, UserSession, session_alive, token_usable
+from ..domain.errors import InvalidInput
 
 TOUCH_EVERY = timedelta(minutes=1)  # last_seen_at is written at most this often
 

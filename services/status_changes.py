@@ -6,18 +6,18 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from chidao.db.lookup import assignment_by_id, unit_by_code
-from chidao.domain.accounts import Role
-from chidao.domain.assignments import Assignment, AssignmentEvent, transition
-from chidao.domain.directives import Directive
-from chidao.domain.errors import InvalidInput
-from chidao.domain.notifications import Notification
-from chidao.domain.permissions import OPERATOR, Action, require
-from chidao.domain.policy import NotificationKind
-from chidao.domain.status import BY_ASSIGNEE, BY_ISSUER, Status
-from chidao.domain.text import free_text
-from chidao.domain.units import Unit
-from chidao.services.report_review import on_status_change
+from ..db.lookup import assignment_by_id, unit_by_code
+from ..domain.accounts import Role
+from ..domain.assignments import Assignment, AssignmentEvent, transition
+from ..domain.directives import Directive
+from ..domain.errors import InvalidInput
+from ..domain.notifications import Notification
+from ..domain.permissions import OPERATOR, Action, require
+from ..domain.policy import NotificationKind
+from ..domain.status import BY_ASSIGNEE, BY_ISSUER, Status
+from ..domain.text import free_text
+from ..domain.units import Unit
+from .report_review import on_status_change
 
 _ACTIONS = {Status.RECEIVED: Action.RECEIVE, Status.SUBMITTED: Action.SUBMIT}
 # The issuer's decisions on a handed-in run that the unit is told about by mail.

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlmodel import Session
 
-from chidao.db.bulk import insert_rows
-from chidao.domain.unit_tree import UnitRow, compute_paths, validate_rows
-from chidao.domain.units import unit_ancestor_table, unit_table
+from ..db.bulk import insert_rows
+from ..domain.unit_tree import UnitRow, compute_paths, validate_rows
+from ..domain.units import unit_ancestor_table, unit_table
 
 _table = unit_table
 _unit = _table.c

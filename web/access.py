@@ -8,11 +8,11 @@ from fastapi import HTTPException
 from sqlalchemy import exists, select
 from sqlmodel import Session
 
-from chidao.domain.accounts import User, may_read_run, may_read_unit
-from chidao.domain.assignments import Assignment, assignment_table
-from chidao.domain.directives import Directive
-from chidao.domain.units import Unit, subtree_bounds, unit_table
-from chidao.queries.read_scope import user_unit as user_unit  # (the pages take it from here)
+from ..domain.accounts import User, may_read_run, may_read_unit
+from ..domain.assignments import Assignment, assignment_table
+from ..domain.directives import Directive
+from ..domain.units import Unit, subtree_bounds, unit_table
+from ..queries.read_scope import user_unit as user_unit  # (the pages take it from here)
 
 
 def readable_unit(session: Session, user: User, unit_id: int) -> Unit:

@@ -10,16 +10,16 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from chidao.domain.accounts import User
-from chidao.domain.errors import InvalidInput
-from chidao.queries.inbox import unit_assignments
-from chidao.queries.listings import directive_units, due_window, visible_directives
-from chidao.services.drafts import current_draft
-from chidao.services.report_submit import submit_report
-from chidao.web.access import own_run, readable_directive, readable_run, user_unit
-from chidao.web.attachments import file_response, files_by_submission, readable_attachment
-from chidao.web.deps import api_user, db, runtime_of
-from chidao.web.params import PageNumber, RowId
+from ..domain.accounts import User
+from ..domain.errors import InvalidInput
+from ..queries.inbox import unit_assignments
+from ..queries.listings import directive_units, due_window, visible_directives
+from ..services.drafts import current_draft
+from ..services.report_submit import submit_report
+from .access import own_run, readable_directive, readable_run, user_unit
+from .attachments import file_response, files_by_submission, readable_attachment
+from .deps import api_user, db, runtime_of
+from .params import PageNumber, RowId
 
 router = APIRouter(tags=["api"])
 

@@ -9,16 +9,16 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from chidao.domain.accounts import User
-from chidao.domain.errors import InvalidInput
-from chidao.domain.specs import parse_day, parse_directive
-from chidao.domain.status import Status
-from chidao.services.extend import extend_deadline
-from chidao.services.issue import issue_directive
-from chidao.services.status_changes import act_on_assignment
-from chidao.web.access import issued_run, readable_directive, user_unit
-from chidao.web.deps import api_user, db, runtime_of
-from chidao.web.params import RowId
+from ..domain.accounts import User
+from ..domain.errors import InvalidInput
+from ..domain.specs import parse_day, parse_directive
+from ..domain.status import Status
+from ..services.extend import extend_deadline
+from ..services.issue import issue_directive
+from ..services.status_changes import act_on_assignment
+from .access import issued_run, readable_directive, user_unit
+from .deps import api_user, db, runtime_of
+from .params import RowId
 
 router = APIRouter(tags=["api"])
 _REVIEW = {"accept": Status.ACCEPTED, "return": Status.RETURNED}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
-from chidao.config.runtime import Runtime, build_runtime
-from chidao.config.settings import Settings
+from ..config.runtime import Runtime, build_runtime
+from ..config.settings import Settings
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -16,7 +16,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     """The app, on `runtime` (else one built from `settings` or the environment, with the
     web's connection pool); `serve_host` (where `chidao serve` listens) decides the Secure
     cookie flag unless CHIDAO_COOKIE_SECURE says: on everywhere but loopback."""
-    from chidao.web import (
+    from . import (
         api,
         api_actions,
         errors,

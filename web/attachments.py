@@ -11,12 +11,12 @@ from fastapi import HTTPException
 from fastapi.responses import FileResponse
 from sqlmodel import Session, col, select
 
-from chidao.config.settings import Settings
-from chidao.domain.accounts import User
-from chidao.domain.reports import Attachment, Submission
-from chidao.files.attachment_files import mime_type, stored_path
-from chidao.queries.run_page import attached_files
-from chidao.web.access import readable_run
+from ..config.settings import Settings
+from ..domain.accounts import User
+from ..domain.reports import Attachment, Submission
+from ..files.attachment_files import mime_type, stored_path
+from ..queries.run_page import attached_files
+from .access import readable_run
 
 
 def files_by_submission(session: Session, assignment_id: int) -> dict[int, list[dict[str, Any]]]:

@@ -15,11 +15,11 @@ from fastapi import Depends, Form, HTTPException, Request
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from chidao.config.runtime import Runtime
-from chidao.config.settings import Settings
-from chidao.db.database import transaction
-from chidao.domain.accounts import User
-from chidao.services.sessions import Timeouts, session_user, touch_session, user_by_token
+from ..config.runtime import Runtime
+from ..config.settings import Settings
+from ..db.database import transaction
+from ..domain.accounts import User
+from ..services.sessions import Timeouts, session_user, touch_session, user_by_token
 
 BUSY = "Hệ thống đang bận, vui lòng thử lại sau ít phút."
 RETRY_AFTER = "30"  # seconds, in the 503's Retry-After header

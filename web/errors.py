@@ -19,11 +19,11 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from chidao.db.database import reading
-from chidao.domain.errors import InvalidInput
-from chidao.domain.permissions import NotPermitted
-from chidao.web.deps import BUSY, RETRY_AFTER, signed_in
-from chidao.web.rendering import render, templates
+from ..db.database import reading
+from ..domain.errors import InvalidInput
+from ..domain.permissions import NotPermitted
+from .deps import BUSY, RETRY_AFTER, signed_in
+from .rendering import render, templates
 
 log = logging.getLogger("chidao.web")
 

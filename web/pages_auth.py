@@ -8,20 +8,20 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from chidao.domain.accounts import User
-from chidao.domain.errors import InvalidInput
-from chidao.domain.permissions import Action, require
-from chidao.services.accounts import (
+from ..domain.accounts import User
+from ..domain.errors import InvalidInput
+from ..domain.permissions import Action, require
+from ..services.accounts import (
     TooManyAttempts,
     authenticate,
     change_password,
     user_named,
     verify_password,
 )
-from chidao.services.sessions import end_session, end_sessions, start_session
-from chidao.web.access import readable_unit
-from chidao.web.deps import check_csrf, db, page_user, runtime_of
-from chidao.web.rendering import render
+from ..services.sessions import end_session, end_sessions, start_session
+from .access import readable_unit
+from .deps import check_csrf, db, page_user, runtime_of
+from .rendering import render
 
 router = APIRouter()
 

@@ -6,17 +6,17 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from chidao.domain.accounts import User
-from chidao.domain.errors import InvalidInput
-from chidao.domain.specs import parse_day
-from chidao.domain.units import Unit
-from chidao.queries.org_tree import child_units
-from chidao.queries.overdue import late_runs
-from chidao.services.extend import extend_deadline
-from chidao.web.access import readable_directive, readable_unit, user_unit
-from chidao.web.deps import check_csrf, db, page_user, runtime_of
-from chidao.web.params import PageNumber, RowId
-from chidao.web.rendering import render
+from ..domain.accounts import User
+from ..domain.errors import InvalidInput
+from ..domain.specs import parse_day
+from ..domain.units import Unit
+from ..queries.org_tree import child_units
+from ..queries.overdue import late_runs
+from ..services.extend import extend_deadline
+from .access import readable_directive, readable_unit, user_unit
+from .deps import check_csrf, db, page_user, runtime_of
+from .params import PageNumber, RowId
+from .rendering import render
 
 router = APIRouter()
 

@@ -12,23 +12,23 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from chidao.domain.accounts import User
-from chidao.domain.directives import DOC_TYPE_LABELS, Directive, DocType
-from chidao.domain.errors import InvalidInput
-from chidao.domain.specs import DirectiveSpec, parse_directive
-from chidao.domain.units import Unit
-from chidao.domain.yaml_input import load_bounded
-from chidao.files.report_workbook import write_xlsx
-from chidao.queries.directive_page import cited, plans_in_response, requirements
-from chidao.queries.inbox import unit_assignments
-from chidao.queries.listings import directive_units, due_window, visible_directives
-from chidao.queries.read_scope import figures_scope
-from chidao.queries.report_export import FormReport, consolidated, shown
-from chidao.services.issue import issue_directive
-from chidao.web.access import readable_directive, user_unit, viewable_in_directive
-from chidao.web.deps import check_csrf, db, page_user, runtime_of
-from chidao.web.params import OptionalId, PageNumber, RowId
-from chidao.web.rendering import render
+from ..domain.accounts import User
+from ..domain.directives import DOC_TYPE_LABELS, Directive, DocType
+from ..domain.errors import InvalidInput
+from ..domain.specs import DirectiveSpec, parse_directive
+from ..domain.units import Unit
+from ..domain.yaml_input import load_bounded
+from ..files.report_workbook import write_xlsx
+from ..queries.directive_page import cited, plans_in_response, requirements
+from ..queries.inbox import unit_assignments
+from ..queries.listings import directive_units, due_window, visible_directives
+from ..queries.read_scope import figures_scope
+from ..queries.report_export import FormReport, consolidated, shown
+from ..services.issue import issue_directive
+from .access import readable_directive, user_unit, viewable_in_directive
+from .deps import check_csrf, db, page_user, runtime_of
+from .params import OptionalId, PageNumber, RowId
+from .rendering import render
 
 router = APIRouter()
 

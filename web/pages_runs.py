@@ -11,24 +11,24 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from chidao.db.database import reading, transaction
-from chidao.domain.accounts import User
-from chidao.domain.assignments import Assignment
-from chidao.domain.errors import InvalidInput
-from chidao.domain.permissions import Action, may
-from chidao.domain.status import AWAITING_UNIT, Status
-from chidao.domain.timeliness import TimelinessJudge
-from chidao.queries.inbox import unit_assignments
-from chidao.queries.run_page import run_page
-from chidao.queries.unit_mail import unit_mail
-from chidao.services.report_submit import Upload, submit_report
-from chidao.services.status_changes import act_on_assignment
-from chidao.web.access import issued_run, own_run, readable_run, readable_unit, user_unit
-from chidao.web.attachments import file_response, readable_attachment
-from chidao.web.deps import check_csrf, db, page_user, runtime_of, signed_in, verify_csrf
-from chidao.web.params import RowId
-from chidao.web.rendering import render
-from chidao.web.uploads import UploadRefused, chosen_files, limits_text, read_form
+from ..db.database import reading, transaction
+from ..domain.accounts import User
+from ..domain.assignments import Assignment
+from ..domain.errors import InvalidInput
+from ..domain.permissions import Action, may
+from ..domain.status import AWAITING_UNIT, Status
+from ..domain.timeliness import TimelinessJudge
+from ..queries.inbox import unit_assignments
+from ..queries.run_page import run_page
+from ..queries.unit_mail import unit_mail
+from ..services.report_submit import Upload, submit_report
+from ..services.status_changes import act_on_assignment
+from .access import issued_run, own_run, readable_run, readable_unit, user_unit
+from .attachments import file_response, readable_attachment
+from .deps import check_csrf, db, page_user, runtime_of, signed_in, verify_csrf
+from .params import RowId
+from .rendering import render
+from .uploads import UploadRefused, chosen_files, limits_text, read_form
 
 router = APIRouter()
 

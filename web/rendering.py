@@ -11,10 +11,10 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
-from chidao.domain.accounts import User
-from chidao.domain.calendar import LOCAL_TZ
-from chidao.web.access import user_unit
-from chidao.web.deps import csrf_token
+from ..domain.accounts import User
+from ..domain.calendar import LOCAL_TZ
+from .access import user_unit
+from .deps import csrf_token
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["day"] = lambda d: d.strftime("%d/%m/%Y") if d else ""

@@ -13,9 +13,9 @@ from fastapi import Request
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from chidao.config.settings import Settings
-from chidao.domain.reports import size_text
-from chidao.services.report_submit import sanitise_name
+from ..config.settings import Settings
+from ..domain.reports import size_text
+from ..services.report_submit import sanitise_name
 
 FIELDS_ALLOWANCE = 1024 * 1024  # form fields and multipart headers, on top of the files
 

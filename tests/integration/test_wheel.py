@@ -145,9 +145,11 @@ print('\\n'.join(str(f) for f in m.files('chidao')))""")
     checked = subprocess.run([sys.executable, "-m", "pip", "--python", installed.bin("python"),
                               "check"], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout  # the wheel's requirements are all met
-    # Every file of every room ships (templates, migrations, examples: none left behind).
+    # Every file of every room ships (templates, migrations, examples: none left behind), with
+    # the root's __init__.py (the chidao package itself) and nothing else of the root.
     in_rooms = {f"chidao/{path.relative_to(installed.source)}" for room in ROOMS
                 for path in (installed.source / room).rglob("*") if path.is_file()}
+    in_rooms.add("chidao/__init__.py")
     with zipfile.ZipFile(installed.wheel) as archive:
         shipped = {name for name in archive.namelist() if not name.startswith("chidao-")}
     assert in_rooms - shipped == set() and shipped - in_rooms == set()

@@ -55,6 +55,7 @@ def test_a_wrong_import_breaks_the_contracts(tmp_path, module, wrong_import, bro
         shutil.copytree(ROOT / room, tmp_path / "chidao" / room,
                         ignore=shutil.ignore_patterns("__pycache__", "templates", "examples",
                                                       "migrations"))
+    shutil.copy(ROOT / "__init__.py", tmp_path / "chidao" / "__init__.py")
     wrong = tmp_path / "chidao" / module
     wrong.write_text(wrong.read_text(encoding="utf-8") + f"\nimport {wrong_import}\n",
                      encoding="utf-8")
