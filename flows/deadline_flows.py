@@ -7,8 +7,10 @@ from typing import Any
 
 from prefect import flow
 
-from ..config.runtime import opened_runtime
-from .runner import aggregate_step, deliver_step, sweep_step
+# Absolute imports: Prefect loads a served flow's file by path (no package), unless its
+# deployment names a module path (chidao's own do).
+from chidao.config.runtime import opened_runtime
+from chidao.flows.runner import aggregate_step, deliver_step, sweep_step
 
 
 @flow(name="sweep", persist_result=False)

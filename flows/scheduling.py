@@ -112,9 +112,14 @@ def _deployed_flows() -> dict[str, Any]:
 
 
 def deployments(settings: Settings | None = None) -> list[Any]:
-    """The flows as Prefect deployments with cron schedules, for `prefect serve` (one process)."""
+    """The flows as Prefect deployments with cron schedules, for `prefect serve` (one process).
+    Their entrypoints are module paths too: a flow loaded from its file by path would have no
+    package, and the rooms import one another relatively."""
+    from prefect.types.entrypoint import EntrypointType
+
     crons = deployment_crons(settings or load_settings())
-    return [flow.to_deployment(name=name, cron=crons[name])
+    return [flow.to_deployment(name=name, cron=crons[name],
+                               entrypoint_type=EntrypointType.MODULE_PATH)
             for name, flow in _deployed_flows().items()]
 
 
