@@ -122,11 +122,6 @@ def status_tree(
     return _directive_node(root, children, runs, units)
 
 
-def cascade_directives(session: Session, root: Directive) -> list[Directive]:
-    """`root` and every directive issued down the cascade from it, top-down."""
-    return list(_directive_tree(session, root)[0].values())
-
-
 def _directive_tree(
     session: Session, root: Directive
 ) -> tuple[dict[int, Directive], dict[int, list[Directive]]]:
