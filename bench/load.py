@@ -59,12 +59,13 @@ def seed(dbs: Databases, folder: Path) -> tuple[str, dict[str, str]]:
     from chidao.demo.scenario import DEMO_PASSWORD, NATIONAL_DIRECTIVE, add_demo_users
 
     users = [("chuyenvien.bo", "BGDDT", "head"), ("chuyenvien.so", "S00", "staff"),
-             ("chuyenvien.xa", "S00-X0000", "staff")]
+             ("chuyenvien.xa", "S00-X0000", "staff")]  # (login, unit code, role)
     if dbs.kind == "sqlite":
         db = folder / "national.db"
         subprocess.run([CHIDAO, "demo", "--scale", "national",
                         "--db", str(db)], check=True, capture_output=True, timeout=900)
-        add_demo_users(build_runtime(load_settings(database_url=f"sqlite:///{db}")), users)
+        add_demo_users(build_runtime(load_settings(database_url=f"sqlite:///{db}")),
+                       [(login, login, code, role) for login, code, role in users])
         url = f"sqlite:///{db}"
     else:
         url = dbs.create("national")

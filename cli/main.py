@@ -208,10 +208,12 @@ def demo(db: Path = typer.Option(Path("chidao-demo.db"), help="SQLite file (recr
 
     if scale not in ("province", "national"):
         raise InvalidInput("scale", f"'{scale}' is not province or national")
-    story_at = parse_instant(now if scale == "province" else "2026-02-26T09:00")
-    # The story's moments are given to each step; the runtime's clock (the wall clock) dates
-    # the demo accounts and serves the dashboard.
-    rt = runtime(pooled=serve, database_url=fresh_database(db))
+    story = now if scale == "province" else "2026-02-26T09:00"
+    story_at = parse_instant(story)
+    # The story's moments are given to each step; the runtime's clock stands still at the
+    # story's moment: it dates the demo accounts and serves the dashboard (a banner says so),
+    # so the deadline colours tell the story instead of the months since.
+    rt = runtime(story, pooled=serve, database_url=fresh_database(db))
     if scale == "national":
         run_national_demo(rt, now=story_at, log=console.print)
     else:

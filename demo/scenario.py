@@ -112,28 +112,32 @@ def _assignment_of(session: Any, unit_code: str, requirement_key: str) -> int:
 DEMO_PASSWORD = "chidao-demo-2026"
 # Those who review (accept / return), extend or issue are heads (chidao.domain.permissions); the
 # commune's officer accepts the schools' plans, so it is one too.
-DEMO_USERS = [("chuyenvien.so", "SGDDT-AG", "head"), ("chuyenvien.kienhai", "UBND-KIENHAI",
-              "head"), ("hieutruong.hontre", "MN-HONTRE", "head"),
-              ("hieutruong.laison", "MN-LAISON", "head")]
+DEMO_USERS = [  # (login, full name, unit, role)
+    ("chuyenvien.so", "Trần Minh Khoa", "SGDDT-AG", "head"),
+    ("chuyenvien.kienhai", "Lê Thị Ngọc Hân", "UBND-KIENHAI", "head"),
+    ("hieutruong.hontre", "Phạm Thị Thanh Tâm", "MN-HONTRE", "head"),
+    ("hieutruong.laison", "Nguyễn Văn Lợi", "MN-LAISON", "head"),
+]
 
 
-def add_demo_users(runtime: Runtime, users: list[tuple[str, str, str]] | None = None
+def add_demo_users(runtime: Runtime, users: list[tuple[str, str, str, str]] | None = None
                    ) -> list[tuple[str, str]]:
-    """Demo accounts (one password for all: this is a demo on 127.0.0.1), created now."""
+    """Demo accounts (one password for all: this is a demo on 127.0.0.1), created now;
+    (login, unit code) of each."""
     from ..services.accounts import add_user
 
     users = users or DEMO_USERS
     with transaction(runtime.engine) as session:
-        for username, unit, role in users:
-            add_user(session, username=username, full_name=username, unit_code=unit,
+        for username, full_name, unit, role in users:
+            add_user(session, username=username, full_name=full_name, unit_code=unit,
                      role=role, password=DEMO_PASSWORD, now=runtime.now())
-    return [(u, unit) for u, unit, _ in users]
+    return [(u, unit) for u, _, unit, _ in users]
 
 
 def add_national_users(runtime: Runtime) -> list[tuple[str, str]]:
-    return add_demo_users(runtime, [("chuyenvien.bo", "BGDDT", "head"),
-                               ("chuyenvien.so", "S00", "head"),
-                               ("chuyenvien.xa", "S00-X0000", "staff")])
+    return add_demo_users(runtime, [("chuyenvien.bo", "Đỗ Quang Huy", "BGDDT", "head"),
+                                    ("chuyenvien.so", "Trần Minh Khoa", "S00", "head"),
+                                    ("chuyenvien.xa", "Võ Thị Lan", "S00-X0000", "staff")])
 
 
 NATIONAL_DIRECTIVE = {

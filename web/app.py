@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from ..config.runtime import Runtime, build_runtime
 from ..config.settings import Settings
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+STATIC = Path(__file__).parent / "static"  # our CSS and the vendored Pico CSS: no CDN
 
 
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None,
@@ -48,5 +52,6 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         app.include_router(module.router)
     app.include_router(api.router, prefix="/api")
     app.include_router(api_actions.router, prefix="/api")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)  # Vietnamese pages, problem+json, a request id in the log
     return app

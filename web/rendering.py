@@ -11,20 +11,31 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
-from ..domain.accounts import User
+from ..config.clock import FixedClock
+from ..domain.accounts import Role, User
 from ..domain.calendar import LOCAL_TZ
 from .access import user_unit
-from .deps import csrf_token
+from .deps import csrf_token, runtime_of
+from .flash import take_flashes
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["day"] = lambda d: d.strftime("%d/%m/%Y") if d else ""
 templates.env.filters["local"] = (
     lambda t: t.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if t else "")
 
+ROLE_NAMES = {Role.STAFF: "Chuyên viên", Role.HEAD: "Lãnh đạo đơn vị", Role.ADMIN: "Quản trị"}
+templates.env.globals["role_name"] = lambda role: ROLE_NAMES.get(role, role)
+
 
 def render(request: Request, name: str, session: Session | None, user: User | None,
            status_code: int = 200, **context: Any) -> Response:
+    """The page `name` in the layout. Every page gets the user and unit, the CSRF token, the
+    flash messages waiting, and the moment its figures are computed at (`now`, the runtime's
+    clock; `story_clock` when that clock is fixed, as in the demo: the layout says so)."""
     unit = user_unit(session, user) if user and session else None
+    runtime = runtime_of(request)
     return templates.TemplateResponse(request, name, {
-        "user": user, "unit": unit, "csrf": csrf_token(request), "message": None, **context,
+        "user": user, "unit": unit, "csrf": csrf_token(request), "message": None,
+        "flashes": take_flashes(request), "now": runtime.now(),
+        "story_clock": isinstance(runtime.clock, FixedClock), **context,
     }, status_code=status_code)

@@ -39,3 +39,6 @@ def browser():
                   "--disable-component-update", "--disable-sync", "--no-first-run"])
         yield launched
         launched.close()
+
+
+from tests.e2e.demo_site import demo_site  # noqa: E402, F401  (the demo, served: a fixture)

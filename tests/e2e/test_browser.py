@@ -13,7 +13,7 @@ def test_submit_return_resubmit_accept_and_the_rollup_changes(server, browser, e
     ARTIFACTS.mkdir(exist_ok=True)
     run_id = school_run(engine, "UBND-KIENHAI", "MN-HONTRE")
     principal = log_in(browser, server, "hieutruong.hontre")
-    principal.click("text=Nhiệm vụ của đơn vị")
+    principal.click("text=Việc của đơn vị")
     principal.screenshot(path=str(ARTIFACTS / "inbox.png"), full_page=True)
     principal.goto(f"{server}/assignments/{run_id}")
     principal.fill("input[name=f_so_lop]", "40")

@@ -156,7 +156,8 @@ print('\\n'.join(str(f) for f in m.files('chidao')))""")
     packaged = site / "chidao"
     for data in ("web/templates/login.html", "notifications/templates/digest.txt",
                  "files/templates/document.html", "db/migrations/env.py",
-                 "db/migrations/versions", "demo/examples/an-giang/units.yaml"):
+                 "db/migrations/versions", "demo/examples/an-giang/units.yaml",
+                 "web/static/chidao.css", "web/static/vendor/pico/pico.min.css"):
         assert (packaged / data).exists(), data
     # The venv imports the installed copy, not the checkout; its command runs the venv's Python.
     command = Path(installed.bin("chidao")).read_text().splitlines()[0]
@@ -187,6 +188,8 @@ def test_serve_renders_the_login_page_and_a_signed_in_page(installed):
         assert "Đăng nhập" in login.text
         with httpx.Client(base_url=base, timeout=10) as client:
             page = client.get("/login")
+            # the vendored stylesheet is served from the installed package: no CDN
+            assert client.get("/static/vendor/pico/pico.min.css").status_code == 200
             signed_in = client.post("/login", data={"username": "chuyenvien.so",
                                                     "password": PASSWORD,
                                                     "csrf": csrf_of(page.text)},
