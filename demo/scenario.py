@@ -36,6 +36,12 @@ ACTIONS = [  # (when, unit, requirement key, status, note)
      "Kế hoạch số 08/KH-MNLS ngày 20/3/2026"),
     ("2026-03-26T16:00", "MN-DUONGDONG", "ke-hoach-trien-khai", None, ""),
 ]
+EXTENSIONS = [  # (when, issuer, directive, requirement key, unit given more time, new due, why)
+    ("2026-03-23T10:00", "SGDDT-AG", "1039/KH-SGDĐT", "ke-hoach-trien-khai", "UBND-PHUQUOC",
+     "2026-03-27", "UBND đặc khu Phú Quốc đề nghị gia hạn để lấy ý kiến các trường"),
+    ("2026-03-23T14:00", "UBND-KIENHAI", "kh-kien-hai-stem-2026", "mn-ke-hoach", "MN-NAMDU",
+     "2026-03-30", "Tàu ra xã đảo Nam Du tạm ngừng do gió mùa, trường chưa họp được hội đồng"),
+]
 
 
 def fresh_database(db: Path) -> str:
@@ -92,6 +98,25 @@ def _replay(runtime: Runtime, now: datetime, log: Callable[[str], None]) -> None
             act_on_assignment(session, assignment_id, target, unit_code=unit_code,
                               reason=note, now=at)
         log(f"{when}: {unit_code} → {target.label} (#{assignment_id})")
+    _extend(runtime, now, log)
+
+
+def _extend(runtime: Runtime, now: datetime, log: Callable[[str], None]) -> None:
+    """The story's extensions (gia hạn) granted before `now`."""
+    from datetime import date
+
+    from ..services.extend import extend_deadline
+
+    for when, issuer, ref, key, unit_code, new_due, why in EXTENSIONS:
+        at = parse_instant(when)
+        if at > now:
+            continue
+        with transaction(runtime.engine) as session:
+            moved = extend_deadline(session, directive_ref=ref, requirement_key=key,
+                                    subtree=unit_code, new_due=date.fromisoformat(new_due),
+                                    actor=issuer, reason=why, now=at,
+                                    calendar=runtime.calendar)
+        log(f"{when}: {issuer} gia hạn {key} cho {unit_code} đến {new_due} ({moved} việc)")
 
 
 def _assignment_of(session: Any, unit_code: str, requirement_key: str) -> int:
