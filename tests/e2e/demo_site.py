@@ -82,7 +82,8 @@ def sign_in(browser, site: DemoSite, username: str, viewport=DESKTOP):
 
 
 def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under test-artifacts/screenshots/ (gitignored: look at them after a run)."""
+    """Save a full-page screenshot under test-artifacts/screenshots/ (gitignored: look at
+    them after a run)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
