@@ -6,7 +6,7 @@ whatever the size of the tree; nothing below the focus's children is fetched row
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -124,25 +124,30 @@ class CascadeView:
 def cascade_view(session: Session, root: Directive, *, top: Unit, focus: Unit, now: datetime,
                  soon: datetime, late_only: bool = False) -> CascadeView:
     """`top`: the top of what the reader may see (chidao.queries.read_scope.figures_scope);
-    `focus`: a unit of its subtree; `soon`: the end of the due-soon window."""
+    `focus`: a unit of its subtree; `soon`: the end of the due-soon window. The focus's
+    total is its own runs plus its children's (each child's counted over its subtree)."""
     if not in_subtree(focus.path, top.path):
         raise ValueError("the focus lies outside the reader's subtree")
     members = family(session, root.id or 0)
-    ids = [m.id for m in members]
     issuer = root.issuer_id
-    runs = and_(_a.directive_id.in_(ids), ACTIVE)
-    total = run_counts(session.execute(_within(
-        select(*count_columns(now, soon)).select_from(assignment_table).where(runs),
-        focus, issuer)).one())
+    runs = and_(_a.directive_id.in_([m.id for m in members]), ACTIVE)
     own = run_counts(session.execute(
         select(*count_columns(now, soon)).where(runs, _a.unit_id == focus.id)).one())
-    children = _children(session, runs, focus, issuer, members, now, soon, late_only)
+    children = _children(session, runs, focus, issuer, members, now, soon)
+    total = sum((c.counts for c in children), own)
     shown = [m for m in members if m.id == root.id or _issuer_within(session, m, top)]
-    return CascadeView(
+    view = CascadeView(
         directive_id=root.id or 0, as_of=now, top=_ref(top), focus=_ref(focus),
         trail=_trail(session, top, focus), total=total, own=own, children=children,
-        late_only=late_only, levels=_levels(session, runs, top, issuer, now, soon),
+        late_only=False, levels=_levels(session, runs, top, issuer, now, soon),
         series=_series(session, runs, top, issuer, now), family=tuple(shown))
+    return only_late(view) if late_only else view
+
+
+def only_late(view: CascadeView) -> CascadeView:
+    """The same view listing only the children with a late run in their subtree."""
+    return replace(view, late_only=True,
+                   children=tuple(c for c in view.children if c.counts.late))
 
 
 def _ref(unit: Unit) -> UnitRef:
@@ -171,8 +176,8 @@ def _trail(session: Session, top: Unit, focus: Unit) -> tuple[UnitRef, ...]:
 
 
 def _children(session: Session, runs: Any, focus: Unit, issuer_id: int,
-              members: list[FamilyDirective], now: datetime, soon: datetime,
-              late_only: bool) -> tuple[ChildRow, ...]:
+              members: list[FamilyDirective], now: datetime, soon: datetime
+              ) -> tuple[ChildRow, ...]:
     """The focus's children whose subtree has runs: one grouped statement over the closure
     table (each run's ancestor at the children's depth), then their names and plans."""
     columns = count_columns(now, soon)
@@ -184,11 +189,8 @@ def _children(session: Session, runs: Any, focus: Unit, issuer_id: int,
     if focus.id != issuer_id:
         query = query.join(_under, and_(_under.c.unit_id == _a.unit_id,
                                         _under.c.ancestor_id == focus.id))
-    query = query.group_by(_level.c.ancestor_id)
-    if late_only:
-        query = query.having(columns[4] > 0)
     found = {row[0]: (run_counts(row[1:-1]), int(row[-1] or 0))
-             for row in session.execute(query)}
+             for row in session.execute(query.group_by(_level.c.ancestor_id))}
     units = session.execute(select(_u.id, _u.name, _u.kind).where(_u.id.in_(list(found))))
     plans: dict[int, list[FamilyDirective]] = {}
     for member in members:
