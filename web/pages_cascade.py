@@ -1,6 +1,10 @@
 """The cascade view page: a directive's whole family at a glance (per level: units, plans
 issued, reports, late; the on-time rate at each past deadline), then the tree focused on one
-unit with breadcrumbs, one row per child unit rolled up over its subtree, and drill-down."""
+unit with breadcrumbs, one row per child unit rolled up over its subtree, and drill-down.
+
+The view and its rendered content are kept (chidao.queries.cascade_cache) per directive, scope,
+focus, minute and data version: twenty people reading the same view cost one computation and
+one rendering; the layout around it (the user, the menu) is rendered per request."""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ from ..queries.read_scope import figures_scope
 from .access import readable_directive, user_unit
 from .deps import db, page_user, runtime_of
 from .params import OptionalId, RowId
-from .rendering import render
+from .rendering import render, templates
 from .svg_chart import GOOD, LATE, SOON, Point, rate_chart, stacked_bar
 
 router = APIRouter()
@@ -41,14 +45,21 @@ def cascade_page(request: Request, directive_id: RowId, unit: OptionalId = None,
     now = minute_of(runtime.now())
     _, soon = due_window(now, runtime.calendar, runtime.rules.due_soon_working_days)
     key = (directive.id, top.id, focus.id, now, data_version(session))
-    view: CascadeView = _cache(request).get(key, lambda: cascade_view(
-        session, directive, top=top, focus=focus, now=now, soon=soon))
-    if late:
-        view = only_late(view)
-    issuer = session.get(Unit, directive.issuer_id)
-    return render(request, "cascade.html", session, user, directive=directive, view=view,
-                  doc_type=DOC_TYPE_LABELS[DocType(directive.doc_type)], issuer=issuer,
-                  chart=_chart(view), bars=[_bar(level) for level in view.levels])
+    cache = _cache(request)
+
+    def view() -> CascadeView:
+        return cache.get(("view", *key), lambda: cascade_view(
+            session, directive, top=top, focus=focus, now=now, soon=soon))
+
+    def body() -> Markup:
+        shown = only_late(view()) if late else view()
+        return Markup(templates.get_template("cascade_body.html").render(
+            directive=directive, view=shown, issuer=session.get(Unit, directive.issuer_id),
+            doc_type=DOC_TYPE_LABELS[DocType(directive.doc_type)], chart=_chart(shown),
+            bars=[_bar(level) for level in shown.levels]))
+
+    return render(request, "cascade.html", session, user, directive=directive,
+                  body=cache.get(("body", *key, late), body))
 
 
 def _cache(request: Request) -> ViewCache:

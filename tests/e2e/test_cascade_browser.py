@@ -59,7 +59,8 @@ def test_so_reads_kh_1039_down_to_a_school_of_kien_hai(demo_site, browser, width
     with transaction(demo_site.engine) as session:
         kh = directive_by_ref(session, "1039/KH-SGDĐT").id
     page.goto(f"{demo_site.base}/directives/{kh}")
-    page.click("text=Tiến độ triển khai ở mọi cấp")
+    with page.expect_navigation():
+        page.click("text=Tiến độ triển khai ở mọi cấp")
     assert page.url.endswith(f"/directives/{kh}/cascade")
     # the summary: three levels (communes; their Phòng and schools; the school's teams)
     communes = page.locator("#level-1")
@@ -75,7 +76,8 @@ def test_so_reads_kh_1039_down_to_a_school_of_kien_hai(demo_site, browser, width
     if width == "phone":
         assert fits_phone(page)
 
-    page.click("table.units >> text=Ủy ban nhân dân đặc khu Kiên Hải")
+    with page.expect_navigation():
+        page.click("table.units >> text=Ủy ban nhân dân đặc khu Kiên Hải")
     rows = page.locator("tr.unit")
     names = {rows.nth(i).locator("td").first.inner_text().split("\n")[0]
              for i in range(rows.count())}
@@ -84,7 +86,8 @@ def test_so_reads_kh_1039_down_to_a_school_of_kien_hai(demo_site, browser, width
     assert "Ủy ban nhân dân đặc khu Phú Quốc" not in names
     # Lại Sơn has nobody below it with a task: no drill-down link; Hòn Tre has its teams
     assert page.locator("table.units a", has_text="Trường Mầm non Lại Sơn").count() == 0
-    page.click("table.units >> text=Trường Mầm non Hòn Tre")
+    with page.expect_navigation():
+        page.click("table.units >> text=Trường Mầm non Hòn Tre")
     trail = page.inner_text("nav.trail")
     assert re.search(r"Sở Giáo dục và Đào tạo tỉnh An Giang\s*›?\s*Ủy ban nhân dân đặc khu Kiên"
                      r" Hải\s*›?\s*Trường Mầm non Hòn Tre", trail), trail
@@ -94,8 +97,10 @@ def test_so_reads_kh_1039_down_to_a_school_of_kien_hai(demo_site, browser, width
     if width == "phone":
         assert fits_phone(page)
 
-    page.click("nav.trail >> text=Ủy ban nhân dân đặc khu Kiên Hải")
-    page.click("text=Chỉ đơn vị trễ hạn")
+    with page.expect_navigation():
+        page.click("nav.trail >> text=Ủy ban nhân dân đặc khu Kiên Hải")
+    with page.expect_navigation():
+        page.click("text=Chỉ đơn vị trễ hạn")
     assert "late=1" in page.url
     rows = page.locator("tr.unit")
     shown = {rows.nth(i).locator("td").first.inner_text().split("\n")[0]
