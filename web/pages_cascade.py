@@ -48,8 +48,9 @@ def cascade_page(request: Request, directive_id: RowId, unit: OptionalId = None,
     cache = _cache(request)
 
     def view() -> CascadeView:
-        return cache.get(("view", *key), lambda: cascade_view(
+        found: CascadeView = cache.get(("view", *key), lambda: cascade_view(
             session, directive, top=top, focus=focus, now=now, soon=soon))
+        return found
 
     def body() -> Markup:
         shown = only_late(view()) if late else view()
