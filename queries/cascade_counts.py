@@ -30,6 +30,7 @@ class FamilyDirective:
     number_symbol: str
     issuer_id: int
     issuer_name: str
+    issuer_path: str
     cited_id: int | None  # the family member it answers (None: the root)
 
 
@@ -40,13 +41,14 @@ def family(session: Session, root_id: int) -> list[FamilyDirective]:
         "family", recursive=True)
     tree = tree.union(select(_c.directive_id, _c.cited_id).join(tree, _c.cited_id == tree.c.id))
     seen: dict[int, FamilyDirective] = {}
-    for did, cited, number, symbol, issuer_id, issuer in session.execute(
-            select(tree.c.id, tree.c.cited, _d.number, _d.symbol, _d.issuer_id, _u.name)
+    for did, cited, number, symbol, issuer_id, issuer, path in session.execute(
+            select(tree.c.id, tree.c.cited, _d.number, _d.symbol, _d.issuer_id, _u.name,
+                   _u.path)
             .join(directive_table, _d.id == tree.c.id).join(unit_table, _u.id == _d.issuer_id)
             .order_by(_d.issued_on, _d.id)):
         if did not in seen:
             seen[did] = FamilyDirective(did, format_number_symbol(number, symbol), issuer_id,
-                                        issuer, cited)
+                                        issuer, path, cited)
     return list(seen.values())
 
 

@@ -31,6 +31,7 @@ from .cascade_counts import (
 
 _a, _r, _u = assignment_table.c, requirement_table.c, unit_table.c
 _level, _under = unit_ancestor_table.alias("level"), unit_ancestor_table.alias("under")
+_KINDS = list(UnitKind)  # the order kinds are named in within a level: Phòng before Trường
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def cascade_view(session: Session, root: Directive, *, top: Unit, focus: Unit, n
         select(*count_columns(now, soon)).where(runs, _a.unit_id == focus.id)).one())
     children = _children(session, runs, focus, issuer, members, now, soon)
     total = sum((c.counts for c in children), own)
-    shown = [m for m in members if m.id == root.id or _issuer_within(session, m, top)]
+    shown = [m for m in members if m.id == root.id or in_subtree(m.issuer_path, top.path)]
     view = CascadeView(
         directive_id=root.id or 0, as_of=now, top=_ref(top), focus=_ref(focus),
         trail=_trail(session, top, focus), total=total, own=own, children=children,
@@ -161,11 +162,6 @@ def _within(query: Select[Any], unit: Unit, issuer_id: int) -> Select[Any]:
         return query
     low, high = subtree_bounds(unit.path)
     return query.join(unit_table, _u.id == _a.unit_id).where(_u.path >= low, _u.path < high)
-
-
-def _issuer_within(session: Session, member: FamilyDirective, top: Unit) -> bool:
-    issuer = session.get(Unit, member.issuer_id)
-    return issuer is not None and in_subtree(issuer.path, top.path)
 
 
 def _trail(session: Session, top: Unit, focus: Unit) -> tuple[UnitRef, ...]:
@@ -226,9 +222,9 @@ def _levels(session: Session, runs: Any, top: Unit, issuer_id: int, now: datetim
                func.sum(1 - per_unit.c.open), func.sum(per_unit.c.late),
                func.sum(per_unit.c.soon * (1 - per_unit.c.late)))
         .join(unit_table, _u.id == per_unit.c.unit_id)
-        .group_by(_u.depth, _u.kind).order_by(_u.depth, _u.kind))
+        .group_by(_u.depth, _u.kind))
     levels: dict[int, list[Any]] = {}
-    for depth, kind, *numbers in rows:
+    for depth, kind, *numbers in sorted(rows, key=lambda r: (r[0], _KINDS.index(r[1]))):
         levels.setdefault(depth - top.depth, []).append((kind, [int(n or 0) for n in numbers]))
     return tuple(
         LevelSummary(depth, tuple(UnitKind(kind).label for kind, _ in parts),

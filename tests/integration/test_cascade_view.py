@@ -197,3 +197,29 @@ def test_the_page_scopes_a_sibling_and_shows_a_change_at_once(web, engine):
     assert _row(after, "phường Rạch Giá", "Đã nộp") == 1
     late = so.get(f"/directives/{kh}/cascade?late=1").text
     assert "Chỉ đơn vị trễ hạn" in late and "tr class=\"unit" in late
+
+
+def test_the_view_reads_in_a_fixed_number_of_statements(engine, runtime):
+    """A province of 3 communes (2 plans) and one of 30 (20 plans), focused on the Sở and on
+    a commune: the same statements, whatever the number of units, runs and plans."""
+    from tests.integration.scaled_scenario import NOW, build
+    from tests.statements import counted
+
+    build(engine, "A", communes=3, schools=3)
+    build(engine, "B", communes=30, schools=3)
+    counts, shown = {}, {}
+    _, soon = due_window(NOW, runtime.calendar, 3)
+    for prefix in ("A", "B"):
+        with transaction(engine) as session:
+            root = directive_by_ref(session, f"{prefix}-so")
+            for focus in ("SO", "XA-01"):
+                so, unit = (unit_by_code(session, f"{prefix}-{c}") for c in ("SO", focus))
+                with counted(engine) as sent:
+                    shown[prefix, focus] = cascade_view(session, root, top=so, focus=unit,
+                                                        now=NOW, soon=soon)
+                counts[prefix, focus] = sent.count
+    assert len(shown["B", "SO"].family) == 1 + 20 and len(shown["B", "SO"].children) == 30
+    assert shown["B", "SO"].total.assigned == 30 + 20 * 3
+    assert len(shown["A", "XA-01"].children) == 3
+    assert counts["A", "SO"] == counts["B", "SO"] and counts["A", "XA-01"] == counts["B", "XA-01"]
+    assert counts["B", "SO"] <= 8, counts
