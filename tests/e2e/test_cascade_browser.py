@@ -66,7 +66,8 @@ def test_so_reads_kh_1039_down_to_a_school_of_kien_hai(demo_site, browser, width
     communes = page.locator("#level-1")
     assert "UBND xã/phường/đặc khu: 3 đơn vị" in communes.inner_text()
     assert "Đã ban hành kế hoạch: 1/3" in communes.inner_text()  # Kiên Hải issued its plan
-    assert "Trễ hạn: 2 đơn vị" in communes.inner_text()  # Phú Quốc and Rạch Giá
+    # Rạch Giá is late; Phú Quốc was given until 27/03: due soon
+    assert "Trễ hạn: 1 đơn vị · sắp đến hạn: 1" in communes.inner_text()
     assert "Phòng / Trường: 5 đơn vị" in page.inner_text("#level-2")
     assert "Đã ban hành kế hoạch: 2/4" in page.inner_text("#level-2")  # Hòn Tre, Lại Sơn
     assert page.locator("svg.chart circle").count() == 2  # the two deadlines passed by 25/03
