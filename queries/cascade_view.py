@@ -107,6 +107,9 @@ class CascadeView:
     levels: tuple[LevelSummary, ...]
     series: tuple[SeriesPoint, ...]
     family: tuple[FamilyDirective, ...]
+    # The first deadline after `as_of` in the family: the counts stay as they are until then
+    # (or until the day changes: the due-soon window moves) unless a run changes.
+    next_deadline: datetime | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -141,7 +144,9 @@ def cascade_view(session: Session, root: Directive, *, top: Unit, focus: Unit, n
         directive_id=root.id or 0, as_of=now, top=_ref(top), focus=_ref(focus),
         trail=_trail(session, top, focus), total=total, own=own, children=children,
         late_only=False, levels=_levels(session, runs, top, issuer, now, soon),
-        series=_series(session, runs, top, issuer, now), family=tuple(shown))
+        series=_series(session, runs, top, issuer, now), family=tuple(shown),
+        next_deadline=session.execute(select(func.min(_a.due_at)).where(
+            runs, _a.due_at > now)).scalar())
     return only_late(view) if late_only else view
 
 

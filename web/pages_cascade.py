@@ -3,12 +3,14 @@ issued, reports, late; the on-time rate at each past deadline), then the tree fo
 unit with breadcrumbs, one row per child unit rolled up over its subtree, and drill-down.
 
 The view and its rendered content are kept (chidao.queries.cascade_cache) per directive, scope,
-focus, minute and data version: twenty people reading the same view cost one computation and
-one rendering; the layout around it (the user, the menu) is rendered per request."""
+focus and data version while they hold: computed today, and no run's deadline passed since
+(the view knows its next one). Twenty people reading the same view cost one computation and
+one rendering; the layout around it (the user, the menu, the moment) is rendered per request."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import timedelta
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
@@ -44,23 +46,31 @@ def cascade_page(request: Request, directive_id: RowId, unit: OptionalId = None,
     runtime = runtime_of(request)
     now = minute_of(runtime.now())
     _, soon = due_window(now, runtime.calendar, runtime.rules.due_soon_working_days)
-    key = (directive.id, top.id, focus.id, now, data_version(session))
+    day_end = runtime.calendar.end_of_day(runtime.calendar.local_date(now))
+    key = (directive.id, top.id, focus.id, data_version(session))
     cache = _cache(request)
+
+    def holds(kept: Any) -> bool:
+        """Computed earlier today, and no deadline has passed since."""
+        view = kept[0] if isinstance(kept, tuple) else kept
+        return bool(view.as_of <= now < day_end and view.as_of >= day_end - timedelta(days=1)
+                    and (view.next_deadline is None or now < view.next_deadline))
 
     def view() -> CascadeView:
         found: CascadeView = cache.get(("view", *key), lambda: cascade_view(
-            session, directive, top=top, focus=focus, now=now, soon=soon))
+            session, directive, top=top, focus=focus, now=now, soon=soon), holds)
         return found
 
-    def body() -> Markup:
-        shown = only_late(view()) if late else view()
-        return Markup(templates.get_template("cascade_body.html").render(
+    def body() -> tuple[CascadeView, Markup]:
+        computed = view()
+        shown = only_late(computed) if late else computed
+        return computed, Markup(templates.get_template("cascade_body.html").render(
             directive=directive, view=shown, issuer=session.get(Unit, directive.issuer_id),
             doc_type=DOC_TYPE_LABELS[DocType(directive.doc_type)], chart=_chart(shown),
             bars=[_bar(level) for level in shown.levels]))
 
     return render(request, "cascade.html", session, user, directive=directive,
-                  body=cache.get(("body", *key, late), body))
+                  body=cache.get(("body", *key, late), body, holds)[1])
 
 
 def _cache(request: Request) -> ViewCache:

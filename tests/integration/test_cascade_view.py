@@ -224,3 +224,49 @@ def test_the_view_reads_in_a_fixed_number_of_statements(engine, runtime):
     assert len(shown["A", "XA-01"].children) == 3
     assert counts["A", "SO"] == counts["B", "SO"] and counts["A", "XA-01"] == counts["B", "XA-01"]
     assert counts["B", "SO"] <= 8, counts
+
+
+class MovableClock:
+    """The runtime's clock (chidao.config.clock.Clock), moved by the test."""
+
+    def __init__(self, text: str) -> None:
+        self.instant = parse_instant(text)
+
+    def now(self):
+        return self.instant
+
+
+def test_a_kept_view_gives_way_when_a_deadline_passes(demo):
+    """Nothing changes in the data between 25/03 and 28/03, but Phú Quốc's plan (given until
+    27/03) turns from due soon to late: the kept view must not be shown past its deadline."""
+    from dataclasses import replace
+
+    from fastapi.testclient import TestClient
+
+    from chidao.demo.scenario import DEMO_PASSWORD, add_demo_users
+    from chidao.web.app import create_app
+    from tests.web_fixtures import csrf_of
+
+    add_demo_users(demo)
+    clock = MovableClock(STORY)
+    app = create_app(runtime=replace(demo, clock=clock, settings=demo.settings.model_copy(
+        update={"secret_key": "test-secret"})))
+
+    def signed_in() -> TestClient:
+        client = TestClient(app)
+        client.post("/login", data={"username": "chuyenvien.so", "password": DEMO_PASSWORD,
+                                    "csrf": csrf_of(client.get("/login").text)})
+        return client
+
+    client = signed_in()
+    with transaction(demo.engine) as session:
+        kh = directive_by_ref(session, KH).id
+    page = client.get(f"/directives/{kh}/cascade").text
+    assert (_row(page, "đặc khu Phú Quốc", "Trễ hạn"),
+            _row(page, "đặc khu Phú Quốc", "Sắp đến hạn")) == (0, 1)
+    assert client.get(f"/directives/{kh}/cascade").text == page  # the same minute, kept
+    clock.instant = parse_instant("2026-03-28T09:00")
+    client = signed_in()  # three days idle: a new session
+    page = client.get(f"/directives/{kh}/cascade").text
+    assert (_row(page, "đặc khu Phú Quốc", "Trễ hạn"),
+            _row(page, "đặc khu Phú Quốc", "Sắp đến hạn")) == (1, 0)
