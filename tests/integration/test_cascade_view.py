@@ -187,6 +187,7 @@ def test_the_page_scopes_a_sibling_and_shows_a_change_at_once(web, engine):
     page = phu_quoc.get(f"/directives/{kh}/cascade")
     assert page.status_code == 200 and "Phú Quốc" in page.text and "Kiên Hải" not in page.text
     assert phu_quoc.get(f"/directives/{kh}/cascade?unit={kien_hai}").status_code == 404
+    assert web.client("chuyenvien.camau").get(f"/directives/{kh}/cascade").status_code == 404
     assert web.client("chuyenvien.kienhai").get(
         f"/directives/{kh}/cascade?unit={hon_tre}").status_code == 200
     so = web.client("chuyenvien.so")
