@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         errors,
         pages_auth,
         pages_board,
+        pages_cascade,
         pages_directives,
         pages_runs,
     )
@@ -48,7 +49,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
         app.add_middleware(ProxyHeadersMiddleware,
                            trusted_hosts=[h.strip() for h in settings.trusted_proxies.split(",")])
-    for module in (pages_auth, pages_board, pages_directives, pages_runs):
+    for module in (pages_auth, pages_board, pages_cascade, pages_directives, pages_runs):
         app.include_router(module.router)
     app.include_router(api.router, prefix="/api")
     app.include_router(api_actions.router, prefix="/api")
