@@ -1,4 +1,4 @@
-"""Import a directive document (.txt, .md, .docx) into a draft; write it as directive YAML."""
+"""Import a directive document (.txt, .md, .docx, .pdf) into a draft; write it as directive YAML."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from ..domain.errors import InvalidInput
 DOCX_MAX_ENTRIES = 1_000  # a Word file has a few dozen parts
 DOCX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # CHIDAO_DOCUMENT_MAX_UNPACKED_BYTES
 DOCX_MAX_RATIO = 200  # XML compresses ~10:1; a zip bomb ~1000:1
+PDF_MAX_PAGES = 200  # a directive runs to a few dozen pages with its appendices
 
 
 def read_document(path: Path, max_unpacked: int = DOCX_MAX_UNPACKED_BYTES) -> str:
@@ -28,8 +29,10 @@ def read_document(path: Path, max_unpacked: int = DOCX_MAX_UNPACKED_BYTES) -> st
         raise InvalidInput("file", f"'{path.name}' is empty")
     if path.suffix.lower() == ".docx":
         return _docx_text(path, max_unpacked)
+    if path.suffix.lower() == ".pdf":
+        return _pdf_text(path)
     if path.suffix.lower() not in {".txt", ".md"}:
-        raise InvalidInput("file", f"'{path.name}': expected .txt, .md or .docx")
+        raise InvalidInput("file", f"'{path.name}': expected .txt, .md, .docx or .pdf")
     if b"\x00" in data:
         raise InvalidInput("file", f"'{path.name}' is a binary file, not text")
     try:
@@ -70,6 +73,25 @@ def _docx_text(path: Path, max_unpacked: int = DOCX_MAX_UNPACKED_BYTES) -> str:
     except (PackageNotFoundError, KeyError, ValueError):
         raise InvalidInput("file", f"'{path.name}' is not a Word .docx document") from None
     return "\n".join(p.text for p in document.paragraphs)
+
+
+def _pdf_text(path: Path) -> str:
+    """The text layer of a PDF (pypdf), page after page; a scan without one reads as nothing."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        pages = len(reader.pages)
+        text = "" if pages > PDF_MAX_PAGES else \
+            "\n".join(page.extract_text() or "" for page in reader.pages)
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+        raise InvalidInput("file", f"'{path.name}' is not a readable PDF document") from None
+    if pages > PDF_MAX_PAGES:
+        raise InvalidInput("file", f"'{path.name}': {pages} pages (at most {PDF_MAX_PAGES})")
+    if not text.strip():
+        raise InvalidInput("file", f"'{path.name}' has no text layer (a scanned image?)")
+    return text
 
 
 def import_document(path: Path, session: Session | None = None,

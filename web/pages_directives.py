@@ -1,5 +1,5 @@
-"""Directive pages: the list, the cascade tree level by level, a unit's part, issuing a
-directive (pre-filled "Căn cứ"), and the consolidated report (page and .xlsx)."""
+"""Directive pages: the list, the cascade tree level by level, a unit's part, and the
+consolidated report (page and .xlsx). Issuing: chidao.web.pages_issue."""
 
 from __future__ import annotations
 
@@ -7,26 +7,21 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-import yaml
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
 from sqlmodel import Session
 
 from ..domain.accounts import User
 from ..domain.directives import DOC_TYPE_LABELS, Directive, DocType
-from ..domain.errors import InvalidInput
-from ..domain.specs import DirectiveSpec, parse_directive
 from ..domain.units import Unit
-from ..domain.yaml_input import load_bounded
 from ..files.report_workbook import write_xlsx
 from ..queries.directive_page import cited, plans_in_response, requirements
 from ..queries.inbox import unit_assignments
 from ..queries.listings import directive_units, due_window, visible_directives
 from ..queries.read_scope import figures_scope
 from ..queries.report_export import FormReport, consolidated, shown
-from ..services.issue import issue_directive
 from .access import readable_directive, user_unit, viewable_in_directive
-from .deps import check_csrf, db, page_user, runtime_of
+from .deps import db, page_user, runtime_of
 from .params import OptionalId, PageNumber, RowId
 from .rendering import render
 
@@ -41,53 +36,6 @@ def directives(request: Request, page: PageNumber = 0, user: User = Depends(page
     rows = visible_directives(session, user, now=now, soon=soon, page=page)
     return render(request, "directives.html", session, user, directives=rows[:50],
                   more=len(rows) > 50, page=page)
-
-
-@router.get("/directives/new")
-def new_directive(request: Request, based_on: OptionalId = None,
-                  user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
-    unit = user_unit(session, user)
-    draft = {"key": "", "number_symbol": f"/KH-{unit.symbol or 'UBND'}", "issuer": unit.code,
-             "issued_on": f"{runtime_of(request).now():%Y-%m-%d}", "title": "", "requirements": []}
-    if based_on is not None:
-        draft["based_on"] = [readable_directive(session, user, based_on).key]
-    text = yaml.safe_dump(draft, allow_unicode=True, sort_keys=False)
-    return render(request, "issue.html", session, user, yaml=text, error=None)
-
-
-def posted_directive(request: Request, yaml_text: str = Form(..., alias="yaml")
-                     ) -> DirectiveSpec | InvalidInput:
-    """The posted YAML, size-capped and parsed before the request touches the database (and
-    so before any write lock): a hostile file costs milliseconds and blocks nobody."""
-    try:
-        data = load_bounded(yaml_text, "yaml", request.app.state.settings.directive_max_bytes)
-        if not isinstance(data, dict):
-            raise InvalidInput("yaml", "phải là một văn bản (một mapping YAML)")
-        return parse_directive(data)
-    except InvalidInput as exc:
-        return exc
-
-
-@router.post("/directives", dependencies=[Depends(check_csrf)])
-def issue(request: Request, parsed: DirectiveSpec | InvalidInput = Depends(posted_directive),
-          yaml_text: str = Form(..., alias="yaml"), user: User = Depends(page_user),
-          session: Session = Depends(db)) -> Response:
-    try:
-        if isinstance(parsed, InvalidInput):
-            raise parsed
-        spec = parsed
-        if spec.issuer != user_unit(session, user).code:
-            raise InvalidInput("issuer", "chỉ được ban hành văn bản của đơn vị mình")
-        with session.begin_nested():  # all or nothing: a rejected directive leaves no trace
-            runtime = runtime_of(request)
-            result = issue_directive(session, spec, now=runtime.now(),
-                                     calendar=runtime.calendar, rules=runtime.rules,
-                                     role=user.role)
-    except InvalidInput as exc:
-        shown = yaml_text if len(yaml_text) <= 100_000 else ""  # not a 50 MB page back
-        return render(request, "issue.html", session, user, status_code=422, yaml=shown,
-                      error=f"Văn bản chưa hợp lệ: {exc}")
-    return RedirectResponse(f"/directives/{result.directive_id}", status_code=303)
 
 
 @router.get("/directives/{directive_id}")
