@@ -85,3 +85,22 @@ def read_form(data: FormData) -> IssueForm:
         if (source := _text(data.get(f"source_{name}"))):
             form.sources[name] = source
     return form
+
+
+FIELD_LABELS = {"number_symbol": "Số, ký hiệu", "issued_on": "Ngày ban hành",
+                "title": "Trích yếu", "doc_type": "Loại văn bản", "based_on": "Căn cứ",
+                "requirements": "Nhiệm vụ", "file": "Tệp văn bản", "form": "Văn bản"}
+ROW_LABELS = {"title": "nội dung", "kind": "loại", "who": "giao cho", "unit_kind": "loại đơn vị",
+              "units": "đơn vị", "due": "hạn", "form": "mẫu báo cáo"}
+
+
+def error_list(errors: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(field, its Vietnamese label, the problem) for the summary above the form."""
+    listed = []
+    for name, problem in errors.items():
+        if (m := ROW_FIELD.match(name)) is not None:
+            label = f"Nhiệm vụ {int(m[1]) + 1} – {ROW_LABELS.get(m[2], m[2])}"
+        else:
+            label = FIELD_LABELS.get(name, "Văn bản")
+        listed.append((name, label, problem))
+    return listed

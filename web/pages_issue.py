@@ -39,6 +39,7 @@ from .issue_form import (
     WHO_LABELS,
     IssueForm,
     RequirementRow,
+    error_list,
     read_form,
 )
 from .issue_yaml import yaml_example
@@ -69,6 +70,7 @@ def _show(request: Request, session: Session, user: User, form: IssueForm,
     return render(request, "issue_form.html", session, user, status_code=status_code,
                   form=form, errors=errors or {}, doc_types=DOC_TYPES, kinds=KIND_LABELS,
                   who_labels=WHO_LABELS, unit_kinds=UNIT_KINDS, issuer=unit,
+                  error_list=error_list(errors or {}),
                   **_choices(session, unit))
 
 
