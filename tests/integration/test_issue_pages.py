@@ -1,0 +1,217 @@
+"""Issuing through the web without YAML (the form, a document imported into it, the YAML page's
+example) and gia hạn by unit name: real SQLite, the app in process (TestClient)."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from chidao.db.database import reading
+from chidao.domain.assignments import Assignment
+from chidao.domain.directives import Directive, Requirement
+from tests.support.cascade import runs
+from tests.support.paths import CORPUS
+from tests.web_fixtures import csrf_of, web  # noqa: F401 (the fixture)
+
+
+def directive_count(engine) -> int:
+    with reading(engine) as session:
+        return session.execute(select(func.count()).select_from(Directive)).scalar_one()
+
+
+def unescaped(page: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", page))
+
+
+def test_the_form_issues_a_directive_to_units_picked_three_ways(web, engine):
+    client = web.client("chuyenvien.so")
+    page = client.get("/directives/new").text
+    assert "Nhập YAML (nâng cao)" in page and 'name="file"' in page
+    assert "Ủy ban nhân dân đặc khu Phú Quốc" in page  # the subtree, by name
+    response = client.post("/directives", data={
+        "csrf": csrf_of(page), "number_symbol": "150/KH-SGDĐT", "issued_on": "02/11/2026",
+        "doc_type": "KH", "title": "Kiểm tra cơ sở vật chất trước mùa mưa bão",
+        "req-0-title": "Tự kiểm tra phòng học", "req-0-kind": "action",
+        "req-0-who": "children", "req-0-due": "20/11/2026",
+        "req-1-title": "Các trường báo cáo", "req-1-kind": "report", "req-1-who": "kind",
+        "req-1-unit_kind": "school", "req-1-due": "27/11/2026",
+        "req-2-title": "Kế hoạch riêng", "req-2-kind": "plan", "req-2-who": "units",
+        "req-2-units": ["UBND-PHUQUOC", "MN-HONTRE"], "req-2-due": "30/11/2026",
+    }, follow_redirects=False)
+    assert response.status_code == 303, unescaped(response.text)[-3000:]
+    shown = client.get(response.headers["location"]).text
+    with reading(engine) as session:
+        directive = session.execute(select(Directive).where(
+            Directive.number == "150", Directive.symbol == "KH-SGDĐT")).scalar_one()
+        reqs = {r.key: r for r in session.execute(select(Requirement).where(
+            Requirement.directive_id == directive.id)).scalars()}
+        units = session.execute(select(func.count(Assignment.unit_id.distinct())).where(
+            Assignment.directive_id == directive.id)).scalar_one()
+    assert f"Đã ban hành 150/KH-SGDĐT, giao {units} đơn vị." in unescaped(shown)
+    assert reqs["nv-2"].target == {"descendants": {"kind": ["school"]}}
+    assert reqs["nv-3"].target == {"units": ["UBND-PHUQUOC", "MN-HONTRE"]}
+    assert reqs["nv-1"].due == {"date": "2026-11-20"} and reqs["nv-1"].kind == "action"
+    placed = runs(engine, directive.key)
+    assert placed[("MN-HONTRE", "nv-3", "")].due_on == date(2026, 11, 30)
+    assert placed[("MN-LAISON", "nv-2", "")].due_on == date(2026, 11, 27)
+
+
+def test_every_error_is_listed_at_once_next_to_its_field_and_what_was_typed_stays(web, engine):
+    client = web.client("chuyenvien.so")
+    before = directive_count(engine)
+    response = client.post("/directives", data={
+        "csrf": csrf_of(client.get("/directives/new").text), "number_symbol": "/KH-SGDĐT",
+        "issued_on": "31/02/2026", "doc_type": "KH", "title": "",
+        "req-0-title": "Việc có hạn vào Chủ nhật", "req-0-kind": "action", "req-0-who": "units",
+        "req-0-due": "29/11/2026"})
+    assert response.status_code == 422
+    page = unescaped(response.text)
+    assert "5 chỗ cần sửa" in page
+    for problem in ("Thiếu số văn bản", "Ngày «31/02/2026» không có thật",
+                    "Nhập trích yếu", "Chọn ít nhất một đơn vị",
+                    "Ngày 29/11/2026 là ngày nghỉ (Chủ nhật)"):
+        assert page.count(problem) == 2, problem  # in the summary and next to its field
+    assert 'value="31/02/2026"' in page and "Việc có hạn vào Chủ nhật" in page
+    assert 'class="site-header"' in page  # in the layout
+    assert directive_count(engine) == before
+
+
+def test_a_number_already_used_this_year_is_a_field_error(web):
+    client = web.client("chuyenvien.so")
+    response = client.post("/directives", data={
+        "csrf": csrf_of(client.get("/directives/new").text), "number_symbol": "1039/KH-SGDĐT",
+        "issued_on": "03/03/2026", "doc_type": "KH", "title": "Trùng số",
+        "req-0-title": "x", "req-0-kind": "action", "req-0-who": "children",
+        "req-0-due": "31/03/2026"})
+    assert response.status_code == 422
+    assert "Số 1039 năm 2026 đã dùng cho 1039/KH-SGDĐT ngày 26/02/2026" in \
+        unescaped(response.text)
+
+
+def docx_of(text: str) -> bytes:
+    from docx import Document
+
+    document = Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("as_docx", [False, True], ids=["txt", "docx"])
+def test_an_imported_corpus_file_prefills_the_form_then_issues(web, engine, as_docx):
+    """Kiên Hải imports its own plan (number and day blank in the source), fills them in."""
+    source = (CORPUS / "kh-ubnd-kien-hai-stem-2026.txt").read_text(encoding="utf-8")
+    name, data = ("kh.docx", docx_of(source)) if as_docx else ("kh.txt", source.encode())
+    client = web.client("chuyenvien.kienhai")
+    response = client.post("/directives/import", data={
+        "csrf": csrf_of(client.get("/directives/new").text)}, files={"file": (name, data)})
+    assert response.status_code == 200, unescaped(response.text)[-2000:]
+    page = unescaped(response.text)
+    assert f"Bản nháp đọc từ tệp «{name}»" in page
+    assert "từ dòng 13: Căn cứ Kế hoạch số 1039/KH-SGDĐT" in page
+    assert re.search(r'<option value="\d+" selected>1039/KH-SGDĐT ngày 26/02/2026', page)
+    assert 'value="/KH-UBND"' in page and "Triển khai thực hiện giáo dục STEM" in page
+    assert 'value="29/05/2026"' in page  # the school year's end, from line 56
+    fields = form_fields(response.text) | {"number_symbol": "45/KH-UBND",
+                                           "issued_on": "12/03/2026", "action": "issue"}
+    issued = client.post("/directives", data=fields, follow_redirects=False)
+    assert issued.status_code == 303, unescaped(issued.text)[-3000:]
+    assert "Đã ban hành 45/KH-UBND, giao 5 đơn vị." in unescaped(
+        client.get(issued.headers["location"]).text)  # the office and four schools
+
+
+def form_fields(page: str) -> dict[str, str | list[str]]:
+    """What a browser would post from the issuing form as shown (inputs, checked boxes and
+    radios, selected options, textareas)."""
+    form = page[page.index('<form method="post" action="/directives" id="issue-form">'):]
+    form = form[:form.index("</form>")]
+    fields: dict[str, str | list[str]] = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        kind = re.search(r'type="([^"]+)"', tag)
+        if not name or (kind and kind[1] in ("checkbox", "radio") and " checked" not in tag):
+            continue
+        value = html.unescape(re.search(r'value="([^"]*)"', tag)[1])
+        if kind and kind[1] == "checkbox":
+            fields.setdefault(name[1], [])
+            fields[name[1]].append(value)  # type: ignore[union-attr]
+        else:
+            fields[name[1]] = value
+    for name, body in re.findall(r'<textarea name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
+        fields[name] = html.unescape(body)
+    for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected', body)
+        fields[name] = html.unescape(chosen[1]) if chosen else \
+            html.unescape(re.search(r'<option value="([^"]*)"', body)[1])
+    return fields
+
+
+def test_a_file_that_is_not_a_directive_comes_back_as_a_field_error(web):
+    client = web.client("chuyenvien.so")
+    csrf = csrf_of(client.get("/directives/new").text)
+    for name, data in (("anh.png", b"\x89PNG\r\n"), ("thu.txt", "Chào anh".encode())):
+        response = client.post("/directives/import", data={"csrf": csrf},
+                               files={"file": (name, data)})
+        assert response.status_code == 422
+        assert f"«{name}»" in unescaped(response.text)  # the problem names the file
+
+
+def test_the_yaml_pages_example_issues_when_pasted(web, engine):
+    client = web.client("chuyenvien.kienhai")
+    page = client.get("/directives/new/yaml").text
+    example = html.unescape(re.search(r'<pre class="yaml-example" id="yaml-example">(.*?)</pre>',
+                                      page, re.S)[1])
+    assert 'label: Khó khăn, vướng mắc' in example
+    response = client.post("/directives", data={"csrf": csrf_of(page), "yaml": example},
+                           follow_redirects=False)
+    assert response.status_code == 303, unescaped(response.text)[-2000:]
+    number = re.search(r"number_symbol: (\S+)", example)[1]
+    assert f"Đã ban hành {number}, giao" in unescaped(client.get(response.headers["location"]).text)
+    again = client.get("/directives/new/yaml").text  # the next example takes the next number
+    assert re.search(r"number_symbol: (\d+)/", html.unescape(again))[1] != \
+        re.search(r"number_symbol: (\d+)/", example)[1]
+
+
+def test_gia_han_picks_the_unit_by_name_and_confirms(web, engine):
+    key = "2026:1039/KH-SGDĐT"
+    before = runs(engine, key)
+    directive_id = next(iter(before.values())).directive_id
+    client = web.client("chuyenvien.so")
+    page = client.get(f"/directives/{directive_id}/extend").text
+    assert '<option value="Ủy ban nhân dân đặc khu Phú Quốc">' in page
+    response = client.post(f"/directives/{directive_id}/extend", data={
+        "csrf": csrf_of(page), "requirement": "ke-hoach-trien-khai", "subtree": "Phú Quốc",
+        "new_due": "10/04/2026", "reason": "Đặc khu xin lùi hạn"}, follow_redirects=False)
+    assert response.status_code == 303, unescaped(response.text)[-2000:]
+    assert "Đã gia hạn «Xây dựng Kế hoạch triển khai thực hiện giáo dục STEM trong GDMN của" \
+           " địa phương» đến 10/04/2026 cho 1 đơn vị thuộc Ủy ban nhân dân đặc khu Phú Quốc." \
+           in unescaped(client.get(response.headers["location"]).text)
+    after = runs(engine, key)
+    assert after[("UBND-PHUQUOC", "ke-hoach-trien-khai", "")].due_on == date(2026, 4, 10)
+    assert after[("UBND-KIENHAI", "ke-hoach-trien-khai", "")].due_on == \
+        before[("UBND-KIENHAI", "ke-hoach-trien-khai", "")].due_on
+
+
+def test_gia_han_with_31_02_lists_every_error_in_vietnamese_and_keeps_the_input(web, engine):
+    key = "2026:1039/KH-SGDĐT"
+    before = runs(engine, key)
+    directive_id = next(iter(before.values())).directive_id
+    client = web.client("chuyenvien.so")
+    response = client.post(f"/directives/{directive_id}/extend", data={
+        "csrf": csrf_of(client.get(f"/directives/{directive_id}/extend").text),
+        "requirement": "ke-hoach-trien-khai", "subtree": "Cà Mau", "new_due": "31/02/2026",
+        "reason": ""})
+    assert response.status_code == 422
+    page = unescaped(response.text)
+    assert "Chưa gia hạn: 3 chỗ cần sửa." in page
+    assert "Ngày «31/02/2026» không có thật hoặc không đúng dạng dd/mm/yyyy." in page
+    assert "không có đơn vị nào tên «Cà Mau»" in page and "Nhập lý do gia hạn." in page
+    assert 'value="31/02/2026"' in page and 'value="Cà Mau"' in page
+    assert runs(engine, key) == before
