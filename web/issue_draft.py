@@ -32,7 +32,9 @@ def _plain(text: str) -> str:
 
 def form_from_draft(draft: dict[str, Any], text: str, *, file_name: str, depth: int,
                     cites: Sequence[CiteChoice], units: Sequence[UnitChoice],
-                    school_year_end: tuple[int, int], calendar: WorkingCalendar) -> IssueForm:
+                    school_year_end: tuple[int, int], calendar: WorkingCalendar,
+                    today: dt.date) -> IssueForm:
+    """A date the document leaves blank ("ngày ... tháng 3") is today's: the day it issues."""
     lines = {line.number: line.text for line in clean_lines(text)}
 
     def source(number: int | None) -> str:
@@ -48,13 +50,16 @@ def form_from_draft(draft: dict[str, Any], text: str, *, file_name: str, depth: 
         number_symbol=f"{draft.get('number') or ''}/{draft['symbol']}" if draft.get("symbol")
         else "",
         issued_on=f"{issued['day']:02d}/{issued['month']:02d}/{issued['year']}"
-        if issued.get("day") and issued.get("month") and issued.get("year") else "",
+        if issued.get("day") and issued.get("month") and issued.get("year") else
+        f"{today:%d/%m/%Y}",
         title=(draft.get("title") or "")[:TITLE_MAX_CHARS],
         doc_type=draft["doc_type"] if draft.get("doc_type") in {t.value for t in DocType}
         else DocType.KH.value, imported_from=file_name)
     form.sources = {name: s for name, key in (("number_symbol", "symbol"), ("doc_type", "doc_type"),
                     ("issued_on", "issued_on"), ("title", "title"))
                     if (s := source(at.get(key)))}
+    if not issued.get("day") and "issued_on" in form.sources:
+        form.sources["issued_on"] += " (ngày để trống: lấy ngày hôm nay)"
     for ref in draft.get("based_on", []):
         wanted = f"{ref.get('number') or ''}/{ref.get('symbol') or ''}"
         for choice in cites:

@@ -257,5 +257,5 @@ def _imported(request: Request, user: User, name: str, data: bytes) -> Response:
         form = form_from_draft(draft, text, file_name=name, depth=unit.depth,
                                cites=choices["cites"], units=choices["units"],
                                school_year_end=runtime.rules.school_year_end,
-                               calendar=runtime.calendar)
+                               calendar=runtime.calendar, today=_today(request))
         return _show(request, session, user, form)

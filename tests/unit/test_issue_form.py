@@ -3,6 +3,8 @@ problem is reported at once, in Vietnamese, keyed by field; unit names resolve t
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import yaml
 from starlette.datastructures import FormData
@@ -123,8 +125,11 @@ def test_an_imported_corpus_plan_prefills_the_form_with_its_lines():
     form = form_from_draft(parse_document(text), text, file_name="kh.txt", depth=1,
                            cites=cites, units=[UnitChoice(u.code, u.name, u.kind, 2)
                                                for u in below],
-                           school_year_end=(5, 31), calendar=vietnam_calendar())
-    assert form.number_symbol == "/KH-UBND" and form.issued_on == ""  # blank in the source
+                           school_year_end=(5, 31), calendar=vietnam_calendar(),
+                           today=date(2026, 3, 12))
+    assert form.number_symbol == "/KH-UBND"  # blank in the source: the văn thư numbers it
+    assert form.issued_on == "12/03/2026"  # "ngày ... tháng 3 năm 2026": the day it issues
+    assert form.sources["issued_on"].endswith("(ngày để trống: lấy ngày hôm nay)")
     assert form.title.startswith("Triển khai thực hiện giáo dục STEM")
     assert form.based_on == ["7"]
     assert form.sources["based_on"].startswith("từ dòng 13: ")
