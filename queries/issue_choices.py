@@ -50,11 +50,11 @@ def cite_choices(session: Session, unit: Unit) -> list[CiteChoice]:
 
 
 def subtree_choices(session: Session, unit: Unit) -> list[UnitChoice]:
-    """The units below `unit` (at most SUBTREE_LIMIT), level by level, by name."""
+    """The units below `unit` (at most SUBTREE_LIMIT), in tree order (each under its parent)."""
     low, high = subtree_bounds(unit.path)
     rows = session.execute(select(_u.code, _u.name, _u.kind, _u.depth)
                            .where(_u.path > low, _u.path < high)
-                           .order_by(_u.depth, _u.name).limit(SUBTREE_LIMIT)).all()
+                           .order_by(_u.path).limit(SUBTREE_LIMIT)).all()
     return [UnitChoice(code, name, kind, depth) for code, name, kind, depth in rows]
 
 
