@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ..domain.assignments import assignment_table
 from ..domain.directives import Directive, format_number_symbol
@@ -43,7 +43,7 @@ def cite_choices(session: Session, unit: Unit) -> list[CiteChoice]:
     order = (Directive.issued_on.desc(), Directive.id.desc())  # type: ignore[attr-defined,union-attr]
     to_unit = session.execute(select(Directive).where(
         Directive.id.in_(addressed)).order_by(*order).limit(CITE_LIMIT)).scalars()  # type: ignore[union-attr]
-    own = session.execute(select(Directive).where(Directive.issuer_id == unit.id)
+    own = session.execute(select(Directive).where(col(Directive.issuer_id) == unit.id)
                           .order_by(*order).limit(CITE_LIMIT)).scalars()
     return [CiteChoice(d.id or 0, _label(d), False) for d in to_unit] + \
         [CiteChoice(d.id or 0, _label(d), True) for d in own]

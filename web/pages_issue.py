@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ..db.database import reading
 from ..domain.accounts import User
@@ -102,7 +102,8 @@ def _example(request: Request, session: Session, unit: Unit) -> str:
     """The YAML example, numbered after the unit's last number of the year."""
     today = _today(request)
     last = session.execute(select(func.max(Directive.number_value)).where(
-        Directive.issuer_id == unit.id, Directive.issue_year == today.year)).scalar_one()
+        col(Directive.issuer_id) == unit.id, col(Directive.issue_year) == today.year)
+    ).scalar_one()
     return yaml_example(unit, (last or 0) + 1, today, runtime_of(request).calendar)
 
 
@@ -199,8 +200,8 @@ def _key(session: Session, directive_id: int) -> str:
 
 def _number_taken(session: Session, unit: Unit, spec: DirectiveSpec) -> dict[str, str]:
     clash = session.execute(select(Directive).where(
-        Directive.issuer_id == unit.id, Directive.issue_year == spec.issued_on.year,
-        Directive.number_value == int(spec.number or 0))).scalars().first()
+        col(Directive.issuer_id) == unit.id, col(Directive.issue_year) == spec.issued_on.year,
+        col(Directive.number_value) == int(spec.number or 0))).scalars().first()
     if clash is None:
         return {}
     return {"number_symbol": f"Số {spec.number} năm {spec.issued_on.year} đã dùng cho"

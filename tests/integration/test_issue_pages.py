@@ -16,7 +16,7 @@ from chidao.domain.assignments import Assignment
 from chidao.domain.directives import Directive, Requirement
 from tests.support.cascade import runs
 from tests.support.paths import CORPUS
-from tests.web_fixtures import csrf_of, web  # noqa: F401 (the fixture)
+from tests.web_fixtures import csrf_of
 
 
 def directive_count(engine) -> int:

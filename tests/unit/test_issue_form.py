@@ -28,10 +28,10 @@ UNITS = [UnitChoice("UBND-KIENHAI", "Ủy ban nhân dân đặc khu Kiên Hải"
 
 
 def context(**changes) -> IssueContext:
-    base = dict(issuer_code="SGDDT-AG", issuer_symbol="SGDĐT", issuer_depth=1,
-                units={u.code: u for u in UNITS}, subtree_complete=True,
-                cite_keys={"7": "2026:1039/KH-SGDĐT"}, form_refs={"stem-ket-qua@1"},
-                calendar=vietnam_calendar())
+    base = {"issuer_code": "SGDDT-AG", "issuer_symbol": "SGDĐT", "issuer_depth": 1,
+            "units": {u.code: u for u in UNITS}, "subtree_complete": True,
+            "cite_keys": {"7": "2026:1039/KH-SGDĐT"}, "form_refs": {"stem-ket-qua@1"},
+            "calendar": vietnam_calendar()}
     return IssueContext(**(base | changes))
 
 
@@ -43,14 +43,16 @@ def posted(**fields) -> FormData:
     return FormData(items)
 
 
-GOOD = dict(number_symbol="25/KH-SGDĐT", issued_on="02/03/2026", doc_type="KH",
-            title="Kiểm tra cơ sở vật chất", based_on="7",
-            req__0__title="Tự kiểm tra phòng học", req__0__kind="action", req__0__who="children",
-            req__0__due="20/03/2026",
-            req__1__title="Báo cáo kết quả", req__1__kind="report", req__1__who="kind",
-            req__1__unit_kind="school", req__1__due="31/03/2026", req__1__form="stem-ket-qua@1",
-            req__2__title="Kế hoạch của Phú Quốc", req__2__kind="plan", req__2__who="units",
-            req__2__units=["UBND-PHUQUOC", "MN-HONTRE"], req__2__due="06/04/2026")
+GOOD = {"number_symbol": "25/KH-SGDĐT", "issued_on": "02/03/2026", "doc_type": "KH",
+        "title": "Kiểm tra cơ sở vật chất", "based_on": "7",
+        "req__0__title": "Tự kiểm tra phòng học", "req__0__kind": "action",
+        "req__0__who": "children", "req__0__due": "20/03/2026",
+        "req__1__title": "Báo cáo kết quả", "req__1__kind": "report", "req__1__who": "kind",
+        "req__1__unit_kind": "school", "req__1__due": "31/03/2026",
+        "req__1__form": "stem-ket-qua@1",
+        "req__2__title": "Kế hoạch của Phú Quốc", "req__2__kind": "plan",
+        "req__2__who": "units", "req__2__units": ["UBND-PHUQUOC", "MN-HONTRE"],
+        "req__2__due": "06/04/2026"}
 
 
 def test_the_form_builds_the_spec_the_yaml_path_builds():
