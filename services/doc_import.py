@@ -91,7 +91,28 @@ def _pdf_text(path: Path) -> str:
         raise InvalidInput("file", f"'{path.name}': {pages} pages (at most {PDF_MAX_PAGES})")
     if not text.strip():
         raise InvalidInput("file", f"'{path.name}' has no text layer (a scanned image?)")
-    return text
+    return unwrap_lines(text)
+
+
+def unwrap_lines(text: str) -> str:
+    """A PDF's text as paragraphs: a line that fills most of the width and does not end a
+    sentence runs on into the next (a reference "… ngày 26 tháng 02 năm 2026 của / Sở Giáo
+    dục …" is then read whole); short lines (headings, "Số: …", list items) stay lines."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    widest = max((len(line) for line in lines), default=0)
+    out: list[str] = []
+    running = False
+    for line in lines:
+        if not line:
+            out.append("")
+            running = False
+            continue
+        if running and out:
+            out[-1] += " " + line
+        else:
+            out.append(line)
+        running = len(line) >= 0.75 * widest and not line.endswith((".", ";", ":", "!", "?"))
+    return "\n".join(out)
 
 
 def import_document(path: Path, session: Session | None = None,

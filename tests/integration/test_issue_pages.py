@@ -15,8 +15,11 @@ from chidao.db.database import reading
 from chidao.domain.assignments import Assignment
 from chidao.domain.directives import Directive, Requirement
 from tests.support.cascade import runs
-from tests.support.paths import CORPUS
+from tests.support.paths import CORPUS, ROOT
 from tests.web_fixtures import csrf_of
+
+
+FIXTURES = ROOT / "tests" / "fixtures" / "documents"
 
 
 def directive_count(engine) -> int:
@@ -104,11 +107,15 @@ def docx_of(text: str) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("as_docx", [False, True], ids=["txt", "docx"])
-def test_an_imported_corpus_file_prefills_the_form_then_issues(web, engine, as_docx):
-    """Kiên Hải imports its own plan (number and day blank in the source), fills them in."""
+@pytest.mark.parametrize("kind", ["txt", "docx", "pdf"])
+def test_an_imported_corpus_file_prefills_the_form_then_issues(web, engine, kind):
+    """Kiên Hải imports its own plan (number and day blank in the source), fills them in.
+    The .docx is written from the corpus text by python-docx; the .pdf was printed from it
+    by Chromium (A4, DejaVu Serif), so its lines wrap as a real PDF's do."""
     source = (CORPUS / "kh-ubnd-kien-hai-stem-2026.txt").read_text(encoding="utf-8")
-    name, data = ("kh.docx", docx_of(source)) if as_docx else ("kh.txt", source.encode())
+    name, data = {"txt": ("kh.txt", source.encode()), "docx": ("kh.docx", docx_of(source)),
+                  "pdf": ("kh.pdf", (FIXTURES / "kh-ubnd-kien-hai-stem-2026.pdf").read_bytes())
+                  }[kind]
     client = web.client("chuyenvien.kienhai")
     response = client.post("/directives/import", data={
         "csrf": csrf_of(client.get("/directives/new").text)}, files={"file": (name, data)})
