@@ -104,6 +104,7 @@ def test_issue_by_importing_a_corpus_file(demo_site, browser, width):
     page = sign_in(browser, demo_site, "chuyenvien.so", WIDTHS[width])
     page.goto(f"{demo_site.base}/directives/new")
     page.set_input_files("input[name=file]", str(CORPUS / "kh-ubnd-kien-hai-stem-2026.txt"))
+    assert page.inner_text(".file-name") == "kh-ubnd-kien-hai-stem-2026.txt"
     page.get_by_role("button", name="Đọc tệp thành bản nháp").click()
     main = page.inner_text("main")
     assert "Bản nháp đọc từ tệp «kh-ubnd-kien-hai-stem-2026.txt»" in main

@@ -36,6 +36,10 @@ def test_the_form_issues_a_directive_to_units_picked_three_ways(web, engine):
     page = client.get("/directives/new").text
     assert "Nhập YAML (nâng cao)" in page and 'name="file"' in page
     assert "Ủy ban nhân dân đặc khu Phú Quốc" in page  # the subtree, by name
+    cited = runs(engine, "2026:1039/KH-SGDĐT")[("UBND-KIENHAI", "ke-hoach-trien-khai", "")]
+    answer = web.client("chuyenvien.kienhai").get(
+        f"/directives/new?based_on={cited.directive_id}").text  # "Ban hành văn bản triển khai"
+    assert f'<option value="{cited.directive_id}" selected>1039/KH-SGDĐT' in answer
     response = client.post("/directives", data={
         "csrf": csrf_of(page), "number_symbol": "150/KH-SGDĐT", "issued_on": "02/11/2026",
         "doc_type": "KH", "title": "Kiểm tra cơ sở vật chất trước mùa mưa bão",
