@@ -21,7 +21,7 @@ def register(app: typer.Typer) -> None:
 def import_file(file: Path, as_json: bool = JSON,
                 yaml_out: Path = typer.Option(None, "--yaml", help="Write a directive draft.")
                 ) -> None:
-    """Read a directive (.txt, .md, .docx, .pdf) into a draft: fields, their lines, what is missing."""
+    """Read a directive (.txt, .md, .docx, .pdf) into a draft: fields, lines, what is missing."""
     from ..services.doc_import import draft_yaml, import_document
 
     rt = runtime()

@@ -18,7 +18,6 @@ from tests.support.cascade import runs
 from tests.support.paths import CORPUS, ROOT
 from tests.web_fixtures import csrf_of
 
-
 FIXTURES = ROOT / "tests" / "fixtures" / "documents"
 
 
