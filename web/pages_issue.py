@@ -5,6 +5,7 @@ page for power users. All paths build a DirectiveSpec and issue it in one transa
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -188,9 +189,18 @@ def _issue_form(request: Request, form: IssueForm, action: str, user: User,
     try:
         result = _issue(request, session, user, spec)
     except InvalidInput as exc:
-        return _show(request, session, user, form,
-                     {"form": f"Văn bản chưa ban hành được ({exc.field}): {exc.problem}"}, 422)
+        return _show(request, session, user, form, _service_error(exc), 422)
     return _issued(request, session, spec, result)
+
+
+def _service_error(exc: InvalidInput) -> dict[str, str]:
+    """A refusal of the issuing service, next to the form's field when it names one."""
+    m = re.fullmatch(r"requirements\[(\d+)\]\.form", exc.field)
+    if m:
+        return {f"req-{m[1]}-form": "Mẫu báo cáo này không thuộc văn bản được chọn làm Căn"
+                                     " cứ (hay văn bản mà nó căn cứ): chọn mẫu khác hoặc"
+                                     " đổi Căn cứ."}
+    return {"form": f"Văn bản chưa ban hành được ({exc.field}): {exc.problem}"}
 
 
 def _key(session: Session, directive_id: int) -> str:

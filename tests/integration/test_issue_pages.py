@@ -225,3 +225,23 @@ def test_gia_han_with_31_02_lists_every_error_in_vietnamese_and_keeps_the_input(
     assert "không có đơn vị nào tên «Cà Mau»" in page and "Nhập lý do gia hạn." in page
     assert 'value="31/02/2026"' in page and 'value="Cà Mau"' in page
     assert runs(engine, key) == before
+
+
+def test_a_report_form_outside_the_cited_lineage_is_a_field_error(web, engine):
+    """The forms offered are those of the unit and the units above it; one only resolves
+    through the directive's Căn cứ, so without it the form comes back with the field named."""
+    client = web.client("chuyenvien.kienhai")
+    page = client.get("/directives/new").text
+    offered = re.findall(r'<option value="([^"]+@\d+)">', page)
+    assert offered, "no report form offered"
+    before = directive_count(engine)
+    response = client.post("/directives", data={
+        "csrf": csrf_of(page), "number_symbol": "46/KH-UBND", "issued_on": "12/03/2026",
+        "doc_type": "KH", "title": "Báo cáo theo mẫu của Sở",
+        "req-0-title": "Các trường báo cáo", "req-0-kind": "report", "req-0-who": "kind",
+        "req-0-unit_kind": "school", "req-0-due": "31/03/2026", "req-0-form": offered[0]})
+    assert response.status_code == 422
+    page = unescaped(response.text)
+    assert "Nhiệm vụ 1 – mẫu báo cáo</a>: Mẫu báo cáo này không thuộc văn bản được chọn làm" \
+           " Căn cứ" in page
+    assert directive_count(engine) == before  # the savepoint rolled the directive back
