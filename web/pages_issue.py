@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from ..db.database import reading
+from ..db.lookup import find_directive
 from ..domain.accounts import User
 from ..domain.assignments import assignment_table
 from ..domain.directives import Directive
@@ -204,8 +205,14 @@ def _service_error(exc: InvalidInput) -> dict[str, str]:
 
 
 def _key(session: Session, directive_id: int) -> str:
+    """How the new directive cites it: "1039/KH-SGDĐT ngày 26/02/2026", as a document
+    writes it, when that finds this very directive again (else its key, never ambiguous)."""
     directive = session.get(Directive, directive_id)
-    return directive.key if directive else ""
+    if directive is None:
+        return ""
+    written = f"{directive.number_symbol} ngày {directive.issued_on:%d/%m/%Y}"
+    found = find_directive(session, written) if directive.number else None
+    return written if found is not None and found.id == directive.id else directive.key
 
 
 def _number_taken(session: Session, unit: Unit, spec: DirectiveSpec) -> dict[str, str]:

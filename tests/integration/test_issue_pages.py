@@ -133,8 +133,9 @@ def test_an_imported_corpus_file_prefills_the_form_then_issues(web, engine, kind
                                            "issued_on": "12/03/2026", "action": "issue"}
     issued = client.post("/directives", data=fields, follow_redirects=False)
     assert issued.status_code == 303, unescaped(issued.text)[-3000:]
-    assert "Đã ban hành 45/KH-UBND, giao 5 đơn vị." in unescaped(
-        client.get(issued.headers["location"]).text)  # the office and four schools
+    shown = unescaped(client.get(issued.headers["location"]).text)
+    assert "Đã ban hành 45/KH-UBND, giao 5 đơn vị." in shown  # the office and four schools
+    assert "1039/KH-SGDĐT ngày 26/02/2026</a>" in shown  # the Căn cứ as a document writes it
 
 
 def form_fields(page: str) -> dict[str, str | list[str]]:
