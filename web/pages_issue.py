@@ -236,7 +236,9 @@ async def import_file(request: Request) -> Response:
     try:
         form = await read_upload(request, settings)
     except UploadRefused as refused:
-        return await run_in_threadpool(_import_refused, request, user, refused.problem)
+        return await run_in_threadpool(_import_refused, request, user,
+                                       f"Tệp quá lớn hoặc không đọc được: {refused.problem}.",
+                                       refused.status_code)
     try:
         verify_csrf(request, str(form.get("csrf") or ""))
         files = chosen_files(form, "file")
@@ -250,9 +252,10 @@ async def import_file(request: Request) -> Response:
     return await run_in_threadpool(_imported, request, user, name, data)
 
 
-def _import_refused(request: Request, user: User, problem: str) -> Response:
+def _import_refused(request: Request, user: User, problem: str,
+                    status_code: int = 422) -> Response:
     with reading(request.app.state.engine) as session:
-        return _show(request, session, user, IssueForm(), {"file": problem}, 422)
+        return _show(request, session, user, IssueForm(), {"file": problem}, status_code)
 
 
 def _imported(request: Request, user: User, name: str, data: bytes) -> Response:

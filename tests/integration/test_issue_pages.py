@@ -246,3 +246,14 @@ def test_a_report_form_outside_the_cited_lineage_is_a_field_error(web, engine):
     assert "Nhiệm vụ 1 – mẫu báo cáo</a>: Mẫu báo cáo này không thuộc văn bản được chọn làm" \
            " Căn cứ" in page
     assert directive_count(engine) == before  # the savepoint rolled the directive back
+
+
+def test_an_upload_over_the_limit_is_refused_on_the_form_before_it_is_read(web):
+    client = web.client("chuyenvien.so")
+    csrf = csrf_of(client.get("/directives/new").text)
+    limit = web.app.state.settings.attachment_max_bytes
+    response = client.post("/directives/import", data={"csrf": csrf},
+                           files={"file": ("to.txt", b"a" * (limit + 1))})
+    assert response.status_code == 413
+    assert "Tệp quá lớn hoặc không đọc được" in unescaped(response.text)
+    assert 'class="site-header"' in response.text  # the issuing page, in the layout
