@@ -98,5 +98,5 @@ def _unit(text: str, choices: list[UnitChoice], errors: dict[str, str]) -> UnitC
     try:
         return resolve_unit_name(text, choices)
     except UnitNameError as exc:
-        errors["subtree"] = f"Đơn vị: {exc}."
+        errors["subtree"] = f"{str(exc)[:1].upper()}{str(exc)[1:]}."
         return None

@@ -222,8 +222,9 @@ def test_gia_han_with_31_02_lists_every_error_in_vietnamese_and_keeps_the_input(
     assert response.status_code == 422
     page = unescaped(response.text)
     assert "Chưa gia hạn: 3 chỗ cần sửa." in page
-    assert "Ngày «31/02/2026» không có thật hoặc không đúng dạng dd/mm/yyyy." in page
-    assert "không có đơn vị nào tên «Cà Mau»" in page and "Nhập lý do gia hạn." in page
+    assert "Hạn mới: Ngày «31/02/2026» không có thật hoặc không đúng dạng dd/mm/yyyy." in page
+    assert "Đơn vị: Không có đơn vị nào tên «Cà Mau» trong danh sách." in page
+    assert "Lý do: Nhập lý do gia hạn." in page
     assert 'value="31/02/2026"' in page and 'value="Cà Mau"' in page
     assert runs(engine, key) == before
 
