@@ -28,6 +28,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         pages_board,
         pages_cascade,
         pages_directives,
+        pages_inbox,
         pages_runs,
     )
 
@@ -49,7 +50,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
         app.add_middleware(ProxyHeadersMiddleware,
                            trusted_hosts=[h.strip() for h in settings.trusted_proxies.split(",")])
-    for module in (pages_auth, pages_board, pages_cascade, pages_directives, pages_runs):
+    for module in (pages_auth, pages_board, pages_cascade, pages_directives, pages_inbox,
+                   pages_runs):
         app.include_router(module.router)
     app.include_router(api.router, prefix="/api")
     app.include_router(api_actions.router, prefix="/api")

@@ -1,5 +1,4 @@
-"""Run pages: a unit's inbox, an assignment (submit / accept / return / history), and the
-mail sent to the user's unit."""
+"""The assignment page: receive, submit figures and files, accept or return, history."""
 
 from __future__ import annotations
 
@@ -18,12 +17,10 @@ from ..domain.errors import InvalidInput
 from ..domain.permissions import Action, may
 from ..domain.status import AWAITING_UNIT, Status
 from ..domain.timeliness import TimelinessJudge
-from ..queries.inbox import unit_assignments
 from ..queries.run_page import run_page
-from ..queries.unit_mail import unit_mail
 from ..services.report_submit import Upload, submit_report
 from ..services.status_changes import act_on_assignment
-from .access import issued_run, own_run, readable_run, readable_unit, user_unit
+from .access import issued_run, own_run, readable_run, user_unit
 from .attachments import file_response, readable_attachment
 from .deps import check_csrf, db, page_user, runtime_of, signed_in, verify_csrf
 from .params import RowId
@@ -31,16 +28,6 @@ from .rendering import render
 from .uploads import UploadRefused, chosen_files, limits_text, read_form
 
 router = APIRouter()
-
-
-@router.get("/units/{unit_id}/inbox")
-def inbox(request: Request, unit_id: RowId, user: User = Depends(page_user),
-          session: Session = Depends(db)) -> Response:
-    target = readable_unit(session, user, unit_id)
-    runtime = runtime_of(request)
-    runs = unit_assignments(session, target, now=runtime.now(), calendar=runtime.calendar,
-                            soon_working_days=runtime.rules.due_soon_working_days)
-    return render(request, "inbox.html", session, user, target=target, runs=runs[:200])
 
 
 @router.get("/assignments/{assignment_id}")
@@ -157,10 +144,3 @@ def review(request: Request, assignment_id: RowId, action: str = Form(...),
     except InvalidInput as exc:
         raise HTTPException(422, exc.problem) from None
     return RedirectResponse(f"/assignments/{assignment_id}", status_code=303)
-
-
-@router.get("/notifications")
-def notifications(request: Request, user: User = Depends(page_user),
-                  session: Session = Depends(db)) -> Response:
-    return render(request, "notifications.html", session, user,
-                  messages=unit_mail(session, user.unit_id))
