@@ -3,8 +3,6 @@ and the mail sent to the user's unit."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
@@ -18,6 +16,7 @@ from ..queries.unit_mail import unit_mail
 from ..services.status_changes import act_on_assignment
 from .access import own_run, readable_unit, user_unit
 from .deps import check_csrf, db, page_user, runtime_of
+from .flash import flash
 from .params import RowId
 from .rendering import render
 
@@ -33,8 +32,8 @@ def landing_path(session: Session, user: User) -> str:
 
 
 @router.get("/units/{unit_id}/inbox")
-def inbox(request: Request, unit_id: RowId, message: str | None = None,
-          user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
+def inbox(request: Request, unit_id: RowId, user: User = Depends(page_user),
+          session: Session = Depends(db)) -> Response:
     target = readable_unit(session, user, unit_id)
     runtime = runtime_of(request)
     runs = unit_assignments(session, target, now=runtime.now(), calendar=runtime.calendar,
@@ -43,7 +42,7 @@ def inbox(request: Request, unit_id: RowId, message: str | None = None,
     open_runs = [r for r in runs if r.status.is_open]
     closed = sorted((r for r in runs if not r.status.is_open), key=lambda r: r.due_on,
                     reverse=True)
-    return render(request, "inbox.html", session, user, target=target, message=message,
+    return render(request, "inbox.html", session, user, target=target,
                   runs=open_runs[:SHOWN], more=len(open_runs) > SHOWN, closed=closed[:SHOWN],
                   own=target.id == user.unit_id,
                   reviews=awaiting_review(session, target, SHOWN))
@@ -57,14 +56,15 @@ def receive(request: Request, assignment_id: RowId, back: str = Form(""),
     try:
         act_on_assignment(session, run.id or 0, Status.RECEIVED,
                           unit_code=user_unit(session, user).code,
-                          now=runtime_of(request).now(), role=user.role)
+                          now=runtime_of(request).now(), role=user.role,
+                          by_person=user.full_name)
     except InvalidInput:
         raise HTTPException(409, "Nhiệm vụ này không còn ở trạng thái chờ tiếp nhận") from None
     title = run_title(session, run.requirement_id)
-    done = quote(f"Đã tiếp nhận nhiệm vụ “{title}”")
+    flash(request, f"Đã tiếp nhận nhiệm vụ “{title}”.")
     target = (f"/assignments/{assignment_id}" if back == "assignment"
               else f"/units/{run.unit_id}/inbox")
-    return RedirectResponse(f"{target}?message={done}", status_code=303)
+    return RedirectResponse(target, status_code=303)
 
 
 def run_title(session: Session, requirement_id: int) -> str:

@@ -75,3 +75,66 @@ def test_the_directive_that_gave_the_task_and_what_it_cites_open_for_the_school(
     other = web.client("chuyenvien.camau")  # another province: still not found
     assert other.get(f"/directives/{directive_id(engine, '1039/KH-SGDĐT')}"
                      ).status_code == 404
+
+
+def handed_in(web, engine) -> int:
+    from tests.integration.report_scenario import school_run
+
+    run_id = school_run(engine, "UBND-KIENHAI", "MN-HONTRE")
+    school = web.client("hieutruong.hontre")
+    page = school.get(f"/assignments/{run_id}")
+    sent = school.post(f"/assignments/{run_id}/submit", data={
+        "csrf": csrf_of(page.text), "f_so_lop": "6", "f_tre": "150", "f_goc_stem": "có"})
+    assert sent.status_code == 200 and "Đã nộp" in sent.text
+    return run_id
+
+
+def test_a_return_needs_a_reason_said_in_vietnamese_keeping_what_was_typed(web, engine):
+    run_id = handed_in(web, engine)
+    commune = web.client("chuyenvien.kienhai")
+    csrf = csrf_of(commune.get(f"/assignments/{run_id}").text)
+    empty = commune.post(f"/assignments/{run_id}/review",
+                         data={"csrf": csrf, "action": "return", "reason": "  "})
+    assert empty.status_code == 422
+    assert "Lý do trả lại: chưa nhập" in empty.text and 'id="review-form"' in empty.text
+    assert "a reason is required" not in empty.text
+    long = "Thiếu số liệu. " * 700
+    refused = commune.post(f"/assignments/{run_id}/review",
+                           data={"csrf": csrf, "action": "return", "reason": long})
+    assert refused.status_code == 422 and "Lý do: dài quá" in refused.text
+    assert long.strip() in refused.text  # the reason as typed, to shorten
+    with reading(engine) as session:
+        assert session.get(Assignment, run_id).status is Status.SUBMITTED
+
+
+def test_review_confirms_and_the_school_sees_the_reason_names_and_vietnamese_history(web, engine):
+    run_id = handed_in(web, engine)
+    commune = web.client("chuyenvien.kienhai")
+    csrf = csrf_of(commune.get(f"/assignments/{run_id}").text)
+    back = commune.post(f"/assignments/{run_id}/review", data={
+        "csrf": csrf, "action": "return", "reason": "Số lớp chưa đúng"})
+    assert "Đã trả lại báo cáo của Trường Mầm non Hòn Tre, lý do: Số lớp chưa đúng" in back.text
+    page = web.client("hieutruong.hontre").get(f"/assignments/{run_id}").text
+    returned = page.split('id="returned"')[1].split("</section>")[0]
+    assert "Trả lại: Số lớp chưa đúng" in returned and "chuyenvien.kienhai" in returned
+    history = page.split('id="history"')[1]
+    assert "chưa tiếp nhận → đã tiếp nhận" in history and "đã nộp → trả lại" in history
+    assert "Ủy ban nhân dân đặc khu Kiên Hải" in history and "Trường Mầm non Hòn Tre" in history
+    figures = page.split('id="submission-1"')[1].split("</article>")[0]
+    assert "Số lớp tổ chức hoạt động STEM" in figures and "6 lớp" in figures
+    assert "Có" in figures and "so_lop" not in figures and "True" not in figures
+    for english in ("submitted", "returned", "received", "issued"):
+        assert f">{english}<" not in page and f"{english} →" not in page
+    accepted = commune.post(f"/assignments/{run_id}/review",
+                            data={"csrf": csrf, "action": "accept", "reason": ""})
+    assert accepted.status_code == 422  # returned, not handed in again: nothing to accept
+    assert "đang ở trạng thái “trả lại”" in accepted.text
+
+
+def test_a_plan_task_handed_in_by_issuing_a_plan_links_that_plan(web, engine):
+    run = runs(engine, "kh-kien-hai-stem-2026")[("MN-HONTRE", "mn-ke-hoach", "")]
+    assert run.status is Status.SUBMITTED and run.fulfilled_by_id is not None
+    page = web.client("hieutruong.hontre").get(f"/assignments/{run.id}").text
+    fulfilled = page.split('id="fulfilled"')[1].split("</section>")[0]
+    assert f'href="/directives/{run.fulfilled_by_id}">12/KH-MNHT</a>' in fulfilled
+    assert "Chưa nộp lần nào" not in page
