@@ -39,11 +39,13 @@ def inbox(request: Request, unit_id: RowId, user: User = Depends(page_user),
     runs = unit_assignments(session, target, now=runtime.now(), calendar=runtime.calendar,
                             soon_working_days=runtime.rules.due_soon_working_days,
                             include_closed=True)
-    open_runs = [r for r in runs if r.status.is_open]
+    todo = [r for r in runs if r.status.awaits_unit]
+    waiting = [r for r in runs if r.status is Status.SUBMITTED]
     closed = sorted((r for r in runs if not r.status.is_open), key=lambda r: r.due_on,
                     reverse=True)
     return render(request, "inbox.html", session, user, target=target,
-                  runs=open_runs[:SHOWN], more=len(open_runs) > SHOWN, closed=closed[:SHOWN],
+                  runs=todo[:SHOWN], more=len(todo) > SHOWN, waiting=waiting[:SHOWN],
+                  closed=closed[:SHOWN],
                   own=target.id == user.unit_id,
                   reviews=awaiting_review(session, target, SHOWN))
 
@@ -62,6 +64,7 @@ def receive(request: Request, assignment_id: RowId, back: str = Form(""),
         raise HTTPException(409, "Nhiệm vụ này không còn ở trạng thái chờ tiếp nhận") from None
     title = run_title(session, run.requirement_id)
     flash(request, f"Đã tiếp nhận nhiệm vụ “{title}”.")
+    session.commit()  # before the redirect is answered: the inbox must show the receipt
     target = (f"/assignments/{assignment_id}" if back == "assignment"
               else f"/units/{run.unit_id}/inbox")
     return RedirectResponse(target, status_code=303)

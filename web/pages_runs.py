@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Engine
@@ -15,9 +17,10 @@ from ..domain.deadline_words import deadline_words
 from ..domain.errors import InvalidInput
 from ..domain.figure_words import labelled_figures
 from ..domain.permissions import Action, may
+from ..domain.reports import SubmissionState
 from ..domain.status import AWAITING_UNIT, Status
-from ..domain.timeliness import TimelinessJudge
-from ..queries.run_page import run_page
+from ..domain.timeliness import TimelinessJudge, completion
+from ..queries.run_page import RunPage, run_page
 from ..services.report_submit import Upload, submit_report
 from ..services.status_changes import act_on_assignment
 from .access import issued_run, own_run, readable_run, user_unit
@@ -55,7 +58,7 @@ def assignment_page(request: Request, session: Session, user: User, run: Assignm
         request, "assignment.html", session, user, status_code=status_code, run=run, page=page,
         due=f"{run.due_on:%d/%m/%Y}", status=status.label,
         timeliness=timeliness.value if timeliness else None,
-        progress=timeliness.label if timeliness else "", error=error,
+        error=error, done_when=_done_when(run),
         deadline=deadline_words(now, run.due_on, runtime.calendar, run.due_at)
         if status.awaits_unit else "",
         can_receive=own and status is Status.ISSUED and may(user.role, Action.RECEIVE),
@@ -64,11 +67,23 @@ def assignment_page(request: Request, session: Session, user: User, run: Assignm
         and may(user.role, Action.REVIEW), review_error=review_error, reason=reason,
         figures=[labelled_figures(page.form, s.values) for s in page.submissions],
         fields=page.form.fields if page.form else [],
-        draft=typed if typed is not None else page.draft,
+        draft=typed if typed is not None else (page.draft or _last_values(page)),
         note=(typed or {}).get("note", ""), upload_limits=limits_text(settings),
         accept=",".join(f".{kind}" for kind in settings.attachment_types),
         max_bytes=settings.attachment_max_bytes, max_files=settings.attachment_max_files,
         submissions=page.submissions, events=page.events)
+
+
+def _done_when(run: Assignment) -> str:
+    """"nộp đúng hạn" / "nộp quá hạn" once handed in (judged at the latest hand-in)."""
+    judged = completion(run.submitted_at, run.due_at)
+    return judged.label.replace("hoàn thành", "nộp") if judged else ""
+
+
+def _last_values(page: RunPage) -> dict[str, Any]:
+    """A returned report's form starts from the figures last handed in, to correct."""
+    handed_in = [s for s in page.submissions if s.state != SubmissionState.DRAFT]
+    return dict(handed_in[-1].values) if handed_in else {}
 
 
 @router.get("/assignments/{assignment_id}/files/{attachment_id}")
@@ -163,6 +178,7 @@ def review(request: Request, assignment_id: RowId, action: str = Form(""),
     owner = run_page(session, run.id or 0).owner
     flash(request, f"Đã chấp nhận báo cáo của {owner}." if target is Status.ACCEPTED
           else f"Đã trả lại báo cáo của {owner}, lý do: {reason.strip()}")
+    session.commit()  # before the redirect is answered: the next page must show the decision
     return RedirectResponse(f"/assignments/{assignment_id}", status_code=303)
 
 
