@@ -2,9 +2,11 @@
 one tap, reads the directive behind it and its "Căn cứ"; the commune returns without a reason
 and is told so in Vietnamese, keeping what it typed."""
 
+import re
+
 from sqlmodel import select
 
-from chidao.db.database import reading
+from chidao.db.database import reading, transaction
 from chidao.db.lookup import directive_by_ref
 from chidao.domain.assignments import Assignment
 from chidao.domain.status import Status
@@ -138,3 +140,28 @@ def test_a_plan_task_handed_in_by_issuing_a_plan_links_that_plan(web, engine):
     fulfilled = page.split('id="fulfilled"')[1].split("</section>")[0]
     assert f'href="/directives/{run.fulfilled_by_id}">12/KH-MNHT</a>' in fulfilled
     assert "Chưa nộp lần nào" not in page
+
+
+def test_the_notifications_page_says_mail_states_in_vietnamese_and_links_the_tasks(web, engine):
+    from chidao.config.settings import Settings
+    from chidao.domain.calendar import vietnam_calendar
+    from chidao.notifications.deliver import deliver
+    from chidao.notifications.sweep import sweep
+    from tests.support.cascade import at
+
+    now = at("2026-03-19T08:00")
+    with transaction(engine) as session:
+        sweep(session, now=now, calendar=vietnam_calendar(), send_at=Settings().send_from)
+    deliver(engine, now=now, calendar=vietnam_calendar(), settings=Settings(), mailer=None)
+    run = runs(engine, "kh-kien-hai-stem-2026")[("MN-HONTRE", "mn-bao-cao", "")]
+    page = web.client("hieutruong.hontre").get("/notifications").text
+    shown = re.sub(r"<[^>]+>", " ", page)
+    assert "Chờ gửi" in shown and "queued" not in shown
+    assert f'<a href="/assignments/{run.id}">{run_title(engine, run)}</a>' in page
+
+
+def run_title(engine, run) -> str:
+    from chidao.domain.directives import Requirement
+
+    with reading(engine) as session:
+        return session.get(Requirement, run.requirement_id).title
