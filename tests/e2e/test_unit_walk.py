@@ -128,11 +128,12 @@ def test_principal_and_commune_walk(demo_site, quick_report, browser, width, tmp
     commune.context.close()
 
 
-def test_the_cited_plan_opens_for_the_school(demo_site, browser):
-    page = sign_in(browser, demo_site, "hieutruong.hontre")
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_the_cited_plan_opens_for_the_school(demo_site, browser, width):
+    page = sign_in(browser, demo_site, "hieutruong.hontre", WIDTHS[width])
     page.locator("article.task", has_text="Kiểm tra, đánh giá và báo cáo kết quả").first \
         .get_by_role("link", name=re.compile("KH-UBND")).click()
     page.get_by_role("link", name="1039/KH-SGDĐT").first.click()
     assert "Không tìm thấy" not in page.inner_text("main")
-    assert "1039/KH-SGDĐT" in page.inner_text("main h1, main")
+    assert "1039/KH-SGDĐT" in checked(page, "cited-plan", width)
     page.context.close()
