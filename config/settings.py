@@ -8,6 +8,7 @@ import secrets
 import socket
 from datetime import time
 from typing import Self
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -48,6 +49,8 @@ class Settings(BaseSettings):
     smtp_timeout: float = 30.0
     smtp_concurrency: int = Field(4, ge=1)
     mail_from: str = "chidao <no-reply@chidao.local>"
+    # Where people open the dashboard: every email links to its tasks under this address.
+    public_url: str = "http://127.0.0.1:8000"
     mail_domain: str = "chidao.local"
     deliver_batch: int = 1000
     claim_lease_seconds: int = 300
@@ -91,6 +94,17 @@ class Settings(BaseSettings):
             raise ValueError(f"'{value}' is not a database URL such as sqlite:///chidao.db or"
                              " postgresql+psycopg://user@host/db") from None
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        """An absolute http(s) address, kept without its trailing slash."""
+        parsed = urlsplit(value.strip())
+        if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.query \
+                or parsed.fragment:
+            raise ValueError(f"'{value}' is not the dashboard's address, such as"
+                             " https://chidao.angiang.edu.vn")
+        return value.strip().rstrip("/")
 
     @model_validator(mode="after")
     def _school_year_end_exists(self) -> Self:

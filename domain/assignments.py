@@ -50,6 +50,10 @@ class AssignmentEvent(SQLModel, table=True):
     from_status: Status = Field(sa_column=Column(EnumText(Status), nullable=False))
     to_status: Status = Field(sa_column=Column(EnumText(Status), nullable=False))
     reason: str = ""
+    # The person who acted (full name as it was then), when a signed-in user did; "" for the
+    # command line and for what chidao does itself. `actor` is the unit's code.
+    by_person: str = Field(default="", sa_column=Column(String(200), nullable=False,
+                                                         server_default=""))
 
 
 assignment_table = SQLModel.metadata.tables["assignment"]
@@ -63,7 +67,8 @@ def next_action_at(status: Status, now: datetime) -> datetime | None:
 
 
 def transition(
-    assignment: Assignment, target: Status, *, actor: str, reason: str, now: datetime
+    assignment: Assignment, target: Status, *, actor: str, reason: str, now: datetime,
+    by_person: str = "",
 ) -> AssignmentEvent:
     """Move `assignment` to `target` if the table allows it; return the audit row to store."""
     current = assignment.status
@@ -86,6 +91,6 @@ def transition(
     assert assignment.id is not None, "a stored assignment"
     return AssignmentEvent(
         assignment_id=assignment.id, at=now, actor=actor,
-        from_status=current, to_status=target, reason=reason,
+        from_status=current, to_status=target, reason=reason, by_person=by_person,
     )
 

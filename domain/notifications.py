@@ -16,6 +16,12 @@ class MessageStatus(StrEnum):
     FAILED = "failed"  # permanent failure (bad address, too many attempts): for the dashboard
     WITHDRAWN = "withdrawn"  # never sent: every run it spoke of was handed in or closed first
 
+    @property
+    def label(self) -> str:
+        """As the dashboard shows it."""
+        return {"queued": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "failed": "lỗi",
+                "withdrawn": "không gửi (việc đã xong)"}[self.value]
+
 
 class Notification(SQLModel, table=True):
     __tablename__ = "notification"

@@ -24,6 +24,14 @@ class NotificationKind(StrEnum):
     RETURNED = "returned"
     ACCEPTED = "accepted"
 
+    @property
+    def label(self) -> str:
+        """What the notice says of its task, as the dashboard lists it."""
+        return {"issued": "nhiệm vụ mới", "reminder": "nhắc hạn", "due_today": "hạn hôm nay",
+                "overdue": "quá hạn", "escalation": "đơn vị trực thuộc quá hạn",
+                "overdue_copy": "đơn vị trực thuộc quá hạn", "returned": "bị trả lại",
+                "accepted": "được chấp nhận"}[self.value]
+
 
 # Stages of the ladder that only say "this run is still open": a newer one replaces an older
 # one of the same run waiting in the same digest, and none is sent once the unit has handed

@@ -18,6 +18,11 @@ class SubmissionState(StrEnum):
     RETURNED = "returned"
     ACCEPTED = "accepted"
 
+    @property
+    def label(self) -> str:
+        return {"draft": "bản tổng hợp sẵn (chưa nộp)", "submitted": "đã nộp",
+                "returned": "bị trả lại", "accepted": "được chấp nhận"}[self.value]
+
 
 class ReportForm(SQLModel, table=True):
     __tablename__ = "report_form"

@@ -65,10 +65,20 @@ class Outgoing:
     open_tasks: list[OpenTask] = field(default_factory=list)
 
 
-def digest_context(message: Outgoing, *, now: datetime, cal: WorkingCalendar) -> dict[str, Any]:
-    """Template context: sections per kind (most urgent first), dates as dd/mm/yyyy."""
+def task_link(public_url: str, assignment_id: int) -> str:
+    """The absolute address of a task's page on the dashboard (CHIDAO_PUBLIC_URL)."""
+    return f"{public_url.rstrip('/')}/assignments/{assignment_id}"
+
+
+def digest_context(message: Outgoing, *, now: datetime, cal: WorkingCalendar,
+                   public_url: str = "http://127.0.0.1:8000") -> dict[str, Any]:
+    """Template context: sections per kind (most urgent first), dates as dd/mm/yyyy, and each
+    task's absolute link."""
     today = cal.local_date(now)
     sections = _sections(message.items, today, cal)
+    for section in sections:
+        for entry in section["entries"]:
+            entry["link"] = task_link(public_url, entry["assignment_id"])
     listed = {i.assignment_id for i in message.items}
     return {
         "to": message.to, "cc": message.cc, "sections": sections,
@@ -76,7 +86,8 @@ def digest_context(message: Outgoing, *, now: datetime, cal: WorkingCalendar) ->
         "count": len(sections[0]["entries"]) if sections else 0,
         "open_tasks": [{"number_symbol": t.number_symbol, "title": t.requirement_title,
                         "period": t.period, "due": f"{t.due_on:%d/%m/%Y}",
-                        "status": t.status.label, "overdue": t.due_on < today}
+                        "status": t.status.label, "overdue": t.due_on < today,
+                        "link": task_link(public_url, t.assignment_id)}
                        for t in message.open_tasks if t.assignment_id not in listed],
         "today": f"{today:%d/%m/%Y}",
         "sent_at": f"{now.astimezone(cal.tz):%H:%M %d/%m/%Y}",
@@ -107,7 +118,7 @@ def _sections(items: list[Item], today: date, cal: WorkingCalendar) -> list[dict
 def _item(item: Item, today: date, cal: WorkingCalendar, returns: list[str]) -> dict[str, Any]:
     gap = cal.working_days_between(today, item.due_on)
     return {
-        "unit": item.unit_name, "unit_code": item.unit_code,
+        "assignment_id": item.assignment_id, "unit": item.unit_name, "unit_code": item.unit_code,
         "number_symbol": item.number_symbol, "directive_title": item.directive_title,
         "issuer": item.issuer_name, "title": item.requirement_title,
         "what": RequirementKind(item.requirement_kind).label, "period": item.period,

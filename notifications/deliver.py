@@ -101,17 +101,19 @@ def compose(engine: Engine, *, now: datetime, calendar: WorkingCalendar,
         outgoing = set_aside_empty(engine, outgoing)  # every line went stale: withdrawn
         if not outgoing:
             return formed, failed
-        rendered = [_composed(message, now, calendar, sender) for message in outgoing]
+        rendered = [_composed(message, now, calendar, sender, settings.public_url)
+                    for message in outgoing]
         failed += sum(r["status"] == MessageStatus.FAILED for r in rendered)
         with transaction(engine) as session:
             store_rendered(session, rendered)
 
 
 def _composed(message: Outgoing, now: datetime, calendar: WorkingCalendar,
-              sender: Sender) -> dict[str, object]:
+              sender: Sender, public_url: str) -> dict[str, object]:
     """What store_rendered keeps of one message: its bytes, or why it can never be sent."""
     try:
-        email = render_email(message, now=now, cal=calendar, sender=sender)
+        email = render_email(message, now=now, cal=calendar, sender=sender,
+                             public_url=public_url)
     except Unsendable as exc:
         return {"mid": message.id, "subject": "", "sender": sender.address.addr_spec,
                 "recipients": [], "body": b"", "status": MessageStatus.FAILED.value,

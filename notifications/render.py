@@ -83,14 +83,16 @@ def sender_address(mail_from: str) -> Sender:
 
 
 def render_email(
-    message: Outgoing, *, now: datetime, cal: WorkingCalendar, sender: Sender
+    message: Outgoing, *, now: datetime, cal: WorkingCalendar, sender: Sender,
+    public_url: str = "http://127.0.0.1:8000",
 ) -> Rendered:
-    """The digest's MIME message; Unsendable when a stored address is not valid."""
+    """The digest's MIME message, each task linked under `public_url`; Unsendable when a
+    stored address is not valid."""
     to = _addresses(message.to)
     cc = _addresses(message.cc) if message.cc else []
     if not to:
         raise Unsendable(f"the unit {message.to.code} has no email address")
-    context = digest_context(message, now=now, cal=cal)
+    context = digest_context(message, now=now, cal=cal, public_url=public_url)
     env = environment()
     subject = env.get_template(f"{context['main_kind']}.subject.txt").render(context).strip()
     # "=_" never occurs in base64 bodies: a boundary the generator need not search for.

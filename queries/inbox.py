@@ -7,21 +7,24 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from ..domain.assignments import assignment_table
 from ..domain.calendar import WorkingCalendar
+from ..domain.deadline_words import deadline_words
 from ..domain.directives import (
     RequirementKind,
     directive_table,
     format_number_symbol,
     requirement_table,
 )
-from ..domain.status import CLOSED, Status
+from ..domain.status import AWAITING_UNIT, CLOSED, Status
 from ..domain.timeliness import Completion, Timeliness, TimelinessJudge, completion
-from ..domain.units import Unit
+from ..domain.units import Unit, unit_table
 
 _a, _r, _d = assignment_table.c, requirement_table.c, directive_table.c
+_issuer = aliased(unit_table)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,10 @@ class InboxRun:
     status: Status
     timeliness: Timeliness | None
     completion: Completion | None
+    directive_id: int = 0
+    directive_title: str = ""
+    issuer_name: str = ""  # the unit that gave the task
+    deadline: str = ""  # in words while the unit owes it ("còn 2 ngày làm việc")
 
     @property
     def progress(self) -> Timeliness | Completion | None:
@@ -61,9 +68,11 @@ def unit_assignments(
 ) -> list[InboxRun]:
     query = (
         select(_a.id, _a.period, _a.due_on, _a.due_at, _a.status, _a.submitted_at,
-               _r.kind, _r.title, _d.key, _d.number, _d.symbol)
+               _r.kind, _r.title, _d.id.label("directive_id"), _d.key, _d.number, _d.symbol,
+               _d.title.label("directive_title"), _issuer.c.name.label("issuer_name"))
         .join(requirement_table, _r.id == _a.requirement_id)
         .join(directive_table, _d.id == _a.directive_id)
+        .join(_issuer, _issuer.c.id == _d.issuer_id)
         .where(_a.unit_id == unit.id)
         .order_by(_a.due_on, _a.id)
     )
@@ -78,6 +87,46 @@ def unit_assignments(
             due_on=row.due_on, status=row.status,
             timeliness=judge.timeliness(row.status, row.due_on, row.due_at),
             completion=completion(row.submitted_at, row.due_at),
+            directive_id=row.directive_id, directive_title=row.directive_title,
+            issuer_name=row.issuer_name,
+            deadline=deadline_words(now, row.due_on, calendar, row.due_at)
+            if Status(row.status).awaits_unit else "",
         )
         for row in session.execute(query)
     ]
+
+
+@dataclass(frozen=True)
+class ReviewRun:
+    """A run handed in to the unit (it issued the directive) that awaits its review."""
+
+    id: int
+    unit_name: str
+    title: str
+    number_symbol: str
+    submitted_at: datetime | None
+
+
+def awaiting_review(session: Session, unit: Unit, limit: int = 100) -> list[ReviewRun]:
+    """Runs of the directives `unit` issued that were handed in, oldest hand-in first."""
+    owner = aliased(unit_table)
+    return [ReviewRun(row.id, row.name, row.title, format_number_symbol(row.number, row.symbol),
+                      row.submitted_at)
+            for row in session.execute(
+                select(_a.id, owner.c.name, _r.title, _d.number, _d.symbol, _a.submitted_at)
+                .join(requirement_table, _r.id == _a.requirement_id)
+                .join(directive_table, _d.id == _a.directive_id)
+                .join(owner, owner.c.id == _a.unit_id)
+                .where(_d.issuer_id == unit.id, _a.status == Status.SUBMITTED.value)
+                .order_by(_a.status_changed_at, _a.id).limit(limit))]
+
+
+def lands_on_inbox(session: Session, unit: Unit) -> bool:
+    """A principal's home is the unit's tasks: a unit with no sub-units, or one that owes
+    something (not yet received, received, or returned)."""
+    owes = session.execute(select(_a.id).where(
+        _a.unit_id == unit.id, _a.status.in_(sorted(AWAITING_UNIT))).limit(1)).first()
+    if owes is not None:
+        return True
+    return session.execute(select(unit_table.c.id).where(
+        unit_table.c.parent_id == unit.id).limit(1)).first() is None

@@ -57,6 +57,7 @@ class Upload:
 def submit_report(
     session: Session, assignment_id: int, *, unit_code: str, values: dict[str, Any] | None,
     note: str = "", uploads: list[Upload] | None = None, now: datetime, settings: Settings,
+    by_person: str = "",
 ) -> Submission:
     """`values` None hands in the pre-filled draft as it stands."""
     note = free_text(note, "note")
@@ -75,7 +76,7 @@ def submit_report(
         raise InvalidInput("values", "nhiệm vụ này không có biểu mẫu báo cáo")
     files = _checked_files(uploads or [], settings)
     act_on_assignment(session, assignment_id, Status.SUBMITTED, unit_code=unit_code,
-                      reason=note, now=now)
+                      reason=note, now=now, by_person=by_person)
     submission = Submission(
         assignment_id=assignment_id, version=(previous.version + 1) if previous else 1,
         state=SubmissionState.SUBMITTED.value, values=cleaned, note=note, actor=unit_code,

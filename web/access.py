@@ -11,7 +11,7 @@ from sqlmodel import Session
 from ..domain.accounts import User, may_read_run, may_read_unit
 from ..domain.assignments import Assignment, assignment_table
 from ..domain.directives import Directive
-from ..domain.units import Unit, subtree_bounds, unit_table
+from ..domain.units import Unit, subtree_bounds, unit_ancestor_table, unit_table
 from ..queries.read_scope import user_unit as user_unit  # (the pages take it from here)
 
 
@@ -23,7 +23,7 @@ def readable_unit(session: Session, user: User, unit_id: int) -> Unit:
 
 
 def readable_directive(session: Session, user: User, directive_id: int) -> Directive:
-    """Issued within the user's subtree, or addressed to a unit within it."""
+    """Issued within the user's subtree, or addressed to a unit within it or above it."""
     directive = session.get(Directive, directive_id)
     if directive is None or not directive_visible(session, user, directive):
         raise HTTPException(404, "Không tìm thấy văn bản")
@@ -36,10 +36,14 @@ def directive_visible(session: Session, user: User, directive: Directive) -> boo
     if issuer is not None and may_read_unit(mine.path, issuer.path):
         return True
     low, high = subtree_bounds(mine.path)
-    a, u = assignment_table.c, unit_table.c
-    return bool(session.execute(select(exists().where(
-        a.directive_id == directive.id, a.unit_id == u.id, u.path >= low, u.path < high))
-    ).scalar())
+    a, u, up = assignment_table.c, unit_table.c, unit_ancestor_table.c
+    below = exists().where(
+        a.directive_id == directive.id, a.unit_id == u.id, u.path >= low, u.path < high)
+    # Addressed to a unit above: the plans that reached the unit from above, which its own
+    # task's directive cites as "Căn cứ" (figures stay scoped to the reader's subtree).
+    above = exists().where(a.directive_id == directive.id, a.unit_id == up.ancestor_id,
+                           up.unit_id == mine.id)
+    return bool(session.execute(select(below | above)).scalar())
 
 
 def readable_run(session: Session, user: User, assignment_id: int) -> Assignment:

@@ -21,6 +21,7 @@ from ..services.accounts import (
 from ..services.sessions import end_session, end_sessions, start_session
 from .access import readable_unit
 from .deps import check_csrf, db, page_user, runtime_of
+from .pages_inbox import landing_path
 from .rendering import render
 
 router = APIRouter()
@@ -50,7 +51,7 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
     request.session.clear()  # a fresh session id and CSRF token: no fixation
     request.session["sid"] = start_session(session, user, now=now)
     session.commit()  # before the redirect is answered: the next request must find the session
-    return RedirectResponse("/directives", status_code=303)
+    return RedirectResponse(landing_path(session, user), status_code=303)
 
 
 @router.post("/logout", dependencies=[Depends(check_csrf)])
@@ -101,5 +102,5 @@ def logout_all(request: Request, username: str, user: User = Depends(page_user),
 
 
 @router.get("/")
-def home() -> Response:
-    return RedirectResponse("/directives", status_code=303)
+def home(user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
+    return RedirectResponse(landing_path(session, user), status_code=303)

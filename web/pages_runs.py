@@ -1,9 +1,8 @@
-"""Run pages: a unit's inbox, an assignment (submit / accept / return / history), and the
-mail sent to the user's unit."""
+"""The assignment page: receive, submit figures and files, accept or return, history."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from typing import Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -14,18 +13,20 @@ from starlette.concurrency import run_in_threadpool
 from ..db.database import reading, transaction
 from ..domain.accounts import User
 from ..domain.assignments import Assignment
+from ..domain.deadline_words import deadline_words
 from ..domain.errors import InvalidInput
+from ..domain.figure_words import labelled_figures
 from ..domain.permissions import Action, may
+from ..domain.reports import SubmissionState
 from ..domain.status import AWAITING_UNIT, Status
-from ..domain.timeliness import TimelinessJudge
-from ..queries.inbox import unit_assignments
-from ..queries.run_page import run_page
-from ..queries.unit_mail import unit_mail
+from ..domain.timeliness import TimelinessJudge, completion
+from ..queries.run_page import RunPage, run_page
 from ..services.report_submit import Upload, submit_report
 from ..services.status_changes import act_on_assignment
-from .access import issued_run, own_run, readable_run, readable_unit, user_unit
+from .access import issued_run, own_run, readable_run, user_unit
 from .attachments import file_response, readable_attachment
 from .deps import check_csrf, db, page_user, runtime_of, signed_in, verify_csrf
+from .flash import flash
 from .params import RowId
 from .rendering import render
 from .uploads import UploadRefused, chosen_files, limits_text, read_form
@@ -33,46 +34,56 @@ from .uploads import UploadRefused, chosen_files, limits_text, read_form
 router = APIRouter()
 
 
-@router.get("/units/{unit_id}/inbox")
-def inbox(request: Request, unit_id: RowId, user: User = Depends(page_user),
-          session: Session = Depends(db)) -> Response:
-    target = readable_unit(session, user, unit_id)
-    runtime = runtime_of(request)
-    runs = unit_assignments(session, target, now=runtime.now(), calendar=runtime.calendar,
-                            soon_working_days=runtime.rules.due_soon_working_days)
-    return render(request, "inbox.html", session, user, target=target, runs=runs[:200])
-
-
 @router.get("/assignments/{assignment_id}")
-def assignment(request: Request, assignment_id: RowId, message: str | None = None,
-               user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
+def assignment(request: Request, assignment_id: RowId, user: User = Depends(page_user),
+               session: Session = Depends(db)) -> Response:
     run = readable_run(session, user, assignment_id)
-    return assignment_page(request, session, user, run, message=message)
+    return assignment_page(request, session, user, run)
 
 
 def assignment_page(request: Request, session: Session, user: User, run: Assignment, *,
-                    message: str | None = None, error: str | None = None,
-                    typed: dict[str, str] | None = None, status_code: int = 200) -> Response:
-    """The run's page; after a refused submission, with the problem and what was typed."""
+                    error: str | None = None, typed: dict[str, str] | None = None,
+                    review_error: str | None = None, reason: str = "",
+                    status_code: int = 200) -> Response:
+    """The run's page; after a refused submission or review, with the problem and what was
+    typed."""
     assert run.id is not None
     page = run_page(session, run.id)
     runtime, settings = runtime_of(request), request.app.state.settings
-    judge = TimelinessJudge(runtime.now(), runtime.calendar, runtime.rules.due_soon_working_days)
-    timeliness = judge.timeliness(Status(run.status), run.due_on, run.due_at)
+    now, status = runtime.now(), Status(run.status)
+    judge = TimelinessJudge(now, runtime.calendar, runtime.rules.due_soon_working_days)
+    timeliness = judge.timeliness(status, run.due_on, run.due_at)
+    own = run.unit_id == user.unit_id
     return render(
         request, "assignment.html", session, user, status_code=status_code, run=run, page=page,
-        due=f"{run.due_on:%d/%m/%Y}", status=Status(run.status).label,
+        due=f"{run.due_on:%d/%m/%Y}", status=status.label,
         timeliness=timeliness.value if timeliness else None,
-        progress=timeliness.label if timeliness else "", message=message, error=error,
-        can_submit=run.unit_id == user.unit_id and Status(run.status) in AWAITING_UNIT,
-        can_review=page.issuer_id == user.unit_id and run.status == Status.SUBMITTED
-        and may(user.role, Action.REVIEW),
+        error=error, done_when=_done_when(run),
+        deadline=deadline_words(now, run.due_on, runtime.calendar, run.due_at)
+        if status.awaits_unit else "",
+        can_receive=own and status is Status.ISSUED and may(user.role, Action.RECEIVE),
+        can_submit=own and status in AWAITING_UNIT,
+        can_review=page.issuer_id == user.unit_id and status is Status.SUBMITTED
+        and may(user.role, Action.REVIEW), review_error=review_error, reason=reason,
+        figures=[labelled_figures(page.form, s.values) for s in page.submissions],
         fields=page.form.fields if page.form else [],
-        draft=typed if typed is not None else page.draft,
+        draft=typed if typed is not None else (page.draft or _last_values(page)),
         note=(typed or {}).get("note", ""), upload_limits=limits_text(settings),
         accept=",".join(f".{kind}" for kind in settings.attachment_types),
         max_bytes=settings.attachment_max_bytes, max_files=settings.attachment_max_files,
         submissions=page.submissions, events=page.events)
+
+
+def _done_when(run: Assignment) -> str:
+    """"nộp đúng hạn" / "nộp quá hạn" once handed in (judged at the latest hand-in)."""
+    judged = completion(run.submitted_at, run.due_at)
+    return judged.label.replace("hoàn thành", "nộp") if judged else ""
+
+
+def _last_values(page: RunPage) -> dict[str, Any]:
+    """A returned report's form starts from the figures last handed in, to correct."""
+    handed_in = [s for s in page.submissions if s.state != SubmissionState.DRAFT]
+    return dict(handed_in[-1].values) if handed_in else {}
 
 
 @router.get("/assignments/{assignment_id}/files/{attachment_id}")
@@ -103,9 +114,8 @@ async def submit(request: Request, assignment_id: RowId) -> Response:
     if problem:
         return await run_in_threadpool(_refused, request, user, assignment_id, problem, typed,
                                        422)
-    done = f"Đã nộp kèm {len(uploads)} tệp" if uploads else "Đã nộp"
-    return RedirectResponse(f"/assignments/{assignment_id}?message={quote(done)}",
-                            status_code=303)
+    flash(request, f"Đã nộp kèm {len(uploads)} tệp" if uploads else "Đã nộp")
+    return RedirectResponse(f"/assignments/{assignment_id}", status_code=303)
 
 
 def _submitter(engine: Engine, request: Request, assignment_id: int) -> User:
@@ -127,7 +137,8 @@ def _hand_in(request: Request, user: User, assignment_id: int, typed: dict[str, 
             submit_report(session, run.id or 0, unit_code=user_unit(session, user).code,
                           values={k[2:]: v for k, v in typed.items() if k.startswith("f_")},
                           note=typed.get("note", ""), uploads=uploads,
-                          now=runtime_of(request).now(), settings=request.app.state.settings)
+                          now=runtime_of(request).now(), settings=request.app.state.settings,
+                          by_person=user.full_name)
     except InvalidInput as exc:
         return exc.problem
     return None
@@ -144,23 +155,47 @@ def _refused(request: Request, user: User, assignment_id: int, problem: str,
 
 
 @router.post("/assignments/{assignment_id}/review", dependencies=[Depends(check_csrf)])
-def review(request: Request, assignment_id: RowId, action: str = Form(...),
+def review(request: Request, assignment_id: RowId, action: str = Form(""),
            reason: str = Form(""), user: User = Depends(page_user),
            session: Session = Depends(db)) -> Response:
+    """Chấp nhận or Trả lại (with a reason), then the page with a confirmation; a refused
+    review shows the page again, the problem in Vietnamese and the reason as typed."""
     run = issued_run(session, user, assignment_id)
-    target = {"accept": Status.ACCEPTED, "return": Status.RETURNED}.get(action)
+    target = _REVIEW.get(action)
+    problem: str | None
     if target is None:
-        raise HTTPException(422, "Thao tác không hợp lệ")
-    try:
-        act_on_assignment(session, run.id or 0, target, unit_code=user_unit(session, user).code,
-                          reason=reason, now=runtime_of(request).now(), role=user.role)
-    except InvalidInput as exc:
-        raise HTTPException(422, exc.problem) from None
+        problem = "Hãy chọn Chấp nhận hoặc Trả lại."
+    elif target is Status.RETURNED and not reason.strip():
+        problem = "Lý do trả lại: chưa nhập. Hãy ghi rõ đơn vị cần sửa gì để nộp lại."
+    elif Status(run.status) is not Status.SUBMITTED:
+        problem = (f"Không thể {_REVIEW_WORDS[target]}: nhiệm vụ đang ở trạng thái"
+                   f" “{Status(run.status).label}”, không phải “đã nộp”.")
+    else:
+        problem = _decide(request, session, user, run, target, reason)
+    if problem:
+        return assignment_page(request, session, user, run, review_error=problem,
+                               reason=reason, status_code=422)
+    owner = run_page(session, run.id or 0).owner
+    flash(request, f"Đã chấp nhận báo cáo của {owner}." if target is Status.ACCEPTED
+          else f"Đã trả lại báo cáo của {owner}, lý do: {reason.strip()}")
+    session.commit()  # before the redirect is answered: the next page must show the decision
     return RedirectResponse(f"/assignments/{assignment_id}", status_code=303)
 
 
-@router.get("/notifications")
-def notifications(request: Request, user: User = Depends(page_user),
-                  session: Session = Depends(db)) -> Response:
-    return render(request, "notifications.html", session, user,
-                  messages=unit_mail(session, user.unit_id))
+_REVIEW = {"accept": Status.ACCEPTED, "return": Status.RETURNED}
+_REVIEW_WORDS = {Status.ACCEPTED: "chấp nhận", Status.RETURNED: "trả lại"}
+
+
+def _decide(request: Request, session: Session, user: User, run: Assignment, target: Status,
+            reason: str) -> str | None:
+    try:
+        with session.begin_nested():
+            act_on_assignment(session, run.id or 0, target,
+                              unit_code=user_unit(session, user).code, reason=reason,
+                              now=runtime_of(request).now(), role=user.role,
+                              by_person=user.full_name)
+    except InvalidInput as exc:
+        if exc.field == "reason":
+            return f"Lý do: {exc.problem}"
+        return f"Không thể {_REVIEW_WORDS[target]}: {exc.problem}"
+    return None

@@ -12,13 +12,14 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def log_in(browser, base, username):
-    """A new page signed in as `username` (the fixtures' password), on the directive list."""
+    """A new page signed in as `username` (the fixtures' password), on its landing page
+    (the unit's tasks for a school, the directive list above)."""
     page = browser.new_page()
     page.goto(f"{base}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button:has-text('Đăng nhập')")
-    page.wait_for_url(f"{base}/directives")
+    page.wait_for_url(lambda url: url.startswith(base) and "/login" not in url)
     return page
 
 

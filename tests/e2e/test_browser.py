@@ -23,7 +23,7 @@ def test_submit_return_resubmit_accept_and_the_rollup_changes(server, browser, e
 
     commune = log_in(browser, server, "chuyenvien.kienhai")
     commune.goto(f"{server}/assignments/{run_id}")
-    commune.fill("input[name=reason]", "Số lớp chưa đúng")
+    commune.fill("[name=reason]", "Số lớp chưa đúng")
     commune.click("button:has-text('Trả lại')")
     expect(commune.locator("#status")).to_have_text("trả lại")
 

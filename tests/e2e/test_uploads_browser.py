@@ -28,7 +28,7 @@ def signed_in(chromium, base, width):
     page.fill("input[name=username]", "hieutruong.hontre")
     page.fill("input[name=password]", PASSWORD)
     page.click("button:has-text('Đăng nhập')")
-    page.wait_for_url(f"{base}/directives")
+    page.wait_for_url(lambda url: url.startswith(base) and "/login" not in url)
     return page
 
 
