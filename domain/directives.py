@@ -4,10 +4,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, String, UniqueConstraint
+from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .dbtypes import UTCDateTime
+from .text import folded
 
 
 class DocType(StrEnum):
@@ -44,6 +45,17 @@ class RequirementKind(StrEnum):
         return {"plan": "xây dựng kế hoạch", "report": "báo cáo", "action": "thực hiện"}[self]
 
 
+def _search_text(context: Any) -> str:
+    """The folded "number/symbol title" a new directive is found by (chidao.domain.text.folded):
+    computed at insert from the row's own columns, whoever inserts it."""
+    row = context.get_current_parameters()
+    return search_text(row.get("number"), row["symbol"], row["title"])
+
+
+def search_text(number: str | None, symbol: str, title: str) -> str:
+    return folded(f"{format_number_symbol(number, symbol)} {title}")
+
+
 class Directive(SQLModel, table=True):
     __tablename__ = "directive"
     # One number per issuer per year, whatever its spelling: "08" and "8" are the same number.
@@ -61,6 +73,9 @@ class Directive(SQLModel, table=True):
     title: str
     school_year: str
     issued_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # What search matches, accent-insensitively (filled at insert: see _search_text).
+    search_text: str | None = Field(default=None, sa_column=Column(
+        Text, nullable=False, default=_search_text))
 
     @property
     def number_symbol(self) -> str:
@@ -97,6 +112,22 @@ class Requirement(SQLModel, table=True):
     # The reminder ladder (PolicySpec fields), directive and requirement overrides merged.
     policy: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     form_id: int | None = Field(default=None, foreign_key="report_form.id")
+
+
+class DirectiveFile(SQLModel, table=True):
+    """A file of the directive itself (the signed document as issued, an annex), stored as
+    handed-in files are (chidao.files.attachment_files), with its text when it has one."""
+
+    __tablename__ = "directive_file"
+
+    id: int | None = Field(default=None, primary_key=True)
+    directive_id: int = Field(foreign_key="directive.id", index=True)
+    name: str  # sanitised original name, for display only
+    stored_as: str  # the file's name on disk: generated, never from the upload
+    size: int
+    sha256: str
+    text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    added_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
 directive_table = SQLModel.metadata.tables["directive"]

@@ -4,7 +4,7 @@ from sqlmodel import SQLModel
 
 from .accounts import ApiToken, LoginAttempt, User, UserSession
 from .assignments import Assignment, AssignmentEvent
-from .directives import Citation, Directive, Requirement
+from .directives import Citation, Directive, DirectiveFile, Requirement
 from .notifications import Notification, OutboundMessage, OutboundMessageBody
 from .reports import Attachment, ReportForm, ReportValue, Submission
 from .units import Unit, UnitAncestor
@@ -15,4 +15,5 @@ __all__ = [
     "Assignment", "AssignmentEvent", "Citation", "Directive", "Notification", "OutboundMessage",
     "Requirement", "Unit", "metadata", "Attachment", "ReportForm", "ReportValue", "Submission",
     "UnitAncestor", "ApiToken", "LoginAttempt", "User", "UserSession", "OutboundMessageBody",
+    "DirectiveFile",
 ]

@@ -50,3 +50,13 @@ def _paired(value: str) -> str:
 
 def _child(field: str, key: Any) -> str:
     return str(key) if field == "text" else f"{field}.{key}"
+
+
+_FOLD = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+def folded(text: str) -> str:
+    """`text` as search compares it: lower case, without diacritics ("Kế hoạch" -> "ke hoach",
+    "SGDĐT" -> "sgddt"), blanks collapsed."""
+    plain = unicodedata.normalize("NFD", text.translate(_FOLD).lower())
+    return " ".join("".join(c for c in plain if not unicodedata.combining(c)).split())

@@ -16,6 +16,7 @@ from ..domain.directives import Citation, Directive, directive_table, format_num
 from ..domain.status import AWAITING_UNIT, Status
 from ..domain.timeliness import TimelinessJudge
 from ..domain.units import Unit, subtree_bounds, unit_ancestor_table, unit_table
+from .directive_search import DirectiveFilter, filter_choices, filter_clauses
 from .read_scope import user_unit
 
 _a, _d, _u = assignment_table.c, directive_table.c, unit_table.c
@@ -40,18 +41,19 @@ def _counts(now: datetime, soon: datetime) -> list[Any]:
 
 
 def visible_directives(session: Session, user: User, *, now: datetime, soon: datetime,
-                       page: int) -> list[dict[str, Any]]:
+                       page: int, search: DirectiveFilter | None = None,
+                       ) -> list[dict[str, Any]]:
     """A page of the directives issued in the user's subtree or addressed to a unit in it,
-    with their runs counted (all of them for a directive issued in the subtree, else those
-    in the subtree): two statements whatever the number of rows."""
-    low, high = subtree_bounds(user_unit(session, user).path)
-    mine = and_(_u.path >= low, _u.path < high)
-    issued_here = and_(_issuer.c.path >= low, _issuer.c.path < high)
-    addressed_here = exists().where(_a.directive_id == _d.id, _a.unit_id == _u.id, mine)
+    narrowed by `search` (chidao.queries.directive_search), with their runs counted (all of
+    them for a directive issued in the subtree, else those in the subtree): two statements
+    whatever the number of rows."""
+    reader = user_unit(session, user)
+    mine, issued_here, visible = _visibility(reader)
+    wheres = filter_clauses(search, reader, issued_here, now) if search else []
     rows = session.execute(
         select(_d.id, _d.number, _d.symbol, _d.issued_on, _d.title, _issuer.c.name, issued_here)
         .join(_issuer, _issuer.c.id == _d.issuer_id)
-        .where(or_(issued_here, addressed_here))
+        .where(visible, *wheres)
         .order_by(_d.issued_on.desc(), _d.id.desc()).limit(PAGE + 1).offset(page * PAGE)).all()
     counts = _run_counts(session, [r[0] for r in rows if r[6]], [r[0] for r in rows if not r[6]],
                          mine, now, soon)
@@ -63,6 +65,22 @@ def visible_directives(session: Session, user: User, *, now: datetime, soon: dat
                        "total": total, "done": done, "overdue": overdue,
                        "percent": round(100 * done / total) if total else 0})
     return result
+
+
+def list_choices(session: Session, user: User) -> tuple[list[tuple[int, str]], list[int]]:
+    """The issuers and years the user's directive list can be narrowed to."""
+    _, _, visible = _visibility(user_unit(session, user))
+    return filter_choices(session, visible, _issuer)
+
+
+def _visibility(reader: Unit) -> tuple[Any, Any, Any]:
+    """(a unit row is in the reader's subtree, the directive was issued there, the directive
+    is visible: issued there or addressed to a unit there)."""
+    low, high = subtree_bounds(reader.path)
+    mine = and_(_u.path >= low, _u.path < high)
+    issued_here = and_(_issuer.c.path >= low, _issuer.c.path < high)
+    addressed_here = exists().where(_a.directive_id == _d.id, _a.unit_id == _u.id, mine)
+    return mine, issued_here, or_(issued_here, addressed_here)
 
 
 def _run_counts(session: Session, whole: list[int], scoped: list[int], mine: Any,

@@ -16,6 +16,7 @@ from sqlmodel import Session, SQLModel, col
 from ..domain.assignments import assignment_table
 from ..domain.calendar import WorkingCalendar
 from ..domain.directives import Directive, requirement_table
+from ..domain.figures import figure_text
 from ..domain.forms import Aggregate, FieldType, FormSpec
 from ..domain.reports import ReportForm, SubmissionState, form_spec
 from ..domain.timeliness import TimelinessJudge
@@ -86,6 +87,10 @@ class FormReport:
     @property
     def flagged(self) -> list[str]:
         return [b.row.code for b in self.blocks if b.flags]
+
+    @property
+    def flagged_names(self) -> list[str]:
+        return [b.row.name for b in self.blocks if b.flags]
 
 
 def consolidated(session: Session, root: Directive, *, now: datetime,
@@ -241,18 +246,9 @@ def _same(choices: list[str], mine: Any, theirs: Any) -> bool:
 
 
 def shown(value: Any) -> str:
-    """A figure as people read it: có/không, "tốt: 2; khá: 1", one text line per item."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "có" if value else "không"
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {v}" for k, v in value.items())
-    if isinstance(value, list):
-        return "\n".join(str(v) for v in value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
+    """A figure as people read it: Có/Không, "tốt: 2, khá: 1", one text line per item
+    (chidao.domain.figures)."""
+    return figure_text(value)
 
 
 def coverage(totals: NodeTotals) -> str:

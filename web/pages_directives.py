@@ -16,12 +16,14 @@ from ..domain.directives import DOC_TYPE_LABELS, Directive, DocType
 from ..domain.units import Unit
 from ..files.report_workbook import write_xlsx
 from ..queries.directive_page import cited, plans_in_response, requirements
+from ..queries.directive_search import BOXES, OWN_STATES, STATES
 from ..queries.inbox import unit_assignments
-from ..queries.listings import directive_units, due_window, visible_directives
+from ..queries.listings import directive_units, due_window, list_choices, visible_directives
 from ..queries.read_scope import figures_scope
 from ..queries.report_export import FormReport, consolidated, shown
 from .access import readable_directive, user_unit, viewable_in_directive
 from .deps import db, page_user, runtime_of
+from .pages_find import directive_filter, filter_query
 from .params import OptionalId, PageNumber, RowId
 from .rendering import render
 
@@ -32,10 +34,15 @@ router = APIRouter()
 @router.get("/directives")
 def directives(request: Request, page: PageNumber = 0, user: User = Depends(page_user),
                session: Session = Depends(db)) -> Response:
+    """The list: searched and filtered (chidao.web.pages_find), in tabs đến / đi."""
     now, soon = _due_window(request)
-    rows = visible_directives(session, user, now=now, soon=soon, page=page)
+    search = directive_filter(request)
+    rows = visible_directives(session, user, now=now, soon=soon, page=page, search=search)
+    issuers, years = list_choices(session, user)
     return render(request, "directives.html", session, user, directives=rows[:50],
-                  more=len(rows) > 50, page=page)
+                  more=len(rows) > 50, page=page, search=search, issuers=issuers,
+                  years=years, boxes=BOXES, states=STATES, own_states=OWN_STATES,
+                  query=lambda **changes: filter_query(search, **changes))
 
 
 @router.get("/directives/{directive_id}")

@@ -17,11 +17,13 @@ from ..domain.calendar import LOCAL_TZ
 from .access import user_unit
 from .deps import csrf_token, runtime_of
 from .flash import take_flashes
+from .display import register as register_display
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["day"] = lambda d: d.strftime("%d/%m/%Y") if d else ""
 templates.env.filters["local"] = (
     lambda t: t.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if t else "")
+register_display(templates.env)
 
 ROLE_NAMES = {Role.STAFF: "Chuyên viên", Role.HEAD: "Lãnh đạo đơn vị", Role.ADMIN: "Quản trị"}
 templates.env.globals["role_name"] = lambda role: ROLE_NAMES.get(role, role)

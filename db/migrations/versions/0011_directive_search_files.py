@@ -1,0 +1,59 @@
+"""directive.search_text (accent-insensitive search) and directive_file (the directive's own
+files: the document as issued, annexes)
+
+Revision ID: 0011
+Revises: 0010
+"""
+import unicodedata
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+# Self-contained (no import of chidao): the fold below is chidao.domain.text.folded's.
+
+revision: str = "0011"
+down_revision: str | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_FOLD = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+def _folded(text: str) -> str:
+    plain = unicodedata.normalize("NFD", text.translate(_FOLD).lower())
+    return " ".join("".join(c for c in plain if not unicodedata.combining(c)).split())
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("directive") as batch:
+        batch.add_column(sa.Column("search_text", sa.Text(), nullable=False,
+                                   server_default=""))
+    bind = op.get_bind()
+    rows = bind.execute(sa.text("SELECT id, number, symbol, title FROM directive")).all()
+    for did, number, symbol, title in rows:
+        bind.execute(sa.text("UPDATE directive SET search_text = :t WHERE id = :id"),
+                     {"t": _folded(f"{number or ''}/{symbol} {title}"), "id": did})
+    with op.batch_alter_table("directive") as batch:
+        batch.alter_column("search_text", server_default=None)
+    op.create_table(
+        "directive_file",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("directive_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(), nullable=False),
+        sa.Column("stored_as", sa.String(), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=True),
+        sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["directive_id"], ["directive.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_directive_file_directive_id", "directive_file", ["directive_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_directive_file_directive_id", table_name="directive_file")
+    op.drop_table("directive_file")
+    with op.batch_alter_table("directive") as batch:
+        batch.drop_column("search_text")

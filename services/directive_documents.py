@@ -1,0 +1,72 @@
+"""The directive's own files: the document as issued (and any annex), kept with the directive
+in the issuing transaction, checked as handed-in files are (type by content, size), with the
+text of a .txt or .docx kept for the directive's page."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import Session
+
+from ..config.settings import Settings
+from ..domain.directives import DirectiveFile
+from ..domain.errors import InvalidInput
+from ..domain.reports import size_text
+from ..files.attachment_files import content_problem, discard, extension_of, size_of, store
+from .doc_import import read_document
+from .report_submit import Upload, sanitise_name
+
+TEXT_MAX_CHARS = 200_000  # a directive runs to a few pages; its annexes are files
+DOCUMENT_TYPES = ("pdf", "docx", "doc", "odt", "txt", "xlsx", "xls")
+FOLDER = "directives"  # under the attachments folder
+
+
+def documents_folder(settings: Settings) -> Path:
+    return Path(settings.attachments_dir).resolve() / FOLDER
+
+
+def attach_document(session: Session, directive_id: int, upload: Upload, *,
+                    settings: Settings, now: datetime) -> DirectiveFile:
+    """Store `upload` as a file of the directive, in the caller's transaction (the file on
+    disk is removed again when its row cannot be written). InvalidInput("file", ...) for a
+    file of the wrong type, empty or too large."""
+    name = sanitise_name(upload.name)
+    extension = extension_of(name)
+    if extension not in DOCUMENT_TYPES:
+        raise InvalidInput("file", f"tệp '{name}': chỉ nhận các loại {', '.join(DOCUMENT_TYPES)}")
+    file = upload.file()
+    size = size_of(file)
+    if not size:
+        raise InvalidInput("file", f"tệp '{name}' rỗng")
+    if size > settings.attachment_max_bytes:
+        raise InvalidInput("file", f"tệp '{name}' quá lớn ({size_text(size)}; tối đa"
+                                   f" {size_text(settings.attachment_max_bytes)})")
+    problem = content_problem(extension, file)
+    if problem:
+        raise InvalidInput("file", f"tệp '{name}': {problem}")
+    folder = documents_folder(settings)
+    kept = store(file, extension, folder)
+    try:
+        row = DirectiveFile(directive_id=directive_id, name=name, stored_as=kept.stored_as,
+                            size=kept.size, sha256=kept.sha256, added_at=now,
+                            text=_text_of(folder / kept.stored_as))
+        session.add(row)
+        session.flush()
+    except BaseException:
+        discard(folder, [kept.stored_as])
+        raise
+    return row
+
+
+def _text_of(path: Path) -> str | None:
+    """The document's text for the page (.txt, .docx), or None (a PDF, a scan, a sheet)."""
+    if path.suffix.lower() not in (".txt", ".docx"):
+        return None
+    try:
+        text = read_document(path)
+    except InvalidInput:
+        return None
+    return unicodedata.normalize("NFC", text[:TEXT_MAX_CHARS].replace("\x00", ""))
+
