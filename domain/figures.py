@@ -24,6 +24,8 @@ def figure_text(value: Any, field: FormField | None = None, *, lines: str = "\n"
     if isinstance(value, list):
         return lines.join(figure_text(v, field) for v in value)
     if isinstance(value, int | float):
+        if field is not None and field.type is FieldType.BOOLEAN:
+            return f"Có: {number_text(value)}"  # a count of "có" (a consolidated figure)
         return number_text(value)
     if field is not None and field.type is FieldType.DATE:
         return _day_text(str(value))
@@ -49,9 +51,10 @@ def column_title(field: FormField) -> str:
 
 
 def number_text(value: int | float) -> str:
-    """1234 -> "1.234", 10.5 -> "10,5" (Vietnamese separators)."""
+    """1234 -> "1.234", 10.5 -> "10,5", 71.76470 -> "71,76" (Vietnamese separators, at most
+    two decimals: a rate, a mean)."""
     sign = "-" if value < 0 else ""
-    whole, _, decimals = f"{abs(value):.4f}".rstrip("0").partition(".")
+    whole, _, decimals = f"{abs(value):.2f}".rstrip("0").partition(".")
     grouped = f"{int(whole):,}".replace(",", ".")
     return sign + grouped + ("," + decimals if decimals else "")
 

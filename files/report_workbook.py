@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain.calendar import LOCAL_TZ
+from ..domain.figures import column_title
 from ..queries.report_export import FormReport, Pair, Row, coverage, shown
 
 NO_FORM_NOTE = ("Văn bản này không yêu cầu báo cáo theo biểu mẫu số liệu nên không có số liệu"
@@ -45,7 +46,7 @@ def _sheet(book: Workbook, report: FormReport) -> None:
     sheet = book.create_sheet(title)
     keys = [f.key for f in report.form.fields]
     _append(sheet, ["Mã đơn vị", "Đơn vị", "Trạng thái",
-                    *[f"{f.label} — {view}" for f in report.form.fields
+                    *[f"{column_title(f)} — {view}" for f in report.form.fields
                       for view in ("đã duyệt", "tạm tính")],
                     "Đã báo cáo — đã duyệt", "Đã báo cáo — tạm tính", "Cảnh báo"], bold=True)
     for block in report.blocks:
@@ -59,7 +60,7 @@ def _sheet(book: Workbook, report: FormReport) -> None:
     total = _pair_cells("TỔNG CỘNG", report.total, keys)
     if report.flagged:
         total.append(f"⚠ {len(report.flagged)} đơn vị có số liệu khác tổng cấp dưới:"
-                     f" {', '.join(report.flagged)}")
+                     f" {', '.join(report.flagged_names)}")
     _append(sheet, total, bold=True)
     if report.live is not None:
         _append(sheet, _pair_cells("Cộng tất cả đơn vị cấp dưới", report.live, keys))

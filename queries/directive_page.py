@@ -1,19 +1,34 @@
-"""What a directive's pages show besides its cascade tree: its "Căn cứ", the requirements a
-deadline can be moved for, and the plans a unit issued in response (a statement each)."""
+"""What a directive's pages show besides its cascade tree: its "Căn cứ", its requirements (the
+ones a deadline can be moved for; and as its text: who must do what by when), its own files,
+and the plans a unit issued in response (a statement each)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-from sqlmodel import Session, SQLModel
+from sqlalchemy import distinct, func, select
+from sqlmodel import Session, SQLModel, col
+from sqlmodel import select as model_select
 
-from ..domain.directives import directive_table, format_number_symbol, requirement_table
+from ..domain.assignments import assignment_table
+from ..domain.directives import (
+    DirectiveFile,
+    RequirementKind,
+    directive_table,
+    format_number_symbol,
+    requirement_table,
+)
+from ..domain.reports import size_text
+from ..domain.units import unit_table
 
 citation_table = SQLModel.metadata.tables["citation"]
 _c = citation_table.c
 _d, _r = directive_table.c, requirement_table.c
+_a, _u = assignment_table.c, unit_table.c
+_form_table = SQLModel.metadata.tables["report_form"]
+_f = _form_table.c
+NAMED_UNITS = 5  # a requirement names its units up to this many, then counts the rest
 
 
 @dataclass(frozen=True)
@@ -56,3 +71,51 @@ def plans_in_response(session: Session, directive_id: int, unit_id: int) -> list
                 .where(_c.cited_id == directive_id, _d.issuer_id == unit_id)
                 .order_by(_d.id))]
 
+
+
+@dataclass(frozen=True)
+class RequirementText:
+    """A requirement as the directive's text says it: what, of which kind, for whom, by when."""
+
+    title: str
+    kind: str  # in words: "xây dựng kế hoạch", "báo cáo", "thực hiện"
+    form: str | None  # the report form's title
+    units: int
+    named: list[str]  # up to NAMED_UNITS unit names
+    first_due: date | None
+    last_due: date | None
+    periods: int
+
+
+@dataclass(frozen=True)
+class FileLine:
+    id: int
+    name: str
+    size: str  # in words: "12 KB"
+    text: str | None
+
+
+def requirement_texts(session: Session, directive_id: int) -> list[RequirementText]:
+    """Each requirement with the units it was given to and its deadlines (two statements)."""
+    rows = session.execute(
+        select(_r.id, _r.title, _r.kind, _f.title, func.count(distinct(_a.unit_id)),
+               func.min(_a.due_on), func.max(_a.due_on), func.count(distinct(_a.period)))
+        .outerjoin(_form_table, _f.id == _r.form_id)
+        .outerjoin(assignment_table, _a.requirement_id == _r.id)
+        .where(_r.directive_id == directive_id)
+        .group_by(_r.id, _r.title, _r.kind, _f.title).order_by(_r.id)).all()
+    few = [r[0] for r in rows if r[4] <= NAMED_UNITS]
+    names: dict[int, list[str]] = {}
+    for req_id, name in session.execute(
+            select(_a.requirement_id, _u.name).join(unit_table, _u.id == _a.unit_id)
+            .where(_a.requirement_id.in_(few)).distinct().order_by(_a.requirement_id, _u.name)):
+        names.setdefault(req_id, []).append(name)
+    return [RequirementText(title, RequirementKind(kind).label, form, units,
+                            names.get(req_id, []), first, last, periods)
+            for req_id, title, kind, form, units, first, last, periods in rows]
+
+
+def files_of(session: Session, directive_id: int) -> list[FileLine]:
+    return [FileLine(f.id or 0, f.name, size_text(f.size), f.text)
+            for f in session.exec(model_select(DirectiveFile).where(
+                DirectiveFile.directive_id == directive_id).order_by(col(DirectiveFile.id)))]

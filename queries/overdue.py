@@ -23,6 +23,7 @@ _issuer = unit_table.alias("issuer")
 class LateRun:
     id: int
     unit: str  # the name of the unit that must do it
+    directive_id: int
     number_symbol: str
     title: str  # the requirement's
     due_on: date
@@ -34,7 +35,7 @@ def late_runs(session: Session, under: Unit, *, now: datetime, calendar: Working
     """(the page's late runs, whether a next page has some)."""
     low, high = subtree_bounds(under.path)
     rows = session.execute(
-        select(_a.id, _u.name, _d.number, _d.symbol, _r.title, _a.due_on)
+        select(_a.id, _u.name, _d.id, _d.number, _d.symbol, _r.title, _a.due_on)
         .join(unit_table, _u.id == _a.unit_id).join(directive_table, _d.id == _a.directive_id)
         .join(requirement_table, _r.id == _a.requirement_id)
         .join(_issuer, _issuer.c.id == _d.issuer_id)
@@ -42,7 +43,7 @@ def late_runs(session: Session, under: Unit, *, now: datetime, calendar: Working
                or_(_u.path.between(low, high), _issuer.c.path.between(low, high)))
         .order_by(_a.due_on.desc(), _u.name).limit(per_page + 1).offset(page * per_page)).all()
     today = calendar.local_date(now)
-    late = [LateRun(rid, name, format_number_symbol(number, symbol), title, due,
+    late = [LateRun(rid, name, did, format_number_symbol(number, symbol), title, due,
                     calendar.working_days_between(due, today))
-            for rid, name, number, symbol, title, due in rows[:per_page]]
+            for rid, name, did, number, symbol, title, due in rows[:per_page]]
     return late, len(rows) > per_page

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from ..domain.accounts import User
 from ..domain.units import Unit
-from ..queries.org_tree import child_units
+from ..queries.org_tree import child_units, find_units
 from ..queries.overdue import late_runs
 from .access import readable_unit, user_unit
 from .deps import db, page_user, runtime_of
@@ -29,12 +29,15 @@ def overdue(request: Request, page: PageNumber = 0, user: User = Depends(page_us
 
 
 @router.get("/units/{unit_id}/tree")
-def org_tree(request: Request, unit_id: RowId, user: User = Depends(page_user),
+def org_tree(request: Request, unit_id: RowId, q: str = "", user: User = Depends(page_user),
              session: Session = Depends(db)) -> Response:
+    """A unit's children; with ?q=, the units of its subtree found by name or code."""
     unit = readable_unit(session, user, unit_id)
     children = child_units(session, unit.id or 0)
     parent = session.get(Unit, unit.parent_id) if unit.parent_id else None
     if parent is not None and not parent.path.startswith(user_unit(session, user).path):
         parent = None
+    words = q[:200]
+    found, more = find_units(session, unit, words) if words.strip() else ([], False)
     return render(request, "org_tree.html", session, user, target=unit, parent=parent,
-                  children=children)
+                  children=children, q=words, found=found, more_found=more)

@@ -15,7 +15,13 @@ from ..domain.accounts import User
 from ..domain.directives import DOC_TYPE_LABELS, Directive, DocType
 from ..domain.units import Unit
 from ..files.report_workbook import write_xlsx
-from ..queries.directive_page import cited, plans_in_response, requirements
+from ..queries.directive_page import (
+    cited,
+    files_of,
+    plans_in_response,
+    requirement_texts,
+    requirements,
+)
 from ..queries.directive_search import BOXES, OWN_STATES, STATES
 from ..queries.inbox import unit_assignments
 from ..queries.listings import directive_units, due_window, list_choices, visible_directives
@@ -59,7 +65,9 @@ def directive_page(request: Request, directive_id: RowId, page: PageNumber = 0,
                   issuer=session.get(Unit, directive.issuer_id), units=units[:50],
                   total_units=total_units, more=len(units) > 50, page=page,
                   cited=cited(session, directive.id or 0), under=below,
-                  requirements=requirements(session, directive.id or 0))
+                  requirements=requirements(session, directive.id or 0),
+                  texts=requirement_texts(session, directive.id or 0),
+                  files=files_of(session, directive.id or 0))
 
 
 @router.get("/directives/{directive_id}/units/{unit_id}")

@@ -191,8 +191,8 @@ def test_consolidated_workbook_opens_with_the_right_cells(reported, tmp_path: Pa
     sheet = load_workbook(path)["stem-ket-qua"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0][:5] == ["Mã đơn vị", "Đơn vị", "Trạng thái",
-                           "Số lớp tổ chức hoạt động STEM — đã duyệt",
-                           "Số lớp tổ chức hoạt động STEM — tạm tính"]
+                           "Số lớp tổ chức hoạt động STEM (lớp) — đã duyệt",
+                           "Số lớp tổ chức hoạt động STEM (lớp) — tạm tính"]
     by_label = {r[1].strip(): r for r in rows[1:] if r[1]}
     cover = slice(rows[0].index("Đã báo cáo — đã duyệt"), rows[0].index("Cảnh báo"))
     subtotal = by_label["Cộng các đơn vị thuộc Ủy ban nhân dân đặc khu Kiên Hải"]
