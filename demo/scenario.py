@@ -29,6 +29,8 @@ DIRECTIVES = [
     ("2026-03-10T10:00", "kh-ubnd-kien-hai-stem.yaml"),
     ("2026-03-18T14:00", "kh-mn-hon-tre-stem.yaml"),
 ]
+# The document as issued, kept with its directive (the corpus text of Kiên Hải's plan).
+DOCUMENTS = {"kh-ubnd-kien-hai-stem.yaml": "kh-ubnd-kien-hai-stem-2026.txt"}
 ACTIONS = [  # (when, unit, requirement key, status, note)
     ("2026-03-02T08:30", "UBND-RACHGIA", "ke-hoach-trien-khai", Status.RECEIVED, ""),
     ("2026-03-11T08:00", "PVHXH-KIENHAI", "pvhxh-tham-muu", Status.RECEIVED, ""),
@@ -87,6 +89,8 @@ def _replay(runtime: Runtime, now: datetime, log: Callable[[str], None]) -> None
         with transaction(engine) as session:
             issued = issue_directive(session, load_directive_file(EXAMPLES / name), now=at,
                                      calendar=runtime.calendar, rules=runtime.rules)
+            if name in DOCUMENTS:
+                _keep_document(session, runtime, issued.directive_id, DOCUMENTS[name], at)
         log(f"{when}: issued {issued.key}: {issued.created} assignments;"
             f" plan runs fulfilled {issued.fulfilled or '-'}")
     for when, unit_code, key, target, note in ACTIONS:
@@ -99,6 +103,15 @@ def _replay(runtime: Runtime, now: datetime, log: Callable[[str], None]) -> None
                               reason=note, now=at)
         log(f"{when}: {unit_code} → {target.label} (#{assignment_id})")
     _extend(runtime, now, log)
+
+
+def _keep_document(session: Any, runtime: Runtime, directive_id: int, name: str,
+                   at: datetime) -> None:
+    from ..services.directive_documents import attach_document
+    from ..services.report_submit import Upload
+
+    attach_document(session, directive_id, Upload(name, (EXAMPLES / name).read_bytes()),
+                    settings=runtime.settings, now=at)
 
 
 def _extend(runtime: Runtime, now: datetime, log: Callable[[str], None]) -> None:

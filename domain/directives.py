@@ -46,14 +46,17 @@ class RequirementKind(StrEnum):
 
 
 def _search_text(context: Any) -> str:
-    """The folded "number/symbol title" a new directive is found by (chidao.domain.text.folded):
-    computed at insert from the row's own columns, whoever inserts it."""
+    """What a new directive is found by, computed at insert from the row's own columns,
+    whoever inserts it (see search_text)."""
     row = context.get_current_parameters()
-    return search_text(row.get("number"), row["symbol"], row["title"])
+    return search_text(row["doc_type"], row.get("number"), row["symbol"], row["title"])
 
 
-def search_text(number: str | None, symbol: str, title: str) -> str:
-    return folded(f"{format_number_symbol(number, symbol)} {title}")
+def search_text(doc_type: str, number: str | None, symbol: str, title: str) -> str:
+    """"Kế hoạch 1039/KH-SGDĐT Triển khai ..." folded (chidao.domain.text.folded): the type's
+    name in words, so "ke hoach stem" finds a kế hoạch about STEM."""
+    kind = next((label for code, label in DOC_TYPE_LABELS.items() if code == doc_type), "")
+    return folded(f"{kind} {format_number_symbol(number, symbol)} {title}")
 
 
 class Directive(SQLModel, table=True):

@@ -68,5 +68,5 @@ def _text_of(path: Path) -> str | None:
         text = read_document(path)
     except InvalidInput:
         return None
-    return unicodedata.normalize("NFC", text[:TEXT_MAX_CHARS].replace("\x00", ""))
+    return unicodedata.normalize("NFC", text.strip()[:TEXT_MAX_CHARS].replace("\x00", ""))
 

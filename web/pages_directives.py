@@ -9,13 +9,15 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from ..domain.accounts import User
+from ..domain.assignments import Assignment
 from ..domain.directives import DOC_TYPE_LABELS, Directive, DocType
 from ..domain.units import Unit
 from ..files.report_workbook import write_xlsx
 from ..queries.directive_page import (
+    CitedLine,
     cited,
     files_of,
     plans_in_response,
@@ -27,7 +29,7 @@ from ..queries.inbox import unit_assignments
 from ..queries.listings import directive_units, due_window, list_choices, visible_directives
 from ..queries.read_scope import figures_scope
 from ..queries.report_export import FormReport, consolidated, shown
-from .access import readable_directive, user_unit, viewable_in_directive
+from .access import directive_visible, readable_directive, user_unit, viewable_in_directive
 from .deps import db, page_user, runtime_of
 from .pages_find import directive_filter, filter_query
 from .params import OptionalId, PageNumber, RowId
@@ -64,7 +66,8 @@ def directive_page(request: Request, directive_id: RowId, page: PageNumber = 0,
                   doc_type=DOC_TYPE_LABELS[DocType(directive.doc_type)],
                   issuer=session.get(Unit, directive.issuer_id), units=units[:50],
                   total_units=total_units, more=len(units) > 50, page=page,
-                  cited=cited(session, directive.id or 0), under=below,
+                  cited=readable_citations(session, user, directive), under=below,
+                  own_part=_has_runs(session, directive, user.unit_id),
                   requirements=requirements(session, directive.id or 0),
                   texts=requirement_texts(session, directive.id or 0),
                   files=files_of(session, directive.id or 0))
@@ -119,6 +122,22 @@ def _consolidated(request: Request, session: Session, user: User,
     return consolidated(session, directive, now=runtime.now(), calendar=runtime.calendar,
                         soon_working_days=runtime.rules.due_soon_working_days,
                         reader=user_unit(session, user))
+
+
+def readable_citations(session: Session, user: User, directive: Directive) -> list[CitedLine]:
+    """The "Căn cứ" lines, linked only to the cited directives the user may open (a school
+    reads the commune's plan, not the Sở's plan the commune cites)."""
+    lines = []
+    for line in cited(session, directive.id or 0):
+        target = session.get(Directive, line.id) if line.id else None
+        shown = target is not None and directive_visible(session, user, target)
+        lines.append(line if shown else CitedLine(None, line.text))
+    return lines
+
+
+def _has_runs(session: Session, directive: Directive, unit_id: int) -> bool:
+    return session.exec(select(Assignment.id).where(
+        Assignment.directive_id == directive.id, Assignment.unit_id == unit_id)).first() is not None
 
 
 def _due_window(request: Request) -> tuple[datetime, datetime]:

@@ -16,8 +16,8 @@ from ..domain.accounts import Role, User
 from ..domain.calendar import LOCAL_TZ
 from .access import user_unit
 from .deps import csrf_token, runtime_of
-from .flash import take_flashes
 from .display import register as register_display
+from .flash import take_flashes
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["day"] = lambda d: d.strftime("%d/%m/%Y") if d else ""

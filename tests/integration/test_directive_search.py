@@ -49,7 +49,9 @@ def found(engine, reader: str, now=NOW, **search) -> list[str]:
 
 
 def test_words_match_without_accents_in_number_symbol_and_title(province):
-    assert found(province, "so", words="ke hoach") == []  # no title says "kế hoạch"
+    # the type in words: a KH is a "kế hoạch" (no title says so), a CV a "công văn"
+    assert found(province, "so", words="ke hoach") == ["12/KH-MNHT", "/KH-UBND", "1039/KH-SGDĐT"]
+    assert found(province, "so", words="cong van") == ["7/CV-SGDĐT"]
     assert found(province, "so", words="giao duc mam non") == ["/KH-UBND", "1039/KH-SGDĐT"]
     assert found(province, "so", words="giáo dục stem") == [
         "12/KH-MNHT", "/KH-UBND", "1039/KH-SGDĐT"]
@@ -127,3 +129,31 @@ def test_units_are_found_within_the_readers_subtree(province, reader, words, nam
         under = session.exec(select(Unit).where(Unit.code == reader)).one()
         units, more = find_units(session, under, words)
     assert [u.name for u in units] == names and not more
+
+
+@pytest.mark.sqlite_only
+def test_the_migration_fills_the_search_text_of_directives_already_issued(tmp_path):
+    from alembic import command
+    from sqlalchemy import text
+
+    from chidao.db.database import alembic_config, make_engine, migrate
+
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    migrate(url, "0010")
+    engine = make_engine(url)
+    now = "2026-03-03 02:00:00.000000"
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO unit (id, code, name, kind, emails, symbol, path, depth,"
+                          " updated_at) VALUES (1, 'SO', 'Sở', 'department', '[]', 'SGDĐT',"
+                          " '/1/', 0, :now)"), {"now": now})
+        conn.execute(text(
+            "INSERT INTO directive (id, key, number, number_value, symbol, doc_type, issuer_id,"
+            " issued_on, issue_year, title, school_year, issued_at) VALUES (1, 'k', '08', 8,"
+            " 'KH-SGDĐT', 'KH', 1, '2026-03-02', 2026, 'Tổ chức Ngày hội', '2025-2026', :now)"),
+            {"now": now})
+    migrate(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT search_text FROM directive")).scalar_one() == (
+            "ke hoach 08/kh-sgddt to chuc ngay hoi")
+    command.downgrade(alembic_config(url), "0010")
+    engine.dispose()

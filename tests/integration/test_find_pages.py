@@ -85,6 +85,12 @@ def test_the_directive_shows_its_text_and_opens_its_file(web, engine):
     links = re.findall(rf'href="(/directives/{plan}/files/\d+)">([^<]+)<', page)
     assert [name for _, name in links] == [source.name, "bien-ban.pdf"]
     assert "Xem toàn văn" in page and "Căn cứ Kế hoạch số 1039/KH-SGDĐT" in words
+    # the Sở's plan it cites is named, not linked: a school may not open it (no 404 link)
+    assert "Căn cứ: 1039/KH-SGDĐT" in " ".join(words.split())
+    assert not re.search(r'Căn cứ: <a href="/directives/\d+"', page)
+    kienhai = web.client("chuyenvien.kienhai").get(f"/directives/{plan}").text
+    assert re.search(r'Căn cứ: <a href="/directives/\d+">1039/KH-SGDĐT', kienhai)
+    assert 'id="no-units"' in page and "Nhiệm vụ của đơn vị mình" in page
     text = laison.get(links[0][0])
     assert text.status_code == 200 and text.headers["content-type"] == "text/plain; charset=utf-8"
     assert text.content == source.read_bytes()

@@ -18,6 +18,10 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _FOLD = str.maketrans({"đ": "d", "Đ": "d"})
+# chidao.domain.directives.DOC_TYPE_LABELS, as of this revision
+_TYPES = {"KH": "Kế hoạch", "TB": "Thông báo", "QĐ": "Quyết định", "CT": "Chỉ thị",
+          "HD": "Hướng dẫn", "BC": "Báo cáo", "CTr": "Chương trình", "ĐA": "Đề án",
+          "TTr": "Tờ trình", "GM": "Giấy mời", "CV": "Công văn"}
 
 
 def _folded(text: str) -> str:
@@ -30,10 +34,12 @@ def upgrade() -> None:
         batch.add_column(sa.Column("search_text", sa.Text(), nullable=False,
                                    server_default=""))
     bind = op.get_bind()
-    rows = bind.execute(sa.text("SELECT id, number, symbol, title FROM directive")).all()
-    for did, number, symbol, title in rows:
+    rows = bind.execute(sa.text("SELECT id, doc_type, number, symbol, title FROM directive")
+                        ).all()
+    for did, doc_type, number, symbol, title in rows:
+        text = f"{_TYPES.get(doc_type, '')} {number or ''}/{symbol} {title}"
         bind.execute(sa.text("UPDATE directive SET search_text = :t WHERE id = :id"),
-                     {"t": _folded(f"{number or ''}/{symbol} {title}"), "id": did})
+                     {"t": _folded(text), "id": did})
     with op.batch_alter_table("directive") as batch:
         batch.alter_column("search_text", server_default=None)
     op.create_table(
