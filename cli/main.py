@@ -88,6 +88,26 @@ def directive_issue(file: Path, now: str = NOW) -> None:
                   f" {result['total']} in all; plan runs fulfilled: {result['fulfilled'] or '-'}")
 
 
+@directive_app.command("attach")
+@reports_errors
+def directive_attach(ref: str, file: Path, now: str = NOW) -> None:
+    """Keep a file of a directive (the signed document as issued, an annex): it opens from the
+    directive's page; a .txt or .docx also shows its text there. Attaching it again is a no-op."""
+    from ..services.directive_documents import attach_document
+
+    rt = runtime(now)
+    try:
+        handle = file.open("rb")
+    except OSError as exc:
+        raise InvalidInput("file", f"cannot read '{file}': {exc.strerror}") from None
+    with handle, transaction(rt.engine) as session:
+        directive = directive_by_ref(session, ref)
+        kept = attach_document(session, directive.id or 0, Upload(file.name, handle),
+                               settings=rt.settings, now=rt.now())
+        console.print(f"{directive.number_symbol}: tệp {kept.name} ({kept.size:,} byte)"
+                      f"{', có toàn văn' if kept.text else ''}")
+
+
 @app.command("status")
 @reports_errors
 def status(ref: str, now: str = NOW, as_json: bool = JSON,

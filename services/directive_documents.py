@@ -4,11 +4,13 @@ text of a .txt or .docx kept for the directive's page."""
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from datetime import datetime
 from pathlib import Path
+from typing import IO
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from ..config.settings import Settings
 from ..domain.directives import DirectiveFile
@@ -30,8 +32,8 @@ def documents_folder(settings: Settings) -> Path:
 def attach_document(session: Session, directive_id: int, upload: Upload, *,
                     settings: Settings, now: datetime) -> DirectiveFile:
     """Store `upload` as a file of the directive, in the caller's transaction (the file on
-    disk is removed again when its row cannot be written). InvalidInput("file", ...) for a
-    file of the wrong type, empty or too large."""
+    disk is removed again when its row cannot be written); the same bytes again: the file
+    kept before. InvalidInput("file", ...) for a file of the wrong type, empty or too large."""
     name = sanitise_name(upload.name)
     extension = extension_of(name)
     if extension not in DOCUMENT_TYPES:
@@ -46,6 +48,9 @@ def attach_document(session: Session, directive_id: int, upload: Upload, *,
     problem = content_problem(extension, file)
     if problem:
         raise InvalidInput("file", f"tệp '{name}': {problem}")
+    same = _same_file(session, directive_id, file)
+    if same is not None:
+        return same
     folder = documents_folder(settings)
     kept = store(file, extension, folder)
     try:
@@ -58,6 +63,17 @@ def attach_document(session: Session, directive_id: int, upload: Upload, *,
         discard(folder, [kept.stored_as])
         raise
     return row
+
+
+def _same_file(session: Session, directive_id: int, file: IO[bytes]) -> DirectiveFile | None:
+    """The directive's file with these very bytes, if it has one (attaching is idempotent)."""
+    digest = hashlib.sha256()
+    while chunk := file.read(1 << 20):
+        digest.update(chunk)
+    file.seek(0)
+    return session.exec(select(DirectiveFile).where(
+        DirectiveFile.directive_id == directive_id,
+        DirectiveFile.sha256 == digest.hexdigest())).first()
 
 
 def _text_of(path: Path) -> str | None:
