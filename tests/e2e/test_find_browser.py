@@ -69,6 +69,8 @@ def test_the_so_finds_a_directive_by_words_and_opens_it(demo_site, browser, widt
     page.wait_for_load_state("load")
     words = check_page(page, width, "so-units")
     assert "Trường Mầm non Lại Sơn" in page.inner_text("#unit-results")
+    page.goto(f"{demo_site.base}/overdue")
+    assert "Trường Mầm non" in check_page(page, width, "so-overdue")
     page.context.close()
 
 
@@ -86,6 +88,11 @@ def test_a_principal_finds_the_communes_plan_not_the_sibling_schools(demo_site, 
     page.locator("main a:visible", has_text="/KH-UBND").first.click()
     page.wait_for_load_state("load")
     open_the_plans_text_and_file(page, width, "laison")
+    page.locator("#no-units a").click()  # its own part of the plan
+    page.wait_for_load_state("load")
+    own = check_page(page, width, "laison-own-part")
+    assert "đã nộp" in own and "chưa tiếp nhận" in own  # its plan handed in, its report not yet
+    page.go_back()
     page.locator("main a:visible", has_text="Báo cáo tổng hợp").first.click()
     page.wait_for_load_state("load")
     check_page(page, width, "laison-report")

@@ -22,7 +22,10 @@ def test_report_page_side_by_side_on_a_phone_and_a_desktop(server, browser, engi
     so.goto(f"{server}/directives/{report_directive_id(engine)}/report")
     assert so.inner_text("#coverage") == "0/3"
     assert so.inner_text("#coverage-provisional") == "1/3"
-    assert "KIENHAI" in so.inner_text("#flagged")
+    assert "Ủy ban nhân dân đặc khu Kiên Hải" in so.inner_text("#flagged")  # a name, not a code
+    words = so.inner_text("main")
+    assert not any(w in words for w in ("KIENHAI", "so_lop", "goc_stem", "True", "False",
+                                        "submitted", "accepted", "{'"))
     row = so.locator("tr.unit", has_text="Kiên Hải")
     assert row.locator("td").nth(1).inner_text() == ""  # not accepted yet
     handed_in = row.locator("td").nth(2)  # handed in, provisional, ≠ its schools' 14
