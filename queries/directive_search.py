@@ -40,7 +40,8 @@ class DirectiveFilter:
 
     @property
     def active(self) -> bool:
-        return bool(self.words.strip() or self.issuer_id or self.year or self.state or self.box)
+        """Something narrows the list besides the tab (the box)."""
+        return bool(self.words.strip() or self.issuer_id or self.year or self.state)
 
 
 def search_terms(words: str) -> list[str]:
