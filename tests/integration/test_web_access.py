@@ -27,7 +27,22 @@ def targets(engine, web) -> dict[str, int | str]:
         team = session.exec(select(Unit).where(Unit.code == "MN-HONTRE-TCM-NT")).one()
     return {"directive_id": plan.id, "assignment_id": run.id, "unit_id": team.id,
             "attachment_id": _handed_in_file(engine, run.id, web),
+            "file_id": _directive_file(engine, int(plan.id), web),
             "username": "hieutruong.hontre"}
+
+
+def _directive_file(engine, directive_id: int, web) -> int:
+    """The plan's own document, so the directive file route has a real target."""
+    from datetime import UTC, datetime
+
+    from chidao.services.directive_documents import attach_document
+    from chidao.services.report_submit import Upload
+
+    with transaction(engine) as session:
+        kept = attach_document(session, directive_id, Upload(
+            "Tổ chuyên môn Nhà trẻ.txt", "Tổ chức các hoạt động giáo dục STEM tại trường".encode()),
+            settings=web.app.state.settings, now=datetime(2026, 3, 25, 3, tzinfo=UTC))
+        return int(kept.id)
 
 
 def _handed_in_file(engine, run_id: int, web) -> int:
@@ -85,6 +100,8 @@ def test_the_owner_does_see_its_data(web, engine):
     assert api.status_code == 200 and api.json()["id"] == ids["assignment_id"]
     got = client.get(f"/assignments/{ids['assignment_id']}/files/{ids['attachment_id']}")
     assert got.status_code == 200 and got.content == b"%PDF-1.4 secret"
+    own = client.get(f"/directives/{ids['directive_id']}/files/{ids['file_id']}")
+    assert own.status_code == 200 and SECRETS[1] in own.text
 
 
 def test_a_form_posted_without_its_csrf_token_is_refused(web, engine):
