@@ -48,8 +48,8 @@ def find_units(session: Session, under: Unit, words: str, limit: int = 50
         if all(t in _folded_unit(name, code) for t in terms)]
     matched.sort()
     shown = matched[:limit]
-    parents: dict[int, str] = {pid: pname for pid, pname in session.execute(
-        select(_u.id, _u.name).where(_u.id.in_({p for _, uid, p in shown if p})))}
+    rows = session.execute(select(_u.id, _u.name).where(_u.id.in_({p for _, _, p in shown if p})))
+    parents: dict[int, str] = {int(row[0]): str(row[1]) for row in rows}
     return ([FoundUnit(uid, name, parents.get(parent_id, "") if uid != under.id else "")
              for name, uid, parent_id in shown], len(matched) > limit)
 
