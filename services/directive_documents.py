@@ -77,12 +77,14 @@ def _same_file(session: Session, directive_id: int, file: IO[bytes]) -> Directiv
 
 
 def _text_of(path: Path) -> str | None:
-    """The document's text for the page (.txt, .docx), or None (a PDF, a scan, a sheet)."""
-    if path.suffix.lower() not in (".txt", ".docx"):
+    """The document's text for the page (.txt, .docx; a .pdf once chidao reads PDFs), or None
+    (a scan, a sheet, a damaged file)."""
+    if path.suffix.lower() not in (".txt", ".docx", ".pdf"):
         return None
     try:
         text = read_document(path)
-    except InvalidInput:
+    except Exception:  # noqa: BLE001 - the file is kept all the same, only without its text
         return None
-    return unicodedata.normalize("NFC", text.strip()[:TEXT_MAX_CHARS].replace("\x00", ""))
+    text = unicodedata.normalize("NFC", text.strip()[:TEXT_MAX_CHARS].replace("\x00", ""))
+    return text or None
 

@@ -28,7 +28,7 @@ from ..queries.directive_search import BOXES, OWN_STATES, STATES
 from ..queries.inbox import unit_assignments
 from ..queries.listings import directive_units, due_window, list_choices, visible_directives
 from ..queries.read_scope import figures_scope
-from ..queries.report_export import FormReport, consolidated, shown
+from ..queries.report_export import FormReport, consolidated
 from .access import directive_visible, readable_directive, user_unit, viewable_in_directive
 from .deps import db, page_user, runtime_of
 from .pages_find import directive_filter, filter_query
@@ -98,7 +98,7 @@ def report_page(request: Request, directive_id: RowId, user: User = Depends(page
     directive = readable_directive(session, user, directive_id)
     top = figures_scope(session, user_unit(session, user), directive)
     return render(request, "report.html", session, user, directive=directive,
-                  reports=_consolidated(request, session, user, directive), shown=shown,
+                  reports=_consolidated(request, session, user, directive),
                   scope=top if top.id != directive.issuer_id else None)
 
 
