@@ -154,3 +154,20 @@ def test_units_are_found_by_name_within_the_readers_subtree(web, engine):
     own = f"/units/{unit_id(engine, 'UBND-PHUQUOC')}/tree"
     assert "Không tìm thấy đơn vị nào" in phuquoc.get(own, params={"q": "lai son"}).text
     assert phuquoc.get(tree, params={"q": "lai son"}).status_code == 404
+
+
+def test_the_next_page_keeps_the_search_and_the_tab(web, engine):
+    for n in range(1, 53):
+        issue_data(engine, {"number_symbol": f"{100 + n}/TB-SGDĐT", "issuer": "SGDDT-AG",
+                            "issued_on": "2026-03-04", "title": f"Tập huấn đợt {n}",
+                            "requirements": [{"key": "r", "kind": "action", "title": "Dự",
+                                              "to": {"units": ["UBND-KIENHAI"]},
+                                              "due": "2026-04-30"}]}, "2026-03-04T09:00")
+    client = web.client("chuyenvien.kienhai")
+    first = client.get("/directives", params={"q": "tap huan", "box": "den"}).text
+    assert "Tìm thấy 50+ văn bản" in first
+    next_link = re.search(r'href="\?([^"]*page=1[^"]*)">Trang sau', first)[1]
+    assert "q=tap+huan" in next_link and "box=den" in next_link
+    second = visible_text(client.get("/directives?" + next_link.replace("&amp;", "&")).text)
+    shown = re.findall(r"\b1\d\d/TB-SGDĐT", second)
+    assert len(set(shown)) == 2 and "Trang trước" in second and "1039/KH-SGDĐT" not in second
