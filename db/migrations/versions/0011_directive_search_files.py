@@ -30,9 +30,10 @@ def _folded(text: str) -> str:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("directive") as batch:
-        batch.add_column(sa.Column("search_text", sa.Text(), nullable=False,
-                                   server_default=""))
+    # A plain ADD COLUMN (no table rebuild: citations, requirements and runs point at
+    # directive); its default fills the rows already there, then the backfill below.
+    op.add_column("directive", sa.Column("search_text", sa.Text(), nullable=False,
+                                         server_default=""))
     bind = op.get_bind()
     rows = bind.execute(sa.text("SELECT id, doc_type, number, symbol, title FROM directive")
                         ).all()
@@ -40,8 +41,8 @@ def upgrade() -> None:
         text = f"{_TYPES.get(doc_type, '')} {number or ''}/{symbol} {title}"
         bind.execute(sa.text("UPDATE directive SET search_text = :t WHERE id = :id"),
                      {"t": _folded(text), "id": did})
-    with op.batch_alter_table("directive") as batch:
-        batch.alter_column("search_text", server_default=None)
+    if bind.dialect.name != "sqlite":  # SQLite keeps the '' default: dropping it rebuilds
+        op.alter_column("directive", "search_text", server_default=None)
     op.create_table(
         "directive_file",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -61,5 +62,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_directive_file_directive_id", table_name="directive_file")
     op.drop_table("directive_file")
-    with op.batch_alter_table("directive") as batch:
-        batch.drop_column("search_text")
+    if op.get_bind().dialect.name == "sqlite":  # SQLite 3.35+: no table rebuild
+        op.execute("ALTER TABLE directive DROP COLUMN search_text")
+    else:
+        op.drop_column("directive", "search_text")
