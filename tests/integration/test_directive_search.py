@@ -139,7 +139,7 @@ def test_the_migration_fills_the_search_text_of_directives_already_issued(tmp_pa
     from chidao.db.database import alembic_config, make_engine, migrate
 
     url = f"sqlite:///{tmp_path / 'm.db'}"
-    migrate(url, "0010")
+    migrate(url, "0011")
     engine = make_engine(url)
     now = "2026-03-03 02:00:00.000000"
     with engine.begin() as conn:
@@ -155,5 +155,5 @@ def test_the_migration_fills_the_search_text_of_directives_already_issued(tmp_pa
     with engine.connect() as conn:
         assert conn.execute(text("SELECT search_text FROM directive")).scalar_one() == (
             "ke hoach 08/kh-sgddt to chuc ngay hoi")
-    command.downgrade(alembic_config(url), "0010")
+    command.downgrade(alembic_config(url), "0011")
     engine.dispose()

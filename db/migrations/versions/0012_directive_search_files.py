@@ -1,8 +1,8 @@
 """directive.search_text (accent-insensitive search) and directive_file (the directive's own
 files: the document as issued, annexes)
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 import unicodedata
 from collections.abc import Sequence
@@ -12,8 +12,8 @@ from alembic import op
 
 # Self-contained (no import of chidao): the fold below is chidao.domain.text.folded's.
 
-revision: str = "0011"
-down_revision: str | None = "0010"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
