@@ -54,6 +54,7 @@ class IssueForm:
     requirements: list[RequirementRow] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
     imported_from: str = ""  # the uploaded file's name
+    kept_as: str = ""  # its token (chidao.web.imported_documents), stored when issued
 
 
 def _text(value: Any, limit: int = 2_000) -> str:
@@ -67,7 +68,8 @@ def read_form(data: FormData) -> IssueForm:
                      issued_on=_text(data.get("issued_on")), title=_text(data.get("title")),
                      doc_type=_text(data.get("doc_type"), 8),
                      based_on=[_text(v, 20) for v in data.getlist("based_on") if v][:20],
-                     imported_from=_text(data.get("imported_from"), 255))
+                     imported_from=_text(data.get("imported_from"), 255),
+                     kept_as=_text(data.get("kept_as"), 64))
     indices = sorted({int(m[1]) for key in data.keys() if (m := ROW_FIELD.match(key))})
     for index in indices[:MAX_ROWS]:
         def one(name: str, index: int = index) -> str:

@@ -32,6 +32,7 @@ from ..services.issue import IssueResult, issue_directive
 from .access import readable_directive, user_unit
 from .deps import check_csrf, db, page_user, runtime_of, signed_in, verify_csrf
 from .flash import flash
+from .imported_documents import attach_draft_file, keep_draft_file
 from .issue_checks import IssueContext, check_form
 from .issue_draft import form_from_draft
 from .issue_form import (
@@ -172,6 +173,7 @@ def _issue_form(request: Request, form: IssueForm, action: str, user: User,
                 session: Session) -> Response:
     if action == "add_row":
         form.requirements.append(RequirementRow())
+        form.kept_as = keep_draft_file(request, settings, name, data)
         return _show(request, session, user, form)
     unit = user_unit(session, user)
     choices = _choices(session, unit)
@@ -191,6 +193,10 @@ def _issue_form(request: Request, form: IssueForm, action: str, user: User,
         result = _issue(request, session, user, spec)
     except InvalidInput as exc:
         return _show(request, session, user, form, _service_error(exc), 422)
+    problem = attach_draft_file(request, session, form.kept_as, result.directive_id,
+                                settings=request.app.state.settings, now=runtime_of(request).now())
+    if problem:
+        flash(request, problem)
     return _issued(request, session, spec, result)
 
 
@@ -279,4 +285,5 @@ def _imported(request: Request, user: User, name: str, data: bytes) -> Response:
                                cites=choices["cites"], units=choices["units"],
                                school_year_end=runtime.rules.school_year_end,
                                calendar=runtime.calendar, today=_today(request))
+        form.kept_as = keep_draft_file(request, settings, name, data)
         return _show(request, session, user, form)

@@ -136,6 +136,16 @@ def test_an_imported_corpus_file_prefills_the_form_then_issues(web, engine, kind
     shown = unescaped(client.get(issued.headers["location"]).text)
     assert "Đã ban hành 45/KH-UBND, giao 5 đơn vị." in shown  # the office and four schools
     assert "1039/KH-SGDĐT ngày 26/02/2026</a>" in shown  # the Căn cứ as a document writes it
+    # the imported document is kept as the directive's own file: it opens, the same bytes
+    links = re.findall(r'href="(/directives/\d+/files/\d+)"', shown)
+    assert len(links) == 1, shown[-3000:]
+    assert client.get(links[0]).content == data
+    # its token is spent: the same form posted again (a new number) attaches nothing
+    again = client.post("/directives", data=fields | {"number_symbol": "46/KH-UBND"},
+                        follow_redirects=False)
+    assert again.status_code == 303
+    assert not re.findall(r'href="(/directives/\d+/files/\d+)"',
+                          client.get(again.headers["location"]).text)
 
 
 def form_fields(page: str) -> dict[str, str | list[str]]:
