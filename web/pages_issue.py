@@ -173,7 +173,6 @@ def _issue_form(request: Request, form: IssueForm, action: str, user: User,
                 session: Session) -> Response:
     if action == "add_row":
         form.requirements.append(RequirementRow())
-        form.kept_as = keep_draft_file(request, settings, name, data)
         return _show(request, session, user, form)
     unit = user_unit(session, user)
     choices = _choices(session, unit)
