@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,6 +24,7 @@ from ..db.database import reading
 from ..domain.errors import InvalidInput
 from ..domain.permissions import NotPermitted
 from .deps import BUSY, RETRY_AFTER, signed_in
+from .form_errors import FormErrors, pydantic_problem, split_detail, vietnamese
 from .rendering import render, templates
 
 log = logging.getLogger("chidao.web")
@@ -79,6 +81,16 @@ class RequestIds:
             await problem(request, 500, DETAILS[500])(scope, receive, send_with_id)
 
 
+def _back(request: Request) -> str:
+    """The page the user came from, if it is one of this site's (a link back to it)."""
+    came_from = urlsplit(request.headers.get("referer", ""))
+    if came_from.netloc != request.url.netloc or not came_from.path.startswith("/"):
+        return ""
+    if came_from.path == request.url.path and request.method == "GET":
+        return ""
+    return came_from.path + (f"?{came_from.query}" if came_from.query else "")
+
+
 def problem(request: Request, status: int, detail: str,
             errors: list[dict[str, str]] | None = None,
             headers: Mapping[str, str] | None = None) -> Response:
@@ -94,7 +106,7 @@ def problem(request: Request, status: int, detail: str,
         return JSONResponse(body, status, headers=headers,
                             media_type="application/problem+json")
     context = {"status": status, "title": title, "detail": detail, "errors": errors or [],
-               "request_id": rid}
+               "request_id": rid, "back": _back(request)}
     sid = request.scope.get("session", {}).get("sid")
     if isinstance(sid, str) and sid and status < 500:  # the signed-in user's menu, if any
         try:
@@ -110,15 +122,6 @@ def problem(request: Request, status: int, detail: str,
     }, status_code=status, headers=headers)
 
 
-_PROBLEMS = {  # pydantic error type -> what is wrong, in Vietnamese
-    "missing": "bắt buộc nhưng chưa có", "int_parsing": "phải là số nguyên",
-    "int_type": "phải là số nguyên", "float_parsing": "phải là số", "float_type": "phải là số",
-    "bool_parsing": "phải là đúng/sai (true/false)", "string_type": "phải là chuỗi ký tự",
-    "dict_type": "phải là một đối tượng JSON", "model_attributes_type": "phải là một đối tượng"
-    " JSON", "list_type": "phải là một danh sách", "json_invalid": "không phải JSON hợp lệ",
-    "extra_forbidden": "không được phép", "greater_than_equal": "nhỏ hơn mức tối thiểu",
-    "less_than_equal": "lớn hơn mức tối đa",
-}
 _WHERE = {"body", "query", "path", "header", "cookie"}
 
 
@@ -127,9 +130,7 @@ def field_problems(errors: Any) -> list[dict[str, str]]:
     found = []
     for error in errors:
         loc = [str(part) for part in error.get("loc", ()) if part not in _WHERE]
-        problem = _PROBLEMS.get(error.get("type", "")) or (
-            f"giá trị không hợp lệ ({error.get('msg', '')})")
-        found.append({"field": ".".join(loc) or "body", "problem": problem})
+        found.append({"field": ".".join(loc) or "body", "problem": pydantic_problem(error)})
     return found
 
 
@@ -143,14 +144,58 @@ def _text(detail: Any, status: int) -> tuple[str, list[dict[str, str]] | None]:
     return text, None
 
 
+def _page_text(detail: Any, status: int) -> tuple[str, list[dict[str, str]] | None]:
+    """An HTTPException's detail as a page says it: "new_due: …" names the field by its
+    label, and a service's English problem is put into Vietnamese."""
+    text, errors = _text(detail, status)
+    split = split_detail(text) if errors is None else (errors[0]["field"], errors[0]["problem"])
+    if split is None:
+        return vietnamese(text), None
+    form = FormErrors()
+    form.add(*split)
+    return f"{form.errors[0].label}: {form.errors[0].problem}", None
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def sign_in_again(request: Request) -> Response:
+    """A page that needs a signed-in user: the sign-in form, saying why, which brings the
+    user back to the page they asked for (401: the address stays)."""
+    from .pages_auth import login_form
+
+    had_session = bool(request.scope.get("session", {}).get("sid"))
+    reason = ("Phiên đăng nhập đã hết hạn hoặc đã kết thúc. Vui lòng đăng nhập lại."
+              if had_session else "Vui lòng đăng nhập để xem trang này.")
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    back = target if request.method == "GET" else ""
+    return login_form(request, 401, error=reason, next_path=back)
+
+
+def _validation_page(request: Request, exc: RequestValidationError) -> Response:
+    """On a page: a bad part of the address is a 404; the rest lists every field's problem,
+    each by its Vietnamese label."""
+    raw = exc.errors()
+    if raw and all(error.get("loc", ("",))[0] == "path" for error in raw):
+        return problem(request, 404, "Không có trang nào ở địa chỉ này (mã trong địa chỉ"
+                                     " phải là một số).")
+    form = FormErrors()
+    form.add_validation(raw)
+    count = len(form.errors)
+    return problem(request, 422, f"Có {count} lỗi cần sửa; vui lòng quay lại, sửa rồi gửi"
+                                 " lại.", form.as_dicts())
+
+
 def install(app: FastAPI) -> None:
     """The handlers and the request-id middleware (outermost, so it catches what they don't)."""
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        if exc.status_code == 401 and not request.url.path.startswith("/api"):
-            return render(request, "login.html", None, None, status_code=401, error=None)
-        detail, errors = _text(exc.detail, exc.status_code)
+        if exc.status_code == 401 and not _is_api(request):
+            return sign_in_again(request)
+        detail, errors = (_text if _is_api(request) else _page_text)(exc.detail,
+                                                                     exc.status_code)
         log.info("request %s: %s %s -> %d %s", request_id(request), request.method,
                  request.url.path, exc.status_code, detail)
         return problem(request, exc.status_code, detail, errors, exc.headers)
@@ -161,12 +206,16 @@ def install(app: FastAPI) -> None:
         detail = "; ".join(f"{e['field']}: {e['problem']}" for e in errors)
         log.info("request %s: %s %s -> 422 %s", request_id(request), request.method,
                  request.url.path, detail)
+        if not _is_api(request):
+            return _validation_page(request, exc)
         return problem(request, 422, detail, errors)
 
     @app.exception_handler(InvalidInput)
     async def invalid_input(request: Request, exc: InvalidInput) -> Response:
         log.info("request %s: %s %s -> 422 %s", request_id(request), request.method,
                  request.url.path, exc)
+        if not _is_api(request):
+            return problem(request, 422, *_page_text(f"{exc.field}: {exc.problem}", 422))
         return problem(request, 422, str(exc), [{"field": exc.field, "problem": exc.problem}])
 
     @app.exception_handler(NotPermitted)

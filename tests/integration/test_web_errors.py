@@ -7,9 +7,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from chidao.config.settings import Settings
-from tests.integration.report_scenario import school_run
+from tests.integration.report_scenario import figures, school_run, submit
 from tests.support.cascade import runs
-from tests.web_fixtures import csrf_of
+from tests.web_fixtures import PASSWORD, csrf_of
 
 PROBLEM = "application/problem+json"
 
@@ -151,3 +151,62 @@ def test_an_unreachable_database_is_a_503(logged, tmp_path):
         assert "unable to open database file" in logged.text
     finally:
         app.state.engine.dispose()
+
+
+def test_a_bad_address_on_a_page_is_a_404_page_in_the_layout(web, logged):
+    client = web.client("chuyenvien.so")
+    for path in ("/directives/abc", "/units/x/tree", "/assignments/1e3",
+                 "/directives/99999999999999999999"):
+        html = page(client.get(path), 404, logged, "Không tìm thấy", "Đăng xuất")
+        assert "directive_id" not in html and "unit_id" not in html, path
+    body = problem(client.get("/api/directives/abc", headers={
+        "Authorization": f"Bearer {web.tokens['chuyenvien.so']}"}), 422, logged)
+    assert body["errors"] == [{"field": "directive_id", "problem": "phải là số nguyên"}]
+
+
+def test_a_bad_query_on_a_page_names_the_field_by_its_label(web, logged):
+    html = page(web.client("chuyenvien.so").get("/overdue?page=hai"), 422, logged,
+                "<strong>Trang</strong>: phải là số nguyên", "Có 1 lỗi cần sửa")
+    assert "page:" not in html
+    page(web.client("chuyenvien.so").get("/overdue?page=-1"), 422, logged,
+         "<strong>Trang</strong>: phải từ 0 trở lên")
+
+
+def test_405_and_a_stale_form_are_vietnamese_pages(web, logged):
+    client = web.client("chuyenvien.so")
+    page(client.delete("/directives"), 405, logged, "Thao tác không được hỗ trợ",
+         "Địa chỉ này không nhận thao tác đó.")
+    page(client.post("/account/password", data={"csrf": "cu", "current": "x", "new": "y"}),
+         403, logged, "Phiên làm việc không hợp lệ", "vui lòng tải lại trang")
+
+
+def test_a_services_english_problem_reaches_a_page_in_vietnamese(web, engine, logged):
+    """"a reason is required to set 'returned'" (the CLI's words) on the review page."""
+    run_id = school_run(engine, "UBND-KIENHAI", "MN-HONTRE")
+    submit(engine, run_id, "MN-HONTRE", figures(6, 12, 150, 80, True, "tốt"),
+           "2026-03-20T10:00")
+    commune = web.client("chuyenvien.kienhai")
+    html = page(commune.post(f"/assignments/{run_id}/review", data={
+        "csrf": csrf_of(commune.get(f"/assignments/{run_id}").text), "action": "return",
+        "reason": " "}), 422, logged)
+    assert "cần ghi lý do khi chuyển sang “trả lại”" in html, html
+    assert "returned" not in html.split("<main")[1] and "reason is required" not in html
+
+
+def test_an_ended_session_shows_the_sign_in_form_saying_why_and_comes_back(web, logged):
+    anonymous = web.client().get("/overdue?page=0")
+    assert anonymous.status_code == 401
+    assert "Vui lòng đăng nhập để xem trang này." in anonymous.text
+    phone, laptop = web.client("hieutruong.hontre"), web.client("hieutruong.hontre")
+    changed = laptop.post("/account/password", data={
+        "csrf": csrf_of(laptop.get("/account").text), "current": PASSWORD,
+        "new": "mat-khau-moi-2026"})
+    assert changed.status_code == 200  # the phone's session has ended
+    ended = phone.get("/overdue?page=0")
+    assert ended.status_code == 401
+    assert "Phiên đăng nhập đã hết hạn hoặc đã kết thúc" in ended.text
+    assert 'name="next" value="/overdue?page=0"' in ended.text
+    back = phone.post("/login", data={"csrf": csrf_of(ended.text), "next": "/overdue?page=0",
+                                      "username": "hieutruong.hontre",
+                                      "password": "mat-khau-moi-2026"}, follow_redirects=False)
+    assert (back.status_code, back.headers["location"]) == (303, "/overdue?page=0")
