@@ -117,9 +117,14 @@ def problem(request: Request, status: int, detail: str,
                                   **context)
         except SQLAlchemyError:
             pass
-    return templates.TemplateResponse(request, "error.html", {
-        "user": None, "unit": None, "csrf": "", "message": None, **context,
-    }, status_code=status, headers=headers)
+    try:  # the layout with the moment line; a bare one if even that fails
+        answer = render(request, "error.html", None, None, status_code=status, **context)
+    except Exception:  # noqa: BLE001 - an error page must always answer
+        answer = templates.TemplateResponse(request, "error.html", {
+            "user": None, "unit": None, "csrf": "", "message": None, **context,
+        }, status_code=status)
+    answer.headers.update(headers or {})
+    return answer
 
 
 _WHERE = {"body", "query", "path", "header", "cookie"}

@@ -28,12 +28,6 @@ from .rendering import render
 
 router = APIRouter()
 MIN_PASSWORD = 10  # as chidao.services.accounts checks (its InvalidInput is shown if it differs)
-ROLES = {"staff": "Chuyên viên", "head": "Lãnh đạo đơn vị", "admin": "Quản trị"}
-
-
-def role_label(role: str) -> str:
-    return ROLES.get(role, role)
-
 
 
 LOGIN_LABELS = {"username": "Tên đăng nhập", "password": "Mật khẩu"}
@@ -114,8 +108,7 @@ PASSWORD_LABELS = {"current": "Mật khẩu hiện tại", "new": "Mật khẩu 
 @router.get("/account")
 def account_page(request: Request, user: User = Depends(page_user),
                  session: Session = Depends(db)) -> Response:
-    return render(request, "account.html", session, user, form=FormErrors(), done=None,
-                  role=role_label(user.role))
+    return render(request, "account.html", session, user, form=FormErrors(), done=None)
 
 
 @router.post("/account/password", dependencies=[Depends(check_csrf)])
@@ -142,9 +135,8 @@ def password(request: Request, current: str = Form(""), new: str = Form(""),
             form.add_invalid(exc)
     if form:
         return render(request, "account.html", session, user, status_code=422, done=None,
-                      form=form, role=role_label(user.role))
+                      form=form)
     return render(request, "account.html", session, user, form=FormErrors(),
-                  role=role_label(user.role),
                   done=f"Đã đổi mật khẩu; {ended} phiên đăng nhập khác đã kết thúc.")
 
 
