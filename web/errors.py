@@ -188,8 +188,11 @@ def _validation_page(request: Request, exc: RequestValidationError) -> Response:
     form = FormErrors()
     form.add_validation(raw)
     count = len(form.errors)
-    return problem(request, 422, f"Có {count} lỗi cần sửa; vui lòng quay lại, sửa rồi gửi"
-                                 " lại.", form.as_dicts())
+    if request.method in ("GET", "HEAD"):
+        detail = f"Địa chỉ trang có {count} giá trị không hợp lệ."
+    else:
+        detail = f"Có {count} lỗi cần sửa; vui lòng quay lại, sửa rồi gửi lại."
+    return problem(request, 422, detail, form.as_dicts())
 
 
 def install(app: FastAPI) -> None:

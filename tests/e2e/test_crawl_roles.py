@@ -17,8 +17,10 @@ MAX_DEPTH = 2
 MAX_PAGES = 45  # per role and width: the landing page's links, then theirs
 ENGLISH = re.compile(r"\b(submitted|returned|accepted|received|issued|queued|sent|failed|True"
                      r"|False|None)\b", re.IGNORECASE)
-# a raw key: snake_case (so_lop, goc_stem), not inside an e-mail address or a file name
-RAW_KEY = re.compile(r"(?<![\w.@/-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@-]|\.\w)")
+# a raw key: snake_case (so_lop, goc_stem) or a directive's or requirement's kebab-case key
+# (kh-kien-hai-stem-2026), not inside an e-mail address, an address or a file name
+RAW_KEY = re.compile(r"(?<![\w.@/-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@-]|\.\w)"
+                     r"|(?<![\w.@/-])[a-z][a-z0-9]*(?:-[a-z0-9]+){2,}(?![\w@/-]|\.\w)")
 REPR = re.compile(r"\{'|\['")
 SKIP = re.compile(r"/logout|\.(xlsx|docx|pdf|csv|txt|zip)$|/files/|/download|/api/")
 
@@ -63,11 +65,11 @@ def crawl(page, base: str, width: int, name: str) -> tuple[dict[str, list[str]],
     """Breadth first from the landing page; {path: problems} of the pages with any, and how
     many pages were seen."""
     landing = urlsplit(page.url)
-    queue = [(landing.path + (f"?{landing.query}" if landing.query else ""), 0)]
+    queue = [(landing.path + (f"?{landing.query}" if landing.query else ""), 0, "")]
     seen: set[str] = set()
     failing: dict[str, list[str]] = {}
     while queue and len(seen) < MAX_PAGES:
-        path, depth = queue.pop(0)
+        path, depth, came_from = queue.pop(0)
         if path in seen:
             continue
         seen.add(path)
@@ -77,9 +79,10 @@ def crawl(page, base: str, width: int, name: str) -> tuple[dict[str, list[str]],
         screenshot(page, f"crawl-{name}-{slug}-{width}")
         problems = problems_of(page, status, width)
         if problems:
-            failing[path] = problems
+            failing[path] = problems + ([f"(linked from {came_from})"] if came_from else [])
         if depth < MAX_DEPTH and status < 400:
-            queue += [(link, depth + 1) for link in links_of(page, base) if link not in seen]
+            queue += [(link, depth + 1, path) for link in links_of(page, base)
+                      if link not in seen]
     return failing, len(seen)
 
 

@@ -166,7 +166,8 @@ def test_a_bad_address_on_a_page_is_a_404_page_in_the_layout(web, logged):
 
 def test_a_bad_query_on_a_page_names_the_field_by_its_label(web, logged):
     html = page(web.client("chuyenvien.so").get("/overdue?page=hai"), 422, logged,
-                "<strong>Trang</strong>: phải là số nguyên", "Có 1 lỗi cần sửa")
+                "<strong>Trang</strong>: phải là số nguyên",
+                "Địa chỉ trang có 1 giá trị không hợp lệ.")
     assert "page:" not in html
     page(web.client("chuyenvien.so").get("/overdue?page=-1"), 422, logged,
          "<strong>Trang</strong>: phải từ 0 trở lên")
