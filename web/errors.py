@@ -93,10 +93,10 @@ def _back(request: Request) -> str:
 
 def problem(request: Request, status: int, detail: str,
             errors: list[dict[str, str]] | None = None,
-            headers: Mapping[str, str] | None = None) -> Response:
+            headers: Mapping[str, str] | None = None, title: str | None = None) -> Response:
     """problem+json under /api, else the error page; both carry the request id."""
     rid = request_id(request)
-    title = TITLES.get(status) or HTTPStatus(status).phrase
+    title = title or TITLES.get(status) or HTTPStatus(status).phrase
     if request.url.path.startswith("/api"):
         body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status,
                                 "detail": detail, "instance": request.url.path,
@@ -128,6 +128,18 @@ def problem(request: Request, status: int, detail: str,
 
 
 _WHERE = {"body", "query", "path", "header", "cookie"}
+_API_PROBLEMS = {  # pydantic error type -> what is wrong, in the API's JSON terms (pages say
+    # it in form terms: chidao.web.form_errors)
+    "missing": "bắt buộc nhưng chưa có", "int_parsing": "phải là số nguyên",
+    "int_type": "phải là số nguyên", "float_parsing": "phải là số", "float_type": "phải là số",
+    "bool_parsing": "phải là đúng/sai (true/false)", "string_type": "phải là chuỗi ký tự",
+    "dict_type": "phải là một đối tượng JSON", "model_attributes_type": "phải là một đối tượng"
+    " JSON", "list_type": "phải là một danh sách", "json_invalid": "không phải JSON hợp lệ",
+    "extra_forbidden": "không được phép", "greater_than_equal": "nhỏ hơn mức tối thiểu",
+    "less_than_equal": "lớn hơn mức tối đa",
+}
+STALE_FORM = ("Trang đã mở quá lâu, hoặc bạn đã đăng nhập lại ở nơi khác, nên biểu mẫu không"
+              " còn hiệu lực. Vui lòng tải lại trang rồi gửi lại.")  # a CSRF token refused
 
 
 def field_problems(errors: Any) -> list[dict[str, str]]:
@@ -135,7 +147,8 @@ def field_problems(errors: Any) -> list[dict[str, str]]:
     found = []
     for error in errors:
         loc = [str(part) for part in error.get("loc", ()) if part not in _WHERE]
-        found.append({"field": ".".join(loc) or "body", "problem": pydantic_problem(error)})
+        problem = _API_PROBLEMS.get(error.get("type", "")) or pydantic_problem(error)
+        found.append({"field": ".".join(loc) or "body", "problem": problem})
     return found
 
 
@@ -206,6 +219,8 @@ def install(app: FastAPI) -> None:
                                                                      exc.status_code)
         log.info("request %s: %s %s -> %d %s", request_id(request), request.method,
                  request.url.path, exc.status_code, detail)
+        if exc.status_code == 403 and "(CSRF)" in detail and not _is_api(request):
+            return problem(request, 403, STALE_FORM, title="Biểu mẫu đã hết hiệu lực")
         return problem(request, exc.status_code, detail, errors, exc.headers)
 
     @app.exception_handler(RequestValidationError)

@@ -61,9 +61,9 @@ _PYDANTIC = {  # pydantic's error type -> what is wrong, in Vietnamese
     "literal_error": "không phải lựa chọn hợp lệ", "too_short": "quá ít mục",
     "too_long": "quá nhiều mục", "value_error": "giá trị không hợp lệ",
 }
-_BOUNDS = {"greater_than_equal": ("ge", "phải từ {} trở lên"),
+_BOUNDS = {"greater_than_equal": ("ge", "nhỏ hơn mức tối thiểu ({})"),
            "greater_than": ("gt", "phải lớn hơn {}"),
-           "less_than_equal": ("le", "phải từ {} trở xuống"),
+           "less_than_equal": ("le", "lớn hơn mức tối đa ({})"),
            "less_than": ("lt", "phải nhỏ hơn {}")}
 _WHERE = {"body", "query", "path", "header", "cookie"}
 

@@ -108,7 +108,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused(web, engine):
     client = web.client("chuyenvien.kienhai")
     run = runs(engine, "kh-kien-hai-stem-2026")[("MN-LAISON", "mn-ke-hoach", "")]
     response = client.post(f"/assignments/{run.id}/review", data={"action": "accept"})
-    assert response.status_code == 403 and "CSRF" in response.text
+    assert response.status_code == 403 and "Biểu mẫu đã hết hiệu lực" in response.text
 
 
 def test_a_unit_named_like_a_script_renders_inert(web, engine):

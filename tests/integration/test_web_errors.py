@@ -170,15 +170,17 @@ def test_a_bad_query_on_a_page_names_the_field_by_its_label(web, logged):
                 "Địa chỉ trang có 1 giá trị không hợp lệ.")
     assert "page:" not in html
     page(web.client("chuyenvien.so").get("/overdue?page=-1"), 422, logged,
-         "<strong>Trang</strong>: phải từ 0 trở lên")
+         "<strong>Trang</strong>: nhỏ hơn mức tối thiểu (0)")
 
 
 def test_405_and_a_stale_form_are_vietnamese_pages(web, logged):
     client = web.client("chuyenvien.so")
     page(client.delete("/directives"), 405, logged, "Thao tác không được hỗ trợ",
          "Địa chỉ này không nhận thao tác đó.")
-    page(client.post("/account/password", data={"csrf": "cu", "current": "x", "new": "y"}),
-         403, logged, "Phiên làm việc không hợp lệ", "vui lòng tải lại trang")
+    html = page(client.post("/account/password", data={"csrf": "cu", "current": "x",
+                                                        "new": "y"}),
+                403, logged, "Biểu mẫu đã hết hiệu lực", "Vui lòng tải lại trang rồi gửi lại.")
+    assert "CSRF" not in html
 
 
 def test_a_services_english_problem_reaches_a_page_in_vietnamese(web, engine, logged):
