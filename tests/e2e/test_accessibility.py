@@ -42,6 +42,11 @@ def readable(violations: list[dict], where: str) -> str:
     return "\n".join(lines)
 
 
+def serious_violations(page, where: str) -> str:
+    """The page's serious and critical violations, readable ("" when there is none)."""
+    return readable([v for v in run_axe(page) if v["impact"] in BAD], where)
+
+
 def first_link(page, pattern: str) -> str | None:
     hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
     return next((h for h in hrefs if re.fullmatch(pattern, h.split("?")[0])), None)

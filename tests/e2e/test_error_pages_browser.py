@@ -5,6 +5,7 @@ sideways scroll on a phone. Screenshots: test-artifacts/screenshots/forms-*."""
 import pytest
 
 from tests.e2e.demo_site import PHONE, WIDTHS, fits_phone, screenshot, sign_in
+from tests.e2e.test_accessibility import serious_violations
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -23,6 +24,8 @@ def test_the_sign_in_form_lists_its_problems_and_keeps_the_name(demo_site, brows
     assert page.input_value("input[name=username]") == "hieutruong.hontre"
     assert page.input_value("input[name=password]") == ""
     screenshot(page, f"forms-login-refused-{width}")
+    found = serious_violations(page, "the refused sign-in form")
+    assert not found, found
     assert WIDTHS[width] != PHONE or fits_phone(page)
     page.context.close()
 
@@ -40,6 +43,8 @@ def test_error_pages_are_in_the_layout(demo_site, browser, width):
         assert "Lại Sơn" in page.locator("header").inner_text()  # the signed-in layout
         assert WIDTHS[width] != PHONE or fits_phone(page)
     screenshot(page, f"forms-error-422-{width}")
+    found = serious_violations(page, "the 422 page")
+    assert not found, found
     page.goto(f"{demo_site.base}/account")
     page.fill("input[name=current]", "sai")
     page.fill("input[name=new]", "ngan")
@@ -48,4 +53,6 @@ def test_error_pages_are_in_the_layout(demo_site, browser, width):
         "Mật khẩu hiện tại: không đúng", "Mật khẩu mới: cần ít nhất 10 ký tự (đã nhập 4)"]
     assert page.get_attribute("input[name=new]", "aria-invalid") == "true"
     screenshot(page, f"forms-account-refused-{width}")
+    found = serious_violations(page, "the refused password form")
+    assert not found, found
     page.context.close()
