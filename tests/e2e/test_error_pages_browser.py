@@ -56,3 +56,18 @@ def test_error_pages_are_in_the_layout(demo_site, browser, width):
     found = serious_violations(page, "the refused password form")
     assert not found, found
     page.context.close()
+
+
+def test_the_keyboard_reaches_the_content_first_and_sees_where_it_is(demo_site, browser):
+    page = sign_in(browser, demo_site, "hieutruong.hontre", WIDTHS["desktop"])
+    page.goto(f"{demo_site.base}/account")
+    page.keyboard.press("Tab")
+    skip = page.evaluate("({text: document.activeElement.textContent.trim(),"
+                         " left: document.activeElement.getBoundingClientRect().left})")
+    assert skip == {"text": "Chuyển đến nội dung chính", "left": skip["left"]}
+    assert skip["left"] >= 0  # shown on screen while it has the focus
+    page.keyboard.press("Tab")
+    ring = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert ring == "solid"  # the header's first link shows where the focus is
+    screenshot(page, "forms-keyboard-focus-desktop")
+    page.context.close()
