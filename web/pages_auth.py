@@ -36,10 +36,11 @@ STALE_FORM = ("Trang đã mở quá lâu nên biểu mẫu hết hiệu lực. V
 
 
 def safe_next(target: str) -> str:
-    """Where to go after signing in: a path of this site only (never another host)."""
+    """Where to go back to after signing in: a path of this site only (never another host);
+    "" when there is none."""
     target = target.strip()
     if not target.startswith("/") or target.startswith(("//", "/\\")) or "\\" in target:
-        return "/directives"
+        return ""
     return target
 
 
@@ -52,7 +53,7 @@ def login_form(request: Request, status_code: int = 200, form: FormErrors | None
 
 @router.get("/login")
 def login_page(request: Request, next: str = "") -> Response:  # noqa: A002 - the form's name
-    return login_form(request, next_path=safe_next(next) if next else "")
+    return login_form(request, next_path=safe_next(next))
 
 
 @router.post("/login")
@@ -60,6 +61,7 @@ def login(request: Request, username: str = Form(""), password: str = Form(""),
           csrf: str = Form(""), next: str = Form(""),  # noqa: A002 - the form's name
           session: Session = Depends(db)) -> Response:
     form = FormErrors.typed({"username": username}, LOGIN_LABELS)
+    next = safe_next(next)  # noqa: A001 - the form's name
     try:
         verify_csrf(request, csrf)
     except HTTPException:
@@ -89,8 +91,7 @@ def login(request: Request, username: str = Form(""), password: str = Form(""),
     request.session.clear()  # a fresh session id and CSRF token: no fixation
     request.session["sid"] = start_session(session, user, now=now)
     session.commit()  # before the redirect is answered: the next request must find the session
-    return RedirectResponse(safe_next(next) if next.strip() else landing_path(session, user),
-                            status_code=303)
+    return RedirectResponse(next or landing_path(session, user), status_code=303)
 
 
 @router.post("/logout", dependencies=[Depends(check_csrf)])
