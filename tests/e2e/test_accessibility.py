@@ -103,3 +103,17 @@ def test_no_serious_or_critical_violation(demo_site, browser, username, name):
     if missing and not found:
         pytest.skip("; ".join(missing))
     assert not found, "serious or critical accessibility violations:\n" + "\n".join(found)
+
+
+def test_the_phone_menu_opens_names_its_state_and_stays_accessible(demo_site, browser):
+    page = sign_in(browser, demo_site, "hieutruong.laison", PHONE)
+    button = page.locator(".menu-button")
+    assert button.is_visible() and button.get_attribute("aria-expanded") == "false"
+    assert not page.locator("#site-menu a[href='/account']").is_visible()
+    button.click()
+    assert button.get_attribute("aria-expanded") == "true"
+    assert page.locator("#site-menu a[href='/account']").is_visible()
+    found = readable([v for v in run_axe(page) if v["impact"] in BAD], "menu open at 390 px")
+    screenshot(page, "axe-menu-open-390")
+    page.context.close()
+    assert not found, found
