@@ -22,6 +22,7 @@ from ..services.accounts import (
 from ..services.sessions import end_session, end_sessions, start_session
 from .access import readable_unit
 from .deps import check_csrf, db, page_user, runtime_of, verify_csrf
+from .flash import flash
 from .form_errors import FormErrors
 from .pages_inbox import landing_path
 from .rendering import render
@@ -109,7 +110,7 @@ PASSWORD_LABELS = {"current": "Mật khẩu hiện tại", "new": "Mật khẩu 
 @router.get("/account")
 def account_page(request: Request, user: User = Depends(page_user),
                  session: Session = Depends(db)) -> Response:
-    return render(request, "account.html", session, user, form=FormErrors(), done=None)
+    return render(request, "account.html", session, user, form=FormErrors())
 
 
 @router.post("/account/password", dependencies=[Depends(check_csrf)])
@@ -135,10 +136,9 @@ def password(request: Request, current: str = Form(""), new: str = Form(""),
         except InvalidInput as exc:
             form.add_invalid(exc)
     if form:
-        return render(request, "account.html", session, user, status_code=422, done=None,
-                      form=form)
-    return render(request, "account.html", session, user, form=FormErrors(),
-                  done=f"Đã đổi mật khẩu; {ended} phiên đăng nhập khác đã kết thúc.")
+        return render(request, "account.html", session, user, status_code=422, form=form)
+    flash(request, f"Đã đổi mật khẩu; {ended} phiên đăng nhập khác đã kết thúc.")
+    return RedirectResponse("/account", status_code=303)
 
 
 @router.post("/users/{username}/logout-all", dependencies=[Depends(check_csrf)])

@@ -71,3 +71,13 @@ def test_the_password_form_lists_every_problem_at_once(web):
 def test_the_account_page_names_the_role_in_vietnamese(web):
     main = web.client("hieutruong.hontre").get("/account").text.split("<main")[1]
     assert "Lãnh đạo đơn vị" in main and not re.search(r"\bhead\b", main)
+
+
+def test_a_password_change_redirects_and_says_so_once(web):
+    client = web.client("hieutruong.hontre")
+    response = client.post("/account/password", data={
+        "csrf": csrf_of(client.get("/account").text), "current": PASSWORD,
+        "new": "mat-khau-moi-2026"}, follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (303, "/account")
+    assert "Đã đổi mật khẩu; 0 phiên đăng nhập khác đã kết thúc." in client.get("/account").text
+    assert "Đã đổi mật khẩu" not in client.get("/account").text  # shown once
