@@ -22,6 +22,12 @@ ENGLISH = re.compile(r"\b(submitted|returned|accepted|received|issued|queued|sen
 RAW_KEY = re.compile(r"(?<![\w.@/-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@-]|\.\w)"
                      r"|(?<![\w.@/-])[a-z][a-z0-9]*(?:-[a-z0-9]+){2,}(?![\w@/-]|\.\w)")
 REPR = re.compile(r"\{'|\['")
+# what a user reads: code samples (a YAML example in <pre>, a request id in <code>) left out
+VISIBLE_TEXT = """() => { let text = document.body.innerText;
+    for (const sample of document.querySelectorAll('main pre, main code')) {
+        if (sample.innerText) text = text.split(sample.innerText).join(' ');
+    }
+    return text; }"""
 SKIP = re.compile(r"/logout|\.(xlsx|docx|pdf|csv|txt|zip)$|/files/|/download|/api/")
 
 
@@ -46,7 +52,7 @@ def problems_of(page, status: int, width: int) -> list[str]:
         scroll = page.evaluate("document.documentElement.scrollWidth")
         if scroll > width:
             found.append(f"{scroll} px wide at {width} px")
-    text = page.evaluate("document.body.innerText")
+    text = page.evaluate(VISIBLE_TEXT)
     english = sorted({m[0] for m in ENGLISH.finditer(text)})
     if english:
         found.append(f"English words: {english}")
