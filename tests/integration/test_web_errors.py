@@ -213,3 +213,18 @@ def test_an_ended_session_shows_the_sign_in_form_saying_why_and_comes_back(web, 
                                       "username": "hieutruong.hontre",
                                       "password": "mat-khau-moi-2026"}, follow_redirects=False)
     assert (back.status_code, back.headers["location"]) == (303, "/overdue?page=0")
+
+
+def test_a_form_posted_with_several_bad_fields_lists_them_all_by_label(web, logged):
+    """Any page form FastAPI validates: every field's problem at once, each by its label."""
+    from fastapi import Form
+
+    @web.app.post("/thu-nghiem/bieu-mau")
+    def posted(page: int = Form(...), new_due: str = Form(...), reason: str = Form(...)):
+        raise AssertionError("not reached")
+
+    html = page(web.client("chuyenvien.so").post("/thu-nghiem/bieu-mau", data={"page": "hai"}),
+                422, logged, "Có 3 lỗi cần sửa", "<strong>Trang</strong>: phải là số nguyên",
+                "<strong>Hạn mới</strong>: chưa nhập (bắt buộc)",
+                "<strong>Lý do</strong>: chưa nhập (bắt buộc)")
+    assert "new_due" not in html and "Field required" not in html
