@@ -4,8 +4,8 @@ sideways scroll on a phone. Screenshots: test-artifacts/screenshots/forms-*."""
 
 import pytest
 
+from tests.e2e.axe_check import serious_violations
 from tests.e2e.demo_site import PHONE, WIDTHS, fits_phone, screenshot, sign_in
-from tests.e2e.test_accessibility import serious_violations
 
 
 @pytest.mark.parametrize("width", WIDTHS)
