@@ -13,6 +13,7 @@ from sqlmodel import select as model_select
 
 from ..domain.assignments import assignment_table
 from ..domain.directives import (
+    DOC_TYPE_LABELS,
     DirectiveFile,
     RequirementKind,
     directive_table,
@@ -52,9 +53,29 @@ class PlanLine:
 
 
 def cited(session: Session, directive_id: int) -> list[CitedLine]:
-    return [CitedLine(*row) for row in session.execute(
-        select(_c.cited_id, _c.ref_text).where(_c.directive_id == directive_id)
-        .order_by(_c.id))]
+    """Each "Căn cứ": a directive in chidao as a document names it ("Kế hoạch số
+    1039/KH-SGDĐT ngày 26/02/2026 của Sở …", never its key), an outside one by its text."""
+    cited_d = directive_table.alias("cited_d")
+    rows = session.execute(
+        select(_c.cited_id, _c.ref_text, cited_d.c.doc_type, cited_d.c.number,
+               cited_d.c.symbol, cited_d.c.issued_on, _u.name)
+        .select_from(citation_table.outerjoin(cited_d, cited_d.c.id == _c.cited_id)
+                     .outerjoin(unit_table, _u.id == cited_d.c.issuer_id))
+        .where(_c.directive_id == directive_id).order_by(_c.id))
+    return [CitedLine(cited_id, _cited_text(ref_text, doc_type, number, symbol, issued_on,
+                                            issuer))
+            for cited_id, ref_text, doc_type, number, symbol, issued_on, issuer in rows]
+
+
+def _cited_text(ref_text: str, doc_type: str | None, number: str | None, symbol: str | None,
+                issued_on: date | None, issuer: str | None) -> str:
+    if symbol is None or issued_on is None:
+        return ref_text
+    kind = next((label for code, label in DOC_TYPE_LABELS.items() if code == doc_type),
+                "Văn bản")
+    written = format_number_symbol(number, symbol)
+    numbered = f"số {written}" if number else f"{written} (chưa ghi số)"
+    return f"{kind} {numbered} ngày {issued_on:%d/%m/%Y} của {issuer}"
 
 
 def requirements(session: Session, directive_id: int) -> list[RequirementLine]:

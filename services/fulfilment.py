@@ -35,6 +35,8 @@ def fulfil_plans(
         assignment.fulfilled_by_id = directive.id
         change_status(
             session, assignment, Status.SUBMITTED, actor=issuer.code,
-            reason=f"Ban hành văn bản {directive.number_symbol} ({directive.key})", now=now,
+            reason=f"Ban hành văn bản {directive.number_symbol}"
+                   f" ngày {directive.issued_on:%d/%m/%Y}",
+            now=now,
         )
     return [a.id for a in open_plans if a.id is not None]

@@ -116,6 +116,6 @@ def test_issue_by_importing_a_corpus_file(demo_site, browser, width):
     page.get_by_role("button", name="Ban hành", exact=True).click()
     notice = page.locator("p.notice").first.inner_text()
     assert re.fullmatch(rf"Đã ban hành {number}, giao \d+ đơn vị\.", notice), notice
-    assert "Căn cứ: 1039/KH-SGDĐT ngày 26/02/2026" in page.inner_text("main")
+    assert "Căn cứ: Kế hoạch số 1039/KH-SGDĐT ngày 26/02/2026" in page.inner_text("main")
     check(page, "nhap-tu-tep-xong", width)
     page.context.close()
