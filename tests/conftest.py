@@ -54,9 +54,13 @@ def _command_line(pid: int) -> str:
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     if POSTGRES:
         skip = pytest.mark.skip(reason="exercises SQLite files directly")
+        demo = pytest.mark.skip(reason="the served demo is a SQLite file, as `chidao demo`"
+                                       " makes it: its browser walks run in the SQLite phase")
         for item in items:
             if "sqlite_only" in item.keywords:
                 item.add_marker(skip)
+            elif "demo_site" in getattr(item, "fixturenames", ()):
+                item.add_marker(demo)
 
 
 @pytest.fixture(scope="session")
@@ -110,3 +114,10 @@ def smtp() -> Iterator[Any]:
     server = SmtpServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def attachments_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Files the commands a test runs keep (CHIDAO_ATTACHMENTS_DIR, default ./attachments: the
+    demo keeps Kiên Hải's plan there) go to a temp folder, never into the checkout."""
+    os.environ.setdefault("CHIDAO_ATTACHMENTS_DIR", str(tmp_path_factory.mktemp("attachments")))
