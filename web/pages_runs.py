@@ -15,7 +15,7 @@ from ..domain.accounts import User
 from ..domain.assignments import Assignment
 from ..domain.deadline_words import deadline_words
 from ..domain.errors import InvalidInput
-from ..domain.figure_words import labelled_figures
+from ..domain.figures import labelled
 from ..domain.permissions import Action, may
 from ..domain.reports import SubmissionState
 from ..domain.status import AWAITING_UNIT, Status
@@ -65,7 +65,7 @@ def assignment_page(request: Request, session: Session, user: User, run: Assignm
         can_submit=own and status in AWAITING_UNIT,
         can_review=page.issuer_id == user.unit_id and status is Status.SUBMITTED
         and may(user.role, Action.REVIEW), review_error=review_error, reason=reason,
-        figures=[labelled_figures(page.form, s.values) for s in page.submissions],
+        figures=[labelled(s.values, page.form) if page.form else [] for s in page.submissions],
         fields=page.form.fields if page.form else [],
         draft=typed if typed is not None else (page.draft or _last_values(page)),
         note=(typed or {}).get("note", ""), upload_limits=limits_text(settings),

@@ -50,3 +50,19 @@ def test_the_page_filters_say_statuses_in_vietnamese():
     assert change_text("issued", "received") == "chưa tiếp nhận → đã tiếp nhận"
     assert change_text(None, "issued") == "chưa tiếp nhận"
     assert yes_no(1) == "Có" and yes_no(0) == "Không"
+
+
+def test_each_answered_figure_under_its_label_in_the_forms_order_with_its_unit():
+    """What the task page shows of a submission (moved from the inbox's own copy of these
+    rules, now one module)."""
+    form = FormSpec.model_validate({"key": "f", "title": "Biểu", "fields": [
+        {"key": "so_lop", "label": "Số lớp", "type": "integer", "unit": "lớp"},
+        {"key": "goc_stem", "label": "Có góc STEM", "type": "boolean"},
+        {"key": "muc_do", "label": "Mức độ", "type": "choice", "choices": ["tốt", "khá"]},
+        {"key": "ngay", "label": "Ngày báo cáo", "type": "date"},
+        {"key": "ty_le", "label": "Tỷ lệ đạt", "type": "decimal", "unit": "%"}]})
+    values = {"ngay": "2026-03-05", "goc_stem": False, "so_lop": 1234, "ty_le": 87.5,
+              "muc_do": "tốt", "cu": 1}
+    assert labelled(values, form) == [
+        ("Số lớp", "1.234 lớp"), ("Có góc STEM", "Không"), ("Mức độ", "tốt"),
+        ("Ngày báo cáo", "05/03/2026"), ("Tỷ lệ đạt", "87,5 %")]  # no raw key ("cu")
