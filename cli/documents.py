@@ -8,7 +8,7 @@ import typer
 
 from ..db.database import reading
 from ..db.lookup import directive_by_ref
-from ..files.document_writers import Block
+from ..domain.official_document import OfficialDocument
 from .common import JSON, NOW, console, print_json, reports_errors, runtime
 
 
@@ -38,19 +38,18 @@ def import_file(file: Path, as_json: bool = JSON,
         print_json(draft)
 
 
-def _write(blocks: list[Block], docx: Path | None, html: Path | None) -> None:
-    from ..files.document_writers import render_html, write_docx
+def _write(doc: OfficialDocument, docx: Path | None, html: Path | None) -> None:
+    from ..files.document_writers import render_html, text_lines, write_docx
 
     if docx:
-        write_docx(blocks, docx)
+        write_docx(doc, docx)
         console.print(f"Wrote {docx}")
     if html:
-        html.write_text(render_html(blocks), encoding="utf-8")
+        html.write_text(render_html(doc), encoding="utf-8")
         console.print(f"Wrote {html}")
     if not (docx or html):
-        for block in blocks:
-            console.print(("- " if block.style == "bullet" else "") + block.text,
-                          highlight=False, markup=False)
+        for line in text_lines(doc):
+            console.print(line, highlight=False, markup=False)
 
 
 def draft_plan(ref: str, unit: str = typer.Option(..., "--unit"),
@@ -62,10 +61,10 @@ def draft_plan(ref: str, unit: str = typer.Option(..., "--unit"),
 
     rt = runtime(now)
     with reading(rt.engine) as session:
-        blocks = implementation_plan(session, directive=directive_by_ref(session, ref),
-                                     unit_code=unit, now=rt.now(), calendar=rt.calendar,
-                                     days_before=days)
-    _write(blocks, docx, html)
+        doc = implementation_plan(session, directive=directive_by_ref(session, ref),
+                                  unit_code=unit, now=rt.now(), calendar=rt.calendar,
+                                  days_before=days)
+    _write(doc, docx, html)
 
 
 def draft_urging(ref: str, unit: str = typer.Option(..., "--unit"),
@@ -77,6 +76,6 @@ def draft_urging(ref: str, unit: str = typer.Option(..., "--unit"),
     rt = runtime(now)
     moment = rt.now()
     with reading(rt.engine) as session:
-        blocks = urging_letter(session, directive=directive_by_ref(session, ref), unit_code=unit,
-                               now=moment, today=rt.calendar.local_date(moment))
-    _write(blocks, docx, html)
+        doc = urging_letter(session, directive=directive_by_ref(session, ref), unit_code=unit,
+                            now=moment, today=rt.calendar.local_date(moment))
+    _write(doc, docx, html)

@@ -44,6 +44,16 @@ class Unit(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     emails: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     symbol: str = ""
+    # What Nghị định 30 prints and the tree cannot tell (None: the kind's default, see
+    # domain/signing.py): the governing body over the header ("ỦY BAN NHÂN DÂN TỈNH AN GIANG"
+    # for a Sở, none for a UBND), the place name of the date line (địa danh), and how the unit
+    # signs: a collective body signs "TM. <collective_name>" over its head's title; a head
+    # signs in their own title, a deputy "KT. <head_title>" over their own.
+    governing_body: str | None = None
+    place_name: str | None = None
+    collective_name: str | None = None
+    head_title: str | None = None
+    deputy_title: str | None = None
     # "/1/7/42/": ids from the root down to this unit; a subtree is a path-prefix range.
     # Binary collation: the subtree range query compares "/" and digits byte by byte.
     path: str = Field(default="", sa_column=Column(

@@ -13,9 +13,15 @@ from ..db.lookup import unit_by_code
 from ..domain.assignments import assignment_table
 from ..domain.calendar import WorkingCalendar
 from ..domain.directives import DOC_TYPE_LABELS, Directive, DocType, requirement_table
+from ..domain.official_document import (
+    DocumentKind,
+    OfficialDocument,
+    Paragraph,
+    ParagraphStyle,
+    Signature,
+)
 from ..domain.status import AWAITING_UNIT
 from ..domain.units import Unit, UnitKind, unit_table
-from ..files.document_writers import Block
 
 _a, _r, _u = assignment_table.c, requirement_table.c, unit_table.c
 HEAD_TITLES = {UnitKind.PEOPLE_COMMITTEE: "CHỦ TỊCH", UnitKind.SCHOOL: "HIỆU TRƯỞNG",
@@ -35,21 +41,24 @@ def place_of(unit: Unit) -> str:
     return unit.name.split(" ")[-1]
 
 
-def _header(unit: Unit, parent: Unit | None, symbol: str, when: datetime) -> list[Block]:
-    superior = parent.name.upper() if parent else ""
-    return [Block("header", superior), Block("header", unit.name.upper()),
-            Block("center", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
-            Block("center", "Độc lập - Tự do - Hạnh phúc"), Block("para", f"Số: /{symbol}"),
-            Block("right", f"{place_of(unit)}, ngày tháng {when.month} năm {when.year}")]
+def _date_words(when: datetime) -> str:
+    """A draft's date: the day is left blank for the signer ("ngày     tháng 3 năm 2026")."""
+    return f"ngày     tháng {when.month} năm {when.year}"
 
 
-def _signature(unit: Unit) -> list[Block]:
-    return [Block("right", f"TM. {unit.name.upper()}"),
-            Block("right", HEAD_TITLES.get(UnitKind(unit.kind), "THỦ TRƯỞNG ĐƠN VỊ"))]
+def _signature(unit: Unit) -> Signature:
+    return Signature((f"TM. {unit.name.upper()}",),
+                     HEAD_TITLES.get(UnitKind(unit.kind), "THỦ TRƯỞNG ĐƠN VỊ"))
+
+
+def _governing_body(session: Session, unit: Unit) -> str:
+    parent = session.get(Unit, unit.parent_id or 0)
+    return parent.name.upper() if parent else ""
 
 
 def implementation_plan(session: Session, *, directive: Directive, unit_code: str,
-                        now: datetime, calendar: WorkingCalendar, days_before: int) -> list[Block]:
+                        now: datetime, calendar: WorkingCalendar,
+                        days_before: int) -> OfficialDocument:
     unit = unit_by_code(session, unit_code)
     parent_issuer = session.get(Unit, directive.issuer_id)
     assert parent_issuer is not None
@@ -61,30 +70,29 @@ def implementation_plan(session: Session, *, directive: Directive, unit_code: st
     groups: dict[str, list[str]] = {}
     for name, kind in children:
         groups.setdefault(GROUPS.get(kind) or name, []).append(name)
-    blocks = _header(unit, session.get(Unit, unit.parent_id or 0),
-                     f"KH-{unit.symbol or 'UBND'}", now)
-    blocks += [Block("title", "KẾ HOẠCH"), Block("title", directive.title),
-               Block("para", f"Căn cứ {DOC_TYPE_LABELS[DocType(directive.doc_type)]} số "
-                             f"{directive.number_symbol} ngày {directive.issued_on:%d/%m/%Y} "
-                             f"của {parent_issuer.name} về {directive.title[0].lower()}"
-                             f"{directive.title[1:]};"),
-               Block("para", f"{unit.name} xây dựng Kế hoạch triển khai thực hiện, cụ thể "
-                             "như sau:"),
-               Block("heading", "I. TỔ CHỨC THỰC HIỆN")]
+    body = [Paragraph(f"Căn cứ {DOC_TYPE_LABELS[DocType(directive.doc_type)]} số "
+                      f"{directive.number_symbol} ngày {directive.issued_on:%d/%m/%Y} "
+                      f"của {parent_issuer.name} về {directive.title[0].lower()}"
+                      f"{directive.title[1:]};"),
+            Paragraph(f"{unit.name} xây dựng Kế hoạch triển khai thực hiện, cụ thể như sau:"),
+            Paragraph("I. TỔ CHỨC THỰC HIỆN", ParagraphStyle.HEADING)]
     for index, group in enumerate(groups, start=1):
-        blocks.append(Block("heading", f"{index}. {group}"))
+        body.append(Paragraph(f"{index}. {group}", ParagraphStyle.SUBHEADING))
         for title, due in own:
             child_due = calendar.add_working_days(due, -days_before)
-            blocks.append(Block("bullet", f"{title} (hoàn thành trước {child_due:%d/%m/%Y});"))
-    blocks += [Block("para", "Nơi nhận:"),
-               Block("bullet", f"{parent_issuer.name} (để b/c);"),
-               *[Block("bullet", f"{group} (để thực hiện);") for group in groups],
-               Block("bullet", "Lưu: VT."), *_signature(unit)]
-    return blocks
+            body.append(Paragraph(f"{title} (hoàn thành trước {child_due:%d/%m/%Y});",
+                                  ParagraphStyle.BULLET))
+    return OfficialDocument(
+        kind=DocumentKind.PLAN, governing_body=_governing_body(session, unit),
+        issuer=unit.name.upper(), number="", symbol=f"KH-{unit.symbol or 'UBND'}",
+        place=place_of(unit), date_words=_date_words(now), title=directive.title,
+        signature=_signature(unit), body=tuple(body),
+        recipients=(f"{parent_issuer.name} (để b/c);",
+                    *[f"{group} (để thực hiện);" for group in groups], "Lưu: VT."))
 
 
 def urging_letter(session: Session, *, directive: Directive, unit_code: str, now: datetime,
-                  today: date) -> list[Block]:
+                  today: date) -> OfficialDocument:
     """A công văn đôn đốc from `unit_code` to its subordinates late under `directive`."""
     unit = unit_by_code(session, unit_code)
     late = session.execute(
@@ -94,18 +102,17 @@ def urging_letter(session: Session, *, directive: Directive, unit_code: str, now
                _a.status.in_(sorted(AWAITING_UNIT)))
         .order_by(_u.name, _a.due_on)).all()
     names = sorted({name for name, _, _ in late})
-    blocks = _header(unit, session.get(Unit, unit.parent_id or 0),
-                     f"{unit.symbol or 'UBND'}", now)
-    blocks += [Block("para", f"V/v đôn đốc thực hiện {directive.title[0].lower()}"
-                             f"{directive.title[1:]}"),
-               Block("para", "Kính gửi:"), *[Block("bullet", f"{n};") for n in names],
-               Block("para", f"Thực hiện {DOC_TYPE_LABELS[DocType(directive.doc_type)]} số "
-                             f"{directive.number_symbol} ngày {directive.issued_on:%d/%m/%Y}, "
-                             f"đến ngày {today:%d/%m/%Y} các đơn vị sau chưa hoàn thành nhiệm vụ:")]
-    blocks += [Block("bullet", f"{name}: {title} (hạn {due:%d/%m/%Y});")
-               for name, title, due in late]
-    blocks += [Block("para", f"{unit.name} đề nghị các đơn vị khẩn trương hoàn thành và báo "
-                             "cáo kết quả./."),
-               Block("para", "Nơi nhận:"), Block("bullet", "Như trên;"),
-               Block("bullet", "Lưu: VT."), *_signature(unit)]
-    return blocks
+    body = [Paragraph(f"Thực hiện {DOC_TYPE_LABELS[DocType(directive.doc_type)]} số "
+                      f"{directive.number_symbol} ngày {directive.issued_on:%d/%m/%Y}, "
+                      f"đến ngày {today:%d/%m/%Y} các đơn vị sau chưa hoàn thành nhiệm vụ:")]
+    body += [Paragraph(f"{name}: {title} (hạn {due:%d/%m/%Y});", ParagraphStyle.BULLET)
+             for name, title, due in late]
+    body.append(Paragraph(f"{unit.name} đề nghị các đơn vị khẩn trương hoàn thành và báo "
+                          "cáo kết quả./."))
+    return OfficialDocument(
+        kind=DocumentKind.LETTER, governing_body=_governing_body(session, unit),
+        issuer=unit.name.upper(), number="", symbol=f"{unit.symbol or 'UBND'}",
+        place=place_of(unit), date_words=_date_words(now),
+        title=f"đôn đốc thực hiện {directive.title[0].lower()}{directive.title[1:]}",
+        signature=_signature(unit), addressees=tuple(names), body=tuple(body),
+        recipients=("Như trên;", "Lưu: VT."))

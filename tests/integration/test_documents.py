@@ -11,7 +11,7 @@ from docx import Document
 from chidao.db.database import transaction
 from chidao.db.lookup import directive_by_ref
 from chidao.domain.calendar import vietnam_calendar
-from chidao.files.document_writers import render_html, write_docx
+from chidao.files.document_writers import render_html, text_lines, write_docx
 from chidao.services.doc_import import import_document
 from chidao.services.documents import implementation_plan, urging_letter
 from tests.support.cascade import at, issue_file, seed_units
@@ -28,11 +28,11 @@ def seeded(engine):
 
 def test_a_generated_plan_imports_back_to_the_same_fields(seeded, tmp_path: Path):
     with transaction(seeded) as session:
-        blocks = implementation_plan(session, directive=directive_by_ref(session, "1039/KH-SGDĐT"),
+        doc = implementation_plan(session, directive=directive_by_ref(session, "1039/KH-SGDĐT"),
                                      unit_code="UBND-PHUQUOC", now=at("2026-03-12T09:00"),
                                      calendar=vietnam_calendar(), days_before=5)
         path = tmp_path / "ke-hoach.docx"
-        write_docx(blocks, path)
+        write_docx(doc, path)
         draft = import_document(path, session)
     assert (draft["number"], draft["symbol"], draft["doc_type"]) == (None, "KH-UBND", "KH")
     assert draft["issuer"] == "ỦY BAN NHÂN DÂN ĐẶC KHU PHÚ QUỐC"
@@ -50,20 +50,20 @@ def test_a_generated_plan_imports_back_to_the_same_fields(seeded, tmp_path: Path
         "Sở Giáo dục và Đào tạo tỉnh An Giang", "báo cáo")
     assert draft["signer"]["authority"] == "TM. ỦY BAN NHÂN DÂN ĐẶC KHU PHÚ QUỐC"
     assert draft["missing"] == []
-    html = render_html(blocks)
+    html = render_html(doc)
     assert "Căn cứ Kế hoạch số 1039/KH-SGDĐT ngày 26/02/2026" in html
 
 
 def test_urging_letter_lists_who_is_late(seeded, tmp_path: Path):
     with transaction(seeded) as session:
-        blocks = urging_letter(session, directive=directive_by_ref(
+        doc = urging_letter(session, directive=directive_by_ref(
             session, "kh-kien-hai-stem-2026"), unit_code="UBND-KIENHAI",
             now=at("2026-03-26T09:00"), today=at("2026-03-26T09:00").date())
-    text = "\n".join(b.text for b in blocks)
+    text = "\n".join(text_lines(doc))
     assert "V/v đôn đốc" in text and "Trường Mầm non Nam Du;" in text
     assert "Trường Mầm non Hòn Tre" in text  # no plan issued yet in this seed
     path = tmp_path / "don-doc.docx"
-    write_docx(blocks, path)
+    write_docx(doc, path)
     assert any("Kính gửi" in p.text for p in Document(str(path)).paragraphs)
 
 
