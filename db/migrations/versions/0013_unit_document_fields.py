@@ -1,5 +1,5 @@
-"""unit: what Nghị định 30 prints and the tree cannot tell (governing body, place name,
-signing form)
+"""unit: what Nghị định 30 prints and the tree cannot tell (governing body, the name as
+printed, place name, signing form)
 
 Revision ID: 0013
 Revises: 0012
@@ -14,7 +14,8 @@ down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-COLUMNS = ("governing_body", "place_name", "collective_name", "head_title", "deputy_title")
+COLUMNS = ("governing_body", "header_name", "place_name", "collective_name", "head_title",
+           "deputy_title")
 
 
 def upgrade() -> None:
