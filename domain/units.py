@@ -47,8 +47,9 @@ class Unit(SQLModel, table=True):
     # What Nghị định 30 prints and the tree cannot tell (None: the kind's default, see
     # domain/signing.py): the governing body over the header ("ỦY BAN NHÂN DÂN TỈNH AN GIANG"
     # for a Sở, none for a UBND), the issuer's name as printed under it, the place name of
-    # the date line (địa danh), and how the unit signs: a collective body signs "TM. <collective_name>" over its head's title; a head
-    # signs in their own title, a deputy "KT. <head_title>" over their own.
+    # the date line (địa danh), and how the unit signs: a collective body signs
+    # "TM. <collective_name>" over its head's title; a head signs in their own title, a
+    # deputy "KT. <head_title>" over their own.
     governing_body: str | None = None
     header_name: str | None = None  # the issuer as printed: "SỞ GIÁO DỤC VÀ ĐÀO TẠO"
     place_name: str | None = None
