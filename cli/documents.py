@@ -9,7 +9,15 @@ import typer
 from ..db.database import reading
 from ..db.lookup import directive_by_ref
 from ..domain.official_document import OfficialDocument
-from .common import JSON, NOW, console, print_json, reports_errors, runtime
+from ..domain.signing import Signer
+from .common import JSON, NOW, console, err, print_json, reports_errors, runtime
+
+SIGNER = typer.Option(Signer.HEAD, "--signer", help=(
+    "Who signs: head (GIÁM ĐỐC; TM. for a collective), deputy (KT.), acting (Q.), "
+    "by-order (TL.) or authorised (TUQ.), the last two with --signer-title."))
+SIGNER_NAME = typer.Option("", "--signer-name", help="The signer's name under the signature.")
+SIGNER_TITLE = typer.Option(None, "--signer-title",
+                            help="The signer's own title for TL./TUQ. (CHÁNH VĂN PHÒNG).")
 
 
 def register(app: typer.Typer) -> None:
@@ -41,6 +49,8 @@ def import_file(file: Path, as_json: bool = JSON,
 def _write(doc: OfficialDocument, docx: Path | None, html: Path | None) -> None:
     from ..files.document_writers import render_html, text_lines, write_docx
 
+    for warning in doc.warnings:  # for the drafter: the document is still written (exit 0)
+        err.print(f"Cảnh báo: {warning}", highlight=False, markup=False)
     if docx:
         write_docx(doc, docx)
         console.print(f"Wrote {docx}")
@@ -55,7 +65,8 @@ def _write(doc: OfficialDocument, docx: Path | None, html: Path | None) -> None:
 def draft_plan(ref: str, unit: str = typer.Option(..., "--unit"),
                docx: Path = typer.Option(None), html: Path = typer.Option(None),
                days: int = typer.Option(5, help="Working days before the unit's own deadline."),
-               now: str = NOW) -> None:
+               signer: Signer = SIGNER, signer_name: str = SIGNER_NAME,
+               signer_title: str = SIGNER_TITLE, now: str = NOW) -> None:
     """The unit's implementation plan answering directive REF (NĐ 30 layout)."""
     from ..services.documents import implementation_plan
 
@@ -63,13 +74,15 @@ def draft_plan(ref: str, unit: str = typer.Option(..., "--unit"),
     with reading(rt.engine) as session:
         doc = implementation_plan(session, directive=directive_by_ref(session, ref),
                                   unit_code=unit, now=rt.now(), calendar=rt.calendar,
-                                  days_before=days)
+                                  days_before=days, signer=signer,
+                                  signer_name=signer_name, signer_title=signer_title)
     _write(doc, docx, html)
 
 
 def draft_urging(ref: str, unit: str = typer.Option(..., "--unit"),
                  docx: Path = typer.Option(None), html: Path = typer.Option(None),
-                 now: str = NOW) -> None:
+                 signer: Signer = SIGNER, signer_name: str = SIGNER_NAME,
+                 signer_title: str = SIGNER_TITLE, now: str = NOW) -> None:
     """A letter urging the unit's late subordinates under directive REF (công văn đôn đốc)."""
     from ..services.documents import urging_letter
 
@@ -77,5 +90,6 @@ def draft_urging(ref: str, unit: str = typer.Option(..., "--unit"),
     moment = rt.now()
     with reading(rt.engine) as session:
         doc = urging_letter(session, directive=directive_by_ref(session, ref), unit_code=unit,
-                            now=moment, today=rt.calendar.local_date(moment))
+                            now=moment, today=rt.calendar.local_date(moment), signer=signer,
+                            signer_name=signer_name, signer_title=signer_title)
     _write(doc, docx, html)

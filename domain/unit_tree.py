@@ -21,6 +21,9 @@ class UnitRow:
     parent: str | None
     emails: list[str] = field(default_factory=list)
     symbol: str = ""
+    # The document fields the row gives (domain/signing.DOCUMENT_FIELDS), None = the kind's
+    # default; a field the row leaves out keeps its stored value on re-import.
+    document: dict[str, str | None] = field(default_factory=dict)
 
 
 CODE_MAX_CHARS = 64  # unit.code is VARCHAR(64): PostgreSQL refuses longer

@@ -13,6 +13,7 @@ import yaml
 
 from ..domain.email_address import BadAddress, normalise_address
 from ..domain.errors import InvalidInput
+from ..domain.signing import DOCUMENT_FIELDS, checked_field
 from ..domain.text import nfc
 from ..domain.unit_tree import UnitRow
 from ..domain.yaml_input import (
@@ -23,9 +24,10 @@ from ..domain.yaml_input import (
 )
 from .input_files import read_input_text
 
-CSV_COLUMNS = ("code", "name", "kind", "parent", "emails", "symbol")
+CSV_COLUMNS = ("code", "name", "kind", "parent", "emails", "symbol", *DOCUMENT_FIELDS)
 _FIELD_MAX_CHARS = 2_000  # a unit's name is ~80 characters; its e-mail list a few hundred
-_KNOWN_KEYS = {"code", "name", "kind", "parent", "emails", "email", "symbol", "children"}
+_KNOWN_KEYS = {"code", "name", "kind", "parent", "emails", "email", "symbol", "children",
+               *DOCUMENT_FIELDS}
 
 
 def read_unit_file(path: Path, max_bytes: int = UNITS_FILE_MAX_BYTES) -> list[UnitRow]:
@@ -110,6 +112,8 @@ def _row(record: dict[str, Any], line: int, parent: Any) -> UnitRow:
         parent=(str(parent).strip() or None) if parent else None,
         emails=[_address(e, line) for e in emails],
         symbol=str(record.get("symbol") or "").strip(),
+        document={key: checked_field(key, record[key], line)
+                  for key in DOCUMENT_FIELDS if key in record},
     )
 
 

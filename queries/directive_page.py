@@ -12,8 +12,8 @@ from sqlmodel import Session, SQLModel, col
 from sqlmodel import select as model_select
 
 from ..domain.assignments import assignment_table
+from ..domain.citing import document_name
 from ..domain.directives import (
-    DOC_TYPE_LABELS,
     DirectiveFile,
     RequirementKind,
     directive_table,
@@ -71,11 +71,7 @@ def _cited_text(ref_text: str, doc_type: str | None, number: str | None, symbol:
                 issued_on: date | None, issuer: str | None) -> str:
     if symbol is None or issued_on is None:
         return ref_text
-    kind = next((label for code, label in DOC_TYPE_LABELS.items() if code == doc_type),
-                "Văn bản")
-    written = format_number_symbol(number, symbol)
-    numbered = f"số {written}" if number else f"{written} (chưa ghi số)"
-    return f"{kind} {numbered} ngày {issued_on:%d/%m/%Y} của {issuer}"
+    return document_name(doc_type, number, symbol, issued_on, issuer)
 
 
 def requirements(session: Session, directive_id: int) -> list[RequirementLine]:

@@ -36,11 +36,11 @@ def import_units(session: Session, rows: list[UnitRow], *, now: datetime) -> Imp
     if new_rows:
         session.execute(insert(_table), [_fields(r, now) for r in new_rows])
     ids = dict(session.execute(select(_unit.code, _unit.id)).tuples().all())
-    if rows:
+    for same_keys in _by_document_keys(rows):  # an executemany needs the same keys in each
         session.execute(
             update(_table).where(_unit.id == bindparam("uid")),
             [{"uid": ids[r.code], "parent_id": ids[r.parent] if r.parent else None,
-              **_fields(r, now)} for r in rows],
+              **_fields(r, now), **r.document} for r in same_keys],
         )
     _refresh_paths(session)
     return ImportResult(created=len(new_rows), updated=len(rows) - len(new_rows), total=len(ids))
@@ -51,6 +51,14 @@ def _fields(row: UnitRow, now: datetime) -> dict[str, object]:
         "code": row.code, "name": row.name, "kind": row.kind, "emails": row.emails,
         "symbol": row.symbol, "path": "", "depth": 0, "updated_at": now,
     }
+
+
+def _by_document_keys(rows: list[UnitRow]) -> list[list[UnitRow]]:
+    """The rows grouped by which document fields they give (a field left out is kept)."""
+    groups: dict[tuple[str, ...], list[UnitRow]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row.document)), []).append(row)
+    return list(groups.values())
 
 
 def _refresh_paths(session: Session) -> None:
