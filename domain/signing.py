@@ -53,9 +53,10 @@ KIND_DEFAULTS: dict[UnitKind, KindDefaults] = {
 # Kinds whose header has no governing-body line unless the unit sets one: a UBND is the
 # governing body itself; a Sở's (UBND tỉnh) and the Bộ's are not in the tree.
 _OWN_HEADED = {UnitKind.MINISTRY, UnitKind.DEPARTMENT, UnitKind.PEOPLE_COMMITTEE}
-# "Ủy ban nhân dân đặc khu Kiên Hải" -> "Kiên Hải": the name after the commune-level kind word.
-_COMMUNE_NAME = re.compile(r"^(?:ủy|uỷ) ban nhân dân (?:đặc khu|phường|xã|thị trấn) (.+)$",
-                           re.IGNORECASE)
+# "Ủy ban nhân dân đặc khu Kiên Hải" -> "Kiên Hải": the name after its kind word.
+_COMMITTEE_NAME = re.compile(
+    r"^(?:ủy|uỷ) ban nhân dân (?:đặc khu|phường|xã|thị trấn|tỉnh|thành phố) (.+)$",
+    re.IGNORECASE)
 
 
 class Signer(StrEnum):
@@ -133,12 +134,13 @@ def governing_body(kind: UnitKind, own: str | None, ancestors: Sequence[Ancestor
 def place_of(kind: UnitKind, name: str, own: str | None,
              ancestors: Sequence[Ancestor]) -> str | None:
     """The địa danh: the unit's own place_name; for a UBND xã/phường/đặc khu the name after
-    its kind word; else the nearest ancestor's place. None when nothing tells (never a guess
-    from the last word of the name)."""
+    its kind word (a UBND is its own place: it never takes the province's); else the nearest
+    ancestor's place. None when nothing tells (never a guess from the last word)."""
     if own:
         return own
-    if kind is UnitKind.PEOPLE_COMMITTEE and (found := _COMMUNE_NAME.match(name.strip())):
-        return found[1].strip()
+    if kind is UnitKind.PEOPLE_COMMITTEE:
+        found = _COMMITTEE_NAME.match(" ".join(name.split()))
+        return found[1] if found else None
     return next((a.place for a in ancestors if a.place), None)
 
 

@@ -3,6 +3,7 @@ units; bad files end with exit code 2 and nothing written."""
 
 import json
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from chidao.domain.calendar import vietnam_calendar
 from chidao.files.document_writers import render_html, text_lines, write_docx
 from chidao.services.doc_import import import_document
 from chidao.services.documents import implementation_plan, urging_letter
-from tests.support.cascade import at, issue_file, seed_units
+from tests.support.cascade import at, issue_file, runs, seed_units
 from tests.support.cli import CHIDAO
 
 
@@ -43,12 +44,20 @@ def test_a_generated_plan_imports_back_to_the_same_fields(seeded, tmp_path: Path
     (ref,) = draft["based_on"]
     assert (ref["number"], ref["symbol"], ref["date"], ref["directive"]) == (
         "1039", "KH-SGDĐT", "2026-02-26", "2026:1039/KH-SGDĐT")
-    assert [g["name"] for g in draft["assignee_groups"]] == [
-        "Các cơ sở giáo dục mầm non", "Phòng Văn hóa - Xã hội đặc khu Phú Quốc"]
-    assert {d["date"] for d in draft["deadlines"] if "date" in d} == {"2026-03-12", "2026-05-25"}
+    assert [g["name"] for g in draft["assignee_groups"]] == [  # the Phòng advises first
+        "Phòng Văn hóa - Xã hội đặc khu Phú Quốc", "Các cơ sở giáo dục mầm non"]
+    calendar = vietnam_calendar()
+    own = runs(seeded, "2026:1039/KH-SGDĐT")  # the commune's own deadlines under the plan
+    plan_due = own["UBND-PHUQUOC", "ke-hoach-trien-khai", ""].due_on
+    report_due = own["UBND-PHUQUOC", "bao-cao-ket-qua", ""].due_on
+    assert {d["date"] for d in draft["deadlines"] if "date" in d} == {day.isoformat() for day in (
+        calendar.add_working_days(date(2026, 3, 12), 1),  # not 12/03: the plan's own day
+        calendar.add_working_days(report_due, -5), calendar.add_working_days(report_due, -2),
+    )} and plan_due == date(2026, 3, 19)
     assert [(r["name"], r["purpose"]) for r in draft["recipients"]][0] == (
         "Sở Giáo dục và Đào tạo tỉnh An Giang", "báo cáo")
-    assert draft["signer"]["authority"] == "TM. ỦY BAN NHÂN DÂN ĐẶC KHU PHÚ QUỐC"
+    assert (draft["signer"]["authority"], draft["signer"]["position"]) == (
+        "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
     assert draft["missing"] == []
     html = render_html(doc)
     assert "Căn cứ Kế hoạch số 1039/KH-SGDĐT ngày 26/02/2026" in html
