@@ -19,12 +19,21 @@ WORDS = ["An", "Bình", "Hòa", "Phú", "Tân", "Long", "Mỹ", "Thạnh", "Vĩn
          "Bắc", "Trung", "Hưng", "Phước", "Lộc", "Thuận", "Quang", "Minh", "Hải", "Sơn"]
 FLOWERS = ["Hoa Mai", "Hoa Sen", "Hoa Hồng", "Họa Mi", "Sơn Ca", "Vành Khuyên", "Bông Sen",
            "Ánh Dương", "Hướng Dương", "Tuổi Thơ"]
+CITIES = {"Cần Thơ", "Đà Nẵng", "Hà Nội", "Hải Phòng", "Huế", "Hồ Chí Minh"}  # thành phố
 DEPARTMENTS, COMMUNES, PRESCHOOLS, INDEPENDENT_CLASSES = 34, 3_321, 15_256, 17_444
 
 
 def slug(text: str) -> str:
     plain = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
     return "".join(c for c in plain.lower() if c.isascii() and c.isalnum())
+
+
+def _department_header(province: str) -> dict[str, str | None]:
+    """A Sở's header: under its UBND tỉnh / thành phố, dated at the province's name."""
+    level = "THÀNH PHỐ" if province in CITIES else "TỈNH"
+    place = "Thành phố Hồ Chí Minh" if province == "Hồ Chí Minh" else province
+    return {"governing_body": f"ỦY BAN NHÂN DÂN {level} {province.upper()}",
+            "header_name": "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "place_name": place}
 
 
 def national_rows(seed: int = 2026, *, offices: bool = False) -> list[UnitRow]:
@@ -35,7 +44,7 @@ def national_rows(seed: int = 2026, *, offices: bool = False) -> list[UnitRow]:
     for d, province in enumerate(PROVINCES[:DEPARTMENTS]):
         rows.append(UnitRow(len(rows) + 1, f"S{d:02d}", f"Sở Giáo dục và Đào tạo {province}",
                             "department", "BGDDT", [f"vanthu.sgddt@{slug(province)}.gov.vn"],
-                            "SGDĐT"))
+                            "SGDĐT", document=_department_header(province)))
     communes = []
     for c in range(COMMUNES):
         kind = "đặc khu" if c % 255 == 0 else ("phường" if c % 5 == 0 else "xã")

@@ -185,17 +185,17 @@ def test_the_units_file_carries_the_document_fields(demo):
         assert (laison.place_name, laison.deputy_title) == (None, "Phó Hiệu trưởng")
 
 
-@pytest.mark.parametrize(("text", "field", "line"), [
+@pytest.mark.parametrize(("text", "field", "line", "problem"), [
     ("- code: A\n  name: Sở A\n  kind: department\n  governing_body: " + "Ủ" * 201 + "\n",
-     "governing_body", 1),
+     "governing_body", 1, "longer than 200 characters"),
     ("- {code: A, name: Sở A, kind: department}\n"
      "- {code: B, name: Trường B, kind: school, parent: A, head_title: [HIỆU, TRƯỞNG]}\n",
-     "head_title", 2),
+     "head_title", 2, "expected text"),
 ])
-def test_a_bad_document_field_names_the_field_and_the_line(text, field, line):
+def test_a_bad_document_field_names_the_field_and_the_line(text, field, line, problem):
     with pytest.raises(InvalidInput) as bad:
         parse_unit_yaml(text)
-    assert (bad.value.field, bad.value.line) == (field, line)
+    assert (bad.value.field, bad.value.line, bad.value.problem) == (field, line, problem)
 
 
 def test_cli_signs_as_asked_and_warns_on_stderr(demo, db_url, tmp_path):
