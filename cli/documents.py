@@ -50,7 +50,7 @@ def _write(doc: OfficialDocument, docx: Path | None, html: Path | None) -> None:
     from ..files.document_writers import render_html, text_lines, write_docx
 
     for warning in doc.warnings:  # for the drafter: the document is still written (exit 0)
-        err.print(f"Cảnh báo: {warning}", highlight=False, markup=False)
+        err.print(f"Cảnh báo: {warning}", highlight=False, markup=False, soft_wrap=True)
     if docx:
         write_docx(doc, docx)
         console.print(f"Wrote {docx}")
@@ -59,7 +59,7 @@ def _write(doc: OfficialDocument, docx: Path | None, html: Path | None) -> None:
         console.print(f"Wrote {html}")
     if not (docx or html):
         for line in text_lines(doc):
-            console.print(line, highlight=False, markup=False)
+            console.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 def draft_plan(ref: str, unit: str = typer.Option(..., "--unit"),
