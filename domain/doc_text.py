@@ -1,4 +1,5 @@
-"""A directive's text as clean numbered lines: NFC, no markdown emphasis or heading marks."""
+"""A directive's text as clean numbered lines: NFC, no markdown emphasis or heading marks, and
+two columns typed side by side (header, signature) read column by column."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from dataclasses import dataclass
 
 _MARKUP = re.compile(r"(\*\*\*|\*\*|__|\*)")
 _HEADING = re.compile(r"^\s*#{1,6}\s*")
+_GAP = re.compile(r"\t+|\s{3,}")  # between two columns typed on one line
+RIGHT_INDENT = 16  # columns of leading blank that put a line in the right column alone
+NEAR = 3  # lines between two side-by-side lines of the same block
 
 
 @dataclass(frozen=True)
@@ -17,17 +21,70 @@ class Line:
 
 
 def clean_lines(text: str) -> list[Line]:
-    """Non-empty lines, numbered as in the source, with markdown marks removed."""
-    lines = []
-    for number, raw in enumerate(unicodedata.normalize("NFC", text).splitlines(), start=1):
-        cleaned = _MARKUP.sub("", _HEADING.sub("", raw)).replace("\u00a0", " ")
-        cleaned = re.sub(r"[ \t]+", " ", cleaned).strip()
-        if cleaned:
-            lines.append(Line(number, cleaned))
+    """Non-empty lines, numbered as in the source, with markdown marks removed; where two
+    columns were typed side by side ("ỦY BAN NHÂN DÂN …<tab>CỘNG HÒA …", "Nơi nhận:   KT. GIÁM
+    ĐỐC"), the left column's lines come first, then the right column's, each with its number."""
+    raw = [_MARKUP.sub("", _HEADING.sub("", r)).replace("\u00a0", " ").rstrip()
+           for r in unicodedata.normalize("NFC", text).splitlines()]
+    split = [_columns(r) for r in raw]
+    lines: list[Line] = []
+    index = 0
+    while index < len(raw):
+        end = _block_end(split, index)
+        if end is None:
+            cleaned = _squeeze(raw[index])
+            if cleaned:
+                lines.append(Line(index + 1, cleaned))
+            index += 1
+            continue
+        parts = [split[i] or (raw[i], "") for i in range(index, end)]
+        left = [Line(index + k + 1, _squeeze(p[0])) for k, p in enumerate(parts)]
+        right = [Line(index + k + 1, _squeeze(p[1])) for k, p in enumerate(parts)]
+        lines += [line for line in left + right if line.text]
+        index = end
     return lines
+
+
+def _columns(raw: str) -> tuple[str, str] | None:
+    """(left, right) when the line holds two columns or only a far-indented right one."""
+    body = raw.lstrip()
+    if not body:
+        return None
+    indent = len(raw[:len(raw) - len(body)].expandtabs(8))
+    for gap in _GAP.finditer(body):  # "Số:     /KH-UBND", "ngày    tháng 3" are one column
+        if indent < RIGHT_INDENT and body[gap.end()].isupper():
+            return body[:gap.start()], body[gap.end():]
+    if indent >= RIGHT_INDENT:
+        return "", body
+    return None
+
+
+def _block_end(split: list[tuple[str, str] | None], start: int) -> int | None:
+    """Where a block of side-by-side lines starting at `start` ends (None: no block here)."""
+    first = split[start]
+    if first is None or not first[0]:
+        return None  # a block starts with a line holding both columns
+    end = start + 1
+    last = start
+    while end < len(split) and end - last <= NEAR:
+        if split[end] is not None:
+            last = end
+        end += 1
+    if last == start and len(first[0]) + len(first[1]) > 120:
+        return None  # a gap inside a paragraph, not two columns
+    return last + 1
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"[ \t]+", " ", text).strip()
 
 
 def fold(text: str) -> str:
     """Lower case without diacritics, for matching text typed without them."""
     decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+
+
+def normal_symbol(text: str) -> str:
+    """A symbol as issued, without the blanks and with plain hyphens: "GDĐT – VP" -> "GDĐT-VP"."""
+    return re.sub(r"\s+", "", re.sub(r"[‐‑‒–—―]", "-", text)).strip("-")

@@ -1,0 +1,54 @@
+"""Documents a directive cites: "Căn cứ Kế hoạch số 1039/KH-SGDĐT ngày 26/02/2026 của Sở …",
+"Thực hiện Kế hoạch 403/KH-UBND ngày …" (no "số"), "theo thông báo số 654/TB-SGDĐT …"."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .doc_text import Line, fold, normal_symbol
+
+KINDS = {  # folded kind word -> as written in a citation
+    "ke hoach": "Kế hoạch", "cong van": "Công văn", "quyet dinh": "Quyết định",
+    "thong tu": "Thông tư", "huong dan": "Hướng dẫn", "chi thi": "Chỉ thị",
+    "nghi dinh": "Nghị định", "nghi quyet": "Nghị quyết", "thong bao": "Thông báo",
+    "van ban": "Văn bản", "chuong trinh": "Chương trình", "ket luan": "Kết luận",
+}
+_KIND = (r"K[ếe] ho[ạa]ch|C[ôo]ng v[ăa]n|Quy[ếe]t [đd][ịi]nh|Th[ôo]ng t[ưu]|H[ưu][ớo]ng d[ẫa]n"
+         r"|Ch[ỉi] th[ịi]|Ngh[ịi] [đd][ịi]nh|Ngh[ịi] quy[ếe]t|Th[ôo]ng b[áa]o|V[ăa]n b[ảa]n"
+         r"|Ch[ưu][ơo]ng tr[ìi]nh|K[ếe]t lu[ậa]n")
+REFERENCE = re.compile(
+    r"(?P<kind>" + _KIND + r")\s+(?:s[ốo]\s*:?\s*)?"
+    r"(?P<number>[0-9]+)\s*\.?\s*/\s*(?P<symbol>[\wĐđ&]+(?:\s*[-‐‑–—/]\s*[\wĐđ&]+)*)"
+    r"(?:\s*,?\s*ng[àa]y\s*(?P<day>\d{1,2})\s*(?:/|-|\.|th[áa]ng)\s*(?P<month>\d{1,2})\s*"
+    r"(?:/|-|\.|n[ăa]m)\s*(?P<year>\d{4}))?"
+    r"(?:\s+c[ủu]a\s+(?P<issuer>[^;.,]+?)(?=\s+v[ềe]\b|\s+v/v|\s+tri[ểe]n|;|,|\.|:|$))?",
+    re.IGNORECASE)
+CITING = ("can cu", "thuc hien", "trien khai", "theo", "tiep theo")
+
+
+def references(lines: list[Line]) -> list[dict[str, Any]]:
+    """Documents cited as grounds, in the paragraphs before the first section or item."""
+    refs = []
+    for line in lines:
+        folded = fold(line.text)
+        if re.match(r"^([ivx]+|\d+)\.\s", folded):
+            break
+        if any(word in folded for word in CITING):
+            refs += [dict(ref, line=line.number) for ref in citations_in(line.text)]
+    return refs
+
+
+def citations_in(text: str) -> list[dict[str, Any]]:
+    """Every citation in a sentence: kind, number, symbol, date (None when not written),
+    issuer."""
+    found = []
+    for m in REFERENCE.finditer(text):
+        date = (f"{int(m['year']):04d}-{int(m['month']):02d}-{int(m['day']):02d}"
+                if m["year"] else None)
+        found.append({
+            "text": m[0].strip(), "kind": KINDS.get(fold(m["kind"]), m["kind"]),
+            "number": m["number"], "symbol": normal_symbol(m["symbol"]), "date": date,
+            "issuer": (m["issuer"] or "").strip() or None,
+        })
+    return found
