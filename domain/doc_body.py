@@ -15,7 +15,7 @@ BODY_WORDS = ("can cu", "thuc hien", "theo ", "trien khai", "nham ", "de ", "tie
 ACTORS = ("hieu truong", "pho hieu truong", "bo phan", "to ", "chi doan", "chi bo",
           "cong doan", "cac ", "phong ", "ubnd", "uy ban", "so ", "ban ", "trung tam",
           "giao vien", "nhan vien", "ke toan", "van phong", "doan ", "lien doi", "truong ",
-          "co so", "bo ")
+          "co so", "bo ", "tram ", "nhom ", "hoi ", "chi hoi")
 ACTOR_VERB = re.compile(
     r"\b(chi dao|chiu trach nhiem|co trach nhiem|xay dung|to chuc|phoi hop|trien khai|"
     r"tham muu|thuc hien|theo doi|huong dan|bao cao|kiem tra|chu tri|chu dong|don doc|ra soat|"
@@ -51,10 +51,11 @@ def assignee_groups(lines: list[Line], addressees: list[dict[str, Any]],
     if doc_type == "CV" and addressees:
         tasks = _tasks(lines[span[0]:span[1]] if span else _letter_body(lines))
         return [{"name": a["name"], "line": a["line"], "tasks": tasks} for a in addressees]
-    tasks_span = next((v for k, v in spans.items() if "nhiem vu va giai phap" in k), None)
-    for chosen in (tasks_span, span):
-        if chosen is not None and (groups := _groups_in(lines[chosen[0]:chosen[1]])):
+    for title, chosen in spans.items():  # "NHIỆM VỤ VÀ GIẢI PHÁP": "1. Đối với UBND các xã"
+        if "nhiem vu" in title and (groups := _groups_in(lines[chosen[0]:chosen[1]], True)):
             return groups
+    if span is not None and (groups := _groups_in(lines[span[0]:span[1]])):
+        return groups
     if span is not None and (groups := _actor_paragraphs(lines[span[0]:span[1]])):
         return groups
     if span is not None and addressees:
@@ -75,12 +76,16 @@ def _tasks(part: list[Line]) -> list[dict[str, Any]]:
             for line in part]
 
 
-def _groups_in(part: list[Line]) -> list[dict[str, Any]]:
+def _groups_in(part: list[Line], actors_only: bool = False) -> list[dict[str, Any]]:
+    """Numbered sub-headings with their bullets; `actors_only`: headings naming who acts
+    (not topics such as "1. Công tác chuyên môn")."""
     groups: list[dict[str, Any]] = []
     for line in part:
         heading = SUBHEADING.match(line.text)
+        name = re.sub(r"^[Đđ]ối với\s+", "", heading[2]).strip(" :") if heading else ""
+        if actors_only and not fold(name).startswith(ACTORS):
+            heading = None
         if heading and not line.text.endswith((";", ".")) and not BULLET.match(line.text):
-            name = re.sub(r"^[Đđ]ối với\s+", "", heading[2]).strip(" :")
             groups.append({"name": name[0].upper() + name[1:], "line": line.number, "tasks": []})
         elif groups and BULLET.match(line.text):
             groups[-1]["tasks"].append({"text": BULLET.sub("", line.text), "line": line.number})

@@ -21,7 +21,7 @@ DEADLINES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?:[đd][ếe]n h[ếe]t|tr[ưu][ớo]c khi k[ếe]t th[úu]c)\s+n[ăa]m h[ọo]c\s+"
                 r"(\d{4})\s*[-–]\s*(\d{4})", re.I), "end_of_school_year"),
     (re.compile(r"b[áa]o c[áa]o t[ổo]ng k[ếe]t n[ăa]m h[ọo]c", re.I), "end_of_school_year"),
-    (re.compile(r"(h[ằa]ng|h[àa]ng)\s+(th[áa]ng|qu[ýy])", re.I), "recurrence"),
+    (re.compile(r"(h[ằa]ng|h[àa]ng)\s+(th[áa]ng|qu[ýy]|tu[ầa]n)", re.I), "recurrence"),
 ]
 
 
@@ -43,7 +43,7 @@ def _value(kind: str, m: re.Match[str]) -> dict[str, Any]:
         return {"month": f"{int(m[2]):04d}-{int(m[1]):02d}"}
     if kind == "recurrence":
         return {"recurrence": f"{int(m[1])} per year" if m[1].isdigit()
-                else "monthly" if "th" in fold(m[2]) else "quarterly"}
+                else {"thang": "monthly", "quy": "quarterly", "tuan": "weekly"}[fold(m[2])]}
     if kind == "working_days":
         return {"working_days": int(m[1])}
     value: dict[str, Any] = {"rule": "end_of_school_year"}

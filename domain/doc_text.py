@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 _MARKUP = re.compile(r"(\*\*\*|\*\*|__|\*)")
 _HEADING = re.compile(r"^\s*#{1,6}\s*")
+_BULLET = re.compile(r"^[-+•–]\s*\S")
 _GAP = re.compile(r"\t+|\s{3,}")  # between two columns typed on one line
 RIGHT_INDENT = 16  # columns of leading blank that put a line in the right column alone
-NEAR = 3  # lines between two side-by-side lines of the same block
+NEAR = 3  # lines (other than list items) between side-by-side lines of one block
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ def clean_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     index = 0
     while index < len(raw):
-        end = _block_end(split, index)
+        end = _block_end(raw, split, index)
         if end is None:
             cleaned = _squeeze(raw[index])
             if cleaned:
@@ -52,26 +53,30 @@ def _columns(raw: str) -> tuple[str, str] | None:
         return None
     indent = len(raw[:len(raw) - len(body)].expandtabs(8))
     for gap in _GAP.finditer(body):  # "Số:     /KH-UBND", "ngày    tháng 3" are one column
-        if indent < RIGHT_INDENT and body[gap.end()].isupper():
+        if indent < RIGHT_INDENT and (body[gap.end()].isupper() or body[gap.end()] == "("):
             return body[:gap.start()], body[gap.end():]
     if indent >= RIGHT_INDENT:
         return "", body
     return None
 
 
-def _block_end(split: list[tuple[str, str] | None], start: int) -> int | None:
+def _block_end(raw: list[str], split: list[tuple[str, str] | None], start: int) -> int | None:
     """Where a block of side-by-side lines starting at `start` ends (None: no block here)."""
     first = split[start]
     if first is None or not first[0]:
         return None  # a block starts with a line holding both columns
-    end = start + 1
-    last = start
-    while end < len(split) and end - last <= NEAR:
-        if split[end] is not None:
-            last = end
-        end += 1
+    last = distance = start
+    for index in range(start + 1, len(split)):
+        if split[index] is not None:
+            last, distance = index, 0
+        elif not _BULLET.match(raw[index].strip()):  # a list ("Nơi nhận") holds together
+            distance += 1
+        if distance > NEAR:
+            break
     if last == start and len(first[0]) + len(first[1]) > 120:
         return None  # a gap inside a paragraph, not two columns
+    while last + 1 < len(raw) and split[last + 1] is None and raw[last + 1].strip()[:1].islower():
+        last += 1  # "giáo dục mầm non năm học …" under "V/v …": the left column runs on
     return last + 1
 
 
