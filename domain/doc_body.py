@@ -12,15 +12,17 @@ ITEM = re.compile(r"^\d+[.)]\s+")
 SUBHEADING = re.compile(r"^(\d+|[a-đ])[.)]\s+(.{3,100})$")
 BULLET = re.compile(r"^[-+•–]\s*")
 BODY_WORDS = ("can cu", "thuc hien", "theo ", "trien khai", "nham ", "de ", "tiep theo")
-ACTORS = ("hieu truong", "pho hieu truong", "bo phan", "to ", "chi doan", "chi bo",
-          "cong doan", "cac ", "phong ", "ubnd", "uy ban", "so ", "ban ", "trung tam",
-          "giao vien", "nhan vien", "ke toan", "van phong", "doan ", "lien doi", "truong ",
-          "co so", "bo ", "tram ", "nhom ", "hoi ", "chi hoi")
+ROLES = ("hieu truong", "pho hieu truong", "giao vien", "nhan vien", "ke toan", "van phong",
+         "to truong", "to pho")  # whole actors: the verb may follow at once
+BODIES = ("bo phan", "to ", "chi doan", "chi bo", "cong doan", "cac ", "phong ", "ubnd",
+          "uy ban", "so ", "ban ", "trung tam", "doan ", "lien doi", "truong ", "co so", "bo ",
+          "tram ", "nhom ", "hoi ", "chi hoi")  # a unit noun: its name follows ("Ban kiểm tra …")
+ACTORS = ROLES + BODIES
 ACTOR_VERB = re.compile(
     r"\b(chi dao|chiu trach nhiem|co trach nhiem|xay dung|to chuc|phoi hop|trien khai|"
     r"tham muu|thuc hien|theo doi|huong dan|bao cao|kiem tra|chu tri|chu dong|don doc|ra soat|"
     r"lap|bo tri|quan ly|tuyen truyen|giam sat|cu|dam bao|bao dam|tham gia|can cu|nghien cuu|"
-    r"van dong|tong hop|phan cong|nam bat|ho tro|cap nhat|chuan bi|dang ky|phu trach|"
+    r"van dong|tong hop|phan cong|nam bat|ho tro|cap nhat|chuan bi|dang ky|"
     r"huy dong|rat soat|gui|nop|du|phat dong)\b")
 
 
@@ -119,7 +121,10 @@ def actor_of(text: str) -> str | None:
     colon = text.find(":")
     if 0 < colon <= 90:
         return text[:colon].strip(" ,-–")
-    verb = ACTOR_VERB.search(folded)
+    named = next((len(r) for r in ROLES if folded.startswith(r)), None)
+    skip = named if named is not None else folded.find(" ", len(
+        next(b for b in BODIES if folded.startswith(b))) + 1)
+    verb = ACTOR_VERB.search(folded, max(skip, 0))
     if verb is None or verb.start() == 0 or verb.start() > 90:
         return None
     return text[:verb.start()].strip(" ,-–")

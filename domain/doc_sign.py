@@ -53,8 +53,13 @@ def _signer(block: list[Line], named: bool = False) -> dict[str, Any]:
     looked for away from "Nơi nhận")."""
     authority: list[str] = []
     position = name = first = None
+    approval = False  # "DUYỆT CỦA HIỆU TRƯỞNG" and its name: who approved, not who signed
     for line in block:
-        if AUTHORITY.match(line.text):
+        if fold(line.text).startswith("duyet"):
+            approval = True
+        elif approval and NAME.match(line.text):
+            approval = False
+        elif AUTHORITY.match(line.text):
             authority.append(line.text)
             first = first or line.number
         elif line.text.isupper() and not BULLET.match(line.text) and not position:

@@ -65,7 +65,7 @@ def _block_end(raw: list[str], split: list[tuple[str, str] | None], start: int) 
     first = split[start]
     if first is None or not first[0]:
         return None  # a block starts with a line holding both columns
-    last = distance = start
+    last, distance = start, 0
     for index in range(start + 1, len(split)):
         if split[index] is not None:
             last, distance = index, 0
