@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from sqlmodel import Session
 
-from ..db.lookup import find_directive
+from ..db.lookup import cited_directive
 from ..domain.doc_parse import parse_document
 from ..domain.errors import InvalidInput
 
@@ -123,7 +123,8 @@ def import_document(path: Path, session: Session | None = None,
         raise InvalidInput("file", f"'{path.name}' does not read as a directive: no type,"
                                    " no 'Căn cứ', no assigned tasks")
     for ref in draft["based_on"]:
-        found = find_directive(session, f"{ref['number']}/{ref['symbol']}") if session else None
+        found = cited_directive(session, ref["number"], ref["symbol"], ref["date"]) \
+            if session and len(ref["number"]) <= 9 else None
         ref["directive"] = found.key if found else None
     return draft
 
