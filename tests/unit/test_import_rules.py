@@ -73,7 +73,8 @@ def test_the_issuer_comes_from_the_body_never_from_the_signature():
     assert parse_document(text)["issuer"] == "Sở Giáo dục và Đào tạo"
     unnamed = text.replace("Sở Giáo dục và Đào tạo thông báo", "thông báo")
     assert parse_document(unnamed)["issuer"] is None
-    collective = "KẾ HOẠCH\nViệc\nNơi nhận:\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nAn Văn Bình\n"
+    collective = ("KẾ HOẠCH\nViệc\nNơi nhận:\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n"
+                  "An Văn Bình\n")
     draft = parse_document(collective)
     assert draft["issuer"] is None and "issuer" in draft["missing"]
 
