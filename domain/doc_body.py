@@ -23,7 +23,7 @@ ACTOR_VERB = re.compile(
     r"tham muu|thuc hien|theo doi|huong dan|bao cao|kiem tra|chu tri|chu dong|don doc|ra soat|"
     r"lap|bo tri|quan ly|tuyen truyen|giam sat|cu|dam bao|bao dam|tham gia|can cu|nghien cuu|"
     r"van dong|tong hop|phan cong|nam bat|ho tro|cap nhat|chuan bi|dang ky|"
-    r"huy dong|rat soat|gui|nop|du|phat dong)\b")
+    r"huy dong|rat soat|gui|nop|du|phat dong|thong bao|quan triet|phe duyet|trinh|tiep nhan)\b")
 
 
 def sections(lines: list[Line]) -> dict[str, tuple[int, int]]:
