@@ -13,6 +13,11 @@ _BULLET = re.compile(r"^[-+•–]\s*\S")
 _GAP = re.compile(r"\t+|\s{3,}")  # between two columns typed on one line
 RIGHT_INDENT = 16  # columns of leading blank that put a line in the right column alone
 NEAR = 3  # lines (other than list items) between side-by-side lines of one block
+HEADER_LINES = 25  # where the header's two columns may be run together with one blank
+_RIGHT_HEAD = re.compile(
+    r"(?:^|\s)(C[ỘO]NG H[ÒO]A X[ÃA] H[ỘO]I|[ĐD][ộo]c l[ậa]p\s*[-–]\s*T[ựu] do)")
+_PLACE_DATE = re.compile(r"^[^,]{2,40},\s*ng[àa]y\b", re.IGNORECASE)
+_RECIPIENTS = re.compile(r"^(N[ơo]i nh[ậa]n\s*:)\s+(\S.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,8 @@ def clean_lines(text: str) -> list[Line]:
     ĐỐC"), the left column's lines come first, then the right column's, each with its number."""
     raw = [_MARKUP.sub("", _HEADING.sub("", r)).replace("\u00a0", " ").rstrip()
            for r in unicodedata.normalize("NFC", text).splitlines()]
-    split = [_columns(r) for r in raw]
+    split = [_columns(r) or (_run_together(r.strip()) if i < HEADER_LINES else None)
+             or _foot_together(r.strip()) for i, r in enumerate(raw)]
     lines: list[Line] = []
     index = 0
     while index < len(raw):
@@ -58,6 +64,53 @@ def _columns(raw: str) -> tuple[str, str] | None:
     if indent >= RIGHT_INDENT:
         return "", body
     return None
+
+
+def _run_together(body: str) -> tuple[str, str] | None:
+    """The header's columns joined by one blank, as a PDF's text layer gives them: "SỞ GIÁO
+    DỤC VÀ ĐÀO TẠO Độc lập - Tự do - Hạnh phúc", "Số: 12/SGDĐT-VP An Giang, ngày …"; a
+    Quốc hiệu, Tiêu ngữ or date line alone belongs to the right column."""
+    if not body:
+        return None
+    if (m := _RIGHT_HEAD.search(body)) is not None:
+        return body[:m.start()].strip(), body[m.start():].strip()
+    if _PLACE_DATE.match(body) and not fold(body).startswith("so"):
+        return "", body
+    at = body.find(", ngày")
+    if not fold(body).startswith("so") or at < 0:
+        return None
+    words = body[:at].split(" ")
+    place = 0
+    while place < min(5, len(words) - 1) and _title_word(words[-1 - place]):
+        place += 1
+    if place == 0:
+        return None
+    return " ".join(words[:-place]), body[len(" ".join(words[:-place])) + 1:]
+
+
+def _foot_together(body: str) -> tuple[str, str] | None:
+    """"Nơi nhận: KT. GIÁM ĐỐC", "- Như trên; PHÓ GIÁM ĐỐC", "- Lưu: VT. (Đã ký)": the list
+    on the left, the signature on the right, joined by one blank."""
+    if (m := _RECIPIENTS.match(body)) is not None and m[2][:1].isupper():
+        return m[1], m[2]
+    if not _BULLET.match(body):
+        return None
+    for m in re.finditer(r"[;.]\s+", body):
+        tail = body[m.end():]
+        signed = fold(tail).startswith(("(da ky", "da ky"))
+        if signed or (tail.isupper() and len(tail.split()) >= 2) or _a_name(tail):
+            return body[:m.end()].strip(), tail
+    return None
+
+
+def _a_name(text: str) -> bool:
+    words = text.split()
+    return 2 <= len(words) <= 5 and all(w[:1].isupper() and w[1:].islower() for w in words)
+
+
+def _title_word(word: str) -> bool:
+    """A word of a place name: "Giang", "Nội", "phố" (not a symbol's "GDĐT")."""
+    return word[:1].isalpha() and word[1:].islower() and "/" not in word
 
 
 def _block_end(raw: list[str], split: list[tuple[str, str] | None], start: int) -> int | None:

@@ -176,3 +176,22 @@ def test_the_importer_reads_95_percent_of_every_field_of_its_corpus():
         right, total = scores[field]
         assert right >= 0.95 * total, (field, [m for m in wrong if m[1] == field])
     assert overall(scores) >= 0.95
+
+
+def test_columns_run_together_by_one_blank_as_a_pdf_gives_them():
+    text = ("ỦY BAN NHÂN DÂN TỈNH AN GIANG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "SỞ GIÁO DỤC VÀ ĐÀO TẠO Độc lập - Tự do - Hạnh phúc\n"
+            "Số: 4144 /SGDĐT – VP An Giang, ngày 06 tháng 01 năm 2027\n"
+            "V/v tăng cường công tác\nan toàn trường học\nKính gửi: Các trường THPT.\n"
+            "Căn cứ Kế hoạch 403/KH-UBND ngày 02/12/2026 của UBND tỉnh.\n"
+            "Nơi nhận: KT. GIÁM ĐỐC\n- Như trên; PHÓ GIÁM ĐỐC\n- UBND tỉnh (b/c);\n"
+            "- Lưu: VT. (Đã ký)\nNguyễn Văn An\n")
+    draft = parse_document(text)
+    assert (draft["governing_body"], draft["issuer"], draft["number"], draft["symbol"],
+            draft["place"], draft["title"]) == (
+        "ỦY BAN NHÂN DÂN TỈNH AN GIANG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "4144", "SGDĐT-VP",
+        "An Giang", "tăng cường công tác an toàn trường học")
+    assert [(r["name"], r["purpose"]) for r in draft["recipients"]] == [
+        ("Như trên", "như trên"), ("UBND tỉnh", "báo cáo"), ("Lưu: VT", "lưu")]
+    assert draft["signer"] == {"authority": "KT. GIÁM ĐỐC", "position": "PHÓ GIÁM ĐỐC",
+                               "name": "Nguyễn Văn An", "line": 8}
