@@ -26,7 +26,8 @@ SCHOOL_YEAR = re.compile(r"n[aă]m h[oọ]c\s*(\d{4})\s*[-–]\s*(\d{4})", re.IG
 SUBJECT = re.compile(r"^(?:v/v|v[ềe] vi[ệe]c|v[ềe])\s*[:.]?\s+", re.IGNORECASE)
 ROMAN = re.compile(r"^[IVX]+\.\s+")
 BODY_START = ("kinh gui", "can cu")
-SENTENCE_START = ("thuc hien", "theo ", "trien khai", "nham ", "tiep theo")
+SENTENCE_START = ("thuc hien", "theo ", "trien khai", "nham ", "tiep theo", "de ", "ngay ",
+                  "sau khi", "tren co so")
 NATIONAL = ("cong hoa xa hoi", "doc lap")  # Quốc hiệu and Tiêu ngữ
 UNIT_WORDS = ("so ", "phong ", "truong ", "bo ", "uy ban", "ubnd", "ban ", "trung tam",
               "chi doan", "doan ", "to ", "van phong", "cong doan", "chi bo", "lien doi",
