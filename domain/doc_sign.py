@@ -62,7 +62,8 @@ def _signer(block: list[Line], named: bool = False) -> dict[str, Any]:
         elif AUTHORITY.match(line.text):
             authority.append(line.text)
             first = first or line.number
-        elif line.text.isupper() and not BULLET.match(line.text) and not position:
+        elif (line.text.isupper() and not BULLET.match(line.text) and not position
+              and len(line.text.split()) >= 2):  # a title has two syllables or more; "Ủ" is noise
             position, first = line.text, first or line.number
         elif (position or authority) and SIGNED_MARK.match(line.text):
             continue
