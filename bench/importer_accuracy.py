@@ -1,15 +1,18 @@
 """How many fields the importer reads right on its own corpus (tests/fixtures/directives:
-NAME.txt and NAME.expected.yaml, written by hand in the style of real directives), per field.
+NAME.txt and NAME.expected.yaml, written by hand in the style of real directives), per field
+and per input format.
 
 Run: .venv/bin/python -m bench.importer_accuracy [--misses]
-Last line: {"txt": {"overall": .., "fields": {field: .., …}, "documents": ..}}
-(other input formats, .docx and PDF made from the same documents, add their own keys.)
+Last line: {"txt": {"overall": .., "documents": .., "fields": {field: .., …}}, …}
+A format is a function NAME.txt path -> draft in FORMATS: .docx and PDF variants made from the
+same documents plug in there and get their own key.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,9 @@ def parse_txt(path: Path) -> Draft:
     return parse_document(path.read_text(encoding="utf-8"))
 
 
+FORMATS: dict[str, Callable[[Path], Draft]] = {"txt": parse_txt}
+
+
 def format_result(scores: dict[str, tuple[int, int]], count: int) -> dict[str, Any]:
     return {"overall": round(overall(scores), 4), "documents": count,
             "fields": {f: round(r / t, 4) if t else 0.0 for f, (r, t) in scores.items()}}
@@ -38,16 +44,19 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="list every field read wrong")
     args = parser.parse_args()
     paths = documents()
-    scores = corpus_scores(parse_txt, paths)
-    print(f"{'field':<16} {'txt':>9}")
+    scores = {name: corpus_scores(parse, paths) for name, parse in FORMATS.items()}
+    print(f"{'field':<16}" + "".join(f" {name:>14}" for name in FORMATS))
     for field in FIELDS:
-        right, total = scores[field]
-        print(f"{field:<16} {right:>3}/{total:<3} {right / total:6.1%}")
-    print(f"{'overall':<16} {overall(scores):>15.1%}")
+        print(f"{field:<16}" + "".join(
+            f" {s[field][0]:>4}/{s[field][1]:<3}{s[field][0] / s[field][1]:>6.0%}"
+            for s in scores.values()))
+    print(f"{'overall':<16}" + "".join(f" {overall(s):>14.1%}" for s in scores.values()))
     if args.misses:
-        for name, field, read, expected in misses(parse_txt, paths):
-            print(f"MISS {name} {field}: read {read!r}, expected {expected!r}")
-    print(json.dumps({"txt": format_result(scores, len(paths))}, ensure_ascii=False))
+        for name, parse in FORMATS.items():
+            for document, field, read, expected in misses(parse, paths):
+                print(f"MISS {name} {document} {field}: read {read!r}, expected {expected!r}")
+    print(json.dumps({name: format_result(s, len(paths)) for name, s in scores.items()},
+                     ensure_ascii=False))
 
 
 if __name__ == "__main__":
