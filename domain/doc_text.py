@@ -27,7 +27,7 @@ class Line:
 
 
 def clean_lines(text: str) -> list[Line]:
-    """Non-empty lines, numbered as in the source, with markdown marks removed; where two
+    """Lines with words, numbered as in the source, with markdown marks removed; where two
     columns were typed side by side ("ỦY BAN NHÂN DÂN …<tab>CỘNG HÒA …", "Nơi nhận:   KT. GIÁM
     ĐỐC"), the left column's lines come first, then the right column's, each with its number."""
     raw = [_MARKUP.sub("", _HEADING.sub("", r)).replace("\u00a0", " ").rstrip()
@@ -40,14 +40,14 @@ def clean_lines(text: str) -> list[Line]:
         end = _block_end(raw, split, index)
         if end is None:
             cleaned = _squeeze(raw[index])
-            if cleaned:
+            if any(c.isalnum() for c in cleaned):  # not a rule line "-------"
                 lines.append(Line(index + 1, cleaned))
             index += 1
             continue
         parts = [split[i] or (raw[i], "") for i in range(index, end)]
         left = [Line(index + k + 1, _squeeze(p[0])) for k, p in enumerate(parts)]
         right = [Line(index + k + 1, _squeeze(p[1])) for k, p in enumerate(parts)]
-        lines += [line for line in left + right if line.text]
+        lines += [line for line in left + right if any(c.isalnum() for c in line.text)]
         index = end
     return lines
 

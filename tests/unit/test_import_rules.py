@@ -1,6 +1,9 @@
 """The importer's rules, each from a kind of miss seen in real directives (issue 15), and the
 importer's scores on its own corpus (tests/fixtures/directives)."""
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from tests.support.import_scores import (
     misses,
     overall,
 )
+from tests.support.paths import ROOT
 
 SO_HEADER = ("UBND TỈNH AN GIANG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: {number}\n"
              "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
@@ -195,3 +199,12 @@ def test_columns_run_together_by_one_blank_as_a_pdf_gives_them():
         ("Như trên", "như trên"), ("UBND tỉnh", "báo cáo"), ("Lưu: VT", "lưu")]
     assert draft["signer"] == {"authority": "KT. GIÁM ĐỐC", "position": "PHÓ GIÁM ĐỐC",
                                "name": "Nguyễn Văn An", "line": 8}
+
+
+def test_the_bench_prints_the_scores_as_its_last_line():
+    done = subprocess.run([sys.executable, "-m", "bench.importer_accuracy"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, check=True)
+    last = json.loads(done.stdout.strip().splitlines()[-1])
+    assert set(last["txt"]["fields"]) == set(FIELDS)
+    assert last["txt"]["documents"] == len(documents())
+    assert last["txt"]["overall"] == round(overall(corpus_scores(parse_txt)), 4)
