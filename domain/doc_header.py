@@ -136,20 +136,22 @@ def _type_and_title(head: list[Line], found: dict[str, Any], at: dict[str, int])
 
 def _title(part: list[Line], found: dict[str, Any], at: dict[str, int], subject: bool) -> None:
     """A title of one to four lines: it stops at the Quốc hiệu, "Số:", a date line, a heading,
-    an upper-case line (after the first) or a sentence ending in ":" or "."."""
+    an upper-case line under a title that is not, or a sentence ending in ":" or "."."""
     kept: list[Line] = []
     for line in part:
         folded = fold(line.text)
         if (folded.startswith(NATIONAL) or starts_body(line) or NUMBER.match(line.text)
                 or PLACE_DATE.match(line.text) or ROMAN.match(line.text)
                 or re.match(r"^\d+[.)]\s", line.text) or len(line.text) > 160
-                or (kept and line.text.isupper()) or line.text.endswith((":", "."))):
+                or (kept and line.text.isupper() and not kept[0].text.isupper())
+                or line.text.endswith((":", "."))):
             break
         kept.append(line)
     if not kept:
         return
     text = SUBJECT.sub("", kept[0].text, count=1) if subject else kept[0].text
+    upper = kept[0].text.isupper()
     for line in kept[1:]:  # "Năm học 2025-2026" on its own line continues the title
         text += " " + (line.text[0].lower() + line.text[1:]
-                       if fold(line.text).startswith("nam hoc") else line.text)
+                       if fold(line.text).startswith("nam hoc") and not upper else line.text)
     found["title"], at["title"] = text.strip(" :"), kept[0].number

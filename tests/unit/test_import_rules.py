@@ -208,3 +208,11 @@ def test_the_bench_prints_the_scores_as_its_last_line():
     assert set(last["txt"]["fields"]) == set(FIELDS)
     assert last["txt"]["documents"] == len(documents())
     assert last["txt"]["overall"] == round(overall(corpus_scores(parse_txt)), 4)
+
+
+def test_a_title_typed_in_capitals_keeps_all_its_lines():
+    draft = parse_document("TRƯỜNG MẦM NON BÌNH AN\nSố: 09/KH-MNBA\nKẾ HOẠCH\n"
+                           "TỔ CHỨC HỘI THI BÉ KHỎE BÉ NGOAN\nNĂM HỌC 2025-2026\n"
+                           "Căn cứ tình hình thực tế của trường.\n")
+    assert draft["title"] == "TỔ CHỨC HỘI THI BÉ KHỎE BÉ NGOAN NĂM HỌC 2025-2026"
+    assert draft["school_year"] == "2025-2026"
