@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from ..domain.assignments import Assignment
 from ..domain.directives import Directive
-from ..domain.doc_refs import citations_in
+from ..domain.doc_refs import citations_in, date_in
 from ..domain.errors import InvalidInput
 from ..domain.specs import parse_number_symbol
 from ..domain.units import Unit
@@ -42,7 +42,9 @@ def find_directive(session: Session, ref: str) -> Directive | None:
         return cited_directive(session, cited[0]["number"], cited[0]["symbol"], cited[0]["date"])
     if number is None:
         return None
-    return cited_directive(session, number, symbol, None)
+    written = ref.split(" ngày", 1)
+    return cited_directive(session, number, symbol, date_in(written[1]) if len(written) > 1
+                           else None)
 
 
 def cited_directive(session: Session, number: str, symbol: str,

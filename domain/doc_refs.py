@@ -24,6 +24,8 @@ REFERENCE = re.compile(
     r"(?:/|-|\.|n[ăa]m)\s*(?P<year>\d{4}))?"
     r"(?:\s+c[ủu]a\s+(?P<issuer>[^;.,]+?)(?=\s+v[ềe]\b|\s+v/v|\s+tri[ểe]n|;|,|\.|:|$))?",
     re.IGNORECASE)
+DATE = re.compile(r"(\d{1,2})\s*(?:/|-|\.|\s+th[áa]ng\s+)\s*(\d{1,2})\s*(?:/|-|\.|\s+n[ăa]m\s+)"
+                  r"\s*(\d{4})", re.IGNORECASE)
 CITING = ("can cu", "thuc hien", "trien khai", "theo", "tiep theo")
 
 
@@ -52,3 +54,9 @@ def citations_in(text: str) -> list[dict[str, Any]]:
             "issuer": (m["issuer"] or "").strip() or None,
         })
     return found
+
+
+def date_in(text: str) -> str | None:
+    """The first date written in `text` ("18/01/2027", "18 tháng 01 năm 2027"), ISO."""
+    m = DATE.search(text)
+    return f"{int(m[3]):04d}-{int(m[2]):02d}-{int(m[1]):02d}" if m else None

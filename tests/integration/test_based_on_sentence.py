@@ -5,6 +5,7 @@ from the parent's (before_parent) resolves: through `chidao directive issue`."""
 from datetime import date
 from pathlib import Path
 
+import pytest
 import yaml
 from sqlmodel import select
 
@@ -68,13 +69,13 @@ def test_the_sentence_officials_write_links_and_derives_the_deadline(engine, db_
     assert dues == {vietnam_calendar().add_working_days(date(2026, 5, 29), -5)}
 
 
-def test_the_date_picks_the_year_when_the_number_was_used_twice(engine, db_url, tmp_path):
+@pytest.mark.parametrize("ref", [SENTENCE.format(year=2025), "60/KH-SGDĐT ngày 02/3/2025"])
+def test_the_date_picks_the_year_when_the_number_was_used_twice(engine, db_url, tmp_path, ref):
     """60/KH-SGDĐT of 2025 and of 2026: "ngày 02/3/2025" cites the older one, not the latest."""
     seed_units(engine)
     issue_data(engine, so_plan(2025), "2025-03-02T09:00")
     issue_data(engine, so_plan(2026), "2026-03-02T09:00")
-    done = issue_file(db_url, tmp_path, commune_plan(SENTENCE.format(year=2025), 2025),
-                      "2025-03-09T09:00")
+    done = issue_file(db_url, tmp_path, commune_plan(ref, 2025), "2025-03-09T09:00")
     assert done.exit_code == 0, done.output
     with transaction(engine) as session:
         older = directive_by_ref(session, "2025:60/KH-SGDĐT").id
