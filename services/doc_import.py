@@ -129,6 +129,16 @@ def import_document(path: Path, session: Session | None = None,
     return draft
 
 
+def _citation(ref: dict[str, Any]) -> str:
+    """A reference not in the database yet, with its date ("215/KH-SGDĐT ngày 18/01/2027"):
+    `chidao directive issue` then links it, the date choosing among years."""
+    written = f"{ref['number']}/{ref['symbol']}"
+    if ref.get("date"):
+        year, month, day = ref["date"].split("-")
+        written += f" ngày {day}/{month}/{year}"
+    return written
+
+
 def draft_yaml(draft: dict[str, Any]) -> str:
     """A directive file to complete (unit codes, deadlines) and then `chidao directive issue`."""
     issued = draft["issued_on"] or {}
@@ -141,8 +151,7 @@ def draft_yaml(draft: dict[str, Any]) -> str:
                       if issued.get("day") else "TODO"),
         "title": draft["title"] or "TODO",
         "school_year": draft["school_year"],
-        "based_on": [r.get("directive") or f"{r['number']}/{r['symbol']}"
-                     for r in draft["based_on"]],
+        "based_on": [r.get("directive") or _citation(r) for r in draft["based_on"]],
         "requirements": [{
             "key": f"nhom-{index + 1}", "kind": "action", "title": group["name"],
             "to": {"units": [f"TODO: mã đơn vị của «{group['name']}»"]},

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from chidao.domain.doc_parse import parse_document
 from tests.support.import_scores import (
@@ -216,3 +217,11 @@ def test_a_title_typed_in_capitals_keeps_all_its_lines():
                            "Căn cứ tình hình thực tế của trường.\n")
     assert draft["title"] == "TỔ CHỨC HỘI THI BÉ KHỎE BÉ NGOAN NĂM HỌC 2025-2026"
     assert draft["school_year"] == "2025-2026"
+
+
+def test_the_yaml_draft_cites_with_the_date_so_issuing_links_the_right_year():
+    from chidao.services.doc_import import draft_yaml
+
+    path = next(p for p in documents() if p.name.startswith("kh-sgddt-chuyen-doi-so"))
+    written = yaml.safe_load(draft_yaml(parse_txt(path)))
+    assert written["based_on"] == ["403/KH-UBND ngày 02/12/2026", "5120/BGDĐT-CNTT ngày 20/09/2026"]
