@@ -225,3 +225,23 @@ def test_the_yaml_draft_cites_with_the_date_so_issuing_links_the_right_year():
     path = next(p for p in documents() if p.name.startswith("kh-sgddt-chuyen-doi-so"))
     written = yaml.safe_load(draft_yaml(parse_txt(path)))
     assert written["based_on"] == ["403/KH-UBND ngày 02/12/2026", "5120/BGDĐT-CNTT ngày 20/09/2026"]
+
+
+AGENCY, NATIONAL = "UBND TỈNH AN GIANG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\n", (
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n")
+NUMBER, SUBJECT = "Số: 1187/SGDĐT-CTTT\n", "V/v tăng cường an toàn\ntrường học mùa mưa bão\n"
+DATED = "An Giang, ngày 09 tháng 6 năm 2026\n"
+
+
+@pytest.mark.parametrize("header", [
+    AGENCY + NUMBER + SUBJECT + NATIONAL + DATED,  # a one-row table or a PDF, column by column
+    AGENCY + NATIONAL + NUMBER + SUBJECT + DATED,  # a two-row table, row by row
+    NATIONAL + AGENCY + NUMBER + DATED + SUBJECT,  # stacked, Quốc hiệu first
+    AGENCY + NUMBER + DATED + SUBJECT,  # reading order, no Quốc hiệu
+])
+def test_the_header_reads_the_same_in_any_order(header):
+    draft = parse_document(header + "Kính gửi: Các trường THPT.\nCăn cứ tình hình thực tế.\n")
+    assert (draft["governing_body"], draft["issuer"], draft["number"], draft["symbol"],
+            draft["place"], draft["title"], draft["doc_type"]) == (
+        "UBND TỈNH AN GIANG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "1187", "SGDĐT-CTTT", "An Giang",
+        "tăng cường an toàn trường học mùa mưa bão", "CV")
