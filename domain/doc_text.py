@@ -30,7 +30,7 @@ def clean_lines(text: str) -> list[Line]:
     """Lines with words, numbered as in the source, with markdown marks removed; where two
     columns were typed side by side ("ỦY BAN NHÂN DÂN …<tab>CỘNG HÒA …", "Nơi nhận:   KT. GIÁM
     ĐỐC"), the left column's lines come first, then the right column's, each with its number."""
-    raw = [_MARKUP.sub("", _HEADING.sub("", r)).replace("\u00a0", " ").rstrip()
+    raw = [_cells(_MARKUP.sub("", _HEADING.sub("", r)).replace("\u00a0", " ").rstrip())
            for r in unicodedata.normalize("NFC", text).splitlines()]
     split = [_columns(r) or (_run_together(r.strip()) if i < HEADER_LINES else None)
              or _foot_together(r.strip()) for i, r in enumerate(raw)]
@@ -50,6 +50,13 @@ def clean_lines(text: str) -> list[Line]:
         lines += [line for line in left + right if any(c.isalnum() for c in line.text)]
         index = end
     return lines
+
+
+def _cells(raw: str) -> str:
+    """A table row copied as text ("ỦY BAN NHÂN DÂN | CỘNG HÒA … |"): its cells tab-separated."""
+    if "|" not in raw:
+        return raw
+    return re.sub(r"\s*\|\s*", "\t", raw.strip().strip("|").strip())
 
 
 def _columns(raw: str) -> tuple[str, str] | None:

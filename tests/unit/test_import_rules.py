@@ -245,3 +245,13 @@ def test_the_header_reads_the_same_in_any_order(header):
             draft["place"], draft["title"], draft["doc_type"]) == (
         "UBND TỈNH AN GIANG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "1187", "SGDĐT-CTTT", "An Giang",
         "tăng cường an toàn trường học mùa mưa bão", "CV")
+
+
+def test_a_header_copied_as_a_table_with_bars_is_read_by_cells():
+    text = ("ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+            "XÃ TÂN HIỆP | Độc lập - Tự do - Hạnh phúc |\n"
+            "Số: 58/KH-UBND | Tân Hiệp, ngày 14 tháng 8 năm 2025 |\n"
+            "KẾ HOẠCH\nDuy trì phổ cập giáo dục\nCăn cứ tình hình thực tế.\n")
+    draft = parse_document(text)
+    assert (draft["issuer"], draft["number"], draft["place"], draft["title"]) == (
+        "ỦY BAN NHÂN DÂN XÃ TÂN HIỆP", "58", "Tân Hiệp", "Duy trì phổ cập giáo dục")
