@@ -7,7 +7,7 @@ from typing import Any
 
 from .doc_text import Line, fold
 
-ROMAN = re.compile(r"^[IVX]+\.\s+")
+SECTION = re.compile(r"^([IVX]+|[A-H])\.\s+")  # "III. TỔ CHỨC THỰC HIỆN", "B. TỔ CHỨC …"
 ITEM = re.compile(r"^\d+[.)]\s+")
 SUBHEADING = re.compile(r"^(\d+|[a-đ])[.)]\s+(.{3,100})$")
 BULLET = re.compile(r"^[-+•–]\s*")
@@ -28,8 +28,8 @@ ACTOR_VERB = re.compile(
 
 def sections(lines: list[Line]) -> dict[str, tuple[int, int]]:
     """Roman-numbered section title (folded) -> [start, end) indexes into `lines`."""
-    starts = [(i, fold(ROMAN.sub("", line.text))) for i, line in enumerate(lines)
-              if ROMAN.match(line.text) and line.text.isupper()]
+    starts = [(i, fold(SECTION.sub("", line.text))) for i, line in enumerate(lines)
+              if SECTION.match(line.text) and line.text.isupper()]
     end = body_end(lines)
     result = {}
     for k, (index, title) in enumerate(starts):
