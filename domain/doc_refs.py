@@ -30,15 +30,19 @@ CITING = ("can cu", "thuc hien", "trien khai", "theo", "tiep theo")
 
 
 def references(lines: list[Line]) -> list[dict[str, Any]]:
-    """Documents cited as grounds, in the paragraphs before the first section or item."""
-    refs = []
+    """Documents cited as grounds, in the paragraphs before the first section or item; a
+    document cited twice (in the subject and the body) once."""
+    refs: dict[tuple[str, str], dict[str, Any]] = {}
     for line in lines:
         folded = fold(line.text)
         if re.match(r"^([ivx]+|\d+)\.\s", folded):
             break
         if any(word in folded for word in CITING):
-            refs += [dict(ref, line=line.number) for ref in citations_in(line.text)]
-    return refs
+            for ref in citations_in(line.text):  # cited twice: once, with its date if any
+                seen = refs.get((ref["number"], ref["symbol"]))
+                if seen is None or (seen["date"] is None and ref["date"] is not None):
+                    refs[ref["number"], ref["symbol"]] = dict(ref, line=line.number)
+    return list(refs.values())
 
 
 def citations_in(text: str) -> list[dict[str, Any]]:

@@ -255,3 +255,12 @@ def test_a_header_copied_as_a_table_with_bars_is_read_by_cells():
     draft = parse_document(text)
     assert (draft["issuer"], draft["number"], draft["place"], draft["title"]) == (
         "ỦY BAN NHÂN DÂN XÃ TÂN HIỆP", "58", "Tân Hiệp", "Duy trì phổ cập giáo dục")
+
+
+def test_a_document_cited_in_the_subject_and_the_body_is_one_reference():
+    text = (SO_HEADER.format(number="/SGDĐT") + "V/v đôn đốc thực hiện Kế hoạch số 1039/KH-SGDĐT\n"
+            "Kính gửi: UBND phường Rạch Giá.\n"
+            "Thực hiện Kế hoạch số 1039/KH-SGDĐT ngày 26/02/2026 của Sở về giáo dục STEM, Sở đề"
+            " nghị:\n")
+    (ref,) = parse_document(text)["based_on"]
+    assert (ref["number"], ref["date"], ref["line"]) == ("1039", "2026-02-26", 9)
