@@ -23,11 +23,11 @@ ACTOR_VERB = re.compile(
     r"tham muu|thuc hien|theo doi|huong dan|bao cao|kiem tra|chu tri|chu dong|don doc|ra soat|"
     r"lap|bo tri|quan ly|tuyen truyen|giam sat|cu|dam bao|bao dam|tham gia|can cu|nghien cuu|"
     r"van dong|tong hop|phan cong|nam bat|ho tro|cap nhat|chuan bi|dang ky|"
-    r"huy dong|rat soat|gui|nop|du|phat dong|thong bao|quan triet|phe duyet|trinh|tiep nhan)\b")
+    r"huy dong|gui|nop|du|phat dong|thong bao|quan triet|phe duyet|trinh|tiep nhan)\b")
 
 
 def sections(lines: list[Line]) -> dict[str, tuple[int, int]]:
-    """Roman-numbered section title (folded) -> [start, end) indexes into `lines`."""
+    """Section title (folded; under "III." or "B.") -> [start, end) indexes into `lines`."""
     starts = [(i, fold(SECTION.sub("", line.text))) for i, line in enumerate(lines)
               if SECTION.match(line.text) and line.text.isupper()]
     end = body_end(lines)
