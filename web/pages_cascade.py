@@ -27,6 +27,7 @@ from ..queries.listings import due_window
 from ..queries.read_scope import figures_scope
 from .access import readable_directive, user_unit
 from .deps import db, page_user, runtime_of
+from .pages_documents import urging_drafts
 from .params import OptionalId, RowId
 from .rendering import render, templates
 from .svg_chart import GOOD, LATE, SOON, Point, rate_chart, stacked_bar
@@ -70,7 +71,9 @@ def cascade_page(request: Request, directive_id: RowId, unit: OptionalId = None,
             bars=[_bar(level) for level in shown.levels]))
 
     return render(request, "cascade.html", session, user, directive=directive,
-                  body=cache.get(("body", *key, late), body, holds)[1])
+                  body=cache.get(("body", *key, late), body, holds)[1],
+                  urging=urging_drafts(session, user, focus, directive,
+                                       runtime.calendar.local_date(now)))
 
 
 def _cache(request: Request) -> ViewCache:

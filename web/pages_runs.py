@@ -27,6 +27,7 @@ from .access import issued_run, own_run, readable_run, user_unit
 from .attachments import file_response, readable_attachment
 from .deps import check_csrf, db, page_user, runtime_of, signed_in, verify_csrf
 from .flash import flash
+from .pages_documents import plan_draft_url
 from .params import RowId
 from .rendering import render
 from .uploads import UploadRefused, chosen_files, limits_text, read_form
@@ -71,7 +72,8 @@ def assignment_page(request: Request, session: Session, user: User, run: Assignm
         note=(typed or {}).get("note", ""), upload_limits=limits_text(settings),
         accept=",".join(f".{kind}" for kind in settings.attachment_types),
         max_bytes=settings.attachment_max_bytes, max_files=settings.attachment_max_files,
-        submissions=page.submissions, events=page.events)
+        submissions=page.submissions, events=page.events,
+        plan_draft=plan_draft_url(session, user, run))
 
 
 def _done_when(run: Assignment) -> str:
