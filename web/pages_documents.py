@@ -93,7 +93,7 @@ def _save(request: Request, session: Session, user: User, unit_id: int,
 
 def _settings_page(request: Request, session: Session, user: User, unit: Unit,
                    form: FormErrors, status_code: int = 200) -> Response:
-    sample = _sample(request, session, unit) if status_code == 200 else None
+    sample = _sample(request, session, unit)  # as saved: a refused form stored nothing
     return render(request, "unit_documents.html", session, user, status_code=status_code,
                   target=unit, fields=FIELDS, form=form, face=face_of(sample) if sample else None,
                   can_edit=may_edit_document_fields(session, user, unit),
