@@ -47,7 +47,7 @@ def admin_so(web, engine):
 
 def save(client, unit_id: int, **typed: str):
     page = client.get(f"/units/{unit_id}/van-ban")
-    form = {name: "" for name in FIELDS} | typed
+    form = dict.fromkeys(FIELDS, "") | typed
     return client.post(f"/units/{unit_id}/van-ban", data={"csrf": csrf_of(page.text), **form},
                        follow_redirects=False)
 
@@ -75,7 +75,7 @@ def test_who_sees_and_who_edits_a_units_document_fields(web, engine, admin_so, u
         assert refused.status_code == 404
         assert document_fields(engine, "UBND-KIENHAI")["place_name"] is None
         return
-    assert ('action="/units/%d/van-ban"' % kienhai in page.text) is edits
+    assert (f'action="/units/{kienhai}/van-ban"' in page.text) is edits
     response = save(client, kienhai, place_name="Hòn Tre")
     if edits:
         assert response.status_code == 303
