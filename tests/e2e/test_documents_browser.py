@@ -61,7 +61,8 @@ def test_the_commune_sets_its_place_name_and_sees_it_in_the_preview(demo_site, b
     page.fill("#f-head_title", "")
     page.fill("#f-place_name", PLACE[width])
     page.get_by_role("button", name="Lưu thông tin trên văn bản").click()
-    expect(page.locator(".notice")).to_contain_text("Đã lưu thông tin trên văn bản: địa danh.")
+    expect(page.locator(".notice[role=status]")).to_contain_text(
+        "Đã lưu thông tin trên văn bản: địa danh.")
     expect(page.locator("#f-place_name")).to_have_value(PLACE[width])
     expect(page.locator("#preview-place")).to_contain_text(f"{PLACE[width]}, ngày")
     checked(page, "settings-saved", width)
