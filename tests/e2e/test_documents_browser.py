@@ -18,7 +18,7 @@ from tests.e2e.demo_site import WIDTHS, fits_phone, screenshot, sign_in
 from tests.support.cascade import runs
 
 KH_KIENHAI = "kh-kien-hai-stem-2026"
-PLACE = {"desktop": "Hòn Tre", "phone": "Đặc khu Kiên Hải"}
+PLACE = {"desktop": "Hòn Tre", "phone": "Lại Sơn"}  # islands of Kiên Hải
 
 
 def checked(page, name: str, width: str) -> str:
