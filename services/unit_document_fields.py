@@ -9,10 +9,8 @@ from datetime import datetime
 from sqlmodel import Session
 
 from ..domain.errors import InvalidInput
+from ..domain.signing import DOCUMENT_FIELDS as DOCUMENT_COLUMNS
 from ..domain.units import Unit
-
-DOCUMENT_COLUMNS = ("governing_body", "header_name", "place_name", "collective_name",
-                    "head_title", "deputy_title")
 
 
 def set_document_fields(session: Session, unit: Unit, values: Mapping[str, str | None], *,

@@ -9,10 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..domain.errors import InvalidInput
+from ..domain.signing import DOCUMENT_FIELD_MAX_CHARS as MAX_CHARS
+from ..domain.signing import DOCUMENT_FIELDS
 from ..domain.text import nfc
 from .form_errors import FormErrors
-
-MAX_CHARS = 200  # one printed header line holds ~60 characters
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ FIELDS = (
                   "PHÓ CHỦ TỊCH, PHÓ GIÁM ĐỐC"),
 )
 NAMES = tuple(f.name for f in FIELDS)
+assert NAMES == DOCUMENT_FIELDS, "the form shows every document field of a unit, in order"
 LABELS = {f.name: f.label for f in FIELDS}
 
 
