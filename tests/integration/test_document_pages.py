@@ -6,7 +6,9 @@ subordinates, downloaded as .docx that python-docx opens, with the issuer in it.
 
 import io
 import re
+import tempfile
 import unicodedata
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -159,8 +161,10 @@ def test_the_unit_that_owes_a_plan_downloads_its_draft(web, engine):
     page = client.get(f"/assignments/{plan.id}").text
     assert f'href="/assignments/{plan.id}/du-thao-ke-hoach.docx"' in page
     assert "Dự thảo kế hoạch (.docx)" in page and "Xem trước" in page
+    left_before = set(Path(tempfile.gettempdir()).glob("chidao-docx-*"))
     response = client.get(f"/assignments/{plan.id}/du-thao-ke-hoach.docx")
     assert response.status_code == 200
+    assert set(Path(tempfile.gettempdir()).glob("chidao-docx-*")) == left_before  # removed
     assert response.headers["content-type"] == DOCX
     disposition = response.headers["content-disposition"]
     assert disposition.startswith("attachment;")
