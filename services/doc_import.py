@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +11,8 @@ from sqlmodel import Session
 from ..db.lookup import cited_directive
 from ..domain.doc_parse import parse_document
 from ..domain.errors import InvalidInput
-
-DOCX_MAX_ENTRIES = 1_000  # a Word file has a few dozen parts
-DOCX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # CHIDAO_DOCUMENT_MAX_UNPACKED_BYTES
-DOCX_MAX_RATIO = 200  # XML compresses ~10:1; a zip bomb ~1000:1
-PDF_MAX_PAGES = 200  # a directive runs to a few dozen pages with its appendices
+from ..files.docx_reader import DOCX_MAX_UNPACKED_BYTES, docx_text
+from ..files.pdf_reader import pdf_text
 
 
 def read_document(path: Path, max_unpacked: int = DOCX_MAX_UNPACKED_BYTES) -> str:
@@ -28,9 +24,9 @@ def read_document(path: Path, max_unpacked: int = DOCX_MAX_UNPACKED_BYTES) -> st
     if not data.strip():
         raise InvalidInput("file", f"'{path.name}' is empty")
     if path.suffix.lower() == ".docx":
-        return _docx_text(path, max_unpacked)
+        return docx_text(path, max_unpacked)
     if path.suffix.lower() == ".pdf":
-        return _pdf_text(path)
+        return pdf_text(path)
     if path.suffix.lower() not in {".txt", ".md"}:
         raise InvalidInput("file", f"'{path.name}': expected .txt, .md, .docx or .pdf")
     if b"\x00" in data:
@@ -39,80 +35,6 @@ def read_document(path: Path, max_unpacked: int = DOCX_MAX_UNPACKED_BYTES) -> st
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput("file", f"'{path.name}' is not UTF-8 text") from None
-
-
-def check_zip(path: Path, max_unpacked: int = DOCX_MAX_UNPACKED_BYTES) -> None:
-    """Refuse a .docx whose zip would unpack past the caps, before anything unpacks it."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise InvalidInput("file", f"'{path.name}' is not a Word .docx document") from None
-    if len(entries) > DOCX_MAX_ENTRIES:
-        raise InvalidInput("file", f"'{path.name}': {len(entries):,} parts in the archive (at"
-                                   f" most {DOCX_MAX_ENTRIES:,})")
-    total = sum(e.file_size for e in entries)
-    if total > max_unpacked:
-        raise InvalidInput("file", f"'{path.name}' unpacks to {total:,} bytes (at most"
-                                   f" {max_unpacked:,})")
-    for entry in entries:
-        if entry.file_size > 1024 * 1024 and entry.file_size > DOCX_MAX_RATIO * max(
-                entry.compress_size, 1):
-            raise InvalidInput("file", f"'{path.name}': part {entry.filename} is compressed"
-                                       f" {entry.file_size // max(entry.compress_size, 1):,}"
-                                       f":1 (a zip bomb?)")
-
-
-def _docx_text(path: Path, max_unpacked: int = DOCX_MAX_UNPACKED_BYTES) -> str:
-    from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
-
-    check_zip(path, max_unpacked)
-    try:
-        document = Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError):
-        raise InvalidInput("file", f"'{path.name}' is not a Word .docx document") from None
-    return "\n".join(p.text for p in document.paragraphs)
-
-
-def _pdf_text(path: Path) -> str:
-    """The text layer of a PDF (pypdf), page after page; a scan without one reads as nothing."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(str(path))
-        pages = len(reader.pages)
-        text = "" if pages > PDF_MAX_PAGES else \
-            "\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
-        raise InvalidInput("file", f"'{path.name}' is not a readable PDF document") from None
-    if pages > PDF_MAX_PAGES:
-        raise InvalidInput("file", f"'{path.name}': {pages} pages (at most {PDF_MAX_PAGES})")
-    if not text.strip():
-        raise InvalidInput("file", f"'{path.name}' has no text layer (a scanned image?)")
-    return unwrap_lines(text)
-
-
-def unwrap_lines(text: str) -> str:
-    """A PDF's text as paragraphs: a line that fills most of the width and does not end a
-    sentence runs on into the next (a reference "… ngày 26 tháng 02 năm 2026 của / Sở Giáo
-    dục …" is then read whole); short lines (headings, "Số: …", list items) stay lines."""
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    widest = max((len(line) for line in lines), default=0)
-    out: list[str] = []
-    running = False
-    for line in lines:
-        if not line:
-            out.append("")
-            running = False
-            continue
-        if running and out:
-            out[-1] += " " + line
-        else:
-            out.append(line)
-        running = len(line) >= 0.75 * widest and not line.endswith((".", ";", ":", "!", "?"))
-    return "\n".join(out)
 
 
 def import_document(path: Path, session: Session | None = None,

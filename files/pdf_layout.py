@@ -1,0 +1,228 @@
+"""A PDF page's words as lines of text in reading order.
+
+NĐ 30 lays the header and the signature row out as two-column tables: on the page, the agency
+name and Quốc hiệu share a line, "Số" and the place and date share another. A band of such
+lines reads as its left column (governing body, issuer, Số, V/v; Nơi nhận and its list) then its
+right column (Quốc hiệu, Tiêu ngữ, place and date; the signature block). The rest reads in line
+order, wrapped lines joined into paragraphs, running page numbers dropped."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from statistics import median
+from typing import Any
+
+LINE_TOLERANCE = 3.0  # points: words whose baselines differ by less share a line
+COLUMN_GAP = 1.0  # font sizes: a gap this wide inside a line separates two table cells
+ALIGN_TOLERANCE = 8.0  # points: a cell line centred (or started) where its column's are
+_LIST_START = re.compile(r"^([-+•–*]|\d+(\.\d+)*[.)]|[a-zđ][.)]|[IVXLC]+\.)\s", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^[-–\s]*(trang\s*)?\d{1,3}(\s*/\s*\d{1,3})?[-–\s]*$", re.IGNORECASE)
+_AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s")
+_SENTENCE_END = (".", ";", ":", "!", "?")
+
+
+@dataclass
+class Segment:
+    """Words of one line with no cell gap between them."""
+
+    words: list[dict[str, Any]]
+
+    @property
+    def x0(self) -> float:
+        return float(self.words[0]["x0"])
+
+    @property
+    def x1(self) -> float:
+        return float(self.words[-1]["x1"])
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def text(self) -> str:
+        return " ".join(w["text"] for w in self.words)
+
+    @property
+    def bold(self) -> bool:
+        return all("bold" in str(w.get("fontname", "")).lower() for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(float(w["top"]) for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(float(w["bottom"]) for w in self.words)
+
+
+@dataclass
+class TextLine:
+    segments: list[Segment]
+    size: float  # the font size of its words
+
+    @property
+    def x0(self) -> float:
+        return self.segments[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.segments[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(s.top for s in self.segments)
+
+    @property
+    def bottom(self) -> float:
+        return max(s.bottom for s in self.segments)
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments)
+
+
+def page_lines(words: list[dict[str, Any]], page_height: float) -> list[TextLine]:
+    """The page's words grouped into lines (top to bottom), split at cell gaps; a running page
+    number at the top or bottom of the page left out."""
+    rows: list[list[dict[str, Any]]] = []
+    for word in sorted(words, key=lambda w: (float(w["bottom"]), float(w["x0"]))):
+        if rows and abs(float(word["bottom"]) - float(rows[-1][0]["bottom"])) <= LINE_TOLERANCE:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    lines = [_line_of(sorted(row, key=lambda w: float(w["x0"]))) for row in rows]
+    return [line for index, line in enumerate(lines)
+            if not (index in (0, len(lines) - 1) and _PAGE_NUMBER.match(line.text)
+                    and (line.bottom < 0.12 * page_height or line.top > 0.88 * page_height))]
+
+
+def _line_of(words: list[dict[str, Any]]) -> TextLine:
+    size = median(float(w.get("size") or (float(w["bottom"]) - float(w["top"]))) for w in words)
+    segments = [Segment([words[0]])]
+    for word in words[1:]:
+        if float(word["x0"]) - segments[-1].x1 > COLUMN_GAP * size:
+            segments.append(Segment([word]))
+        else:
+            segments[-1].words.append(word)
+    return TextLine(segments, size)
+
+
+@dataclass
+class _Band:
+    """Two columns: each centred on (or, like Nơi nhận, starting at) its cell's axis."""
+
+    boundary: float
+    left: Segment
+    right: Segment
+    left_lines: list[Segment]
+    right_lines: list[Segment]
+
+    def takes(self, line: TextLine) -> bool:
+        """Whether every part of `line` sits in one of the band's columns."""
+        return all(self._column_of(s) is not None for s in line.segments)
+
+    def add(self, line: TextLine) -> None:
+        for segment in line.segments:
+            (self.left_lines if self._column_of(segment) == "left" else
+             self.right_lines).append(segment)
+
+    def _column_of(self, segment: Segment) -> str | None:
+        if segment.x1 <= self.boundary and (
+                abs(segment.centre - self.left.centre) <= ALIGN_TOLERANCE
+                or abs(segment.x0 - self.left.x0) <= ALIGN_TOLERANCE / 2):
+            return "left"
+        if segment.x0 >= self.boundary and abs(segment.centre - self.right.centre) <= \
+                ALIGN_TOLERANCE:
+            return "right"
+        return None
+
+
+def _band_start(line: TextLine, left_edge: float, right_edge: float) -> _Band | None:
+    """A line of two cells whose gap lies in the middle of the text area starts a band."""
+    if len(line.segments) != 2:
+        return None
+    left, right = line.segments
+    boundary = (left.x1 + right.x0) / 2
+    width = max(right_edge - left_edge, 1.0)
+    if not 0.2 <= (boundary - left_edge) / width <= 0.8:
+        return None
+    return _Band(boundary, left, right, [left], [right])
+
+
+def reading_order(pages: list[list[TextLine]]) -> list[str]:
+    """All pages' lines as text: bands column by column, the rest as joined paragraphs."""
+    out: list[str] = []
+    previous: TextLine | None = None  # the last flow line, while its paragraph may run on
+    everything = [line for lines in pages for line in lines]
+    if not everything:
+        return out
+    left_edge = min(line.x0 for line in everything)  # the text area, over all pages
+    right_edge = max(line.x1 for line in everything)
+    for lines in pages:
+        if not lines:
+            continue
+        gap = _paragraph_gap(lines)
+        index = 0
+        last_bottom: float | None = None
+        while index < len(lines):
+            line = lines[index]
+            if last_bottom is not None and line.top - last_bottom > gap:
+                out.append("")
+                previous = None
+            band = _band_start(line, left_edge, right_edge)
+            if band is not None:
+                index = _take_band(band, lines, index + 1)
+                out += ["", *_column_text(band.left_lines, band.boundary - left_edge),
+                        *_column_text(band.right_lines, right_edge - band.boundary), ""]
+                previous, last_bottom = None, lines[index - 1].bottom
+                continue
+            if previous is not None and _runs_on(previous, line, left_edge, right_edge):
+                out[-1] += " " + line.text
+            else:
+                out.append(line.text)
+            previous, last_bottom = line, line.bottom
+            index += 1
+    return out
+
+
+def _take_band(band: _Band, lines: list[TextLine], index: int) -> int:
+    while index < len(lines) and band.takes(lines[index]):
+        band.add(lines[index])
+        index += 1
+    return index
+
+
+def _column_text(segments: list[Segment], cell_width: float) -> list[str]:
+    """A column's lines; an upper-case line that fills its cell runs on into the next upper-case
+    line of the same weight ("ỦY BAN NHÂN DÂN ĐẶC KHU" / "KIÊN HẢI" is one name)."""
+    out: list[str] = []
+    before: Segment | None = None
+    for segment in segments:
+        if (before is not None and before.text.isupper() and segment.text.isupper()
+                and before.bold == segment.bold and not _AUTHORITY.match(segment.text)
+                and before.x1 - before.x0 >= 0.8 * cell_width):
+            out[-1] += " " + segment.text
+        else:
+            out.append(segment.text)
+        before = segment
+    return out
+
+
+def _paragraph_gap(lines: list[TextLine]) -> float:
+    """Space between lines wider than this separates paragraphs."""
+    gaps = sorted(b.top - a.bottom for a, b in zip(lines, lines[1:], strict=False))
+    size = median(line.size for line in lines)
+    usual = max(gaps[len(gaps) // 4], 0.0) if gaps else 0.0  # most lines run inside paragraphs
+    return max(1.6 * usual, usual + 0.5 * size)
+
+
+def _runs_on(previous: TextLine, line: TextLine, left_edge: float, right_edge: float) -> bool:
+    """A line that ends where the next one's first word would not have fitted, and does not
+    end a sentence, continues in the next, when that one starts at the margin and is no list
+    item."""
+    first = line.segments[0].words[0]
+    fills = previous.x1 + 0.3 * line.size + float(first["x1"]) - float(first["x0"]) > right_edge
+    return (fills and not previous.text.endswith(_SENTENCE_END)
+            and line.x0 <= left_edge + 0.5 * line.size and not _LIST_START.match(line.text))
