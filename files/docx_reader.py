@@ -6,6 +6,7 @@ body text. The zip is checked against bombs before anything unpacks it."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,13 +64,18 @@ def _block_lines(container: Any, parent: Any) -> Iterator[str]:
 
     for child in container.iterchildren():
         if child.tag == f"{_W}p":
-            yield from Paragraph(child, parent).text.split("\n")
+            yield from _paragraph_text(Paragraph(child, parent).text).split("\n")
         elif child.tag == f"{_W}tbl":
             yield from _table_lines(Table(child, parent))
         elif child.tag == f"{_W}sdt":  # a content control: its content is body text
             content = child.find(f"{_W}sdtContent")
             if content is not None:
                 yield from _block_lines(content, parent)
+
+
+def _paragraph_text(text: str) -> str:
+    """A tab before a list item ("Kính gửi:<tab>- …") starts its line; other tabs are spaces."""
+    return re.sub(r"\t+(?=[-+•–] )", "\n", text).replace("\t", " ")
 
 
 def _table_lines(table: Any) -> Iterator[str]:

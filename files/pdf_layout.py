@@ -82,6 +82,10 @@ class TextLine:
     def text(self) -> str:
         return " ".join(s.text for s in self.segments)
 
+    @property
+    def bold(self) -> bool:
+        return all(s.bold for s in self.segments)
+
 
 def page_lines(words: list[dict[str, Any]], page_height: float) -> list[TextLine]:
     """The page's words grouped into lines (top to bottom), split at cell gaps; a running page
@@ -113,15 +117,27 @@ def _line_of(words: list[dict[str, Any]]) -> TextLine:
 class _Band:
     """Two columns: each centred on (or, like Nơi nhận, starting at) its cell's axis."""
 
-    boundary: float
     left: Segment
     right: Segment
     left_lines: list[Segment]
     right_lines: list[Segment]
 
+    @property
+    def boundary(self) -> float:
+        """Between the columns' texts (a cell's border lies somewhere in that gap)."""
+        return (max(s.x1 for s in self.left_lines) + min(s.x0 for s in self.right_lines)) / 2
+
     def takes(self, line: TextLine) -> bool:
         """Whether every part of `line` sits in one of the band's columns."""
         return all(self._column_of(s) is not None for s in line.segments)
+
+    @property
+    def top(self) -> float:
+        return min(s.top for s in self.left_lines + self.right_lines)
+
+    @property
+    def bottom(self) -> float:
+        return max(s.bottom for s in self.left_lines + self.right_lines)
 
     def add(self, line: TextLine) -> None:
         for segment in line.segments:
@@ -129,12 +145,14 @@ class _Band:
              self.right_lines).append(segment)
 
     def _column_of(self, segment: Segment) -> str | None:
-        if segment.x1 <= self.boundary and (
+        """"left" or "right" when the segment is aligned with that column and clear of the
+        other column's text; None when it belongs to neither."""
+        if segment.x1 < min(s.x0 for s in self.right_lines) and (
                 abs(segment.centre - self.left.centre) <= ALIGN_TOLERANCE
                 or abs(segment.x0 - self.left.x0) <= ALIGN_TOLERANCE / 2):
             return "left"
-        if segment.x0 >= self.boundary and abs(segment.centre - self.right.centre) <= \
-                ALIGN_TOLERANCE:
+        if segment.x0 > max(s.x1 for s in self.left_lines) and abs(
+                segment.centre - self.right.centre) <= ALIGN_TOLERANCE:
             return "right"
         return None
 
@@ -148,50 +166,58 @@ def _band_start(line: TextLine, left_edge: float, right_edge: float) -> _Band | 
     width = max(right_edge - left_edge, 1.0)
     if not 0.2 <= (boundary - left_edge) / width <= 0.8:
         return None
-    return _Band(boundary, left, right, [left], [right])
+    return _Band(left, right, [left], [right])
 
 
 def reading_order(pages: list[list[TextLine]]) -> list[str]:
     """All pages' lines as text: bands column by column, the rest as joined paragraphs."""
-    out: list[str] = []
-    previous: TextLine | None = None  # the last flow line, while its paragraph may run on
     everything = [line for lines in pages for line in lines]
     if not everything:
-        return out
+        return []
     left_edge = min(line.x0 for line in everything)  # the text area, over all pages
     right_edge = max(line.x1 for line in everything)
-    for lines in pages:
-        if not lines:
-            continue
+    blocks = [_blocks(lines, left_edge, right_edge) for lines in pages]
+    flow = [b for page in blocks for b in page if isinstance(b, TextLine)]
+    area = (left_edge, _centre_axis(flow, left_edge, right_edge), right_edge)
+    out: list[str] = []
+    previous: TextLine | None = None  # the last flow line, while its paragraph may run on
+    for lines, page in zip(pages, blocks, strict=True):
         gap = _paragraph_gap(lines)
-        index = 0
         last_bottom: float | None = None
-        while index < len(lines):
-            line = lines[index]
-            if last_bottom is not None and line.top - last_bottom > gap:
+        for block in page:
+            if last_bottom is not None and block.top - last_bottom > gap:
                 out.append("")
                 previous = None
-            band = _band_start(line, left_edge, right_edge)
-            if band is not None:
-                index = _take_band(band, lines, index + 1)
-                out += ["", *_column_text(band.left_lines, band.boundary - left_edge),
-                        *_column_text(band.right_lines, right_edge - band.boundary), ""]
-                previous, last_bottom = None, lines[index - 1].bottom
-                continue
-            if previous is not None and _runs_on(previous, line, left_edge, right_edge):
-                out[-1] += " " + line.text
+            if isinstance(block, _Band):
+                out += ["", *_column_text(block.left_lines, block.boundary - left_edge),
+                        *_column_text(block.right_lines, right_edge - block.boundary), ""]
+                previous = None
+            elif previous is not None and _runs_on(previous, block, area):
+                out[-1] += " " + block.text
+                previous = block
             else:
-                out.append(line.text)
-            previous, last_bottom = line, line.bottom
-            index += 1
+                out.append(block.text)
+                previous = block
+            last_bottom = block.bottom
     return out
 
 
-def _take_band(band: _Band, lines: list[TextLine], index: int) -> int:
-    while index < len(lines) and band.takes(lines[index]):
-        band.add(lines[index])
+def _blocks(lines: list[TextLine], left_edge: float, right_edge: float
+            ) -> list[TextLine | _Band]:
+    """The page's lines, the two-column bands among them gathered."""
+    blocks: list[TextLine | _Band] = []
+    index = 0
+    while index < len(lines):
+        band = _band_start(lines[index], left_edge, right_edge)
         index += 1
-    return index
+        if band is None:
+            blocks.append(lines[index - 1])
+            continue
+        while index < len(lines) and band.takes(lines[index]):
+            band.add(lines[index])
+            index += 1
+        blocks.append(band)
+    return blocks
 
 
 def _column_text(segments: list[Segment], cell_width: float) -> list[str]:
@@ -218,11 +244,24 @@ def _paragraph_gap(lines: list[TextLine]) -> float:
     return max(1.6 * usual, usual + 0.5 * size)
 
 
-def _runs_on(previous: TextLine, line: TextLine, left_edge: float, right_edge: float) -> bool:
+def _centre_axis(lines: list[TextLine], left_edge: float, right_edge: float) -> float:
+    """Where centred lines (Quốc hiệu, the type name) have their middle; the text area's middle
+    when none stands clear of the margin (ragged text hides the right margin)."""
+    centres = [(line.x0 + line.x1) / 2 for line in lines if len(line.segments) == 1
+               and line.x0 > left_edge + 2 * line.size and line.x1 < right_edge - 2
+               and not _LIST_START.match(line.text)]
+    return median(centres) if centres else (left_edge + right_edge) / 2
+
+
+def _runs_on(previous: TextLine, line: TextLine, area: tuple[float, float, float]) -> bool:
     """A line that ends where the next one's first word would not have fitted, and does not
     end a sentence, continues in the next, when that one starts at the margin and is no list
-    item."""
+    item. A centred line (a title) does not run on."""
+    left_edge, axis, right_edge = area
     first = line.segments[0].words[0]
     fills = previous.x1 + 0.3 * line.size + float(first["x1"]) - float(first["x0"]) > right_edge
-    return (fills and not previous.text.endswith(_SENTENCE_END)
-            and line.x0 <= left_edge + 0.5 * line.size and not _LIST_START.match(line.text))
+    centred = (left_edge + 1 < previous.x0 and previous.x1 < right_edge - 2
+               and abs((previous.x0 + previous.x1) / 2 - axis) < 2)
+    return (fills and not centred and not previous.text.endswith(_SENTENCE_END)
+            and line.x0 <= left_edge + 0.5 * line.size and not _LIST_START.match(line.text)
+            and previous.bold == line.bold)

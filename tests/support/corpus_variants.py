@@ -1,0 +1,171 @@
+"""The corpus as the files people really send: each .txt directive laid out as an
+OfficialDocument by simple rules on its text, written as .docx by the project's own writer
+(files/document_writers.write_docx) and printed to PDF by LibreOffice, all in one soffice run.
+Reproducible: the same .txt gives the same .docx and PDF text.
+
+Layout rules: the lines above the type name (or "V/v", or "Kính gửi") are the header: Quốc
+hiệu, Tiêu ngữ and the place and date go right, "Số" and the agency lines left (the last
+upper-case line is the issuer, those above it the governing body); the lines under the type
+name up to the first body line are the trích yếu (kept as its lines, a line break each);
+"Kính gửi" and its list are the addressees; the body runs to "Nơi nhận", whose list is the
+recipients; the lines after it are the signature (TM./KT. lines, the position, the rest)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from chidao.domain.doc_text import clean_lines, fold
+from chidao.domain.official_document import (
+    DocumentKind,
+    OfficialDocument,
+    Paragraph,
+    ParagraphStyle,
+    Signature,
+)
+from chidao.files.document_writers import write_docx
+from tests.support.libreoffice import to_pdf
+from tests.support.paths import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures"
+SOURCES = [("corpus", "*.txt"), ("documents", "*.txt"), ("documents", "*.md"),
+           ("directives", "*.txt")]
+KINDS = {"ke hoach": DocumentKind.PLAN, "thong bao": DocumentKind.NOTICE}
+_TYPE_NAMES = {"ke hoach", "thong bao", "quyet dinh", "chi thi", "huong dan", "bao cao",
+               "chuong trinh", "de an", "to trinh", "giay moi", "cong van"}
+_NUMBER = re.compile(r"^s[oố]\s*[:.]?\s*(?P<number>[^/]*)/\s*(?P<symbol>.+)$", re.IGNORECASE)
+_PLACE_DATE = re.compile(r"^(?P<place>[^,]{2,40}),\s*(?P<date>ng[aà]y\b.*)$", re.IGNORECASE)
+_BODY_START = ("can cu", "kinh gui")
+_ROMAN = re.compile(r"^[IVX]+\.\s")
+_SUBHEADING = re.compile(r"^\d+(\.\d+)*\.\s.{3,100}$")
+_AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s")
+
+
+@dataclass(frozen=True)
+class Variant:
+    source: Path  # the .txt (or .md)
+    docx: Path
+    pdf: Path
+
+
+def corpus_sources() -> list[Path]:
+    """Every corpus text there is (the fixtures' folders, whichever exist)."""
+    return sorted(p for folder, pattern in SOURCES for p in (FIXTURES / folder).glob(pattern))
+
+
+def document_of(text: str) -> OfficialDocument | None:
+    """The document laid out from its text; None when its type has no layout in the writer
+    (a HƯỚNG DẪN, a QUYẾT ĐỊNH: DocumentKind knows kế hoạch, công văn and thông báo)."""
+    lines = [line.text for line in clean_lines(text)]
+    head: dict[str, str] = {"number": "", "symbol": "", "place": "", "date": ""}
+    agency: list[str] = []
+    kind, title, index = None, "", 0
+    while index < len(lines) and kind is None:
+        line, folded = lines[index], fold(lines[index])
+        if line.isupper() and folded.strip(" :") in _TYPE_NAMES:
+            kind = KINDS.get(folded.strip(" :"))
+            if kind is None:
+                return None
+            title, index = _title(lines, index + 1)
+            break
+        if folded.startswith(("v/v", "ve ")) and not line.isupper():
+            title, index = _title(lines, index + 1, first=re.sub(r"^(V/v|Về)\s*:?\s*", "", line))
+            kind = DocumentKind.LETTER
+            break
+        if folded.startswith(_BODY_START) or _ROMAN.match(line):
+            return None  # no type name, no V/v: nothing says what the document is
+        _header_line(line, folded, head, agency)
+        index += 1
+    if kind is None:
+        return None
+    # the place and date may follow a công văn's V/v
+    while index < len(lines) and (m := _PLACE_DATE.match(lines[index])):
+        head["place"], head["date"] = m["place"].strip(), m["date"].strip()
+        index += 1
+    addressees, index = _addressees(lines, index)
+    end = next((i for i in range(index, len(lines)) if fold(lines[i]).startswith("noi nhan")),
+               len(lines))
+    recipients, signature = _recipients_and_signature(lines[end + 1:])
+    return OfficialDocument(
+        kind=kind, governing_body="\n".join(agency[:-1]), issuer=agency[-1] if agency else "",
+        number=head["number"], symbol=head["symbol"], place=head["place"],
+        date_words=head["date"], title=title, signature=signature, addressees=addressees,
+        body=tuple(_paragraph(line) for line in lines[index:end]), recipients=recipients)
+
+
+def _header_line(line: str, folded: str, head: dict[str, str], agency: list[str]) -> None:
+    if folded.startswith(("cong hoa", "doc lap")):
+        return  # Quốc hiệu and Tiêu ngữ: the writer prints its own
+    if (m := _NUMBER.match(line)) and not head["symbol"]:
+        head["number"], head["symbol"] = m["number"], m["symbol"].strip()
+    elif (m := _PLACE_DATE.match(line)) and not head["date"]:
+        head["place"], head["date"] = m["place"].strip(), m["date"].strip()
+    elif line.isupper():
+        agency.append(line)
+
+
+def _title(lines: list[str], index: int, first: str = "") -> tuple[str, int]:
+    """The trích yếu's lines (a line break between them) and where the body starts."""
+    parts = [first] if first else []
+    while index < len(lines) and len(parts) < 4:
+        folded = fold(lines[index])
+        if (folded.startswith(_BODY_START) or _ROMAN.match(lines[index])
+                or _SUBHEADING.match(lines[index]) or _PLACE_DATE.match(lines[index])
+                or len(lines[index]) > 120):
+            break
+        parts.append(lines[index])
+        index += 1
+    return "\n".join(parts), index
+
+
+def _addressees(lines: list[str], index: int) -> tuple[tuple[str, ...], int]:
+    if index >= len(lines) or not fold(lines[index]).startswith("kinh gui"):
+        return (), index
+    first = lines[index].split(":", 1)[1].strip(" ;.") if ":" in lines[index] else ""
+    names = [first] if first else []
+    index += 1
+    while index < len(lines) and lines[index].startswith(("-", "+", "•")):
+        names.append(lines[index].lstrip("-+• ").strip(" ;."))
+        index += 1
+    return tuple(names), index
+
+
+def _paragraph(line: str) -> Paragraph:
+    if _ROMAN.match(line) and line.isupper():
+        return Paragraph(line, ParagraphStyle.HEADING)
+    if _SUBHEADING.match(line) and not line.endswith((".", ";")):
+        return Paragraph(line, ParagraphStyle.SUBHEADING)
+    return Paragraph(line)  # bullets keep their "- ": the text is the source's
+
+
+def _recipients_and_signature(rest: list[str]) -> tuple[tuple[str, ...], Signature]:
+    recipients = []
+    index = 0
+    while index < len(rest) and rest[index].startswith(("-", "+", "•")):
+        recipients.append(rest[index].lstrip("-+• "))
+        index += 1
+    authority = []
+    while index < len(rest) and _AUTHORITY.match(rest[index]):
+        authority.append(rest[index])
+        index += 1
+    position = rest[index] if index < len(rest) and rest[index].isupper() else ""
+    name = "\n".join(rest[index + 1 if position else index:])  # "(đã ký)", the name
+    return tuple(recipients), Signature(tuple(authority), position, name)
+
+
+def write_variants(outdir: Path) -> tuple[list[Variant], list[Path]]:
+    """Each corpus text as .docx and PDF under `outdir`; and the texts with no layout."""
+    docs, skipped = [], []
+    outdir.mkdir(parents=True, exist_ok=True)
+    for source in corpus_sources():
+        doc = document_of(source.read_text(encoding="utf-8"))
+        if doc is None:
+            skipped.append(source)
+            continue
+        docx = outdir / f"{source.stem}.docx"
+        write_docx(doc, docx)
+        docs.append((source, docx))
+    pdfs = to_pdf([docx for _, docx in docs], outdir / "pdf")
+    return [Variant(s, d, p) for (s, d), p in zip(docs, pdfs, strict=True)], skipped
+
