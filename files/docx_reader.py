@@ -79,11 +79,11 @@ def _paragraph_text(text: str) -> str:
 
 
 def _table_lines(table: Any) -> Iterator[str]:
-    """A short two-column table is a layout (header, signature): left cells, then right ones.
-    Any other table reads row by row. A merged cell is read once."""
+    """A short two-column table without rules is a layout (header, signature): left cells,
+    then right ones. Any other table reads row by row. A merged cell is read once."""
     rows = [_unique_cells(row) for row in table.rows]
     width = max((len(cells) for cells in rows), default=0)
-    if width == 2 and len(rows) <= LAYOUT_TABLE_MAX_ROWS:
+    if width == 2 and len(rows) <= LAYOUT_TABLE_MAX_ROWS and not _ruled(table):
         order = [cell for index in range(2) for cells in rows for cell in cells[index:index + 1]]
     else:
         order = [cell for cells in rows for cell in cells]
@@ -95,6 +95,16 @@ def _table_lines(table: Any) -> Iterator[str]:
             cells.append(cell)
     for cell in cells:
         yield from _block_lines(cell._tc, cell)
+
+
+def _ruled(table: Any) -> bool:
+    """Whether the table draws its grid (a data table) rather than laying text out."""
+    style = table._tbl.tblPr.find(f"{_W}tblStyle")
+    if style is not None and "grid" in (style.get(f"{_W}val") or "").lower():
+        return True
+    borders = table._tbl.tblPr.find(f"{_W}tblBorders")
+    return borders is not None and any(
+        (edge.get(f"{_W}val") or "none") not in {"nil", "none"} for edge in borders)
 
 
 def _unique_cells(row: Any) -> list[Any]:
