@@ -14,11 +14,15 @@ from statistics import median
 from typing import Any
 
 LINE_TOLERANCE = 3.0  # points: words whose baselines differ by less share a line
-COLUMN_GAP = 1.0  # font sizes: a gap this wide inside a line separates two table cells
+COLUMN_GAP = 0.7  # font sizes: a gap this wide inside a line separates two table cells
+# (two cells' paddings, ~11 pt; LibreOffice stretches a justified line's spaces to ~8 pt)
 ALIGN_TOLERANCE = 8.0  # points: a cell line centred (or started) where its column's are
-_LIST_START = re.compile(r"^([-+•–*]|\d+(\.\d+)*[.)]|[a-zđ][.)]|[IVXLC]+\.)\s", re.IGNORECASE)
+_LIST_START = re.compile(r"^([-+•–*]|\d{1,2}(\.\d{1,2})*[.)]|[a-zđ][.)]|[IVXLC]+\.)\s",
+                         re.IGNORECASE)  # "2026." ending a line's run is a year, not an item
 _PAGE_NUMBER = re.compile(r"^[-–\s]*(trang\s*)?\d{1,3}(\s*/\s*\d{1,3})?[-–\s]*$", re.IGNORECASE)
 _AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s")
+# a draft leaves the day, the month or the number blank for the signer: "ngày     tháng 3"
+_BLANK_TO_FILL = re.compile(r"^(ng[àa]y|th[áa]ng|S[ốo]:?) (th[áa]ng|n[ăa]m|/)|^\S+ /", re.I)
 _SENTENCE_END = (".", ";", ":", "!", "?")
 
 
@@ -106,7 +110,8 @@ def _line_of(words: list[dict[str, Any]]) -> TextLine:
     size = median(float(w.get("size") or (float(w["bottom"]) - float(w["top"]))) for w in words)
     segments = [Segment([words[0]])]
     for word in words[1:]:
-        if float(word["x0"]) - segments[-1].x1 > COLUMN_GAP * size:
+        if (float(word["x0"]) - segments[-1].x1 > COLUMN_GAP * size
+                and not _BLANK_TO_FILL.search(f"{segments[-1].words[-1]['text']} {word['text']}")):
             segments.append(Segment([word]))
         else:
             segments[-1].words.append(word)
@@ -177,7 +182,9 @@ def reading_order(pages: list[list[TextLine]]) -> list[str]:
     left_edge = min(line.x0 for line in everything)  # the text area, over all pages
     right_edge = max(line.x1 for line in everything)
     blocks = [_blocks(lines, left_edge, right_edge) for lines in pages]
-    flow = [b for page in blocks for b in page if isinstance(b, TextLine)]
+    flow = [b for page in blocks for b in page if isinstance(b, TextLine)] or everything
+    left_edge = min(line.x0 for line in flow)  # the body's (a header table may stand out)
+    right_edge = max(line.x1 for line in flow)
     area = (left_edge, _centre_axis(flow, left_edge, right_edge), right_edge)
     out: list[str] = []
     previous: TextLine | None = None  # the last flow line, while its paragraph may run on
@@ -216,7 +223,10 @@ def _blocks(lines: list[TextLine], left_edge: float, right_edge: float
         while index < len(lines) and band.takes(lines[index]):
             band.add(lines[index])
             index += 1
-        blocks.append(band)
+        if len(band.left_lines) + len(band.right_lines) > 2 or _LIST_START.match(band.right.text):
+            blocks.append(band)
+        else:  # one line with a wide gap (a justified line, "Kính gửi: A"): no table
+            blocks.append(lines[index - 1])
     return blocks
 
 
@@ -262,6 +272,8 @@ def _runs_on(previous: TextLine, line: TextLine, area: tuple[float, float, float
     fills = previous.x1 + 0.3 * line.size + float(first["x1"]) - float(first["x0"]) > right_edge
     centred = (left_edge + 1 < previous.x0 and previous.x1 < right_edge - 2
                and abs((previous.x0 + previous.x1) / 2 - axis) < 2)
+    # a wrapped line starts at the margin, or under its list item's dash (a hanging indent)
+    margin = previous.x0 if _LIST_START.match(previous.text) else left_edge
     return (fills and not centred and not previous.text.endswith(_SENTENCE_END)
-            and line.x0 <= left_edge + 0.5 * line.size and not _LIST_START.match(line.text)
-            and previous.bold == line.bold)
+            and line.x0 <= max(margin, left_edge) + 0.5 * line.size
+            and not _LIST_START.match(line.text) and previous.bold == line.bold)

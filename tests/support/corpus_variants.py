@@ -37,6 +37,9 @@ _TYPE_NAMES = {"ke hoach", "thong bao", "quyet dinh", "chi thi", "huong dan", "b
 _NUMBER = re.compile(r"^s[oố]\s*[:.]?\s*(?P<number>[^/]*)/\s*(?P<symbol>.+)$", re.IGNORECASE)
 _PLACE_DATE = re.compile(r"^(?P<place>[^,]{2,40}),\s*(?P<date>ng[aà]y\b.*)$", re.IGNORECASE)
 _BODY_START = ("can cu", "kinh gui")
+_NATIONAL = ("cong hoa", "doc lap")  # Quốc hiệu, Tiêu ngữ
+_COLUMN_GAP = re.compile(r"\t+| {4,}")
+_RULE_LINE = re.compile(r"^[-_=*\s]{3,}$")  # a rule typed under a header line
 _ROMAN = re.compile(r"^[IVX]+\.\s")
 _SUBHEADING = re.compile(r"^\d+(\.\d+)*\.\s.{3,100}$")
 _AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s")
@@ -57,7 +60,8 @@ def corpus_sources() -> list[Path]:
 def document_of(text: str) -> OfficialDocument | None:
     """The document laid out from its text; None when its type has no layout in the writer
     (a HƯỚNG DẪN, a QUYẾT ĐỊNH: DocumentKind knows kế hoạch, công văn and thông báo)."""
-    lines = [line.text for line in clean_lines(text)]
+    lines = [line.text for line in clean_lines(left_then_right(text))
+             if not _RULE_LINE.match(line.text)]
     head: dict[str, str] = {"number": "", "symbol": "", "place": "", "date": ""}
     agency: list[str] = []
     kind, title, index = None, "", 0
@@ -68,21 +72,21 @@ def document_of(text: str) -> OfficialDocument | None:
             if kind is None:
                 return None
             title, index = _title(lines, index + 1)
-            break
-        if folded.startswith(("v/v", "ve ")) and not line.isupper():
+        elif folded.startswith(("v/v", "ve ")) and not line.isupper():
             title, index = _title(lines, index + 1, first=re.sub(r"^(V/v|Về)\s*:?\s*", "", line))
             kind = DocumentKind.LETTER
-            break
-        if folded.startswith(_BODY_START) or _ROMAN.match(line):
+        elif folded.startswith(_BODY_START) or _ROMAN.match(line):
             return None  # no type name, no V/v: nothing says what the document is
-        _header_line(line, folded, head, agency)
+        else:
+            _header_line(line, folded, head, agency)
+            index += 1
+    # the right column (Quốc hiệu, Tiêu ngữ, place and date) may follow a công văn's V/v
+    while index < len(lines) and (fold(lines[index]).startswith(_NATIONAL)
+                                  or _PLACE_DATE.match(lines[index])):
+        _header_line(lines[index], fold(lines[index]), head, agency)
         index += 1
     if kind is None:
         return None
-    # the place and date may follow a công văn's V/v
-    while index < len(lines) and (m := _PLACE_DATE.match(lines[index])):
-        head["place"], head["date"] = m["place"].strip(), m["date"].strip()
-        index += 1
     addressees, index = _addressees(lines, index)
     end = next((i for i in range(index, len(lines)) if fold(lines[i]).startswith("noi nhan")),
                len(lines))
@@ -94,8 +98,27 @@ def document_of(text: str) -> OfficialDocument | None:
         body=tuple(_paragraph(line) for line in lines[index:end]), recipients=recipients)
 
 
+def left_then_right(text: str) -> str:
+    """Columns typed side by side ("BỘ GIÁO DỤC VÀ ĐÀO TẠO<tab>CỘNG HÒA …", "Nơi nhận:   KT.
+    GIÁM ĐỐC") as the left column's lines, then the right column's, block by block."""
+    out: list[str] = []
+    block: list[tuple[str, str]] = []
+    for raw in [*text.splitlines(), ""]:
+        parts = _COLUMN_GAP.split(raw.rstrip(), maxsplit=1)
+        if len(parts) == 2 and raw.strip() and (parts[0].strip() or block):
+            block.append((parts[0].strip(), parts[1].strip()))  # ("", x): right column only
+            continue
+        if block and raw.strip():  # a line of one column inside a block: the left one
+            block.append((raw.strip(), ""))
+            continue
+        out += [left for left, _ in block if left] + [right for _, right in block if right]
+        block = []
+        out.append(raw)
+    return "\n".join(out)
+
+
 def _header_line(line: str, folded: str, head: dict[str, str], agency: list[str]) -> None:
-    if folded.startswith(("cong hoa", "doc lap")):
+    if folded.startswith(_NATIONAL):
         return  # Quốc hiệu and Tiêu ngữ: the writer prints its own
     if (m := _NUMBER.match(line)) and not head["symbol"]:
         head["number"], head["symbol"] = m["number"], m["symbol"].strip()
@@ -106,17 +129,18 @@ def _header_line(line: str, folded: str, head: dict[str, str], agency: list[str]
 
 
 def _title(lines: list[str], index: int, first: str = "") -> tuple[str, int]:
-    """The trích yếu's lines (a line break between them) and where the body starts."""
+    """The trích yếu as one text (the writer breaks it its own way; a "Năm học" that opened a
+    line reads on in lower case) and where the body starts."""
     parts = [first] if first else []
     while index < len(lines) and len(parts) < 4:
         folded = fold(lines[index])
-        if (folded.startswith(_BODY_START) or _ROMAN.match(lines[index])
+        if (folded.startswith((*_BODY_START, *_NATIONAL)) or _ROMAN.match(lines[index])
                 or _SUBHEADING.match(lines[index]) or _PLACE_DATE.match(lines[index])
                 or len(lines[index]) > 120):
             break
-        parts.append(lines[index])
+        parts.append(re.sub(r"^Năm học\b", "năm học", lines[index]) if parts else lines[index])
         index += 1
-    return "\n".join(parts), index
+    return " ".join(parts), index
 
 
 def _addressees(lines: list[str], index: int) -> tuple[tuple[str, ...], int]:
