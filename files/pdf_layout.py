@@ -189,6 +189,8 @@ def reading_order(pages: list[list[TextLine]]) -> list[str]:
     out: list[str] = []
     previous: TextLine | None = None  # the last flow line, while its paragraph may run on
     for lines, page in zip(pages, blocks, strict=True):
+        if not lines:
+            continue
         gap = _paragraph_gap(lines)
         last_bottom: float | None = None
         for block in page:

@@ -5,6 +5,7 @@ reads to."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,9 @@ from chidao.files import pdf_reader
 from chidao.services.doc_import import import_document, read_document
 from tests.support.corpus_variants import Variant, corpus_sources, write_variants
 from tests.support.libreoffice import to_pdf
+from tests.support.paths import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures" / "documents"
 
 LEFT = ["ỦY BAN NHÂN DÂN TỈNH AN GIANG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 215/SGDĐT-GDMN",
         "V/v triển khai giáo dục STEM\ntrong giáo dục mầm non"]  # "\n": a soft line break
@@ -224,3 +228,23 @@ def test_a_pdf_without_a_text_layer_or_past_the_cap_is_refused(tmp_path: Path, m
     fake.write_bytes(b"%PDF-1.4 then nothing a PDF has")
     with pytest.raises(InvalidInput, match="not a readable PDF document"):
         read_document(fake)
+
+
+def test_a_damaged_pdf_reads_or_is_refused_never_crashes(tmp_path: Path):
+    """Bytes flipped or cut off a real PDF: text, or the clear error, nothing else."""
+    source = (FIXTURES / "kh-ubnd-kien-hai-stem-2026.pdf").read_bytes()
+    rng = random.Random(7)
+    outcomes = set()
+    for attempt in range(40):
+        damaged = bytearray(source)
+        for _ in range(rng.choice([1, 5, 50])):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        path = tmp_path / f"hong-{attempt}.pdf"
+        path.write_bytes(bytes(damaged[:rng.randrange(len(damaged))] if attempt % 3 == 0
+                               else damaged))
+        try:
+            read_document(path)
+            outcomes.add("read")
+        except InvalidInput:
+            outcomes.add("refused")
+    assert outcomes == {"read", "refused"}
