@@ -60,17 +60,39 @@ def docx_text(path: Path, max_unpacked: int = DOCX_MAX_UNPACKED_BYTES) -> str:
 def _block_lines(container: Any, parent: Any) -> Iterator[str]:
     """Lines of a body, a cell or a content control: paragraphs and tables in document order."""
     from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     for child in container.iterchildren():
         if child.tag == f"{_W}p":
-            yield from _paragraph_text(Paragraph(child, parent).text).split("\n")
+            yield from _paragraph_text("".join(_inline_text(child))).split("\n")
         elif child.tag == f"{_W}tbl":
             yield from _table_lines(Table(child, parent))
         elif child.tag == f"{_W}sdt":  # a content control: its content is body text
             content = child.find(f"{_W}sdtContent")
             if content is not None:
                 yield from _block_lines(content, parent)
+
+
+_INLINE = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n",
+           f"{_W}noBreakHyphen": "-"}
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _inline_text(element: Any) -> Iterator[str]:
+    """A paragraph's text as Word shows it: runs, also inside hyperlinks, fields, inline
+    content controls and tracked insertions (not deleted text, not field codes), line breaks
+    as "\n"; a text box's paragraphs as lines of their own, its fallback copy skipped."""
+    for child in element.iterchildren():
+        tag = child.tag
+        if tag == f"{_W}t":
+            yield child.text or ""
+        elif tag in _INLINE:
+            yield _INLINE[tag]
+        elif tag == f"{_W}p":
+            yield "\n"
+            yield from _inline_text(child)
+            yield "\n"
+        elif tag != _FALLBACK and isinstance(tag, str):
+            yield from _inline_text(child)
 
 
 def _paragraph_text(text: str) -> str:

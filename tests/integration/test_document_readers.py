@@ -6,6 +6,7 @@ reads to."""
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from tests.support.paths import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "documents"
 
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 LEFT = ["ỦY BAN NHÂN DÂN TỈNH AN GIANG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 215/SGDĐT-GDMN",
         "V/v triển khai giáo dục STEM\ntrong giáo dục mầm non"]  # "\n": a soft line break
 RIGHT = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
@@ -48,10 +50,23 @@ DATA_TABLE = [["Lịch kiểm tra"], ["Đơn vị", "Thời gian", "NESTED"], ["
 NESTED = [["Tổ", "Người"], ["Chuyên môn", "Bà Lan"]]
 
 
+def _number_in_a_content_control(paragraph: Any, line: str) -> None:
+    """"Số: 215/…" with the number typed into a form field (an inline content control)."""
+    label, number, symbol = re.match(r"(Số: )(\d+)(/.+)", line).groups()  # type: ignore
+    paragraph.add_run(label)
+    paragraph._p.append(parse_xml(
+        f'<w:sdt xmlns:w="{W}"><w:sdtPr><w:alias w:val="Số"/></w:sdtPr>'
+        f'<w:sdtContent><w:r><w:t>{number}</w:t></w:r></w:sdtContent></w:sdt>'))
+    paragraph.add_run(symbol)
+
+
 def _cell_lines(cell: Any, lines: list[str], *, align: WD_ALIGN_PARAGRAPH) -> None:
     for index, line in enumerate(lines):
         paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
         paragraph.alignment = align
+        if line.startswith("Số: "):
+            _number_in_a_content_control(paragraph, line)
+            continue
         first, *rest = line.split("\n")
         run = paragraph.add_run(first)
         run.bold = line.isupper()
@@ -100,8 +115,7 @@ def word_user_docx(path: Path, *, data_table: bool = False) -> Path:
     number = section.header.paragraphs[0]
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
     number._p.append(parse_xml(  # a PAGE field, as Word writes it
-        '<w:fldSimple xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-        ' w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+        f'<w:fldSimple xmlns:w="{W}" w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
     _layout_table(document, LEFT, RIGHT, (6.5, 9.5), WD_ALIGN_PARAGRAPH.CENTER)
     for text in [*OPENING, *TASKS]:
         paragraph = document.add_paragraph(text)
@@ -119,9 +133,10 @@ def nonblank(text: str) -> list[str]:
 
 
 def test_a_word_users_docx_reads_its_tables_in_reading_order(tmp_path: Path):
-    """The header table's left cell (agency, Số, V/v with its soft break), then its right
-    cell; the ruled table row by row, its merged title once, the nested table where it
-    sits; the signature table's Nơi nhận, then the signature; the page number is no text."""
+    """The header table's left cell (agency, Số with its number in a form field, V/v with its
+    soft break), then its right cell; the ruled table row by row, its merged title once, the
+    nested table where it sits; the signature table's Nơi nhận, then the signature; the page
+    number is no text."""
     text = read_document(word_user_docx(tmp_path / "cong-van.docx", data_table=True))
     table = [DATA_TABLE[0][0], *DATA_TABLE[1][:2], *[t for row in NESTED for t in row],
              *DATA_TABLE[2]]
