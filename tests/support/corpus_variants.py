@@ -13,9 +13,13 @@ recipients; the lines after it are the signature (TM./KT. lines, the position, t
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from chidao.domain.doc_parse import parse_document
 from chidao.domain.doc_text import clean_lines, fold
 from chidao.domain.official_document import (
     DocumentKind,
@@ -25,6 +29,7 @@ from chidao.domain.official_document import (
     Signature,
 )
 from chidao.files.document_writers import write_docx
+from chidao.services.doc_import import read_document
 from tests.support.libreoffice import to_pdf
 from tests.support.paths import ROOT
 
@@ -193,3 +198,19 @@ def write_variants(outdir: Path) -> tuple[list[Variant], list[Path]]:
     pdfs = to_pdf([docx for _, docx in docs], outdir / "pdf")
     return [Variant(s, d, p) for (s, d), p in zip(docs, pdfs, strict=True)], skipped
 
+
+def variant_parser(variants: list[Variant], kind: str) -> Callable[[Path], dict[str, Any]]:
+    """path of a corpus .txt -> the draft read from its .docx or PDF variant (`kind` "docx" or
+    "pdf"), for a scorer that takes a path -> draft function."""
+    by_source = {v.source.resolve(): v for v in variants}
+
+    def parse(path: Path) -> dict[str, Any]:
+        return parse_document(read_document(getattr(by_source[path.resolve()], kind)))
+
+    return parse
+
+
+if __name__ == "__main__":  # python -m tests.support.corpus_variants OUTDIR: to look at them
+    made, without_layout = write_variants(Path(sys.argv[1]))
+    print("\n".join(f"{v.docx}\n{v.pdf}" for v in made))
+    print("no layout for:", ", ".join(p.name for p in without_layout) or "none")
