@@ -76,12 +76,18 @@ def _cell_lines(cell: Any, lines: list[str], *, align: WD_ALIGN_PARAGRAPH) -> No
 
 
 def _layout_table(document: Any, left: list[str], right: list[str], widths_cm: tuple[float,
-                  float], left_align: WD_ALIGN_PARAGRAPH) -> None:
-    table = document.add_table(rows=1, cols=2)  # the default style: no rules
-    for cell, width in zip(table.rows[0].cells, widths_cm, strict=True):
-        cell.width = Cm(width)
-    _cell_lines(table.rows[0].cells[0], left, align=left_align)
-    _cell_lines(table.rows[0].cells[1], right, align=WD_ALIGN_PARAGRAPH.CENTER)
+                  float], left_align: WD_ALIGN_PARAGRAPH, *, rows: int = 1) -> None:
+    """Left lines and right lines in a table with no rules (the default style); with two rows,
+    as some offices do, "Số" and the place and date go into the second row."""
+    table = document.add_table(rows=rows, cols=2)
+    split = (len(left) - 2, len(right) - 1) if rows == 2 else (len(left), len(right))
+    for r, (lefts, rights) in enumerate([(left[:split[0]], right[:split[1]]),
+                                         (left[split[0]:], right[split[1]:])][:rows]):
+        cells = table.rows[r].cells
+        for cell, width in zip(cells, widths_cm, strict=True):
+            cell.width = Cm(width)
+        _cell_lines(cells[0], lefts, align=left_align)
+        _cell_lines(cells[1], rights, align=WD_ALIGN_PARAGRAPH.CENTER)
 
 
 def _data_table(document: Any) -> None:
@@ -102,7 +108,7 @@ def _data_table(document: Any) -> None:
                 table.cell(r, c).paragraphs[0].add_run(text)
 
 
-def word_user_docx(path: Path, *, data_table: bool = False) -> Path:
+def word_user_docx(path: Path, *, data_table: bool = False, header_rows: int = 1) -> Path:
     """A công văn as Word users lay NĐ 30 out: A4, the header and the signature as tables,
     the page number in the page header."""
     document = Document()
@@ -116,7 +122,8 @@ def word_user_docx(path: Path, *, data_table: bool = False) -> Path:
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
     number._p.append(parse_xml(  # a PAGE field, as Word writes it
         f'<w:fldSimple xmlns:w="{W}" w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
-    _layout_table(document, LEFT, RIGHT, (6.5, 9.5), WD_ALIGN_PARAGRAPH.CENTER)
+    _layout_table(document, LEFT, RIGHT, (6.5, 9.5), WD_ALIGN_PARAGRAPH.CENTER,
+                  rows=header_rows)
     for text in [*OPENING, *TASKS]:
         paragraph = document.add_paragraph(text)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -145,8 +152,9 @@ def test_a_word_users_docx_reads_its_tables_in_reading_order(tmp_path: Path):
     assert nonblank(text) == expected
 
 
-def test_a_word_users_docx_and_its_pdf_read_to_the_same_fields(tmp_path: Path):
-    docx = word_user_docx(tmp_path / "cong-van.docx")
+@pytest.mark.parametrize("header_rows", [1, 2])
+def test_a_word_users_docx_and_its_pdf_read_to_the_same_fields(tmp_path: Path, header_rows):
+    docx = word_user_docx(tmp_path / "cong-van.docx", header_rows=header_rows)
     (pdf,) = to_pdf([docx], tmp_path / "pdf")
     txt = tmp_path / "cong-van.txt"
     txt.write_text("\n".join([*"\n".join(LEFT).split("\n"), *RIGHT, *OPENING, *TASKS,
@@ -164,6 +172,7 @@ def test_a_word_users_docx_and_its_pdf_read_to_the_same_fields(tmp_path: Path):
     # the header band reads left column first; every task paragraph comes back whole, the
     # one that runs over the page break too, and the page numbers are not text
     assert lines.index(LEFT[2]) < lines.index(RIGHT[0]) < lines.index(RIGHT[2])
+    assert nonblank(read_document(docx))[:6] == [*"\n".join(LEFT).split("\n"), *RIGHT][:6]
     assert [line for line in lines if line.startswith("- Nội dung")] == TASKS
     assert not [line for line in lines if line.strip().isdigit()]
     assert lines[-len(NOI_NHAN + SIGNATURE):] == NOI_NHAN + SIGNATURE
