@@ -9,6 +9,7 @@ order, wrapped lines joined into paragraphs, running page numbers dropped."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from statistics import median
 from typing import Any
@@ -132,6 +133,16 @@ class _Band:
         """Between the columns' texts (a cell's border lies somewhere in that gap)."""
         return (max(s.x1 for s in self.left_lines) + min(s.x0 for s in self.right_lines)) / 2
 
+    def left_cell(self, left_edge: float) -> tuple[float, float]:
+        """Where the left cell lies: from the table's edge (the text's) to the columns' gap,
+        or as wide around its centred lines as they stand from that edge."""
+        centred = abs(self.left.x0 - min(s.x0 for s in self.left_lines)) > ALIGN_TOLERANCE / 2
+        return (left_edge, 2 * self.left.centre - left_edge if centred else self.boundary)
+
+    def right_cell(self, right_edge: float) -> tuple[float, float]:
+        """The right cell: its lines are centred, as far from the table's edge on the left."""
+        return (2 * self.right.centre - right_edge, right_edge)
+
     def takes(self, line: TextLine) -> bool:
         """Whether every part of `line` sits in one of the band's columns."""
         return all(self._column_of(s) is not None for s in line.segments)
@@ -198,8 +209,8 @@ def reading_order(pages: list[list[TextLine]]) -> list[str]:
                 out.append("")
                 previous = None
             if isinstance(block, _Band):
-                out += ["", *_column_text(block.left_lines, block.boundary - left_edge),
-                        *_column_text(block.right_lines, right_edge - block.boundary), ""]
+                out += ["", *_column_text(block.left_lines, block.left_cell(left_edge)),
+                        *_column_text(block.right_lines, block.right_cell(right_edge)), ""]
                 previous = None
             elif previous is not None and _runs_on(previous, block, area):
                 out[-1] += " " + block.text
@@ -232,20 +243,33 @@ def _blocks(lines: list[TextLine], left_edge: float, right_edge: float
     return blocks
 
 
-def _column_text(segments: list[Segment], cell_width: float) -> list[str]:
-    """A column's lines; an upper-case line that fills its cell runs on into the next upper-case
-    line of the same weight ("ỦY BAN NHÂN DÂN ĐẶC KHU" / "KIÊN HẢI" is one name)."""
+def _column_text(segments: list[Segment], cell: tuple[float, float]) -> list[str]:
+    """A column's lines, each its own, but for the lines its cell (from `cell[0]` to `cell[1]`)
+    wrapped: a line the next one's first word would not have fitted beside, and which ends no
+    sentence, runs on into it ("TM. ỦY BAN NHÂN DÂN" / "ĐẶC KHU KIÊN HẢI" / "CHỦ TỊCH" when
+    the cell is narrow; "- Phòng … (để thực" / "hiện);") — a list item, a TM./KT. line or a
+    change of weight or of case starts a line of its own."""
     out: list[str] = []
-    before: Segment | None = None
-    for segment in segments:
-        if (before is not None and before.text.isupper() and segment.text.isupper()
-                and before.bold == segment.bold and not _AUTHORITY.match(segment.text)
-                and before.x1 - before.x0 >= 0.8 * cell_width):
+    for index, segment in enumerate(segments):
+        if index and _wrapped(segments[index - 1], segment, cell):
             out[-1] += " " + segment.text
         else:
             out.append(segment.text)
-        before = segment
     return out
+
+
+def _wrapped(before: Segment, segment: Segment, cell: tuple[float, float]) -> bool:
+    if (before.bold != segment.bold or before.text.isupper() != segment.text.isupper()
+            or _AUTHORITY.match(segment.text) or _LIST_START.match(segment.text)
+            or before.text.endswith(_SENTENCE_END)):
+        return False
+    first = segment.words[0]
+    space = 0.3 * float(first.get("size") or 12)  # a blank; a cell's paddings are 3 of them
+    word = space + float(first["x1"]) - float(first["x0"])
+    centred = abs(before.centre - (cell[0] + cell[1]) / 2) < ALIGN_TOLERANCE
+    if centred:  # it would have been wider than the cell less its paddings
+        return before.x1 - before.x0 + word > cell[1] - cell[0] - 3 * space
+    return before.x1 + word > cell[1]
 
 
 def _paragraph_gap(lines: list[TextLine]) -> float:
@@ -257,25 +281,34 @@ def _paragraph_gap(lines: list[TextLine]) -> float:
 
 
 def _centre_axis(lines: list[TextLine], left_edge: float, right_edge: float) -> float:
-    """Where centred lines (Quốc hiệu, the type name) have their middle; the text area's middle
-    when none stands clear of the margin (ragged text hides the right margin)."""
-    centres = [(line.x0 + line.x1) / 2 for line in lines if len(line.segments) == 1
-               and line.x0 > left_edge + 2 * line.size and line.x1 < right_edge - 2
-               and not _LIST_START.match(line.text)]
-    return median(centres) if centres else (left_edge + right_edge) / 2
+    """Where centred lines (the type name, the trích yếu) have their middle: the one most
+    short lines share; the text area's middle when none do (ragged text hides the margin)."""
+    centres = Counter(round((line.x0 + line.x1) / 2) for line in lines
+                      if len(line.segments) == 1 and line.x0 > left_edge + 2 * line.size
+                      and line.x1 < right_edge - 2 and not _LIST_START.match(line.text))
+    shared = [(sum(centres.get(c + d, 0) for d in (-1, 0, 1)), c) for c in centres]
+    count, centre = max(shared, default=(0, 0))
+    return float(centre) if count >= 2 else (left_edge + right_edge) / 2
 
 
 def _runs_on(previous: TextLine, line: TextLine, area: tuple[float, float, float]) -> bool:
     """A line that ends where the next one's first word would not have fitted, and does not
-    end a sentence, continues in the next, when that one starts at the margin and is no list
-    item. A centred line (a title) does not run on."""
+    end a sentence, continues in the next, when that one starts at the margin (or under its
+    list item's dash) and is no list item. A centred line runs on only when it is as wide as
+    the text and the next is centred too ("Kính gửi: …" wrapped), never a broken title."""
     left_edge, axis, right_edge = area
     first = line.segments[0].words[0]
-    fills = previous.x1 + 0.3 * line.size + float(first["x1"]) - float(first["x0"]) > right_edge
-    centred = (left_edge + 1 < previous.x0 and previous.x1 < right_edge - 2
-               and abs((previous.x0 + previous.x1) / 2 - axis) < 2)
-    # a wrapped line starts at the margin, or under its list item's dash (a hanging indent)
+    word = 0.3 * line.size + float(first["x1"]) - float(first["x0"])
+    if previous.text.endswith(_SENTENCE_END) or previous.bold != line.bold or \
+            _LIST_START.match(line.text):
+        return False
+    if _centred(previous, area):
+        return previous.x1 - previous.x0 + word > right_edge - left_edge and _centred(line, area)
     margin = previous.x0 if _LIST_START.match(previous.text) else left_edge
-    return (fills and not centred and not previous.text.endswith(_SENTENCE_END)
-            and line.x0 <= max(margin, left_edge) + 0.5 * line.size
-            and not _LIST_START.match(line.text) and previous.bold == line.bold)
+    return previous.x1 + word > right_edge and line.x0 <= max(margin, left_edge) + 0.5 * line.size
+
+
+def _centred(line: TextLine, area: tuple[float, float, float]) -> bool:
+    left_edge, axis, right_edge = area
+    return (left_edge + 1 < line.x0 and line.x1 < right_edge - 2
+            and abs((line.x0 + line.x1) / 2 - axis) < 2)

@@ -4,11 +4,14 @@ OfficialDocument by simple rules on its text, written as .docx by the project's 
 Reproducible: the same .txt gives the same .docx and PDF text.
 
 Layout rules: the lines above the type name (or "V/v", or "Kính gửi") are the header: Quốc
-hiệu, Tiêu ngữ and the place and date go right, "Số" and the agency lines left (the last
-upper-case line is the issuer, those above it the governing body); the lines under the type
-name up to the first body line are the trích yếu (kept as its lines, a line break each);
-"Kính gửi" and its list are the addressees; the body runs to "Nơi nhận", whose list is the
-recipients; the lines after it are the signature (TM./KT. lines, the position, the rest)."""
+hiệu, Tiêu ngữ and the place and date go right, "Số" and the agency lines left (of two or more
+upper-case lines the first is the governing body, the rest the issuer); columns typed side by
+side are split (left first); the lines under the type name (or the V/v) up to the first body
+line are the trích yếu, one text; "Kính gửi" and its list are the addressees; the body runs to
+"Nơi nhận", whose list is the recipients; the lines after it are the signature (TM./KT.
+lines, the position, "(đã ký)" and the name; a "DUYỆT CỦA …" block beside it is left out: an
+OfficialDocument has one signature). A type the writer has no layout for (HƯỚNG DẪN) is
+skipped."""
 
 from __future__ import annotations
 
@@ -42,6 +45,7 @@ _TYPE_NAMES = {"ke hoach", "thong bao", "quyet dinh", "chi thi", "huong dan", "b
 _NUMBER = re.compile(r"^s[oố]\s*[:.]?\s*(?P<number>[^/]*)/\s*(?P<symbol>.+)$", re.IGNORECASE)
 _PLACE_DATE = re.compile(r"^(?P<place>[^,]{2,40}),\s*(?P<date>ng[aà]y\b.*)$", re.IGNORECASE)
 _BODY_START = ("can cu", "kinh gui")
+_SUBJECT = re.compile(r"^(V/v|Về việc|Về)\s*:?\s*")
 _NATIONAL = ("cong hoa", "doc lap")  # Quốc hiệu, Tiêu ngữ
 _COLUMN_GAP = re.compile(r"\t+| {4,}")
 _RULE_LINE = re.compile(r"^[-_=*\s]{3,}$")  # a rule typed under a header line
@@ -78,7 +82,7 @@ def document_of(text: str) -> OfficialDocument | None:
                 return None
             title, index = _title(lines, index + 1)
         elif folded.startswith(("v/v", "ve ")) and not line.isupper():
-            title, index = _title(lines, index + 1, first=re.sub(r"^(V/v|Về)\s*:?\s*", "", line))
+            title, index = _title(lines, index + 1, first=_SUBJECT.sub("", line))
             kind = DocumentKind.LETTER
         elif folded.startswith(_BODY_START) or _ROMAN.match(line):
             return None  # no type name, no V/v: nothing says what the document is
@@ -97,7 +101,8 @@ def document_of(text: str) -> OfficialDocument | None:
                len(lines))
     recipients, signature = _recipients_and_signature(lines[end + 1:])
     return OfficialDocument(
-        kind=kind, governing_body="\n".join(agency[:-1]), issuer=agency[-1] if agency else "",
+        kind=kind, governing_body=agency[0] if len(agency) > 1 else "",
+        issuer=" ".join(agency[1:] if len(agency) > 1 else agency),
         number=head["number"], symbol=head["symbol"], place=head["place"],
         date_words=head["date"], title=title, signature=signature, addressees=addressees,
         body=tuple(_paragraph(line) for line in lines[index:end]), recipients=recipients)
@@ -178,8 +183,12 @@ def _recipients_and_signature(rest: list[str]) -> tuple[tuple[str, ...], Signatu
     while index < len(rest) and _AUTHORITY.match(rest[index]):
         authority.append(rest[index])
         index += 1
-    position = rest[index] if index < len(rest) and rest[index].isupper() else ""
-    name = "\n".join(rest[index + 1 if position else index:])  # "(đã ký)", the name
+    positions = [line for line in rest[index:] if line.isupper()]
+    names = [line for line in rest[index:] if not line.isupper()]
+    if len(positions) == 2 and fold(positions[0]).startswith("duyet"):
+        positions, names = positions[1:], names[1:]  # "DUYỆT CỦA HIỆU TRƯỞNG" beside the signer
+    position = positions[0] if positions else ""
+    name = "\n".join(names)  # "(đã ký)", the name
     return tuple(recipients), Signature(tuple(authority), position, name)
 
 
