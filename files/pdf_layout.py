@@ -1,10 +1,10 @@
-"""A PDF page's words as lines of text in reading order.
+"""A PDF's lines (files/pdf_lines.py) as text in reading order.
 
 NĐ 30 lays the header and the signature row out as two-column tables: on the page, the agency
 name and Quốc hiệu share a line, "Số" and the place and date share another. A band of such
 lines reads as its left column (governing body, issuer, Số, V/v; Nơi nhận and its list) then its
 right column (Quốc hiệu, Tiêu ngữ, place and date; the signature block). The rest reads in line
-order, wrapped lines joined into paragraphs, running page numbers dropped."""
+order, wrapped lines joined into paragraphs."""
 
 from __future__ import annotations
 
@@ -12,111 +12,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from statistics import median
-from typing import Any
 
-LINE_TOLERANCE = 3.0  # points: words whose baselines differ by less share a line
-COLUMN_GAP = 0.7  # font sizes: a gap this wide inside a line separates two table cells
-# (two cells' paddings, ~11 pt; LibreOffice stretches a justified line's spaces to ~8 pt)
+from .pdf_lines import Segment, TextLine
+
 ALIGN_TOLERANCE = 8.0  # points: a cell line centred (or started) where its column's are
 _LIST_START = re.compile(r"^([-+•–*]|\d{1,2}(\.\d{1,2})*[.)]|[a-zđ][.)]|[IVXLC]+\.)\s",
                          re.IGNORECASE)  # "2026." ending a line's run is a year, not an item
-_PAGE_NUMBER = re.compile(r"^[-–\s]*(trang\s*)?\d{1,3}(\s*/\s*\d{1,3})?[-–\s]*$", re.IGNORECASE)
 _AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s")
-# a draft leaves the day, the month or the number blank for the signer: "ngày     tháng 3"
-_BLANK_TO_FILL = re.compile(r"^(ng[àa]y|th[áa]ng|S[ốo]:?) (th[áa]ng|n[ăa]m|/)|^\S+ /", re.I)
 _SENTENCE_END = (".", ";", ":", "!", "?")
-
-
-@dataclass
-class Segment:
-    """Words of one line with no cell gap between them."""
-
-    words: list[dict[str, Any]]
-
-    @property
-    def x0(self) -> float:
-        return float(self.words[0]["x0"])
-
-    @property
-    def x1(self) -> float:
-        return float(self.words[-1]["x1"])
-
-    @property
-    def centre(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def text(self) -> str:
-        return " ".join(w["text"] for w in self.words)
-
-    @property
-    def bold(self) -> bool:
-        return all("bold" in str(w.get("fontname", "")).lower() for w in self.words)
-
-    @property
-    def top(self) -> float:
-        return min(float(w["top"]) for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(float(w["bottom"]) for w in self.words)
-
-
-@dataclass
-class TextLine:
-    segments: list[Segment]
-    size: float  # the font size of its words
-
-    @property
-    def x0(self) -> float:
-        return self.segments[0].x0
-
-    @property
-    def x1(self) -> float:
-        return self.segments[-1].x1
-
-    @property
-    def top(self) -> float:
-        return min(s.top for s in self.segments)
-
-    @property
-    def bottom(self) -> float:
-        return max(s.bottom for s in self.segments)
-
-    @property
-    def text(self) -> str:
-        return " ".join(s.text for s in self.segments)
-
-    @property
-    def bold(self) -> bool:
-        return all(s.bold for s in self.segments)
-
-
-def page_lines(words: list[dict[str, Any]], page_height: float) -> list[TextLine]:
-    """The page's words grouped into lines (top to bottom), split at cell gaps; a running page
-    number at the top or bottom of the page left out."""
-    rows: list[list[dict[str, Any]]] = []
-    for word in sorted(words, key=lambda w: (float(w["bottom"]), float(w["x0"]))):
-        if rows and abs(float(word["bottom"]) - float(rows[-1][0]["bottom"])) <= LINE_TOLERANCE:
-            rows[-1].append(word)
-        else:
-            rows.append([word])
-    lines = [_line_of(sorted(row, key=lambda w: float(w["x0"]))) for row in rows]
-    return [line for index, line in enumerate(lines)
-            if not (index in (0, len(lines) - 1) and _PAGE_NUMBER.match(line.text)
-                    and (line.bottom < 0.12 * page_height or line.top > 0.88 * page_height))]
-
-
-def _line_of(words: list[dict[str, Any]]) -> TextLine:
-    size = median(float(w.get("size") or (float(w["bottom"]) - float(w["top"]))) for w in words)
-    segments = [Segment([words[0]])]
-    for word in words[1:]:
-        if (float(word["x0"]) - segments[-1].x1 > COLUMN_GAP * size
-                and not _BLANK_TO_FILL.search(f"{segments[-1].words[-1]['text']} {word['text']}")):
-            segments.append(Segment([word]))
-        else:
-            segments[-1].words.append(word)
-    return TextLine(segments, size)
 
 
 @dataclass

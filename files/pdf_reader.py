@@ -10,7 +10,8 @@ import zlib
 from pathlib import Path
 
 from ..domain.errors import InvalidInput
-from .pdf_layout import TextLine, page_lines, reading_order
+from .pdf_layout import reading_order
+from .pdf_lines import TextLine, page_lines
 
 PDF_MAX_PAGES = 200  # a directive runs to a few dozen pages with its appendices
 
