@@ -86,7 +86,7 @@ def page_lines(words: list[dict[str, Any]], page_height: float) -> list[TextLine
     number at the top or bottom of the page left out."""
     rows: list[list[dict[str, Any]]] = []
     for word in sorted(words, key=lambda w: (float(w["bottom"]), float(w["x0"]))):
-        if rows and abs(float(word["bottom"]) - float(rows[-1][0]["bottom"])) <= LINE_TOLERANCE:
+        if rows and _same_line(rows[-1][0], word):
             rows[-1].append(word)
         else:
             rows.append([word])
@@ -94,6 +94,18 @@ def page_lines(words: list[dict[str, Any]], page_height: float) -> list[TextLine
     return [line for index, line in enumerate(lines)
             if not (index in (0, len(lines) - 1) and _PAGE_NUMBER.match(line.text)
                     and (line.bottom < 0.12 * page_height or line.top > 0.88 * page_height))]
+
+
+def _same_line(first: dict[str, Any], word: dict[str, Any]) -> bool:
+    """On one baseline, or standing mostly beside each other (two cells whose lines do not
+    start at quite the same height: different sizes, a space before one of them)."""
+    if abs(float(word["bottom"]) - float(first["bottom"])) <= LINE_TOLERANCE:
+        return True
+    overlap = min(float(first["bottom"]), float(word["bottom"])) - max(float(first["top"]),
+                                                                      float(word["top"]))
+    height = min(float(first["bottom"]) - float(first["top"]),
+                 float(word["bottom"]) - float(word["top"]))
+    return overlap > 0.5 * height
 
 
 def _line_of(words: list[dict[str, Any]]) -> TextLine:
