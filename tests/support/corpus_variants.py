@@ -99,7 +99,13 @@ def document_of(text: str) -> OfficialDocument | None:
     addressees, index = _addressees(lines, index)
     end = next((i for i in range(index, len(lines)) if fold(lines[i]).startswith("noi nhan")),
                len(lines))
-    recipients, signature = _recipients_and_signature(lines[end + 1:])
+    closing = max((i for i in range(index, end) if lines[i].endswith("/.")), default=end)
+    if 1 < end - closing <= 7:  # the signature typed above "Nơi nhận", after the closing "./."
+        recipients, _ = _recipients_and_signature(lines[end + 1:])
+        _, signature = _recipients_and_signature(lines[closing + 1:end])
+        end = closing + 1
+    else:
+        recipients, signature = _recipients_and_signature(lines[end + 1:])
     return OfficialDocument(
         kind=kind, governing_body=agency[0] if len(agency) > 1 else "",
         issuer=" ".join(agency[1:] if len(agency) > 1 else agency),
@@ -159,7 +165,9 @@ def _addressees(lines: list[str], index: int) -> tuple[tuple[str, ...], int]:
     first = lines[index].split(":", 1)[1].strip(" ;.") if ":" in lines[index] else ""
     names = [first] if first else []
     index += 1
-    while index < len(lines) and lines[index].startswith(("-", "+", "•")):
+    while index < len(lines) and (lines[index].startswith(("-", "+", "•")) or (
+            lines[index].endswith((";", ".")) and len(lines[index]) < 120
+            and not fold(lines[index]).startswith(_BODY_START))):  # a list typed without dashes
         names.append(lines[index].lstrip("-+• ").strip(" ;."))
         index += 1
     return tuple(names), index
