@@ -1,23 +1,23 @@
-"""Write an OfficialDocument as .docx (python-docx), HTML (Jinja2) or plain text.
-
-Foundation version: the parts are written one under the other; the NĐ 30 layout (A4, the
-two-column header table, the Nơi nhận / signature table, page numbers) replaces it."""
+"""Write an OfficialDocument as .docx (files/docx_layout.py), HTML (Jinja2, the same NĐ 30
+layout for the screen and the printer) or plain text in reading order."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from ..domain import nd30_layout as nd30
 from ..domain.official_document import (
     MOTTO,
     NATIONAL_TITLE,
+    DocumentKind,
     OfficialDocument,
     ParagraphStyle,
 )
+from .docx_layout import write_docx
+
+__all__ = ["render_html", "text_lines", "write_docx"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -38,21 +38,14 @@ def text_lines(doc: OfficialDocument) -> list[str]:
     return lines
 
 
-def write_docx(doc: OfficialDocument, path: Path) -> None:
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(13)
-    for line in text_lines(doc):
-        paragraph = document.add_paragraph()
-        paragraph.add_run(line)
-        if line in {NATIONAL_TITLE, MOTTO, doc.kind.type_name, doc.title}:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.save(str(path))
-
-
 def render_html(doc: OfficialDocument) -> str:
+    """A standalone UTF-8 page (lang="vi") laid out as the .docx: print CSS for A4 and NĐ 30's
+    margins, tables for the header and the Nơi nhận / signature row."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html"]))
-    return env.get_template("document.html").render(lines=text_lines(doc),
-                                                    title=doc.title or "Văn bản")
+    rules = {r.under.value: r.fraction for r in nd30.RULES}
+    return env.get_template("document.html").render(
+        doc=doc, nd30=nd30, styles={p.value: s for p, s in nd30.STYLES.items()}, rules=rules,
+        national_title=NATIONAL_TITLE, motto=MOTTO, is_letter=doc.kind is DocumentKind.LETTER,
+        bullet=ParagraphStyle.BULLET, heading=(ParagraphStyle.HEADING, ParagraphStyle.SUBHEADING),
+        title=doc.title or "Văn bản")

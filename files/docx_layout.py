@@ -1,0 +1,161 @@
+"""An OfficialDocument as a Word .docx laid out per Nghị định 30/2020 Phụ lục I: A4 and its
+margins, the borderless two-column header table with its rules, the type name and trích yếu (or
+Kính gửi for a công văn), the justified body, the Nơi nhận / signature table, the page number
+from page 2. Every number comes from domain/nd30_layout.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, Pt
+from docx.table import _Cell
+
+from ..domain import nd30_layout as nd30
+from ..domain.nd30_layout import STYLES, Part
+from ..domain.official_document import (
+    MOTTO,
+    NATIONAL_TITLE,
+    DocumentKind,
+    OfficialDocument,
+    ParagraphStyle,
+)
+from .docx_parts import (
+    borderless_table,
+    first_paragraph,
+    keep_row_together,
+    page_field,
+    rule,
+    styled,
+)
+from .text_measure import longest_line_pt, name_lines, wrapped
+
+_RULES = {r.under: r for r in nd30.RULES}
+_BLOCK_GAP_PT = 6.0  # between the header's blocks (under a rule, before Số or the date)
+
+
+def write_docx(doc: OfficialDocument, path: Path) -> None:
+    document = Document()
+    _page(document)
+    _header(document, doc)
+    if doc.kind is DocumentKind.LETTER:
+        _addressees(document, doc)
+    else:
+        _title(document, doc)
+    _body(document, doc)
+    _signature_row(document, doc)
+    document.save(str(path))
+
+
+def _page(document: DocxDocument) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(nd30.PAGE_WIDTH_MM), Mm(nd30.PAGE_HEIGHT_MM)
+    section.top_margin, section.bottom_margin = Mm(nd30.MARGIN_TOP_MM), Mm(nd30.MARGIN_BOTTOM_MM)
+    section.left_margin, section.right_margin = Mm(nd30.MARGIN_LEFT_MM), Mm(nd30.MARGIN_RIGHT_MM)
+    section.header_distance = Mm(nd30.HEADER_DISTANCE_MM)
+    section.different_first_page_header_footer = True  # no number on page 1
+    page_field(section.header.paragraphs[0], STYLES[Part.PAGE_NUMBER])
+    normal = document.styles["Normal"]
+    normal.font.name = nd30.FONT
+    normal.font.size = Pt(STYLES[Part.BODY].size_pt)
+
+
+def _lines(cell: _Cell, part: Part, lines: list[str], column_mm: float, *,
+           before_pt: float = 0, first: bool = False) -> None:
+    paragraph = first_paragraph(cell) if first else cell.add_paragraph()
+    styled(paragraph, lines, STYLES[part])
+    paragraph.paragraph_format.space_before = Pt(before_pt)
+    if part in _RULES:
+        under = _RULES[part]
+        length = longest_line_pt(lines, STYLES[part]) * under.fraction
+        rule(cell.add_paragraph(), length, nd30.pt(column_mm), nd30.RULE_WIDTH_PT)
+
+
+def _header(document: DocxDocument, doc: OfficialDocument) -> None:
+    left_mm, right_mm = nd30.HEADER_LEFT_MM, nd30.HEADER_RIGHT_MM
+    left, right = borderless_table(document, [left_mm, right_mm]).rows[0].cells
+    width = nd30.pt(left_mm)
+    if doc.governing_body:
+        _lines(left, Part.GOVERNING_BODY,
+               name_lines(doc.governing_body, STYLES[Part.GOVERNING_BODY], width), left_mm,
+               first=True)
+    _lines(left, Part.ISSUER, name_lines(doc.issuer, STYLES[Part.ISSUER], width), left_mm,
+           first=not doc.governing_body)
+    _lines(left, Part.NUMBER, [doc.number_line], left_mm, before_pt=_BLOCK_GAP_PT)
+    if doc.subject_line:
+        _lines(left, Part.SUBJECT, wrapped(doc.subject_line, STYLES[Part.SUBJECT], width),
+               left_mm, before_pt=_BLOCK_GAP_PT / 2)
+    _lines(right, Part.NATIONAL_TITLE, [NATIONAL_TITLE], right_mm, first=True)
+    _lines(right, Part.MOTTO, [MOTTO], right_mm)
+    _lines(right, Part.PLACE_DATE, [doc.place_date_line], right_mm, before_pt=_BLOCK_GAP_PT)
+
+
+def _centred(document: DocxDocument, part: Part, text: str, before_pt: float) -> None:
+    lines = wrapped(text, STYLES[part], nd30.pt(nd30.TEXT_WIDTH_MM))
+    paragraph = styled(document.add_paragraph(), [text], STYLES[part])
+    paragraph.paragraph_format.space_before = Pt(before_pt)
+    if part in _RULES:
+        length = longest_line_pt(lines, STYLES[part]) * _RULES[part].fraction
+        rule(document.add_paragraph(), length, nd30.pt(nd30.TEXT_WIDTH_MM), nd30.RULE_WIDTH_PT)
+
+
+def _title(document: DocxDocument, doc: OfficialDocument) -> None:
+    _centred(document, Part.TYPE_NAME, doc.kind.type_name, before_pt=3 * _BLOCK_GAP_PT)
+    _centred(document, Part.TITLE, doc.title, before_pt=0)
+
+
+def _addressees(document: DocxDocument, doc: OfficialDocument) -> None:
+    """One addressee: "Kính gửi: …" centred. Several: "Kính gửi:" then a tab and the first
+    "- …;", the others aligned under it."""
+    style = STYLES[Part.ADDRESSEES]
+    if len(doc.addressees) <= 1:
+        label = styled(document.add_paragraph(), [" ".join(["Kính gửi:", *doc.addressees])],
+                       style)
+        items = [label]
+    else:
+        items = [styled(document.add_paragraph(), [line], style, align=WD_ALIGN_PARAGRAPH.LEFT)
+                 for line in [f"Kính gửi:\t- {doc.addressees[0]};",
+                              *[f"- {name};" for name in doc.addressees[1:]]]]
+        for item in items:
+            item.paragraph_format.left_indent = Mm(nd30.ADDRESSEE_LIST_MM)
+        items[0].paragraph_format.first_line_indent = Mm(
+            nd30.ADDRESSEE_LABEL_MM - nd30.ADDRESSEE_LIST_MM)
+        items[0].paragraph_format.tab_stops.add_tab_stop(Mm(nd30.ADDRESSEE_LIST_MM))
+    items[0].paragraph_format.space_before = Pt(3 * _BLOCK_GAP_PT)
+    items[-1].paragraph_format.space_after = Pt(nd30.PARAGRAPH_SPACE_PT)
+
+
+def _body(document: DocxDocument, doc: OfficialDocument) -> None:
+    for index, block in enumerate(doc.body):
+        heading = block.style in (ParagraphStyle.HEADING, ParagraphStyle.SUBHEADING)
+        text = f"- {block.text}" if block.style is ParagraphStyle.BULLET else block.text
+        paragraph = styled(document.add_paragraph(), [text],
+                           STYLES[Part.HEADING if heading else Part.BODY],
+                           align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        fmt = paragraph.paragraph_format
+        fmt.first_line_indent = Mm(nd30.FIRST_LINE_INDENT_MM)
+        fmt.line_spacing = nd30.BODY_LINE_SPACING
+        fmt.space_before = Pt(nd30.PARAGRAPH_SPACE_PT if index else 2 * _BLOCK_GAP_PT)
+        fmt.widow_control = True
+        fmt.keep_with_next = heading
+
+
+def _signature_row(document: DocxDocument, doc: OfficialDocument) -> None:
+    document.add_paragraph().paragraph_format.space_after = Pt(0)
+    table = borderless_table(document, [nd30.SIGNATURE_LEFT_MM, nd30.SIGNATURE_RIGHT_MM])
+    keep_row_together(table)
+    left, right = table.rows[0].cells
+    styled(first_paragraph(left), ["Nơi nhận:"], STYLES[Part.RECIPIENTS_LABEL],
+           align=WD_ALIGN_PARAGRAPH.LEFT)
+    for recipient in doc.recipients:
+        styled(left.add_paragraph(), [f"- {recipient}"], STYLES[Part.RECIPIENTS],
+               align=WD_ALIGN_PARAGRAPH.LEFT)
+    column = nd30.pt(nd30.SIGNATURE_RIGHT_MM)
+    lines = [part for line in doc.signature.lines
+             for part in name_lines(line, STYLES[Part.SIGNATURE], column)]
+    styled(first_paragraph(right), lines, STYLES[Part.SIGNATURE])
+    for _ in range(nd30.SIGNATURE_SPACE_LINES):
+        styled(right.add_paragraph(), [""], STYLES[Part.SIGNER])
+    styled(right.add_paragraph(), [doc.signature.name], STYLES[Part.SIGNER])

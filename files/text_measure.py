@@ -1,0 +1,67 @@
+"""How wide a line of Times New Roman is, from the Adobe metrics of Times (which Times New Roman
+and Liberation Serif share): to size the NĐ 30 rules to the line above them and to break a long
+agency name where a typist would. Vietnamese letters measure as their base
+letter (diacritics add no width)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from pdfminer.fontmetrics import FONT_METRICS
+
+from ..domain.nd30_layout import TextStyle
+
+_FONTS = {(False, False): "Times-Roman", (True, False): "Times-Bold",
+          (False, True): "Times-Italic", (True, True): "Times-BoldItalic"}
+_UNDECOMPOSED = {"Đ": "D", "đ": "d"}
+_DEFAULT_WIDTH = 500  # thousandths of the size, for a character the metrics do not list
+
+
+def width_pt(text: str, style: TextStyle) -> float:
+    """The width of `text` on one line, in points."""
+    widths: dict[str, int] = FONT_METRICS[_FONTS[style.bold, style.italic]][1]
+    total = 0
+    for char in text:
+        base = unicodedata.normalize("NFD", char)[:1] or char
+        total += widths.get(_UNDECOMPOSED.get(base, base), _DEFAULT_WIDTH)
+    return total * style.size_pt / 1000
+
+
+def wrapped(text: str, style: TextStyle, line_pt: float) -> list[str]:
+    """`text` broken at spaces into lines no wider than `line_pt` (greedy, as a word
+    processor does)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and width_pt(f"{lines[-1]} {word}", style) <= line_pt:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+# An agency name breaks before the word that names its level, as typists break it:
+# "ỦY BAN NHÂN DÂN" / "ĐẶC KHU KIÊN HẢI", "SỞ GIÁO DỤC VÀ ĐÀO TẠO" / "TỈNH AN GIANG".
+LEVEL_WORDS = ("TỈNH", "THÀNH PHỐ", "ĐẶC KHU", "HUYỆN", "QUẬN", "THỊ XÃ", "XÃ", "PHƯỜNG")
+
+
+def name_lines(text: str, style: TextStyle, line_pt: float) -> list[str]:
+    """An agency name on as few lines as fit `line_pt`: kept as written when it holds line
+    breaks; else broken in two before its last level word that leaves both halves fitting;
+    else in two where the longer half is shortest; else greedily."""
+    if "\n" in text:
+        return [line.strip() for line in text.splitlines() if line.strip()]
+    if width_pt(text, style) <= line_pt:
+        return [text]
+    words = text.split()
+    halves = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    fitting = [h for h in halves if max(width_pt(part, style) for part in h) <= line_pt]
+    at_level = [h for h in fitting if h[1].startswith(LEVEL_WORDS)]
+    if at_level:
+        return list(at_level[-1])
+    if not fitting:
+        return wrapped(text, style, line_pt)
+    return list(min(fitting, key=lambda h: max(width_pt(part, style) for part in h)))
+
+
+def longest_line_pt(lines: list[str], style: TextStyle) -> float:
+    return max(width_pt(line, style) for line in lines)
