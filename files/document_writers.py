@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from ..domain import nd30_layout as nd30
 from ..domain.official_document import (
@@ -15,7 +16,7 @@ from ..domain.official_document import (
     OfficialDocument,
     ParagraphStyle,
 )
-from .docx_layout import write_docx
+from .docx_layout import broken_lines, write_docx
 
 __all__ = ["render_html", "text_lines", "write_docx"]
 
@@ -43,9 +44,10 @@ def render_html(doc: OfficialDocument) -> str:
     margins, tables for the header and the Nơi nhận / signature row."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html"]))
-    rules = {r.under.value: r.fraction for r in nd30.RULES}
     return env.get_template("document.html").render(
-        doc=doc, nd30=nd30, styles={p.value: s for p, s in nd30.STYLES.items()}, rules=rules,
+        doc=doc, lines={part.value: lines for part, lines in broken_lines(doc).items()},
+        nd30=nd30, styles={p.value: s for p, s in nd30.STYLES.items()},
+        rules={r.under.value: r.fraction for r in nd30.RULES},
         national_title=NATIONAL_TITLE, motto=MOTTO, is_letter=doc.kind is DocumentKind.LETTER,
         bullet=ParagraphStyle.BULLET, heading=(ParagraphStyle.HEADING, ParagraphStyle.SUBHEADING),
-        title=doc.title or "Văn bản")
+        safe_break=Markup("<br>"), title=doc.title or "Văn bản")

@@ -30,10 +30,12 @@ from .docx_parts import (
     rule,
     styled,
 )
-from .text_measure import longest_line_pt, name_lines, wrapped
+from .text_measure import balanced_lines, longest_line_pt, name_lines
 
 _RULES = {r.under: r for r in nd30.RULES}
 _BLOCK_GAP_PT = 6.0  # between the header's blocks (under a rule, before Số or the date)
+_MEASURE_SAFETY = 0.97  # lines we break are kept this far inside the column: Times' metrics
+# measure within ~1% of what LibreOffice prints, and a line it would wrap again looks broken
 
 
 def write_docx(doc: OfficialDocument, path: Path) -> None:
@@ -73,28 +75,40 @@ def _lines(cell: _Cell, part: Part, lines: list[str], column_mm: float, *,
         rule(cell.add_paragraph(), length, nd30.pt(column_mm), nd30.RULE_WIDTH_PT)
 
 
+def broken_lines(doc: OfficialDocument) -> dict[Part, list[str]]:
+    """The parts a typist breaks by hand, broken as the .docx and the HTML print them: agency
+    names before their level word, the V/v and the trích yếu in even lines, the signature's
+    authority lines to fit the right half."""
+    header, text = nd30.pt(nd30.HEADER_LEFT_MM), nd30.pt(nd30.TEXT_WIDTH_MM) * _MEASURE_SAFETY
+    signature = nd30.pt(nd30.SIGNATURE_RIGHT_MM)
+    return {
+        Part.GOVERNING_BODY: name_lines(doc.governing_body, STYLES[Part.GOVERNING_BODY], header)
+        if doc.governing_body else [],
+        Part.ISSUER: name_lines(doc.issuer, STYLES[Part.ISSUER], header),
+        Part.SUBJECT: balanced_lines(doc.subject_line, STYLES[Part.SUBJECT],
+                                     header * _MEASURE_SAFETY) if doc.subject_line else [],
+        Part.TITLE: balanced_lines(doc.title, STYLES[Part.TITLE], text),
+        Part.SIGNATURE: [part for line in doc.signature.lines
+                         for part in name_lines(line, STYLES[Part.SIGNATURE], signature)]}
+
+
 def _header(document: DocxDocument, doc: OfficialDocument) -> None:
     left_mm, right_mm = nd30.HEADER_LEFT_MM, nd30.HEADER_RIGHT_MM
     left, right = borderless_table(document, [left_mm, right_mm]).rows[0].cells
-    width = nd30.pt(left_mm)
+    lines = broken_lines(doc)
     if doc.governing_body:
-        _lines(left, Part.GOVERNING_BODY,
-               name_lines(doc.governing_body, STYLES[Part.GOVERNING_BODY], width), left_mm,
-               first=True)
-    _lines(left, Part.ISSUER, name_lines(doc.issuer, STYLES[Part.ISSUER], width), left_mm,
-           first=not doc.governing_body)
+        _lines(left, Part.GOVERNING_BODY, lines[Part.GOVERNING_BODY], left_mm, first=True)
+    _lines(left, Part.ISSUER, lines[Part.ISSUER], left_mm, first=not doc.governing_body)
     _lines(left, Part.NUMBER, [doc.number_line], left_mm, before_pt=_BLOCK_GAP_PT)
     if doc.subject_line:
-        _lines(left, Part.SUBJECT, wrapped(doc.subject_line, STYLES[Part.SUBJECT], width),
-               left_mm, before_pt=_BLOCK_GAP_PT / 2)
+        _lines(left, Part.SUBJECT, lines[Part.SUBJECT], left_mm, before_pt=_BLOCK_GAP_PT / 2)
     _lines(right, Part.NATIONAL_TITLE, [NATIONAL_TITLE], right_mm, first=True)
     _lines(right, Part.MOTTO, [MOTTO], right_mm)
     _lines(right, Part.PLACE_DATE, [doc.place_date_line], right_mm, before_pt=_BLOCK_GAP_PT)
 
 
-def _centred(document: DocxDocument, part: Part, text: str, before_pt: float) -> None:
-    lines = wrapped(text, STYLES[part], nd30.pt(nd30.TEXT_WIDTH_MM))
-    paragraph = styled(document.add_paragraph(), [text], STYLES[part])
+def _centred(document: DocxDocument, part: Part, lines: list[str], before_pt: float) -> None:
+    paragraph = styled(document.add_paragraph(), lines, STYLES[part])
     paragraph.paragraph_format.space_before = Pt(before_pt)
     if part in _RULES:
         length = longest_line_pt(lines, STYLES[part]) * _RULES[part].fraction
@@ -102,8 +116,8 @@ def _centred(document: DocxDocument, part: Part, text: str, before_pt: float) ->
 
 
 def _title(document: DocxDocument, doc: OfficialDocument) -> None:
-    _centred(document, Part.TYPE_NAME, doc.kind.type_name, before_pt=3 * _BLOCK_GAP_PT)
-    _centred(document, Part.TITLE, doc.title, before_pt=0)
+    _centred(document, Part.TYPE_NAME, [doc.kind.type_name], before_pt=3 * _BLOCK_GAP_PT)
+    _centred(document, Part.TITLE, broken_lines(doc)[Part.TITLE], before_pt=0)
 
 
 def _addressees(document: DocxDocument, doc: OfficialDocument) -> None:
@@ -152,10 +166,7 @@ def _signature_row(document: DocxDocument, doc: OfficialDocument) -> None:
     for recipient in doc.recipients:
         styled(left.add_paragraph(), [f"- {recipient}"], STYLES[Part.RECIPIENTS],
                align=WD_ALIGN_PARAGRAPH.LEFT)
-    column = nd30.pt(nd30.SIGNATURE_RIGHT_MM)
-    lines = [part for line in doc.signature.lines
-             for part in name_lines(line, STYLES[Part.SIGNATURE], column)]
-    styled(first_paragraph(right), lines, STYLES[Part.SIGNATURE])
+    styled(first_paragraph(right), broken_lines(doc)[Part.SIGNATURE], STYLES[Part.SIGNATURE])
     for _ in range(nd30.SIGNATURE_SPACE_LINES):
         styled(right.add_paragraph(), [""], STYLES[Part.SIGNER])
     styled(right.add_paragraph(), [doc.signature.name], STYLES[Part.SIGNER])

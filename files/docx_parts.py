@@ -94,7 +94,7 @@ def rule(paragraph: Paragraph, length_pt: float, column_pt: float, width_pt: flo
     fmt.left_indent = fmt.right_indent = Pt(indent)
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(2)
+    fmt.line_spacing = Pt(4)  # the line sits 4 pt under the text above
     run = paragraph.add_run("")
     run.font.size = Pt(1)
     borders = _child(paragraph._p.get_or_add_pPr(), "w:pBdr")

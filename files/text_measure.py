@@ -39,6 +39,22 @@ def wrapped(text: str, style: TextStyle, line_pt: float) -> list[str]:
     return lines or [""]
 
 
+def balanced_lines(text: str, style: TextStyle, line_pt: float) -> list[str]:
+    """`text` on as few lines as fit `line_pt`, the lines made as even as they can be (a title
+    of two lines breaks near its middle, not before its last word)."""
+    lines = wrapped(text, style, line_pt)
+    if len(lines) <= 1:
+        return lines
+    low, high = width_pt(text, style) / len(lines), line_pt
+    for _ in range(24):  # the narrowest measure that still needs no more lines
+        middle = (low + high) / 2
+        if len(wrapped(text, style, middle)) <= len(lines):
+            high = middle
+        else:
+            low = middle
+    return wrapped(text, style, high)
+
+
 # An agency name breaks before the word that names its level, as typists break it:
 # "ỦY BAN NHÂN DÂN" / "ĐẶC KHU KIÊN HẢI", "SỞ GIÁO DỤC VÀ ĐÀO TẠO" / "TỈNH AN GIANG".
 LEVEL_WORDS = ("TỈNH", "THÀNH PHỐ", "ĐẶC KHU", "HUYỆN", "QUẬN", "THỊ XÃ", "XÃ", "PHƯỜNG")

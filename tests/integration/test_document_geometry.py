@@ -50,7 +50,8 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Any:
         write_docx(doc, folder / f"{name}.docx")
     pdfs = to_pdf([folder / f"{name}.docx" for name in docs], folder)
     opened = [pdfplumber.open(pdf) for pdf in pdfs]
-    yield {name: Printed(doc, pdf.pages) for (name, doc), pdf in zip(docs.items(), opened)}
+    yield {name: Printed(doc, pdf.pages) for (name, doc), pdf in
+           zip(docs.items(), opened, strict=True)}
     for pdf in opened:
         pdf.close()
 
@@ -120,6 +121,9 @@ def test_pages_are_a4_and_text_keeps_inside_the_margins(printed, kind):
         assert max(c["x1"] for c in chars) <= RIGHT + TOL
         assert min(c["top"] for c in chars) >= TOP - TOL
         assert max(c["bottom"] for c in chars) <= BOTTOM + TOL
+        # Times New Roman or its metric twin for every letter (no fallback font for "Ở", "Ụ")
+        assert {c["fontname"].split("+")[-1].split("-")[0] for c in page.chars} <= {
+            "LiberationSerif", "TimesNewRoman", "TimesNewRomanPSMT"}
 
 
 def header(printed: Printed) -> dict[str, Any]:
@@ -265,7 +269,7 @@ def test_body_is_justified_with_a_first_line_indent(printed, kind):
     indent = LEFT + nd30.pt(nd30.FIRST_LINE_INDENT_MM)
     starts, full = 0, 0
     for lines in body_lines(printed[kind]):
-        for line, following in zip(lines, lines[1:] + [None]):
+        for line, following in zip(lines, [*lines[1:], None], strict=True):
             assert_style(line, Part.HEADING if line["chars"][0]["fontname"].endswith("Bold")
                          else Part.BODY)
             if line["x0"] == pytest.approx(indent, abs=TOL):
