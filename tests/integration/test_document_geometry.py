@@ -1,4 +1,5 @@
-"""Every document the project generates, printed by LibreOffice, is laid out as NĐ 30/2020
+"""Every document the project generates, printed by LibreOffice from the .docx and by Chromium
+from the HTML preview, is laid out as NĐ 30/2020
 Phụ lục I asks: A4 and its margins, the header's two columns with their rules, the date under
 the Tiêu ngữ, Nơi nhận beside the signature, a justified body with first-line indents, the
 sizes of each part, page numbers from page 2. The numbers come from domain/nd30_layout.py."""
@@ -9,13 +10,16 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+import shutil
+from pathlib import Path
+
 import pdfplumber
 import pytest
 
 from chidao.domain import nd30_layout as nd30
 from chidao.domain.nd30_layout import STYLES, Part
 from chidao.domain.official_document import MOTTO, NATIONAL_TITLE, DocumentKind, OfficialDocument
-from chidao.files.document_writers import write_docx
+from chidao.files.document_writers import render_html, write_docx
 from chidao.files.text_measure import width_pt
 from tests.support.libreoffice import to_pdf
 from tests.support.sample_documents import kien_hai_plan, long_plan, notice, seeded_engine, urging
@@ -26,7 +30,9 @@ LEFT, RIGHT = nd30.pt(nd30.MARGIN_LEFT_MM), nd30.pt(nd30.PAGE_WIDTH_MM - nd30.MA
 TOP, BOTTOM = nd30.pt(nd30.MARGIN_TOP_MM), nd30.pt(nd30.PAGE_HEIGHT_MM - nd30.MARGIN_BOTTOM_MM)
 HEADER_SPLIT = LEFT + nd30.pt(nd30.HEADER_LEFT_MM)
 SIGNATURE_SPLIT = LEFT + nd30.pt(nd30.SIGNATURE_LEFT_MM)
-KINDS = ["plan", "long_plan", "letter", "letter_to_one", "notice"]
+DOCX_KINDS = ["plan", "long_plan", "letter", "letter_to_one", "notice"]
+KINDS = [*DOCX_KINDS, *(f"html:{kind}" for kind in DOCX_KINDS)]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @dataclass
@@ -49,11 +55,32 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Any:
     for name, doc in docs.items():
         write_docx(doc, folder / f"{name}.docx")
     pdfs = to_pdf([folder / f"{name}.docx" for name in docs], folder)
+    pdfs += print_html(docs, folder)
     opened = [pdfplumber.open(pdf) for pdf in pdfs]
-    yield {name: Printed(doc, pdf.pages) for (name, doc), pdf in
-           zip(docs.items(), opened, strict=True)}
+    names = [*docs, *(f"html:{name}" for name in docs)]
+    yield {name: Printed(docs[name.removeprefix("html:")], pdf.pages)
+           for name, pdf in zip(names, opened, strict=True)}
     for pdf in opened:
         pdf.close()
+
+
+def print_html(docs: dict[str, OfficialDocument], folder: Path) -> list[Path]:
+    """Each document's HTML preview printed to PDF by Chromium (its @page size and margins)."""
+    from playwright.sync_api import sync_playwright
+
+    pdfs = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            for name, doc in docs.items():
+                page.set_content(render_html(doc))
+                pdfs.append(folder / f"html-{name}.pdf")
+                page.pdf(path=str(pdfs[-1]), prefer_css_page_size=True, print_background=True)
+        finally:
+            browser.close()
+    return pdfs
 
 
 def find(page: Any, text: str) -> dict[str, Any]:
@@ -93,9 +120,11 @@ def assert_style(box: dict[str, Any], part: Part) -> None:
 
 
 def rules(page: Any) -> list[dict[str, Any]]:
-    """The page's horizontal rules (LibreOffice may draw one twice)."""
-    seen = {(round(e["x0"]), round(e["x1"]), round(e["top"])): e for e in page.edges
-            if e["orientation"] == "h"}
+    """The page's horizontal rules: lines (LibreOffice, which may draw one twice) or thin
+    filled rectangles (Chromium's borders)."""
+    thin = [r for r in [*page.lines, *page.rects] if r["bottom"] - r["top"] < 2
+            and r["x1"] - r["x0"] > 5]
+    seen = {(round(r["x0"]), round(r["x1"]), round(r["top"])): r for r in thin}
     return list(seen.values())
 
 
@@ -194,7 +223,7 @@ def body_top(printed: Printed) -> float:
     return max(r["top"] for r in rules(page) if r["top"] > type_name["bottom"])
 
 
-@pytest.mark.parametrize("kind", ["plan", "long_plan", "notice"])
+@pytest.mark.parametrize("kind", ["plan", "long_plan", "notice", "html:plan", "html:notice"])
 def test_type_name_and_title_centred_in_bold_with_a_rule_under(printed, kind):
     doc, page = printed[kind].doc, printed[kind].pages[0]
     type_name = find(page, doc.kind.type_name)
@@ -210,7 +239,8 @@ def test_type_name_and_title_centred_in_bold_with_a_rule_under(printed, kind):
     assert_ruled(page, Part.TITLE, title, body_top(printed[kind]) + 1)
 
 
-@pytest.mark.parametrize("kind", ["letter", "letter_to_one"])
+@pytest.mark.parametrize("kind", ["letter", "letter_to_one", "html:letter",
+                                  "html:letter_to_one"])
 def test_a_letter_has_kinh_gui_and_no_type_name(printed, kind):
     doc, page = printed[kind].doc, printed[kind].pages[0]
     label = find(page, "Kính gửi:")
@@ -283,8 +313,9 @@ def test_body_is_justified_with_a_first_line_indent(printed, kind):
     assert full > 0
 
 
-def test_a_plan_runs_onto_page_2_numbered_from_page_2(printed):
-    pages = printed["long_plan"].pages
+@pytest.mark.parametrize("kind", ["long_plan", "html:long_plan"])
+def test_a_plan_runs_onto_page_2_numbered_from_page_2(printed, kind):
+    pages = printed[kind].pages
     assert len(pages) >= 2
     for page in pages:
         numbers = [c for c in page.chars if c["bottom"] < TOP and c["text"].strip()]
@@ -297,7 +328,7 @@ def test_a_plan_runs_onto_page_2_numbered_from_page_2(printed):
         assert_style(box, Part.PAGE_NUMBER)
 
 
-@pytest.mark.parametrize("kind", ["plan", "letter", "notice"])
+@pytest.mark.parametrize("kind", ["plan", "letter", "notice", "html:letter"])
 def test_a_one_page_document_has_no_page_number(printed, kind):
     assert len(printed[kind].pages) == 1
     assert [c for c in printed[kind].pages[0].chars if c["bottom"] < TOP] == []
