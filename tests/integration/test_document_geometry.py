@@ -7,11 +7,10 @@ sizes of each part, page numbers from page 2. The numbers come from domain/nd30_
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from typing import Any
-
 import shutil
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pytest
