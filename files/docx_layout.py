@@ -12,6 +12,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from docx.table import _Cell
+from docx.text.paragraph import Paragraph
 
 from ..domain import nd30_layout as nd30
 from ..domain.nd30_layout import STYLES, Part
@@ -30,7 +31,7 @@ from .docx_parts import (
     rule,
     styled,
 )
-from .text_measure import balanced_lines, longest_line_pt, name_lines
+from .text_measure import balanced_lines, fitting_measure, longest_line_pt, name_lines
 
 _RULES = {r.under: r for r in nd30.RULES}
 _BLOCK_GAP_PT = 6.0  # between the header's blocks (under a rule, before Số or the date)
@@ -64,10 +65,23 @@ def _page(document: DocxDocument) -> None:
     normal.font.size = Pt(STYLES[Part.BODY].size_pt)
 
 
+def _fitted(paragraph: Paragraph, text: str, lines: list[str], part: Part,
+            column_pt: float) -> Paragraph:
+    """`text` as one paragraph that the word processor breaks into `lines` (indents narrow
+    the line to a length where it breaks there), so a reader of the file gets the name or the
+    title whole; broken by hand where no length would do it."""
+    measure = fitting_measure(text, lines, STYLES[part])
+    styled(paragraph, lines if measure is None and len(lines) > 1 else [text], STYLES[part])
+    if measure is not None:
+        indent = Pt(max(column_pt - measure, 0) / 2)
+        paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = indent
+    return paragraph
+
+
 def _lines(cell: _Cell, part: Part, lines: list[str], column_mm: float, *,
-           before_pt: float = 0, first: bool = False) -> None:
+           before_pt: float = 0, first: bool = False, text: str = "") -> None:
     paragraph = first_paragraph(cell) if first else cell.add_paragraph()
-    styled(paragraph, lines, STYLES[part])
+    _fitted(paragraph, text or " ".join(lines), lines, part, nd30.pt(column_mm))
     paragraph.paragraph_format.space_before = Pt(before_pt)
     if part in _RULES:
         under = _RULES[part]
@@ -97,18 +111,23 @@ def _header(document: DocxDocument, doc: OfficialDocument) -> None:
     left, right = borderless_table(document, [left_mm, right_mm]).rows[0].cells
     lines = broken_lines(doc)
     if doc.governing_body:
-        _lines(left, Part.GOVERNING_BODY, lines[Part.GOVERNING_BODY], left_mm, first=True)
-    _lines(left, Part.ISSUER, lines[Part.ISSUER], left_mm, first=not doc.governing_body)
+        _lines(left, Part.GOVERNING_BODY, lines[Part.GOVERNING_BODY], left_mm, first=True,
+               text=doc.governing_body)
+    _lines(left, Part.ISSUER, lines[Part.ISSUER], left_mm, first=not doc.governing_body,
+           text=doc.issuer)
     _lines(left, Part.NUMBER, [doc.number_line], left_mm, before_pt=_BLOCK_GAP_PT)
     if doc.subject_line:
-        _lines(left, Part.SUBJECT, lines[Part.SUBJECT], left_mm, before_pt=_BLOCK_GAP_PT / 2)
+        _lines(left, Part.SUBJECT, lines[Part.SUBJECT], left_mm, before_pt=_BLOCK_GAP_PT / 2,
+               text=doc.subject_line)
     _lines(right, Part.NATIONAL_TITLE, [NATIONAL_TITLE], right_mm, first=True)
     _lines(right, Part.MOTTO, [MOTTO], right_mm)
     _lines(right, Part.PLACE_DATE, [doc.place_date_line], right_mm, before_pt=_BLOCK_GAP_PT)
 
 
-def _centred(document: DocxDocument, part: Part, lines: list[str], before_pt: float) -> None:
-    paragraph = styled(document.add_paragraph(), lines, STYLES[part])
+def _centred(document: DocxDocument, part: Part, text: str, lines: list[str],
+             before_pt: float) -> None:
+    paragraph = _fitted(document.add_paragraph(), text, lines, part,
+                        nd30.pt(nd30.TEXT_WIDTH_MM))
     paragraph.paragraph_format.space_before = Pt(before_pt)
     if part in _RULES:
         length = longest_line_pt(lines, STYLES[part]) * _RULES[part].fraction
@@ -116,8 +135,9 @@ def _centred(document: DocxDocument, part: Part, lines: list[str], before_pt: fl
 
 
 def _title(document: DocxDocument, doc: OfficialDocument) -> None:
-    _centred(document, Part.TYPE_NAME, [doc.kind.type_name], before_pt=3 * _BLOCK_GAP_PT)
-    _centred(document, Part.TITLE, broken_lines(doc)[Part.TITLE], before_pt=0)
+    _centred(document, Part.TYPE_NAME, doc.kind.type_name, [doc.kind.type_name],
+             before_pt=3 * _BLOCK_GAP_PT)
+    _centred(document, Part.TITLE, doc.title, broken_lines(doc)[Part.TITLE], before_pt=0)
 
 
 def _addressees(document: DocxDocument, doc: OfficialDocument) -> None:
@@ -166,7 +186,11 @@ def _signature_row(document: DocxDocument, doc: OfficialDocument) -> None:
     for recipient in doc.recipients:
         styled(left.add_paragraph(), [f"- {recipient}"], STYLES[Part.RECIPIENTS],
                align=WD_ALIGN_PARAGRAPH.LEFT)
-    styled(first_paragraph(right), broken_lines(doc)[Part.SIGNATURE], STYLES[Part.SIGNATURE])
+    column = nd30.pt(nd30.SIGNATURE_RIGHT_MM)
+    for index, line in enumerate(doc.signature.lines):  # one paragraph a line: TM. / CHỦ TỊCH
+        paragraph = first_paragraph(right) if index == 0 else right.add_paragraph()
+        _fitted(paragraph, line, name_lines(line, STYLES[Part.SIGNATURE], column),
+                Part.SIGNATURE, column)
     for _ in range(nd30.SIGNATURE_SPACE_LINES):
         styled(right.add_paragraph(), [""], STYLES[Part.SIGNER])
     styled(right.add_paragraph(), [doc.signature.name], STYLES[Part.SIGNER])

@@ -79,5 +79,21 @@ def name_lines(text: str, style: TextStyle, line_pt: float) -> list[str]:
     return list(min(fitting, key=lambda h: max(width_pt(part, style) for part in h)))
 
 
+def fitting_measure(text: str, lines: list[str], style: TextStyle) -> float | None:
+    """A line length at which a word processor filling lines greedily breaks `text` into
+    exactly `lines`, with room for its widths to differ from ours by 1% either way: halfway
+    between the longest line and the shortest line that would take one more word. None when
+    no length does (the lines must then be broken by hand)."""
+    if len(lines) < 2:
+        return None
+    words = [line.split() for line in lines]
+    overflows = [width_pt(f"{line} {after[0]}", style) for line, after in zip(
+        lines, words[1:], strict=False)]
+    measure = (longest_line_pt(lines, style) + min(overflows)) / 2
+    if all(wrapped(text, style, measure * scale) == lines for scale in (0.99, 1.0, 1.01)):
+        return measure
+    return None
+
+
 def longest_line_pt(lines: list[str], style: TextStyle) -> float:
     return max(width_pt(line, style) for line in lines)

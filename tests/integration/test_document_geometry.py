@@ -14,11 +14,13 @@ from typing import Any
 
 import pdfplumber
 import pytest
+from docx import Document
 
 from chidao.domain import nd30_layout as nd30
 from chidao.domain.nd30_layout import STYLES, Part
 from chidao.domain.official_document import MOTTO, NATIONAL_TITLE, DocumentKind, OfficialDocument
 from chidao.files.document_writers import render_html, write_docx
+from chidao.files.docx_layout import broken_lines
 from chidao.files.text_measure import width_pt
 from tests.support.libreoffice import to_pdf
 from tests.support.sample_documents import kien_hai_plan, long_plan, notice, seeded_engine, urging
@@ -169,8 +171,8 @@ def test_header_is_two_columns_issuer_left_quoc_hieu_right(printed, kind):
     left, national, motto = parts["left"], parts["national"], parts["motto"]
     governing = [line for line in left if not any("Bold" in c["fontname"] for c in line["chars"])]
     issuer = [line for line in left if line not in governing]
-    assert joined(governing) == unspaced(doc.governing_body)
-    assert joined(issuer) == unspaced(doc.issuer)
+    assert [line["text"] for line in governing] == broken_lines(doc)[Part.GOVERNING_BODY]
+    assert [line["text"] for line in issuer] == broken_lines(doc)[Part.ISSUER]  # as typed
     for line in governing:
         assert_style(line, Part.GOVERNING_BODY)
     for line in issuer:
@@ -231,6 +233,7 @@ def test_type_name_and_title_centred_in_bold_with_a_rule_under(printed, kind):
     centre = (LEFT + RIGHT) / 2
     assert mid(type_name) == pytest.approx(centre, abs=CENTRE_TOL)
     title = lines_in(page, (LEFT - TOL, type_name["bottom"], RIGHT + TOL, body_top(printed[kind])))
+    assert [line["text"] for line in title] == broken_lines(doc)[Part.TITLE]
     assert joined(title) == unspaced(doc.title)
     for line in title:
         assert mid(line) == pytest.approx(centre, abs=CENTRE_TOL)
@@ -331,6 +334,26 @@ def test_a_plan_runs_onto_page_2_numbered_from_page_2(printed, kind):
 def test_a_one_page_document_has_no_page_number(printed, kind):
     assert len(printed[kind].pages) == 1
     assert [c for c in printed[kind].pages[0].chars if c["bottom"] < TOP] == []
+
+
+@pytest.mark.parametrize("kind", DOCX_KINDS)
+def test_the_docx_keeps_each_name_and_title_whole_for_its_readers(printed, kind, tmp_path):
+    """The header's names, the V/v and the trích yếu print on several lines but are each one
+    paragraph holding the whole text (no hand-made breaks), as an importer wants them."""
+    doc = printed[kind].doc
+    path = tmp_path / "doc.docx"
+    write_docx(doc, path)
+    document = Document(str(path))
+    header_cells = [[p.text for p in cell.paragraphs if p.text]
+                    for cell in document.tables[0].rows[0].cells]
+    left = [doc.governing_body, doc.issuer, doc.number_line, doc.subject_line]
+    assert header_cells == [[text for text in left if text],
+                            [NATIONAL_TITLE, MOTTO, doc.place_date_line]]
+    texts = [p.text for p in document.paragraphs]
+    if doc.kind is not DocumentKind.LETTER:
+        assert doc.title in texts
+    signature = [p.text for p in document.tables[1].rows[0].cells[1].paragraphs if p.text]
+    assert signature == [line for line in [*doc.signature.lines, doc.signature.name] if line]
 
 
 def test_rule_lengths_are_measured_from_times_metrics(printed):
