@@ -41,7 +41,10 @@ def wrapped(text: str, style: TextStyle, line_pt: float) -> list[str]:
 
 def balanced_lines(text: str, style: TextStyle, line_pt: float) -> list[str]:
     """`text` on as few lines as fit `line_pt`, the lines made as even as they can be (a title
-    of two lines breaks near its middle, not before its last word)."""
+    of two lines breaks near its middle, not before its last word). Line breaks already in
+    `text` (a title as its author broke it) are kept as they are."""
+    if "\n" in text:
+        return [line.strip() for line in text.splitlines() if line.strip()]
     lines = wrapped(text, style, line_pt)
     if len(lines) <= 1:
         return lines
