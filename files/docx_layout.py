@@ -5,6 +5,7 @@ from page 2. Every number comes from domain/nd30_layout.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from docx import Document
@@ -15,7 +16,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from ..domain import nd30_layout as nd30
-from ..domain.nd30_layout import STYLES, Part
+from ..domain.nd30_layout import STYLES, Part, TextStyle
 from ..domain.official_document import (
     MOTTO,
     NATIONAL_TITLE,
@@ -31,9 +32,16 @@ from .docx_parts import (
     rule,
     styled,
 )
-from .text_measure import balanced_lines, fitting_measure, longest_line_pt, name_lines
+from .text_measure import (
+    balanced_lines,
+    fitting_measure,
+    longest_line_pt,
+    name_lines,
+    typeset,
+)
 
 _RULES = {r.under: r for r in nd30.RULES}
+Breaker = Callable[[str, TextStyle, float], list[str]]
 _BLOCK_GAP_PT = 6.0  # between the header's blocks (under a rule, before Số or the date)
 _MEASURE_SAFETY = 0.97  # lines we break are kept this far inside the column: Times' metrics
 # measure within ~1% of what LibreOffice prints, and a line it would wrap again looks broken
@@ -69,9 +77,9 @@ def _fitted(paragraph: Paragraph, text: str, lines: list[str], part: Part,
             column_pt: float) -> Paragraph:
     """`text` as one paragraph that the word processor breaks into `lines` (indents narrow
     the line to a length where it breaks there), so a reader of the file gets the name or the
-    title whole; broken by hand where no length would do it."""
+    title whole."""
     measure = fitting_measure(text, lines, STYLES[part])
-    styled(paragraph, lines if measure is None and len(lines) > 1 else [text], STYLES[part])
+    styled(paragraph, [text], STYLES[part])  # an author's line breaks print as breaks
     if measure is not None:
         indent = Pt(max(column_pt - measure, 0) / 2)
         paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = indent
@@ -90,20 +98,25 @@ def _lines(cell: _Cell, part: Part, lines: list[str], column_mm: float, *,
 
 
 def broken_lines(doc: OfficialDocument) -> dict[Part, list[str]]:
-    """The parts a typist breaks by hand, broken as the .docx and the HTML print them: agency
-    names before their level word, the V/v and the trích yếu in even lines, the signature's
-    authority lines to fit the right half."""
-    header, text = nd30.pt(nd30.HEADER_LEFT_MM), nd30.pt(nd30.TEXT_WIDTH_MM) * _MEASURE_SAFETY
+    """The lines each part prints on, in the .docx and the HTML alike: agency names broken
+    before their level word, the V/v and the trích yếu in even lines, each signature line to
+    fit the right half (where no measure reproduces a break, the word processor's own)."""
+    header, text = nd30.pt(nd30.HEADER_LEFT_MM), nd30.pt(nd30.TEXT_WIDTH_MM)
     signature = nd30.pt(nd30.SIGNATURE_RIGHT_MM)
+
+    def lines(part: Part, text_: str, breaker: Breaker, column: float) -> list[str]:
+        style = STYLES[part]
+        return typeset(text_, breaker(text_, style, column * _MEASURE_SAFETY), style, column)
+
     return {
-        Part.GOVERNING_BODY: name_lines(doc.governing_body, STYLES[Part.GOVERNING_BODY], header)
+        Part.GOVERNING_BODY: lines(Part.GOVERNING_BODY, doc.governing_body, name_lines, header)
         if doc.governing_body else [],
-        Part.ISSUER: name_lines(doc.issuer, STYLES[Part.ISSUER], header),
-        Part.SUBJECT: balanced_lines(doc.subject_line, STYLES[Part.SUBJECT],
-                                     header * _MEASURE_SAFETY) if doc.subject_line else [],
-        Part.TITLE: balanced_lines(doc.title, STYLES[Part.TITLE], text),
+        Part.ISSUER: lines(Part.ISSUER, doc.issuer, name_lines, header),
+        Part.SUBJECT: lines(Part.SUBJECT, doc.subject_line, balanced_lines, header)
+        if doc.subject_line else [],
+        Part.TITLE: lines(Part.TITLE, doc.title, balanced_lines, text),
         Part.SIGNATURE: [part for line in doc.signature.lines
-                         for part in name_lines(line, STYLES[Part.SIGNATURE], signature)]}
+                         for part in lines(Part.SIGNATURE, line, name_lines, signature)]}
 
 
 def _header(document: DocxDocument, doc: OfficialDocument) -> None:
@@ -189,8 +202,9 @@ def _signature_row(document: DocxDocument, doc: OfficialDocument) -> None:
     column = nd30.pt(nd30.SIGNATURE_RIGHT_MM)
     for index, line in enumerate(doc.signature.lines):  # one paragraph a line: TM. / CHỦ TỊCH
         paragraph = first_paragraph(right) if index == 0 else right.add_paragraph()
-        _fitted(paragraph, line, name_lines(line, STYLES[Part.SIGNATURE], column),
-                Part.SIGNATURE, column)
+        lines = typeset(line, name_lines(line, STYLES[Part.SIGNATURE], column * _MEASURE_SAFETY),
+                        STYLES[Part.SIGNATURE], column)
+        _fitted(paragraph, line, lines, Part.SIGNATURE, column)
     for _ in range(nd30.SIGNATURE_SPACE_LINES):
         styled(right.add_paragraph(), [""], STYLES[Part.SIGNER])
     styled(right.add_paragraph(), [doc.signature.name], STYLES[Part.SIGNER])

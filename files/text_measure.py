@@ -5,6 +5,7 @@ letter (diacritics add no width)."""
 
 from __future__ import annotations
 
+import math
 import unicodedata
 
 from pdfminer.fontmetrics import FONT_METRICS
@@ -40,22 +41,19 @@ def wrapped(text: str, style: TextStyle, line_pt: float) -> list[str]:
 
 
 def balanced_lines(text: str, style: TextStyle, line_pt: float) -> list[str]:
-    """`text` on as few lines as fit `line_pt`, the lines made as even as they can be (a title
-    of two lines breaks near its middle, not before its last word). Line breaks already in
-    `text` (a title as its author broke it) are kept as they are."""
+    """`text` on as few lines as fit `line_pt`, the lines made as even as a word processor
+    will reproduce them (a title of two lines breaks near its middle, not before its last
+    word). Line breaks already in `text` (a title as its author broke it) are kept."""
     if "\n" in text:
         return [line.strip() for line in text.splitlines() if line.strip()]
     lines = wrapped(text, style, line_pt)
-    if len(lines) <= 1:
-        return lines
-    low, high = width_pt(text, style) / len(lines), line_pt
-    for _ in range(24):  # the narrowest measure that still needs no more lines
-        middle = (low + high) / 2
-        if len(wrapped(text, style, middle)) <= len(lines):
-            high = middle
-        else:
-            low = middle
-    return wrapped(text, style, high)
+    measure = width_pt(text, style) / len(lines)
+    while len(lines) > 1 and measure < line_pt:  # the narrowest measure that keeps the count
+        even = wrapped(text, style, measure)
+        if len(even) == len(lines) and fitting_measure(text, even, style) is not None:
+            return even
+        measure += 1
+    return lines
 
 
 # An agency name breaks before the word that names its level, as typists break it:
@@ -84,18 +82,26 @@ def name_lines(text: str, style: TextStyle, line_pt: float) -> list[str]:
 
 def fitting_measure(text: str, lines: list[str], style: TextStyle) -> float | None:
     """A line length at which a word processor filling lines greedily breaks `text` into
-    exactly `lines`, with room for its widths to differ from ours by 1% either way: halfway
-    between the longest line and the shortest line that would take one more word. None when
-    no length does (the lines must then be broken by hand)."""
+    exactly `lines`, with room for its widths to differ from ours by 1% either way (the
+    geometric middle of the lengths that do it). None for one line, or when no length does."""
     if len(lines) < 2:
         return None
     words = [line.split() for line in lines]
-    overflows = [width_pt(f"{line} {after[0]}", style) for line, after in zip(
-        lines, words[1:], strict=False)]
-    measure = (longest_line_pt(lines, style) + min(overflows)) / 2
+    shortest = longest_line_pt(lines, style)  # the measure must hold the longest line …
+    longest = min(width_pt(f"{line} {after[0]}", style)  # … and no line plus the next word
+                  for line, after in zip(lines, words[1:], strict=False))
+    measure = math.sqrt(shortest * longest)
     if all(wrapped(text, style, measure * scale) == lines for scale in (0.99, 1.0, 1.01)):
         return measure
     return None
+
+
+def typeset(text: str, lines: list[str], style: TextStyle, line_pt: float) -> list[str]:
+    """The lines `text` prints on: `lines` when a measure makes the word processor break
+    there (or the author broke them); else where it breaks on its own in `line_pt`."""
+    if "\n" in text or len(lines) < 2 or fitting_measure(text, lines, style) is not None:
+        return lines
+    return wrapped(text, style, line_pt)
 
 
 def longest_line_pt(lines: list[str], style: TextStyle) -> float:

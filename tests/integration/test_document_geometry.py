@@ -133,7 +133,9 @@ def assert_ruled(page: Any, part: Part, above: list[dict[str, Any]], below_y: fl
     """A rule centred under the lines `above`, before `below_y`, as long as NĐ 30 says."""
     longest = max(above, key=lambda line: line["x1"] - line["x0"])
     bottom = max(line["bottom"] for line in above)
-    (rule,) = [r for r in rules(page) if bottom <= r["top"] <= below_y]
+    left, right = min(line["x0"] for line in above), max(line["x1"] for line in above)
+    (rule,) = [r for r in rules(page) if bottom <= r["top"] <= below_y
+               and r["x0"] >= left - TOL and r["x1"] <= right + TOL]  # under these lines
     spec = next(r for r in nd30.RULES if r.under is part)
     ratio = (rule["x1"] - rule["x0"]) / (longest["x1"] - longest["x0"])
     assert spec.low - 0.02 <= ratio <= spec.high + 0.02, (part, ratio)
