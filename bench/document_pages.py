@@ -36,6 +36,21 @@ def main() -> None:
         for name, pdf in zip(docs, pdfs, strict=True):
             png = page_png(pdf, args.out / f"{name}-trang-1", dpi=args.dpi)
             print(f"{png}: page 1 of {PAGES[name]} ({png.stat().st_size // 1024} KB)")
+            print(f"  {extent(pdf)}")
+
+
+def extent(pdf: Path) -> str:
+    """Page 1's size and where its text runs, in millimetres (against NĐ 30's margins)."""
+    import pdfplumber
+
+    mm = 25.4 / 72
+    with pdfplumber.open(pdf) as document:
+        page = document.pages[0]
+        chars = [c for c in page.chars if c["text"].strip()]
+        return (f"page {page.width * mm:.1f} x {page.height * mm:.1f} mm; text from x "
+                f"{min(c['x0'] for c in chars) * mm:.1f} to {max(c['x1'] for c in chars) * mm:.1f}"
+                f" mm, y {min(c['top'] for c in chars) * mm:.1f} to "
+                f"{max(c['bottom'] for c in chars) * mm:.1f} mm")
 
 
 if __name__ == "__main__":
