@@ -13,11 +13,12 @@ class DocumentKind(StrEnum):
     PLAN = "KH"  # kế hoạch
     LETTER = "CV"  # công văn (no type name; "V/v" under "Số")
     NOTICE = "TB"  # thông báo
+    GUIDANCE = "HD"  # hướng dẫn (laid out as a kế hoạch: type name over the trích yếu)
 
     @property
     def type_name(self) -> str:
         """The type name printed above the trích yếu; a công văn has none."""
-        return {"KH": "KẾ HOẠCH", "CV": "", "TB": "THÔNG BÁO"}[self.value]
+        return {"KH": "KẾ HOẠCH", "CV": "", "TB": "THÔNG BÁO", "HD": "HƯỚNG DẪN"}[self.value]
 
 
 class ParagraphStyle(StrEnum):
