@@ -18,7 +18,7 @@ from ..services.drafts import current_draft
 from ..services.report_submit import submit_report
 from .access import own_run, readable_directive, readable_run, user_unit
 from .attachments import file_response, files_by_submission, readable_attachment
-from .deps import api_user, db, runtime_of
+from .deps import DB, api_user, runtime_of
 from .params import PageNumber, RowId
 
 router = APIRouter(tags=["api"])
@@ -37,7 +37,7 @@ def _due_window(request: Request) -> tuple[datetime, datetime]:
 
 @router.get("/directives")
 def list_directives(request: Request, page: PageNumber = 0, user: User = Depends(api_user),
-                    session: Session = Depends(db)) -> list[dict[str, Any]]:
+                    session: Session = DB) -> list[dict[str, Any]]:
     now, soon = _due_window(request)
     return visible_directives(session, user, now=now, soon=soon, page=page)
 
@@ -45,7 +45,7 @@ def list_directives(request: Request, page: PageNumber = 0, user: User = Depends
 @router.get("/directives/{directive_id}")
 def get_directive(request: Request, directive_id: RowId, page: PageNumber = 0,
                   user: User = Depends(api_user),
-                  session: Session = Depends(db)) -> dict[str, Any]:
+                  session: Session = DB) -> dict[str, Any]:
     directive = readable_directive(session, user, directive_id)
     now, soon = _due_window(request)
     units, total = directive_units(session, user, directive, now=now, soon=soon, page=page)
@@ -58,7 +58,7 @@ def get_directive(request: Request, directive_id: RowId, page: PageNumber = 0,
 
 @router.get("/directives/{directive_id}/rollup")
 def rollup_counts(request: Request, directive_id: RowId, user: User = Depends(api_user),
-                  session: Session = Depends(db)) -> dict[str, int]:
+                  session: Session = DB) -> dict[str, int]:
     directive = readable_directive(session, user, directive_id)
     now, soon = _due_window(request)
     units, _ = directive_units(session, user, directive, now=now, soon=soon, page=0)
@@ -67,7 +67,7 @@ def rollup_counts(request: Request, directive_id: RowId, user: User = Depends(ap
 
 @router.get("/assignments")
 def my_assignments(request: Request, user: User = Depends(api_user),
-                   session: Session = Depends(db)) -> list[dict[str, Any]]:
+                   session: Session = DB) -> list[dict[str, Any]]:
     runtime = runtime_of(request)
     runs = unit_assignments(session, user_unit(session, user), now=runtime.now(),
                             calendar=runtime.calendar,
@@ -77,7 +77,7 @@ def my_assignments(request: Request, user: User = Depends(api_user),
 
 @router.get("/assignments/{assignment_id}")
 def get_assignment(assignment_id: RowId, user: User = Depends(api_user),
-                   session: Session = Depends(db)) -> dict[str, Any]:
+                   session: Session = DB) -> dict[str, Any]:
     run = readable_run(session, user, assignment_id)
     return {"id": run.id, "directive_id": run.directive_id, "unit_id": run.unit_id,
             "period": run.period, "due_on": run.due_on.isoformat(), "status": run.status,
@@ -86,7 +86,7 @@ def get_assignment(assignment_id: RowId, user: User = Depends(api_user),
 
 @router.post("/assignments/{assignment_id}/submit")
 def submit(request: Request, assignment_id: RowId, body: SubmitBody,
-           user: User = Depends(api_user), session: Session = Depends(db)) -> dict[str, Any]:
+           user: User = Depends(api_user), session: Session = DB) -> dict[str, Any]:
     run = own_run(session, user, assignment_id)
     try:
         done = submit_report(session, run.id or 0, unit_code=user_unit(session, user).code,
@@ -99,7 +99,7 @@ def submit(request: Request, assignment_id: RowId, body: SubmitBody,
 
 @router.get("/assignments/{assignment_id}/files")
 def list_files(assignment_id: RowId, user: User = Depends(api_user),
-               session: Session = Depends(db)) -> list[dict[str, Any]]:
+               session: Session = DB) -> list[dict[str, Any]]:
     """Files handed in with the run's submissions (newest submission last)."""
     run = readable_run(session, user, assignment_id)
     return [{**item, "submission_id": submission, "url": f"/api{item['url']}"}
@@ -109,6 +109,6 @@ def list_files(assignment_id: RowId, user: User = Depends(api_user),
 
 @router.get("/assignments/{assignment_id}/files/{attachment_id}")
 def download_file(request: Request, assignment_id: RowId, attachment_id: RowId,
-                  user: User = Depends(api_user), session: Session = Depends(db)) -> Response:
+                  user: User = Depends(api_user), session: Session = DB) -> Response:
     found = readable_attachment(session, user, assignment_id, attachment_id)
     return file_response(request.app.state.settings, found)

@@ -17,7 +17,7 @@ from ..services.extend import extend_deadline
 from ..services.issue import issue_directive
 from ..services.status_changes import act_on_assignment
 from .access import issued_run, readable_directive, user_unit
-from .deps import api_user, db, runtime_of
+from .deps import DB, api_user, runtime_of
 from .params import RowId
 
 router = APIRouter(tags=["api"])
@@ -39,7 +39,7 @@ class ExtendBody(BaseModel):
 
 @router.post("/assignments/{assignment_id}/review")
 def review(request: Request, assignment_id: RowId, body: ReviewBody,
-           user: User = Depends(api_user), session: Session = Depends(db)) -> dict[str, Any]:
+           user: User = Depends(api_user), session: Session = DB) -> dict[str, Any]:
     run = issued_run(session, user, assignment_id)
     target = _REVIEW.get(body.action)
     if target is None:
@@ -51,7 +51,7 @@ def review(request: Request, assignment_id: RowId, body: ReviewBody,
 
 @router.post("/directives/{directive_id}/extend")
 def extend(request: Request, directive_id: RowId, body: ExtendBody,
-           user: User = Depends(api_user), session: Session = Depends(db)) -> dict[str, int]:
+           user: User = Depends(api_user), session: Session = DB) -> dict[str, int]:
     directive = readable_directive(session, user, directive_id)
     try:
         day = parse_day(body.new_due)
@@ -68,7 +68,7 @@ def extend(request: Request, directive_id: RowId, body: ExtendBody,
 
 @router.post("/directives")
 def issue(request: Request, body: dict[str, Any], user: User = Depends(api_user),
-          session: Session = Depends(db)) -> dict[str, Any]:
+          session: Session = DB) -> dict[str, Any]:
     """The directive as JSON (the fields of the YAML file); issuer = the user's unit."""
     spec = parse_directive(body)
     if spec.issuer != user_unit(session, user).code:

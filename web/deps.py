@@ -59,6 +59,10 @@ def _gate(request: Request) -> anyio.Semaphore:
 
 async def db(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: committed when the route returns, rolled back on error.
+    Routes take it as `DB` (`Depends(db, scope="function")`), so the commit happens BEFORE
+    the response is sent: with FastAPI's default ("request") scope it ran after, and a browser
+    following the redirect of a POST could ask for the new directive before it was committed
+    (a 404), or be told of a success whose commit then failed.
     GET and HEAD read (SQLite: a deferred BEGIN, so no write lock); the rest write (BEGIN
     IMMEDIATE). A request that waits longer than db_wait_seconds for its turn gets a 503
     "đang bận" with Retry-After, not a hang (as does a pool checkout that times out: see
@@ -86,6 +90,10 @@ async def db(request: Request) -> AsyncIterator[Session]:
         gate.release()
 
 
+# What routes write `session: Session = DB` with (see db's docstring for the scope).
+DB = Depends(db, scope="function")
+
+
 def session_timeouts(settings: Settings) -> Timeouts:
     return Timeouts(idle=timedelta(hours=settings.session_idle_hours),
                     absolute=timedelta(days=settings.session_absolute_days))
@@ -99,7 +107,7 @@ def signed_in(session: Session, request: Request) -> User | None:
     return found[0] if found else None
 
 
-def page_user(request: Request, session: Session = Depends(db)) -> User:
+def page_user(request: Request, session: Session = DB) -> User:
     """The user of the cookie's server-side session: ended sessions (logout, password change,
     an admin, idle or absolute timeout) answer 401 on the next request."""
     raw = request.session.get("sid")
@@ -128,7 +136,7 @@ def _touch(request: Request, session: Session, raw: str, now: datetime) -> None:
         pass
 
 
-def api_user(request: Request, session: Session = Depends(db)) -> User:
+def api_user(request: Request, session: Session = DB) -> User:
     """The user of a live bearer token; an unknown, expired or revoked one is a 401."""
     header = request.headers.get("authorization", "")
     scheme, _, raw = header.partition(" ")

@@ -21,7 +21,7 @@ from ..services.accounts import (
 )
 from ..services.sessions import end_session, end_sessions, start_session
 from .access import readable_unit
-from .deps import check_csrf, db, page_user, runtime_of, verify_csrf
+from .deps import DB, check_csrf, page_user, runtime_of, verify_csrf
 from .flash import flash
 from .form_errors import FormErrors
 from .pages_inbox import landing_path
@@ -60,7 +60,7 @@ def login_page(request: Request, next: str = "") -> Response:  # noqa: A002 - th
 @router.post("/login")
 def login(request: Request, username: str = Form(""), password: str = Form(""),
           csrf: str = Form(""), next: str = Form(""),  # noqa: A002 - the form's name
-          session: Session = Depends(db)) -> Response:
+          session: Session = DB) -> Response:
     form = FormErrors.typed({"username": username}, LOGIN_LABELS)
     next = safe_next(next)  # noqa: A001 - the form's name
     try:
@@ -96,7 +96,7 @@ def login(request: Request, username: str = Form(""), password: str = Form(""),
 
 
 @router.post("/logout", dependencies=[Depends(check_csrf)])
-def logout(request: Request, session: Session = Depends(db)) -> Response:
+def logout(request: Request, session: Session = DB) -> Response:
     raw = request.session.get("sid")
     if isinstance(raw, str) and raw:
         end_session(session, raw, now=runtime_of(request).now())
@@ -109,13 +109,13 @@ PASSWORD_LABELS = {"current": "Mật khẩu hiện tại", "new": "Mật khẩu 
 
 @router.get("/account")
 def account_page(request: Request, user: User = Depends(page_user),
-                 session: Session = Depends(db)) -> Response:
+                 session: Session = DB) -> Response:
     return render(request, "account.html", session, user, form=FormErrors())
 
 
 @router.post("/account/password", dependencies=[Depends(check_csrf)])
 def password(request: Request, current: str = Form(""), new: str = Form(""),
-             user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
+             user: User = Depends(page_user), session: Session = DB) -> Response:
     """A new password; every other session of the user ends (this browser stays in). Every
     problem of the form is shown at once; no password is ever typed back."""
     form = FormErrors.typed({}, PASSWORD_LABELS)
@@ -143,7 +143,7 @@ def password(request: Request, current: str = Form(""), new: str = Form(""),
 
 @router.post("/users/{username}/logout-all", dependencies=[Depends(check_csrf)])
 def logout_all(request: Request, username: str, user: User = Depends(page_user),
-               session: Session = Depends(db)) -> Response:
+               session: Session = DB) -> Response:
     """An admin ends every session of a user of its subtree."""
     require(user.role, Action.MANAGE_USERS)
     try:
@@ -156,5 +156,5 @@ def logout_all(request: Request, username: str, user: User = Depends(page_user),
 
 
 @router.get("/")
-def home(user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
+def home(user: User = Depends(page_user), session: Session = DB) -> Response:
     return RedirectResponse(landing_path(session, user), status_code=303)

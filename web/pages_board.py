@@ -11,7 +11,7 @@ from ..domain.units import Unit
 from ..queries.org_tree import child_units, find_units
 from ..queries.overdue import late_runs
 from .access import readable_unit, user_unit
-from .deps import db, page_user, runtime_of
+from .deps import DB, page_user, runtime_of
 from .params import PageNumber, RowId
 from .rendering import render
 
@@ -20,7 +20,7 @@ router = APIRouter()
 
 @router.get("/overdue")
 def overdue(request: Request, page: PageNumber = 0, user: User = Depends(page_user),
-            session: Session = Depends(db)) -> Response:
+            session: Session = DB) -> Response:
     """Late runs of the user's subtree and of what its unit issued, latest deadline first."""
     runtime = runtime_of(request)
     late, more = late_runs(session, user_unit(session, user), now=runtime.now(),
@@ -30,7 +30,7 @@ def overdue(request: Request, page: PageNumber = 0, user: User = Depends(page_us
 
 @router.get("/units/{unit_id}/tree")
 def org_tree(request: Request, unit_id: RowId, q: str = "", user: User = Depends(page_user),
-             session: Session = Depends(db)) -> Response:
+             session: Session = DB) -> Response:
     """A unit's children; with ?q=, the units of its subtree found by name or code."""
     unit = readable_unit(session, user, unit_id)
     children = child_units(session, unit.id or 0)

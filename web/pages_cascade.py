@@ -26,7 +26,7 @@ from ..queries.cascade_view import CascadeView, LevelSummary, cascade_view, only
 from ..queries.listings import due_window
 from ..queries.read_scope import figures_scope
 from .access import readable_directive, user_unit
-from .deps import db, page_user, runtime_of
+from .deps import DB, page_user, runtime_of
 from .pages_documents import urging_drafts
 from .params import OptionalId, RowId
 from .rendering import render, templates
@@ -38,7 +38,7 @@ router = APIRouter()
 @router.get("/directives/{directive_id}/cascade")
 def cascade_page(request: Request, directive_id: RowId, unit: OptionalId = None,
                  late: Annotated[bool, Query()] = False, user: User = Depends(page_user),
-                 session: Session = Depends(db)) -> Response:
+                 session: Session = DB) -> Response:
     directive = readable_directive(session, user, directive_id)
     top = figures_scope(session, user_unit(session, user), directive)
     focus = top if unit is None else session.get(Unit, unit)

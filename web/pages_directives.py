@@ -30,7 +30,7 @@ from ..queries.listings import directive_units, due_window, list_choices, visibl
 from ..queries.read_scope import figures_scope
 from ..queries.report_export import FormReport, consolidated
 from .access import directive_visible, readable_directive, user_unit, viewable_in_directive
-from .deps import db, page_user, runtime_of
+from .deps import DB, page_user, runtime_of
 from .pages_find import directive_filter, filter_query
 from .params import OptionalId, PageNumber, RowId
 from .rendering import render
@@ -41,7 +41,7 @@ router = APIRouter()
 
 @router.get("/directives")
 def directives(request: Request, page: PageNumber = 0, user: User = Depends(page_user),
-               session: Session = Depends(db)) -> Response:
+               session: Session = DB) -> Response:
     """The list: searched and filtered (chidao.web.pages_find), in tabs đến / đi."""
     now, soon = _due_window(request)
     search = directive_filter(request)
@@ -56,7 +56,7 @@ def directives(request: Request, page: PageNumber = 0, user: User = Depends(page
 @router.get("/directives/{directive_id}")
 def directive_page(request: Request, directive_id: RowId, page: PageNumber = 0,
                    under: OptionalId = None, user: User = Depends(page_user),
-                   session: Session = Depends(db)) -> Response:
+                   session: Session = DB) -> Response:
     directive = readable_directive(session, user, directive_id)
     below = viewable_in_directive(session, user, directive, under) if under is not None else None
     now, soon = _due_window(request)
@@ -75,7 +75,7 @@ def directive_page(request: Request, directive_id: RowId, page: PageNumber = 0,
 
 @router.get("/directives/{directive_id}/units/{unit_id}")
 def directive_unit(request: Request, directive_id: RowId, unit_id: RowId,
-                   user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
+                   user: User = Depends(page_user), session: Session = DB) -> Response:
     directive = readable_directive(session, user, directive_id)
     unit = session.get(Unit, unit_id)
     issuer = session.get(Unit, directive.issuer_id)
@@ -94,7 +94,7 @@ def directive_unit(request: Request, directive_id: RowId, unit_id: RowId,
 
 @router.get("/directives/{directive_id}/report")
 def report_page(request: Request, directive_id: RowId, user: User = Depends(page_user),
-                session: Session = Depends(db)) -> Response:
+                session: Session = DB) -> Response:
     directive = readable_directive(session, user, directive_id)
     top = figures_scope(session, user_unit(session, user), directive)
     return render(request, "report.html", session, user, directive=directive,
@@ -104,7 +104,7 @@ def report_page(request: Request, directive_id: RowId, user: User = Depends(page
 
 @router.get("/directives/{directive_id}/report.xlsx")
 def report_xlsx(request: Request, directive_id: RowId, user: User = Depends(page_user),
-                session: Session = Depends(db)) -> Response:
+                session: Session = DB) -> Response:
     directive = readable_directive(session, user, directive_id)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bao-cao.xlsx"

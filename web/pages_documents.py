@@ -28,7 +28,7 @@ from ..queries.document_targets import asks_for_plan, late_children, preview_dir
 from ..services.documents import implementation_plan, urging_letter
 from ..services.unit_document_fields import set_document_fields
 from .access import readable_directive, readable_run, readable_unit, user_unit
-from .deps import check_csrf, db, page_user, runtime_of
+from .deps import DB, check_csrf, page_user, runtime_of
 from .document_files import docx_response, face_of, warnings_of
 from .flash import flash
 from .form_errors import FormErrors
@@ -50,7 +50,7 @@ def may_edit_document_fields(session: Session, user: User, unit: Unit) -> bool:
 
 @router.get("/units/{unit_id}/van-ban")
 def unit_documents(request: Request, unit_id: RowId, user: User = Depends(page_user),
-                   session: Session = Depends(db)) -> Response:
+                   session: Session = DB) -> Response:
     unit = readable_unit(session, user, unit_id)
     return _settings_page(request, session, user, unit, FormErrors(
         values={f.name: getattr(unit, f.name) or "" for f in FIELDS}, labels=LABELS))
@@ -61,7 +61,7 @@ def save_unit_documents(request: Request, unit_id: RowId, governing_body: str = 
                         header_name: str = Form(""), place_name: str = Form(""),
                         collective_name: str = Form(""), head_title: str = Form(""),
                         deputy_title: str = Form(""), user: User = Depends(page_user),
-                        session: Session = Depends(db)) -> Response:
+                        session: Session = DB) -> Response:
     """Every field's problem at once (nothing stored), or all of them stored in the
     request's one transaction and a flash message on the page."""
     return _save(request, session, user, unit_id, {
@@ -152,7 +152,7 @@ def _owed_plan(request: Request, session: Session, user: User,
 
 @router.get("/assignments/{assignment_id}/du-thao-ke-hoach")
 def plan_preview(request: Request, assignment_id: RowId, user: User = Depends(page_user),
-                 session: Session = Depends(db)) -> Response:
+                 session: Session = DB) -> Response:
     run, doc, unit = _owed_plan(request, session, user, assignment_id)
     return _preview(request, session, user, doc, unit, heading="Dự thảo kế hoạch",
                     back=(f"/assignments/{run.id}", "Về nhiệm vụ"),
@@ -162,7 +162,7 @@ def plan_preview(request: Request, assignment_id: RowId, user: User = Depends(pa
 
 @router.get("/assignments/{assignment_id}/du-thao-ke-hoach.docx")
 def plan_docx(request: Request, assignment_id: RowId, user: User = Depends(page_user),
-              session: Session = Depends(db)) -> Response:
+              session: Session = DB) -> Response:
     _, doc, unit = _owed_plan(request, session, user, assignment_id)
     return docx_response(doc, f"Dự-thảo-KH-{unit.code}.docx")
 
@@ -203,7 +203,7 @@ def _owed_letter(request: Request, session: Session, user: User,
 
 @router.get("/directives/{directive_id}/cong-van-don-doc")
 def letter_preview(request: Request, directive_id: RowId, user: User = Depends(page_user),
-                   session: Session = Depends(db)) -> Response:
+                   session: Session = DB) -> Response:
     directive, doc, unit = _owed_letter(request, session, user, directive_id)
     return _preview(request, session, user, doc, unit, heading="Dự thảo công văn đôn đốc",
                     back=(f"/directives/{directive.id}/cascade", "Về tiến độ triển khai"),
@@ -213,7 +213,7 @@ def letter_preview(request: Request, directive_id: RowId, user: User = Depends(p
 
 @router.get("/directives/{directive_id}/cong-van-don-doc.docx")
 def letter_docx(request: Request, directive_id: RowId, user: User = Depends(page_user),
-                session: Session = Depends(db)) -> Response:
+                session: Session = DB) -> Response:
     _, doc, unit = _owed_letter(request, session, user, directive_id)
     return docx_response(doc, f"Công-văn-đôn-đốc-{unit.code}.docx")
 

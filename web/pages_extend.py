@@ -17,7 +17,7 @@ from ..queries.directive_page import requirements
 from ..queries.issue_choices import addressee_choices
 from ..services.extend import extend_deadline
 from .access import readable_directive, user_unit
-from .deps import check_csrf, db, page_user, runtime_of
+from .deps import DB, check_csrf, page_user, runtime_of
 from .flash import flash
 from .params import RowId
 from .rendering import render
@@ -42,7 +42,7 @@ def _show(request: Request, session: Session, user: User, directive: Directive,
 
 @router.get("/directives/{directive_id}/extend")
 def extend_page(request: Request, directive_id: RowId, user: User = Depends(page_user),
-                session: Session = Depends(db)) -> Response:
+                session: Session = DB) -> Response:
     directive = _issued_directive(session, user, directive_id)
     return _show(request, session, user, directive, {}, {})
 
@@ -50,7 +50,7 @@ def extend_page(request: Request, directive_id: RowId, user: User = Depends(page
 @router.post("/directives/{directive_id}/extend", dependencies=[Depends(check_csrf)])
 def extend(request: Request, directive_id: RowId, requirement: str = Form(""),
            subtree: str = Form(""), new_due: str = Form(""), reason: str = Form(""),
-           user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
+           user: User = Depends(page_user), session: Session = DB) -> Response:
     directive = _issued_directive(session, user, directive_id)
     typed = {"requirement": requirement[:64], "subtree": subtree[:300],
              "new_due": new_due[:40], "reason": reason[:2000]}

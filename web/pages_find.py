@@ -16,7 +16,7 @@ from ..files.attachment_files import extension_of, mime_type, stored_path
 from ..queries.directive_search import BOXES, OWN_STATES, STATES, DirectiveFilter
 from ..services.directive_documents import documents_folder
 from .access import readable_directive
-from .deps import db, page_user
+from .deps import DB, page_user
 from .params import RowId
 
 router = APIRouter()
@@ -49,7 +49,7 @@ def filter_query(search: DirectiveFilter, **changes: str | int) -> str:
 
 @router.get("/directives/{directive_id}/files/{file_id}")
 def directive_file(request: Request, directive_id: RowId, file_id: RowId,
-                   user: User = Depends(page_user), session: Session = Depends(db)
+                   user: User = Depends(page_user), session: Session = DB
                    ) -> FileResponse:
     """A file of the directive, to whoever may read the directive (404 otherwise)."""
     directive = readable_directive(session, user, directive_id)

@@ -15,7 +15,7 @@ from ..queries.inbox import awaiting_review, lands_on_inbox, unit_assignments
 from ..queries.unit_mail import unit_mail
 from ..services.status_changes import act_on_assignment
 from .access import own_run, readable_unit, user_unit
-from .deps import check_csrf, db, page_user, runtime_of
+from .deps import DB, check_csrf, page_user, runtime_of
 from .flash import flash
 from .params import RowId
 from .rendering import render
@@ -33,7 +33,7 @@ def landing_path(session: Session, user: User) -> str:
 
 @router.get("/units/{unit_id}/inbox")
 def inbox(request: Request, unit_id: RowId, user: User = Depends(page_user),
-          session: Session = Depends(db)) -> Response:
+          session: Session = DB) -> Response:
     target = readable_unit(session, user, unit_id)
     runtime = runtime_of(request)
     runs = unit_assignments(session, target, now=runtime.now(), calendar=runtime.calendar,
@@ -52,7 +52,7 @@ def inbox(request: Request, unit_id: RowId, user: User = Depends(page_user),
 
 @router.post("/assignments/{assignment_id}/receive", dependencies=[Depends(check_csrf)])
 def receive(request: Request, assignment_id: RowId, back: str = Form(""),
-            user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
+            user: User = Depends(page_user), session: Session = DB) -> Response:
     """Tiếp nhận: back to the inbox (or the task's page) with a confirmation."""
     run = own_run(session, user, assignment_id)
     try:
@@ -77,6 +77,6 @@ def run_title(session: Session, requirement_id: int) -> str:
 
 @router.get("/notifications")
 def notifications(request: Request, user: User = Depends(page_user),
-                  session: Session = Depends(db)) -> Response:
+                  session: Session = DB) -> Response:
     return render(request, "notifications.html", session, user,
                   messages=unit_mail(session, user.unit_id))

@@ -30,7 +30,7 @@ from ..queries.issue_choices import cite_choices, form_choices, subtree_choices
 from ..services.doc_import import import_document, read_document
 from ..services.issue import IssueResult, issue_directive
 from .access import readable_directive, user_unit
-from .deps import check_csrf, db, page_user, runtime_of, signed_in, verify_csrf
+from .deps import DB, check_csrf, page_user, runtime_of, signed_in, verify_csrf
 from .flash import flash
 from .imported_documents import attach_draft_file, keep_draft_file
 from .issue_checks import IssueContext, check_form
@@ -79,7 +79,7 @@ def _show(request: Request, session: Session, user: User, form: IssueForm,
 
 @router.get("/directives/new")
 def new_directive(request: Request, based_on: OptionalId = None,
-                  user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
+                  user: User = Depends(page_user), session: Session = DB) -> Response:
     unit = user_unit(session, user)
     form = IssueForm(number_symbol=f"/KH-{unit.symbol or 'UBND'}",
                      issued_on=f"{_today(request):%d/%m/%Y}")
@@ -90,7 +90,7 @@ def new_directive(request: Request, based_on: OptionalId = None,
 
 @router.get("/directives/new/yaml")
 def new_yaml(request: Request, based_on: OptionalId = None,
-             user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
+             user: User = Depends(page_user), session: Session = DB) -> Response:
     unit = user_unit(session, user)
     draft = {"key": "", "number_symbol": f"/KH-{unit.symbol or 'UBND'}", "issuer": unit.code,
              "issued_on": f"{_today(request):%Y-%m-%d}", "title": "", "requirements": []}
@@ -134,7 +134,7 @@ async def posted_form(request: Request) -> Any:
 def issue(request: Request, parsed: DirectiveSpec | InvalidInput | None = Depends(
           posted_directive), yaml_text: str | None = Form(None, alias="yaml"),
           data: Any = Depends(posted_form), user: User = Depends(page_user),
-          session: Session = Depends(db)) -> Response:
+          session: Session = DB) -> Response:
     if parsed is None:
         return _issue_form(request, read_form(data), str(data.get("action") or ""), user,
                            session)

@@ -25,7 +25,7 @@ from ..services.report_submit import Upload, submit_report
 from ..services.status_changes import act_on_assignment
 from .access import issued_run, own_run, readable_run, user_unit
 from .attachments import file_response, readable_attachment
-from .deps import check_csrf, db, page_user, runtime_of, signed_in, verify_csrf
+from .deps import DB, check_csrf, page_user, runtime_of, signed_in, verify_csrf
 from .flash import flash
 from .pages_documents import plan_draft_url
 from .params import RowId
@@ -37,7 +37,7 @@ router = APIRouter()
 
 @router.get("/assignments/{assignment_id}")
 def assignment(request: Request, assignment_id: RowId, user: User = Depends(page_user),
-               session: Session = Depends(db)) -> Response:
+               session: Session = DB) -> Response:
     run = readable_run(session, user, assignment_id)
     return assignment_page(request, session, user, run)
 
@@ -90,7 +90,7 @@ def _last_values(page: RunPage) -> dict[str, Any]:
 
 @router.get("/assignments/{assignment_id}/files/{attachment_id}")
 def attachment_file(request: Request, assignment_id: RowId, attachment_id: RowId,
-                    user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
+                    user: User = Depends(page_user), session: Session = DB) -> Response:
     found = readable_attachment(session, user, assignment_id, attachment_id)
     return file_response(request.app.state.settings, found)
 
@@ -159,7 +159,7 @@ def _refused(request: Request, user: User, assignment_id: int, problem: str,
 @router.post("/assignments/{assignment_id}/review", dependencies=[Depends(check_csrf)])
 def review(request: Request, assignment_id: RowId, action: str = Form(""),
            reason: str = Form(""), user: User = Depends(page_user),
-           session: Session = Depends(db)) -> Response:
+           session: Session = DB) -> Response:
     """Chấp nhận or Trả lại (with a reason), then the page with a confirmation; a refused
     review shows the page again, the problem in Vietnamese and the reason as typed."""
     run = issued_run(session, user, assignment_id)
