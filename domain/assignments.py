@@ -24,6 +24,11 @@ class Assignment(SQLModel, table=True):
     period: str = Field(default="", sa_column=Column(String(32), nullable=False))
     due_on: date
     due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # A deadline a person set by hand (an extension), as they gave it, and when: it stays
+    # when what it was derived from moves (chidao.services.deadline_refresh); None = the
+    # requirement's rule gives the deadline.
+    due_hand_on: date | None = None
+    due_hand_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     status: Status = Field(sa_column=Column(EnumText(Status, 16), nullable=False))
     status_changed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     submitted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

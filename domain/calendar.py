@@ -1,9 +1,14 @@
-"""Vietnamese working-day calendar (holidays package: lunar Tết, Giỗ Tổ, swap days)."""
+"""Vietnamese working-day calendar: the `holidays` package (lunar Tết, Giỗ Tổ, swap days) under
+the days the Government announced (an official layer: a day off or a working Saturday, each with
+its source), and for one unit's subtree the days it was closed (storm, flood, epidemic)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -11,19 +16,62 @@ import holidays
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-class WorkingCalendar:
-    """Monday-Friday minus public holidays, plus official working Saturdays (ngày làm bù)."""
+@dataclass(frozen=True)
+class DayRule:
+    """What one announced decision says of one day: off (a holiday, a day given in exchange)
+    or a working day (ngày làm bù on a Saturday), and the decision it comes from."""
 
-    def __init__(self, tz: ZoneInfo = LOCAL_TZ) -> None:
+    day: date
+    off: bool
+    source: str  # "Công văn 12729/VPCP-KGVX ngày 25/12/2025"
+    name: str = ""  # "Tết Dương lịch", "làm bù cho ngày 02/01/2026"
+
+
+class WorkingCalendar:
+    """Monday-Friday minus public holidays, plus official working Saturdays (ngày làm bù).
+    `official`: announced decisions, which override the package day by day. `closed`: days a
+    unit (and its subtree) does not work, with the reason, on top of everything."""
+
+    def __init__(self, tz: ZoneInfo = LOCAL_TZ, official: Iterable[DayRule] = (),
+                 closed: Mapping[date, str] | None = None) -> None:
         self.tz = tz
         self._holidays = holidays.country_holidays("VN")
+        self.official: Mapping[date, DayRule] = MappingProxyType({r.day: r for r in official})
+        self.closed: Mapping[date, str] = MappingProxyType(dict(closed or {}))
+
+    def with_closed(self, days: Mapping[date, str]) -> WorkingCalendar:
+        """This calendar for a unit closed on `days` (day -> reason); no days: itself."""
+        if not days:
+            return self
+        other = WorkingCalendar.__new__(WorkingCalendar)
+        other.tz, other._holidays, other.official = self.tz, self._holidays, self.official
+        other.closed = MappingProxyType({**self.closed, **days})
+        return other
 
     def is_working_day(self, day: date) -> bool:
+        if day in self.closed:
+            return False
+        rule = self.official.get(day)
+        if rule is not None:
+            return not rule.off
         return bool(self._holidays.is_working_day(day))
 
     def holiday_name(self, day: date) -> str | None:
+        if day in self.closed:
+            return self.closed[day]
+        rule = self.official.get(day)
+        if rule is not None:
+            return (rule.name or "ngày nghỉ") if rule.off else None
         name = self._holidays.get(day)
         return str(name) if name else None
+
+    def source_of(self, day: date) -> str:
+        """Why `day` is (not) a working day: the closure's reason, the decision, or the
+        package ("holidays") for a public holiday or a weekend."""
+        if day in self.closed:
+            return self.closed[day]
+        rule = self.official.get(day)
+        return rule.source if rule is not None else "holidays"
 
     def roll_forward(self, day: date) -> date:
         """`day` if it is a working day, else the next working day (Civil Code 2015 Art. 148)."""

@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from .accounts import ApiToken, LoginAttempt, User, UserSession
 from .assignments import Assignment, AssignmentEvent
+from .closures import Closure
 from .directives import Citation, Directive, DirectiveFile, Requirement
 from .notifications import Notification, OutboundMessage, OutboundMessageBody
 from .reports import Attachment, ReportForm, ReportValue, Submission
@@ -15,5 +16,5 @@ __all__ = [
     "Assignment", "AssignmentEvent", "Citation", "Directive", "Notification", "OutboundMessage",
     "Requirement", "Unit", "metadata", "Attachment", "ReportForm", "ReportValue", "Submission",
     "UnitAncestor", "ApiToken", "LoginAttempt", "User", "UserSession", "OutboundMessageBody",
-    "DirectiveFile",
+    "DirectiveFile", "Closure",
 ]
