@@ -117,7 +117,7 @@ def extend(ref: str, requirement: str = typer.Option(..., help="Requirement key.
     with transaction(rt.engine) as session:
         moved = extend_deadline(session, directive_ref=ref, requirement_key=requirement,
                                 subtree=subtree, new_due=new_due, actor=unit, reason=reason,
-                                now=rt.now(), calendar=rt.calendar)
+                                now=rt.now(), calendar=rt.calendar, rules=rt.rules)
     console.print(f"{moved} runs now due {new_due:%d/%m/%Y} (rolled to a working day if needed)")
 
 

@@ -128,7 +128,7 @@ def _extend(runtime: Runtime, now: datetime, log: Callable[[str], None]) -> None
             moved = extend_deadline(session, directive_ref=ref, requirement_key=key,
                                     subtree=unit_code, new_due=date.fromisoformat(new_due),
                                     actor=issuer, reason=why, now=at,
-                                    calendar=runtime.calendar)
+                                    calendar=runtime.calendar, rules=runtime.rules)
         log(f"{when}: {issuer} gia hạn {key} cho {unit_code} đến {new_due} ({moved} việc)")
 
 

@@ -8,18 +8,20 @@ from sqlalchemy import select
 from sqlmodel import Session
 from sqlmodel import select as model_select
 
-from ..db.bulk import insert_rows, update_rows
+from ..db.bulk import update_rows
 from ..db.lookup import directive_by_ref, unit_by_code
 from ..domain.accounts import Role
-from ..domain.assignments import assignment_event_table, assignment_table, next_action_at
+from ..domain.assignments import assignment_table
 from ..domain.calendar import WorkingCalendar
 from ..domain.directives import Requirement
 from ..domain.errors import InvalidInput
 from ..domain.permissions import OPERATOR, Action, require
+from ..domain.rules import Rules
 from ..domain.specs import check_day_range
 from ..domain.status import CLOSED
 from ..domain.text import free_text
 from ..domain.units import subtree_bounds, unit_table
+from .deadline_refresh import refresh_deadlines
 
 _a, _u = assignment_table.c, unit_table.c
 
@@ -27,10 +29,13 @@ _a, _u = assignment_table.c, unit_table.c
 def extend_deadline(
     session: Session, *, directive_ref: str, requirement_key: str, subtree: str,
     new_due: date, actor: str, reason: str, now: datetime, calendar: WorkingCalendar,
-    role: Role | str = OPERATOR,
+    rules: Rules, role: Role | str = OPERATOR,
 ) -> int:
     """Set the deadline of the open runs of one requirement under `subtree` (that unit and
-    everything below it) to `new_due` (rolled to a working day). Returns how many moved.
+    everything below it) to `new_due` (rolled to a working day; a unit closed that day gets
+    its first working day after), by hand: it stays when the calendar moves. The deadlines
+    derived from those runs' (before_parent, in directives citing this one) follow. Returns
+    how many runs were set.
     `role` is the acting user's (the CLI acts as OPERATOR)."""
     require(role, Action.EXTEND)
     reason = free_text(reason, "reason")
@@ -52,17 +57,14 @@ def extend_deadline(
                                  f" {directive.issued_on:%d/%m/%Y}")
     low, high = subtree_bounds(unit_by_code(session, subtree, field="subtree").path)
     runs = session.execute(
-        select(_a.id, _a.status, _a.due_on).join(unit_table, _u.id == _a.unit_id)
+        select(_a.id, _a.unit_id).join(unit_table, _u.id == _a.unit_id)
         .where(_a.requirement_id == requirement.id, _u.path >= low, _u.path < high,
                _a.status.not_in(sorted(CLOSED)))).all()
-    due_on = calendar.roll_forward(new_due)
-    due_at = calendar.end_of_day(due_on)
-    update_rows(session, assignment_table, ("due_on", "due_at", "next_action_at"), ("id",),
-                [(due_on, due_at, next_action_at(status, now), rid)
-                 for rid, status, _old in runs])
-    insert_rows(session, assignment_event_table, ("assignment_id", "at", "actor",
-                "from_status", "to_status", "reason"),
-                [(rid, now, actor, status, status,
-                  f"Gia hạn {old:%d/%m/%Y} → {due_on:%d/%m/%Y}: {reason}")
-                 for rid, status, old in runs], unique=("id",))
+    # Set by hand: the day stays when the calendar or a deadline it was derived from moves.
+    update_rows(session, assignment_table, ("due_hand_on", "due_hand_at"), ("id",),
+                [(new_due, now, rid) for rid, _unit in runs])
+    assert requirement.id is not None
+    refresh_deadlines(session, calendar=calendar, rules=rules, now=now, reason=reason,
+                      actor=actor, requirement_ids=[requirement.id],
+                      unit_ids={unit for _rid, unit in runs}, verb="Gia hạn")
     return len(runs)

@@ -62,7 +62,8 @@ def extend(request: Request, directive_id: RowId, body: ExtendBody,
             session, directive_ref=str(directive.id), requirement_key=body.requirement,
             subtree=body.subtree, new_due=day, actor=user_unit(session, user).code,
             reason=body.reason, now=runtime_of(request).now(),
-            calendar=runtime_of(request).calendar, role=user.role)
+            calendar=runtime_of(request).calendar, rules=runtime_of(request).rules,
+            role=user.role)
     return {"moved": moved}
 
 

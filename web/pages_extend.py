@@ -80,7 +80,8 @@ def extend(request: Request, directive_id: RowId, requirement: str = Form(""),
             moved = extend_deadline(
                 session, directive_ref=str(directive.id), requirement_key=requirement,
                 subtree=unit.code, new_due=day, actor=user_unit(session, user).code,
-                reason=reason, now=runtime.now(), calendar=runtime.calendar, role=user.role)
+                reason=reason, now=runtime.now(), calendar=runtime.calendar,
+                rules=runtime.rules, role=user.role)
     except InvalidInput as exc:
         return _show(request, session, user, directive, typed,
                      {"form": f"Chưa gia hạn được ({exc.field}): {exc.problem}"}, 422)

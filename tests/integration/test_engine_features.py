@@ -64,7 +64,8 @@ def test_extending_a_deadline_for_a_subtree_moves_its_ladder(engine):
         moved = extend_deadline(session, directive_ref=result.key, requirement_key="r",
                                 subtree="UBND-KIENHAI", new_due=date(2026, 4, 10),
                                 actor="SGDDT-AG", reason="Đặc khu bị ảnh hưởng bão",
-                                now=at("2026-03-20T09:00"), calendar=vietnam_calendar())
+                                now=at("2026-03-20T09:00"), calendar=vietnam_calendar(),
+                                rules=Settings().rules())
     assert moved == 1
     sweep_at(engine, "2026-03-26T07:40")
     sweep_at(engine, "2026-04-01T07:40")
@@ -89,7 +90,7 @@ def test_only_the_issuer_may_extend_and_nothing_is_written_otherwise(engine):
         extend_deadline(session, directive_ref=result.key, requirement_key="r",
                         subtree="UBND-KIENHAI", new_due=date(2026, 4, 10),
                         actor="UBND-KIENHAI", reason="x", now=at("2026-03-20T09:00"),
-                        calendar=vietnam_calendar())
+                        calendar=vietnam_calendar(), rules=Settings().rules())
     assert exc.value.field == "unit"
     assert snapshot(engine) == before
 

@@ -129,7 +129,7 @@ def test_the_use_cases_refuse_staff_whoever_calls_them(web, engine, handed_in):
                         requirement_key="mn-ke-hoach", subtree="MN-ANSON",
                         new_due=date(2026, 4, 3), actor="UBND-KIENHAI", reason="x",
                         now=at("2026-03-26T09:00"), calendar=vietnam_calendar(),
-                        role="staff")
+                        rules=Settings().rules(), role="staff")
     with transaction(engine) as session, pytest.raises(NotPermitted):
         issue_directive(session, parse_directive(PLAN), now=at("2026-03-20T09:00"),
                         calendar=vietnam_calendar(), rules=Settings().rules(), role="staff")

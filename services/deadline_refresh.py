@@ -1,0 +1,130 @@
+"""Recompute open runs' deadlines when what they come from moves — a calendar decision, a
+closure, an extension of the deadline they are derived from — and let their reminder ladders
+follow: each moved run gets its new deadline, an audit event saying why, and is handed back to
+the sweep at once (which works out its ladder from the new deadline)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from ..db.bulk import insert_rows, update_rows
+from ..domain.assignments import assignment_event_table, assignment_table, next_action_at
+from ..domain.calendar import WorkingCalendar
+from ..domain.closures import Closure, closed_days, shift_for_closures
+from ..domain.directives import Citation, directive_table, requirement_table
+from ..domain.rules import Rules
+from ..domain.status import CLOSED, Status
+from ..queries.closures import closures_over
+from .deadline_bases import DeadlineBases, RunBasis
+
+_a, _r, _d = assignment_table.c, requirement_table.c, directive_table.c
+
+
+@dataclass(frozen=True)
+class _Open(RunBasis):
+    status: Status
+    due_on: date
+    hand_at: datetime | None
+    since: date  # the local day the unit received the task
+
+
+def refresh_deadlines(
+    session: Session, *, calendar: WorkingCalendar, rules: Rules, now: datetime, reason: str,
+    actor: str = "chidao", requirement_ids: Collection[int] | None = None,
+    unit_ids: Collection[int] | None = None, verb: str = "Đổi hạn",
+) -> int:
+    """Recompute the open runs (all, or those of `requirement_ids` and/or of `unit_ids`), then
+    the runs derived from them in directives that cite theirs, and so on down. Returns how
+    many runs moved. Each moved run's audit says "<verb> dd/mm/yyyy → dd/mm/yyyy: <reason>"
+    (a derived one also names the deadline it follows). In the caller's transaction."""
+    bases = DeadlineBases(session, calendar, rules)
+    moved = _refresh(session, bases, _open_runs(session, calendar, requirement_ids, unit_ids),
+                     calendar, now, actor, f"{verb} {{old}} → {{new}}: {reason}")
+    total, seen = len(moved), set(requirement_ids or ())
+    sources = {r.requirement_id for r in moved}
+    while sources:
+        derived = _derived_requirements(session, sources) - seen
+        seen |= derived
+        if not derived:
+            break
+        runs = _open_runs(session, calendar, derived, None)
+        moved = _refresh(session, bases, runs, calendar, now, actor,
+                         f"Đổi hạn {{old}} → {{new}}: theo hạn của đơn vị giao ({reason})")
+        total += len(moved)
+        sources = {r.requirement_id for r in moved} | derived
+    return total
+
+
+def _refresh(
+    session: Session, bases: DeadlineBases, runs: list[_Open], calendar: WorkingCalendar,
+    now: datetime, actor: str, template: str,
+) -> list[_Open]:
+    closures = closures_over(session, {r.unit_id for r in runs}) if runs else {}
+    moved: list[tuple[_Open, date]] = []
+    for run in runs:
+        base = bases.of(run)
+        if base is None:
+            continue
+        new_due = _with_closures(base, run, closures.get(run.unit_id, []), calendar)
+        if new_due != run.due_on:
+            moved.append((run, new_due))
+    update_rows(session, assignment_table, ("due_on", "due_at", "next_action_at"), ("id",),
+                [(new, calendar.end_of_day(new), next_action_at(run.status, now), run.id)
+                 for run, new in moved])
+    insert_rows(session, assignment_event_table,
+                ("assignment_id", "at", "actor", "from_status", "to_status", "reason"),
+                [(run.id, now, actor, run.status, run.status,
+                  template.format(old=f"{run.due_on:%d/%m/%Y}", new=f"{new:%d/%m/%Y}"))
+                 for run, new in moved], unique=("id",))
+    return [run for run, _new in moved]
+
+
+def _with_closures(
+    base: date, run: _Open, closures: Iterable[Closure], calendar: WorkingCalendar
+) -> date:
+    """The base deadline moved by the unit's closures: it gets back the working days they took
+    after it received the task (a day set by hand already accounts for the closures declared
+    before it was set), and never falls on a closed day."""
+    closures = list(closures)
+    if not closures:
+        return base
+    counted = [c for c in closures if run.hand_at is None or c.declared_at > run.hand_at]
+    shifted = shift_for_closures(base, run.since, calendar,
+                                 calendar.with_closed(closed_days(counted)))
+    return calendar.with_closed(closed_days(closures)).roll_forward(shifted)
+
+
+def _open_runs(
+    session: Session, calendar: WorkingCalendar, requirement_ids: Collection[int] | None,
+    unit_ids: Collection[int] | None,
+) -> list[_Open]:
+    query = (select(_a.id, _a.requirement_id, _a.unit_id, _a.period, _a.due_hand_on,
+                    _a.status, _a.due_on, _a.due_hand_at, _a.created_at)
+             .where(_a.status.not_in(sorted(CLOSED))).order_by(_a.id))
+    if requirement_ids is not None:
+        query = query.where(_a.requirement_id.in_(sorted(requirement_ids)))
+    if unit_ids is not None:
+        query = query.where(_a.unit_id.in_(sorted(unit_ids)))
+    return [_Open(rid, req, unit, period, hand_on, status, due_on, hand_at,
+                  calendar.local_date(created))
+            for rid, req, unit, period, hand_on, status, due_on, hand_at, created
+            in session.execute(query)]
+
+
+def _derived_requirements(session: Session, sources: Collection[int]) -> set[int]:
+    """Requirements whose deadline is derived (before_parent) from one of `sources`: in a
+    directive citing the source's directive, naming the source's key."""
+    source_rows = session.execute(
+        select(_r.id, _r.directive_id, _r.key).where(_r.id.in_(sorted(sources)))).all()
+    keys = {(directive_id, key) for _id, directive_id, key in source_rows}
+    candidates = session.execute(
+        select(_r.id, _r.due, Citation.cited_id)  # type: ignore[call-overload]
+        .join(Citation, Citation.directive_id == _r.directive_id)
+        .where(Citation.cited_id.in_(sorted({d for d, _k in keys})))).all()  # type: ignore[union-attr]
+    return {rid for rid, due, cited_id in candidates
+            if (cited_id, (due or {}).get("before_parent")) in keys}
