@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlmodel import Session
 
 from ..db.bulk import insert_rows, update_rows
@@ -41,47 +42,66 @@ def refresh_deadlines(
     """Recompute the open runs (all, or those of `requirement_ids` and/or of `unit_ids`), then
     the runs derived from them in directives that cite theirs, and so on down. Returns how
     many runs moved. Each moved run's audit says "<verb> dd/mm/yyyy → dd/mm/yyyy: <reason>"
-    (a derived one also names the deadline it follows). In the caller's transaction."""
-    bases = DeadlineBases(session, calendar, rules)
-    moved = _refresh(session, bases, _open_runs(session, calendar, requirement_ids, unit_ids),
-                     calendar, now, actor, f"{verb} {{old}} → {{new}}: {reason}")
-    total, seen = len(moved), set(requirement_ids or ())
-    sources = {r.requirement_id for r in moved}
+    (a derived one says it follows the deadline it was given). In the caller's transaction;
+    one requirement's runs at a time, so memory stays that of the largest requirement."""
+    refresher = _Refresher(session, DeadlineBases(session, calendar, rules), calendar, now,
+                           actor, unit_ids)
+    sources = refresher.run(requirement_ids, f"{verb} {{old}} → {{new}}: {reason}")
+    seen = set(requirement_ids or ())
     while sources:
         derived = _derived_requirements(session, sources) - seen
-        seen |= derived
         if not derived:
             break
-        runs = _open_runs(session, calendar, derived, None)
-        moved = _refresh(session, bases, runs, calendar, now, actor,
-                         f"Đổi hạn {{old}} → {{new}}: theo hạn của đơn vị giao ({reason})")
-        total += len(moved)
-        sources = {r.requirement_id for r in moved} | derived
-    return total
+        seen |= derived
+        refresher.units = None  # a derived deadline moves wherever its unit is
+        sources = refresher.run(derived, f"Đổi hạn {{old}} → {{new}}: theo hạn của đơn vị giao"
+                                         f" ({reason})") | derived
+    return refresher.moved
 
 
-def _refresh(
-    session: Session, bases: DeadlineBases, runs: list[_Open], calendar: WorkingCalendar,
-    now: datetime, actor: str, template: str,
-) -> list[_Open]:
-    closures = closures_over(session, {r.unit_id for r in runs}) if runs else {}
-    moved: list[tuple[_Open, date]] = []
-    for run in runs:
-        base = bases.of(run)
-        if base is None:
-            continue
-        new_due = _with_closures(base, run, closures.get(run.unit_id, []), calendar)
-        if new_due != run.due_on:
-            moved.append((run, new_due))
-    update_rows(session, assignment_table, ("due_on", "due_at", "next_action_at"), ("id",),
-                [(new, calendar.end_of_day(new), next_action_at(run.status, now), run.id)
-                 for run, new in moved])
-    insert_rows(session, assignment_event_table,
-                ("assignment_id", "at", "actor", "from_status", "to_status", "reason"),
-                [(run.id, now, actor, run.status, run.status,
-                  template.format(old=f"{run.due_on:%d/%m/%Y}", new=f"{new:%d/%m/%Y}"))
-                 for run, new in moved], unique=("id",))
-    return [run for run, _new in moved]
+class _Refresher:
+    def __init__(self, session: Session, bases: DeadlineBases, calendar: WorkingCalendar,
+                 now: datetime, actor: str, unit_ids: Collection[int] | None) -> None:
+        self.session, self.bases, self.calendar = session, bases, calendar
+        self.now, self.actor, self.moved = now, actor, 0
+        self.units = set(unit_ids) if unit_ids is not None else None
+        # Closures are few: all of those in force, once (an IN list of 36,000 units is not).
+        self.closures = closures_over(session)
+
+    def run(self, requirement_ids: Collection[int] | None, template: str) -> set[int]:
+        """Refresh those requirements' open runs (None: every requirement with an open run
+        here); the ids of the requirements that had a run moved."""
+        ids = (sorted(requirement_ids) if requirement_ids is not None
+               else _open_requirements(self.session, self.units))
+        touched = set()
+        for requirement_id in ids:
+            if self._requirement(requirement_id, template):
+                touched.add(requirement_id)
+        return touched
+
+    def _requirement(self, requirement_id: int, template: str) -> int:
+        moved: list[tuple[_Open, date]] = []
+        for run in _open_runs(self.session, self.calendar, requirement_id, self.units):
+            if self.units is not None and run.unit_id not in self.units:
+                continue
+            base = self.bases.of(run)
+            if base is None:
+                continue
+            new_due = _with_closures(base, run, self.closures.get(run.unit_id, []),
+                                     self.calendar)
+            if new_due != run.due_on:
+                moved.append((run, new_due))
+        cal, now = self.calendar, self.now
+        update_rows(self.session, assignment_table, ("due_on", "due_at", "next_action_at"),
+                    ("id",), [(new, cal.end_of_day(new), next_action_at(run.status, now), run.id)
+                              for run, new in moved])
+        insert_rows(self.session, assignment_event_table,
+                    ("assignment_id", "at", "actor", "from_status", "to_status", "reason"),
+                    [(run.id, now, self.actor, run.status, run.status,
+                      template.format(old=f"{run.due_on:%d/%m/%Y}", new=f"{new:%d/%m/%Y}"))
+                     for run, new in moved], unique=("id",))
+        self.moved += len(moved)
+        return len(moved)
 
 
 def _with_closures(
@@ -99,17 +119,27 @@ def _with_closures(
     return calendar.with_closed(closed_days(closures)).roll_forward(shifted)
 
 
-def _open_runs(
-    session: Session, calendar: WorkingCalendar, requirement_ids: Collection[int] | None,
-    unit_ids: Collection[int] | None,
-) -> list[_Open]:
-    query = (select(_a.id, _a.requirement_id, _a.unit_id, _a.period, _a.due_hand_on,
-                    _a.status, _a.due_on, _a.due_hand_at, _a.created_at)
-             .where(_a.status.not_in(sorted(CLOSED))).order_by(_a.id))
-    if requirement_ids is not None:
-        query = query.where(_a.requirement_id.in_(sorted(requirement_ids)))
-    if unit_ids is not None:
-        query = query.where(_a.unit_id.in_(sorted(unit_ids)))
+_IN_LIST_MAX = 2000  # more units than this are filtered in Python, not by an IN list
+
+
+def _in_units(query: Select[Any], units: set[int] | None) -> Select[Any]:
+    if units is not None and len(units) <= _IN_LIST_MAX:
+        return query.where(_a.unit_id.in_(sorted(units)))
+    return query
+
+
+def _open_requirements(session: Session, units: set[int] | None) -> list[int]:
+    query = select(_a.requirement_id).distinct().where(_a.status.not_in(sorted(CLOSED)))
+    return list(session.execute(_in_units(query, units).order_by(_a.requirement_id)).scalars())
+
+
+def _open_runs(session: Session, calendar: WorkingCalendar, requirement_id: int,
+               units: set[int] | None) -> list[_Open]:
+    query = _in_units(select(
+        _a.id, _a.requirement_id, _a.unit_id, _a.period, _a.due_hand_on, _a.status, _a.due_on,
+        _a.due_hand_at, _a.created_at).where(
+        _a.requirement_id == requirement_id, _a.status.not_in(sorted(CLOSED))), units)
+    query = query.order_by(_a.id)
     return [_Open(rid, req, unit, period, hand_on, status, due_on, hand_at,
                   calendar.local_date(created))
             for rid, req, unit, period, hand_on, status, due_on, hand_at, created

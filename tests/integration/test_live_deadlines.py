@@ -143,6 +143,8 @@ def test_a_calendar_decision_moves_an_open_run_and_its_next_reminder(engine):
 
 def test_a_closure_gives_back_the_working_days_it_took(engine):
     cascade(engine)
+    extend(engine, "21/KH-UBND", "truong-bao-cao", "MN-LAISON", date(2026, 5, 28),
+           "UBND-KIENHAI", "2026-04-01T09:00", "Trường sửa chữa phòng học")
     with transaction(engine) as session:
         session.add(Closure(unit_id=unit_by_code(session, "UBND-KIENHAI").id,
                             kind=ClosureKind.SCHOOL, starts_on=date(2026, 5, 19),
@@ -157,5 +159,13 @@ def test_a_closure_gives_back_the_working_days_it_took(engine):
     assert dues(engine, "60/KH-SGDĐT") == {"UBND-KIENHAI": date(2026, 6, 4),
                                            "UBND-PHUQUOC": date(2026, 6, 1),
                                            "UBND-RACHGIA": date(2026, 6, 1)}
-    assert set(dues(engine, "21/KH-UBND").values()) == {date(2026, 5, 28)}
+    # Lại Sơn's 28/05, set by hand before the closure was declared, gets its 3 days too.
+    assert dues(engine, "21/KH-UBND") == {"MN-HONTRE": date(2026, 5, 28),
+                                          "MN-LAISON": date(2026, 6, 2),
+                                          "MN-ANSON": date(2026, 5, 28),
+                                          "MN-NAMDU": date(2026, 5, 28)}
     assert set(dues(engine, "05/KH-MNHT").values()) == {date(2026, 5, 26)}
+    # A day set by hand after the closure was declared already accounts for it.
+    extend(engine, "21/KH-UBND", "truong-bao-cao", "MN-ANSON", date(2026, 5, 27),
+           "UBND-KIENHAI", "2026-05-19T09:00", "Theo đề nghị của trường")
+    assert dues(engine, "21/KH-UBND")["MN-ANSON"] == date(2026, 5, 27)
