@@ -28,7 +28,9 @@ from ..domain.specs import DirectiveSpec, RequirementSpec
 from ..domain.status import Status
 from ..domain.units import Unit
 from ..files.directive_files import load_directive_file
+from ..queries.closures import closures_over
 from ..queries.read_scope import may_cite
+from .deadline_refresh import refresh_deadlines
 from .forms_store import form_by_ref, store_forms
 from .fulfilment import fulfil_plans
 
@@ -64,16 +66,19 @@ def issue_directive(
         parent_dues=_parent_dues(session, issuer, cited),
     )
     before = _count(session, directive.id)
+    requirement_ids: list[int] = []
     for index, req_spec in enumerate(spec.requirements):
         field = f"requirements[{index}]"
         requirement = _store_requirement(session, directive.id, req_spec, field, spec.reminders)
         assert requirement.id is not None
+        requirement_ids.append(requirement.id)
         unit_ids = _target_units(session, req_spec, issuer, field)
         dues = resolve_due(req_spec.due, ctx, calendar, field_name=f"{field}.due")
         for period, due_on in dues:
             insert_fanout(session, _assignment, _run_fields(
                 directive.id, requirement.id, period, due_on, calendar, now,
             ), "unit_id", unit_ids, unique=("requirement_id", "unit_id", "period"))
+    _move_for_closures(session, requirement_ids, spec.issued_on, calendar, rules, now)
     fulfilled = fulfil_plans(session, issuer, directive, cited, now=now)
     total = _count(session, directive.id)
     return IssueResult(directive.id, directive.key, total - before, total, fulfilled)
@@ -87,6 +92,21 @@ def issue_directive_file(
     caller's transaction. The CLI and the Prefect flow `cascade` both run this."""
     spec = load_directive_file(path, max_bytes)
     return issue_directive(session, spec, now=now, calendar=calendar, rules=rules)
+
+
+def _move_for_closures(
+    session: Session, requirement_ids: list[int], issued_on: date, calendar: WorkingCalendar,
+    rules: Rules, now: datetime,
+) -> None:
+    """A unit closed (or to be closed) at issue gets back the working days its closure takes
+    from the new task, as an open run does when a closure is declared."""
+    closed = closures_over(session, ending_from=issued_on)
+    if not closed:
+        return
+    labels = sorted({c.label for found in closed.values() for c in found})
+    refresh_deadlines(session, calendar=calendar, rules=rules, now=now,
+                      reason=f"đơn vị nghỉ: {'; '.join(labels)}", requirement_ids=requirement_ids,
+                      unit_ids=set(closed))
 
 
 def _check_symbol(spec: DirectiveSpec, issuer: Unit) -> None:

@@ -169,3 +169,23 @@ def test_a_closure_gives_back_the_working_days_it_took(engine):
     extend(engine, "21/KH-UBND", "truong-bao-cao", "MN-ANSON", date(2026, 5, 27),
            "UBND-KIENHAI", "2026-05-19T09:00", "Theo đề nghị của trường")
     assert dues(engine, "21/KH-UBND")["MN-ANSON"] == date(2026, 5, 27)
+
+
+def test_a_task_issued_to_a_closed_unit_gets_the_closed_days_back(engine):
+    seed_units(engine)
+    with transaction(engine) as session:
+        session.add(Closure(unit_id=unit_by_code(session, "UBND-KIENHAI").id,
+                            kind=ClosureKind.WORK, starts_on=date(2026, 5, 19),
+                            ends_on=date(2026, 5, 21), reason="Bão số 3",
+                            declared_by="SGDDT-AG", declared_at=at("2026-05-15T16:00")))
+    data = so_plan()
+    data.update(issued_on="2026-05-18")
+    data["requirements"][0]["due"] = "2026-05-22"
+    issue_data(engine, data, "2026-05-18T09:00")
+    # Fri 22/05 plus the three closed working days: Mon 25, Tue 26, Wed 27/05.
+    assert dues(engine, "60/KH-SGDĐT") == {"UBND-KIENHAI": date(2026, 5, 27),
+                                           "UBND-PHUQUOC": date(2026, 5, 22),
+                                           "UBND-RACHGIA": date(2026, 5, 22)}
+    assert reasons(engine, "60/KH-SGDĐT", "UBND-KIENHAI") == [
+        "Đổi hạn 22/05/2026 → 27/05/2026: đơn vị nghỉ: nghỉ làm việc 19/05–21/05/2026"
+        " (Bão số 3)"]
