@@ -189,3 +189,26 @@ def test_a_task_issued_to_a_closed_unit_gets_the_closed_days_back(engine):
     assert reasons(engine, "60/KH-SGDĐT", "UBND-KIENHAI") == [
         "Đổi hạn 22/05/2026 → 27/05/2026: đơn vị nghỉ: nghỉ làm việc 19/05–21/05/2026"
         " (Bão số 3)"]
+
+
+def test_the_days_a_late_unit_was_closed_are_not_counted_late(engine):
+    from chidao.queries.overdue import late_runs
+    seed_units(engine)
+    data = so_plan()
+    data.update(issued_on="2026-05-18")
+    data["requirements"][0]["due"] = "2026-05-22"
+    issue_data(engine, data, "2026-05-18T09:00")
+    with transaction(engine) as session:  # closed after the deadline: it stays 22/05
+        session.add(Closure(unit_id=unit_by_code(session, "UBND-KIENHAI").id,
+                            kind=ClosureKind.WORK, starts_on=date(2026, 5, 26),
+                            ends_on=date(2026, 5, 27), reason="Lũ", declared_by="SGDDT-AG",
+                            declared_at=at("2026-05-26T07:00")))
+        session.flush()
+        refresh_deadlines(session, calendar=vietnam_calendar(), rules=RULES,
+                          now=at("2026-05-26T07:00"), reason="Nghỉ do lũ")
+        late, _more = late_runs(session, unit_by_code(session, "SGDDT-AG"),
+                                now=at("2026-05-29T10:00"), calendar=vietnam_calendar(), page=0)
+    days = {run.unit: run.days for run in late}
+    # 25, 26, 27, 28, 29/05 are five working days after Fri 22/05; Kiên Hải was closed on two.
+    assert days["Ủy ban nhân dân đặc khu Kiên Hải"] == 3
+    assert days["Ủy ban nhân dân đặc khu Phú Quốc"] == 5
