@@ -124,8 +124,15 @@ class PeriodSpec(_Strict):
 
 
 class DueSpec(_Strict):
-    """When: one of an absolute date, N working days after issue, end of the school year,
-    N working days before the issuer's own deadline for a cited requirement, or periods."""
+    """When: one of an absolute date, N working days after issue, end of the school year
+    (the day it ends, kết thúc năm học: a deadline for actions), N working days before the
+    issuer's own deadline for a cited requirement, listed periods, calendar periods (`every`,
+    for "trước ngày 25 hằng tháng"), or a named reporting calendar (`preset`, see
+    domain/report_periods.py): nd09_monthly / nd09_quarterly / nd09_six_month / nd09_annual
+    (NĐ 09/2019 Điều 12 cut-offs, due `after_cutoff` working days after), edu_statistics
+    (the statistics cycle, 30/09 and 31/05, due at the Ministry 31/10 and 30/06; old name
+    twice_a_year) and edu_year_end (báo cáo tổng kết năm học, due at the Ministry 30/06), the
+    last two earlier for each lower level."""
 
     date: dt.date | None = None
     working_days_after_issue: int | None = Field(default=None, ge=0, le=366)
@@ -138,8 +145,9 @@ class DueSpec(_Strict):
     to: str | None = None
     day: int | None = Field(default=None, ge=1, le=31)
     months_after: int = Field(default=0, ge=0, le=12)
-    preset: Literal["nd09_six_month", "nd09_annual", "edu_statistics", "edu_year_end",
-                    "twice_a_year"] | None = None
+    preset: Literal["nd09_monthly", "nd09_quarterly", "nd09_six_month", "nd09_annual",
+                    "edu_statistics", "edu_year_end", "twice_a_year"] | None = None
+    # NĐ 09: at least one working day after the cut-off (0, accepted before, counts as 1)
     after_cutoff: int = Field(default=1, ge=0, le=60)
 
     _vn = field_validator("date", mode="before")(lambda cls, v: parse_vn_date(v))

@@ -17,7 +17,7 @@ from ..db.lookup import find_directive, unit_by_code
 from ..domain.accounts import Role
 from ..domain.assignments import assignment_table, next_action_at
 from ..domain.calendar import WorkingCalendar
-from ..domain.deadlines import DueContext, resolve_due
+from ..domain.deadlines import DueContext, is_level_dependent, resolve_due
 from ..domain.directives import Citation, Directive, Requirement, requirement_table
 from ..domain.errors import InvalidInput
 from ..domain.permissions import OPERATOR, Action, require
@@ -26,7 +26,7 @@ from ..domain.rules import Rules
 from ..domain.selectors import target_statement
 from ..domain.specs import DirectiveSpec, RequirementSpec
 from ..domain.status import Status
-from ..domain.units import Unit
+from ..domain.units import Unit, unit_table
 from ..files.directive_files import load_directive_file
 from ..queries.closures import closures_over
 from ..queries.read_scope import may_cite
@@ -72,12 +72,14 @@ def issue_directive(
         requirement = _store_requirement(session, directive.id, req_spec, field, spec.reminders)
         assert requirement.id is not None
         requirement_ids.append(requirement.id)
-        unit_ids = _target_units(session, req_spec, issuer, field)
-        dues = resolve_due(req_spec.due, ctx, calendar, field_name=f"{field}.due")
-        for period, due_on in dues:
-            insert_fanout(session, _assignment, _run_fields(
-                directive.id, requirement.id, period, due_on, calendar, now,
-            ), "unit_id", unit_ids, unique=("requirement_id", "unit_id", "period"))
+        targets = _target_units(session, req_spec, issuer, field)
+        for kind, unit_ids in _by_level(req_spec, targets).items():
+            dues = resolve_due(req_spec.due, ctx, calendar, field_name=f"{field}.due",
+                               receiver_kind=kind)
+            for period, due_on in dues:
+                insert_fanout(session, _assignment, _run_fields(
+                    directive.id, requirement.id, period, due_on, calendar, now,
+                ), "unit_id", unit_ids, unique=("requirement_id", "unit_id", "period"))
     _move_for_closures(session, requirement_ids, spec.issued_on, calendar, rules, now)
     fulfilled = fulfil_plans(session, issuer, directive, cited, now=now)
     total = _count(session, directive.id)
@@ -216,14 +218,29 @@ def _store_requirement(
 
 def _target_units(
     session: Session, spec: RequirementSpec, issuer: Unit, field: str
-) -> list[int]:
-    found = session.execute(target_statement(spec.to, issuer)).all()
+) -> list[tuple[int, str]]:
+    """(unit id, unit kind) of the units the requirement targets."""
+    found = session.execute(
+        target_statement(spec.to, issuer).add_columns(unit_table.c.kind)).all()
     if spec.to.units is not None:
-        missing = sorted(set(spec.to.units) - {code for _, code in found})
+        missing = sorted(set(spec.to.units) - {code for _, code, _ in found})
         if missing:
             raise InvalidInput(f"{field}.to.units",
                                f"'{missing[0]}' is not a unit under the issuer '{issuer.code}'")
-    return [uid for uid, _ in found]
+    return [(uid, kind) for uid, _, kind in found]
+
+
+def _by_level(spec: RequirementSpec, targets: list[tuple[int, str]]) -> dict[str | None,
+                                                                              list[int]]:
+    """The unit ids to resolve the deadline for together: one group (kind None) unless the
+    deadline depends on the receiving unit's level (the education statistics presets), then
+    one group per unit kind, in a stable order."""
+    if not is_level_dependent(spec.due):
+        return {None: [uid for uid, _ in targets]}
+    groups: dict[str | None, list[int]] = {}
+    for uid, kind in sorted(targets, key=lambda t: (t[1], t[0])):
+        groups.setdefault(kind, []).append(uid)
+    return groups or {None: []}
 
 
 def _run_fields(

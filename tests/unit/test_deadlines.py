@@ -70,7 +70,9 @@ def test_a_deadline_before_the_issue_date_is_rejected():
     with pytest.raises(InvalidInput) as exc:
         due("20/02/2026")
     assert exc.value.field == "due"
-    assert "20/02/2026" in exc.value.problem and "26/02/2026" in exc.value.problem
+    # 20/02/2026 is in Tết: the unit would get 23/02, still before the issue date
+    assert "23/02/2026" in exc.value.problem and "20/02/2026" in exc.value.problem
+    assert "26/02/2026" in exc.value.problem
 
 
 def test_one_period_before_the_issue_date_is_enough_to_reject():
@@ -82,17 +84,23 @@ def test_one_period_before_the_issue_date_is_enough_to_reject():
     # NĐ 09/2019: cut-offs 14/06 and 14/12; due one working day after (Sat/Sun roll).
     ("nd09_six_month", [("2026-H1", date(2026, 6, 15)), ("2026-H2", date(2026, 12, 15))]),
     ("nd09_annual", [("2026", date(2026, 12, 15))]),
+    # without a receiving level: the Ministry's own date (30/06/2026, a Tuesday)
     ("edu_year_end", [("2025-2026", date(2026, 6, 30))]),
-    ("twice_a_year", [("CN", date(2026, 6, 1))]),  # semester I (15/01) is already past
+    # "02 lần/năm cùng các biểu mẫu báo cáo thống kê" is the statistics cycle (30/09 and
+    # 31/05), no longer semester I 15/01 and the whole year 31/05; 30/09/2025 is past
+    ("twice_a_year", [("2026-05-31", date(2026, 6, 30))]),
+    ("edu_statistics", [("2026-05-31", date(2026, 6, 30))]),
 ])
 def test_named_reporting_presets(preset: str, expected: list[tuple[str, date]]):
     assert due({"preset": preset}) == expected
 
 
 def test_a_preset_with_every_period_past_is_refused():
-    with pytest.raises(InvalidInput) as exc:
-        due({"preset": "edu_statistics"})  # data as of 30/9/2025, due 31/10/2025
+    ctx = DueContext(issued_on=date(2026, 7, 1), school_year="2025-2026")
+    with pytest.raises(InvalidInput) as exc:  # due 31/10/2025 and 30/06/2026 at the Ministry
+        resolve_due(DueSpec.model_validate({"preset": "edu_statistics"}), ctx, cal)
     assert exc.value.field == "due.preset"
+    assert "already past" in exc.value.problem
 
 
 def test_a_higher_level_takes_more_working_days_after_the_cut_off():
