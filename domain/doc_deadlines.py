@@ -1,5 +1,7 @@
 """Deadline phrases in a directive's text: dates, months, working days, recurrences, the end
-of the school year."""
+of the school year ("đến hết / trước khi kết thúc năm học 2025-2026": the day it ends, rule
+end_of_school_year) and the year-end summary report ("báo cáo tổng kết năm học": rule
+edu_year_end, the statistics regime's report due at the Ministry on 30/06)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ DEADLINES: list[tuple[re.Pattern[str], str]] = [
                 re.I), "working_days"),
     (re.compile(r"(?:[đd][ếe]n h[ếe]t|tr[ưu][ớo]c khi k[ếe]t th[úu]c)\s+n[ăa]m h[ọo]c\s+"
                 r"(\d{4})\s*[-–]\s*(\d{4})", re.I), "end_of_school_year"),
-    (re.compile(r"b[áa]o c[áa]o t[ổo]ng k[ếe]t n[ăa]m h[ọo]c", re.I), "end_of_school_year"),
+    (re.compile(r"b[áa]o c[áa]o t[ổo]ng k[ếe]t n[ăa]m h[ọo]c", re.I), "edu_year_end"),
     (re.compile(r"(h[ằa]ng|h[àa]ng)\s+(th[áa]ng|qu[ýy]|tu[ầa]n)", re.I), "recurrence"),
 ]
 
@@ -46,13 +48,14 @@ def _value(kind: str, m: re.Match[str]) -> dict[str, Any]:
                 else {"thang": "monthly", "quy": "quarterly", "tuan": "weekly"}[fold(m[2])]}
     if kind == "working_days":
         return {"working_days": int(m[1])}
-    value: dict[str, Any] = {"rule": "end_of_school_year"}
+    value: dict[str, Any] = {"rule": kind}
     if m.lastindex:
         value["school_year"] = f"{m[1]}-{m[2]}"
     return value
 
 
 def deadline_words(deadline: dict[str, Any]) -> str:
-    """"date:2026-02-15", "rule:end_of_school_year", …: a deadline's kind and value."""
+    """"date:2026-02-15", "rule:end_of_school_year", "rule:edu_year_end", …: a deadline's
+    kind and value."""
     kind = next(k for k in deadline if k not in ("text", "line", "school_year"))
     return f"{kind}:{deadline[kind]}"

@@ -11,6 +11,7 @@ from typing import Any
 from ..domain.calendar import WorkingCalendar
 from ..domain.directives import DocType
 from ..domain.doc_text import clean_lines, fold
+from ..domain.report_periods import levelled_periods
 from ..domain.text import TITLE_MAX_CHARS
 from ..domain.unit_names import UnitChoice
 from ..domain.units import UnitKind
@@ -66,24 +67,34 @@ def form_from_draft(draft: dict[str, Any], text: str, *, file_name: str, depth: 
             if choice.label.startswith(wanted + " ") and str(choice.id) not in form.based_on:
                 form.based_on.append(str(choice.id))
                 form.sources.setdefault("based_on", source(ref.get("line")))
-    due, due_line = _first_deadline(draft, school_year_end, calendar)
     for group in draft.get("assignee_groups", []):
-        form.requirements.append(_row(group, units, depth, due, source(due_line), source))
+        row = _row(group, units, depth, source)
+        row.due, due_line = _first_deadline(draft, school_year_end, calendar,
+                                            _row_kind(row, units))
+        if due_line:
+            row.sources["due"] = source(due_line)
+        form.requirements.append(row)
     return form
 
 
-def _row(group: dict[str, Any], units: Sequence[UnitChoice], depth: int, due: str,
-         due_source: str, source: Any) -> RequirementRow:
+def _row_kind(row: RequirementRow, units: Sequence[UnitChoice]) -> str | None:
+    """The kind of unit a row is for, when the document says (the level of its deadline)."""
+    if row.who == "kind":
+        return row.unit_kind
+    kinds = {u.kind for u in units if u.code in row.units}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _row(group: dict[str, Any], units: Sequence[UnitChoice], depth: int,
+         source: Any) -> RequirementRow:
     tasks = group.get("tasks") or []
     first = tasks[0] if tasks else {"text": group["name"], "line": group.get("line")}
     title = first["text"][:TITLE_MAX_CHARS]
     folded = fold(title)
     kind = "report" if folded.startswith("bao cao") else \
         "plan" if folded.startswith("xay dung ke hoach") else "action"
-    row = RequirementRow(title=title, kind=kind, due=due)
+    row = RequirementRow(title=title, kind=kind)
     row.sources = {"title": source(first.get("line")), "who": source(group.get("line"))}
-    if due_source:
-        row.sources["due"] = due_source
     name = _plain(group["name"])
     named = [u for u in units if _plain(u.name).startswith(name) or name in _plain(u.name)]
     if named:
@@ -99,9 +110,11 @@ def _row(group: dict[str, Any], units: Sequence[UnitChoice], depth: int, due: st
 
 
 def _first_deadline(draft: dict[str, Any], school_year_end: tuple[int, int],
-                    calendar: WorkingCalendar) -> tuple[str, int | None]:
-    """The document's first dated deadline, or the end of its school year (its last working
-    day): dd/mm/yyyy and the line it came from; ("", None) when it names none."""
+                    calendar: WorkingCalendar, receiver_kind: str | None) -> tuple[str, int | None]:
+    """The document's first dated deadline, the end of its school year (its last working day),
+    or its year-end summary report (báo cáo tổng kết năm học: the Ministry's 30/06 less the
+    receiving level's lead time, domain/report_periods.py): dd/mm/yyyy and the line it came
+    from; ("", None) when it names none."""
     for entry in draft.get("deadlines", []):
         if entry.get("date"):
             try:
@@ -109,10 +122,14 @@ def _first_deadline(draft: dict[str, Any], school_year_end: tuple[int, int],
             except ValueError:
                 continue
             return f"{day:%d/%m/%Y}", entry["line"]
-        if entry.get("rule") == "end_of_school_year":
+        if entry.get("rule") in ("end_of_school_year", "edu_year_end"):
             year = entry.get("school_year") or draft.get("school_year") or ""
             if not re.fullmatch(r"\d{4}-\d{4}", year):
                 continue
+            if entry["rule"] == "edu_year_end":
+                (_, day), = levelled_periods("edu_year_end", year, dt.date.min, calendar,
+                                             receiver_kind)
+                return f"{day:%d/%m/%Y}", entry["line"]
             month, day_of_month = school_year_end
             day = dt.date(int(year[5:]), month, day_of_month)
             while not calendar.is_working_day(day):

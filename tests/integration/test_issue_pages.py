@@ -133,7 +133,9 @@ def test_an_imported_corpus_file_prefills_the_form_then_issues(web, engine, kind
     assert f"từ dòng {line}: Căn cứ Kế hoạch số 1039/KH-SGDĐT" in page
     assert re.search(r'<option value="\d+" selected>1039/KH-SGDĐT ngày 26/02/2026', page)
     assert 'value="/KH-UBND"' in page and "Triển khai thực hiện giáo dục STEM" in page
-    assert 'value="29/05/2026"' in page  # the school year's end, from line 56
+    # "báo cáo tổng kết năm học" (line 56): the Ministry's 30/06/2026 less the level's lead,
+    # the Phòng 5 working days (23/06), the schools 10 (16/06)
+    assert 'value="23/06/2026"' in page and 'value="16/06/2026"' in page
     fields = form_fields(response.text) | {"number_symbol": "45/KH-UBND",
                                            "issued_on": "12/03/2026", "action": "issue"}
     issued = client.post("/directives", data=fields, follow_redirects=False)

@@ -139,5 +139,8 @@ def test_an_imported_corpus_plan_prefills_the_form_with_its_lines():
     office, schools = form.requirements
     assert (office.who, office.units) == ("units", ["PVHXH-KIENHAI"])
     assert (schools.who, schools.unit_kind) == ("kind", "school")
-    assert schools.due == "29/05/2026"  # the school year's end, 31/05 a Sunday: its Friday
+    # "báo cáo tổng kết năm học" (line 56): the year-end summary, due at the Ministry on
+    # Tuesday 30/06/2026; a Phòng 5 working days before (23/06), a school 10 (16/06)
+    assert (office.due, schools.due) == ("23/06/2026", "16/06/2026")
+    assert schools.sources["due"].startswith("từ dòng 56: ")
     assert schools.sources["who"].startswith("từ dòng 58: 2. Các cơ sở giáo dục mầm non")
