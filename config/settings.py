@@ -32,7 +32,9 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(16, ge=1, le=200)
     db_wait_seconds: float = Field(10.0, gt=0, le=120)
     due_soon_working_days: int = Field(3, ge=0)
-    # "Cả năm học" deadlines fall on this day of the school year's end (a pair: 31/05).
+    # The day the school year ends (kết thúc năm học, 31/05 in the Ministry's khung kế hoạch
+    # thời gian năm học): `due: end_of_school_year`. Not the year-end summary report (báo cáo
+    # tổng kết năm học), which is `preset: edu_year_end`, due at the Ministry on 30/06.
     school_year_end_month: int = Field(5, ge=1, le=12)
     school_year_end_day: int = Field(31, ge=1, le=31)
 

@@ -9,7 +9,7 @@ from datetime import time
 
 @dataclass(frozen=True)
 class Rules:
-    # "Cả năm học" deadlines fall on this (month, day) at the school year's end.
+    # (month, day) the school year ends (kết thúc năm học): `due: end_of_school_year`.
     school_year_end: tuple[int, int]
     # A run is "sắp đến hạn" within this many working days of its deadline.
     due_soon_working_days: int
