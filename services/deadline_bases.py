@@ -13,11 +13,12 @@ from sqlmodel import Session
 
 from ..domain.assignments import assignment_table
 from ..domain.calendar import WorkingCalendar
-from ..domain.deadlines import DueContext, resolve_due
+from ..domain.deadlines import DueContext, is_level_dependent, resolve_due
 from ..domain.directives import Citation, directive_table, requirement_table
 from ..domain.errors import InvalidInput
 from ..domain.rules import Rules
 from ..domain.specs import DueSpec
+from ..domain.units import unit_table
 
 _a, _r, _d = assignment_table.c, requirement_table.c, directive_table.c
 
@@ -38,8 +39,9 @@ class DeadlineBases:
 
     def __init__(self, session: Session, calendar: WorkingCalendar, rules: Rules) -> None:
         self.session, self.calendar, self.rules = session, calendar, rules
-        self._rule_dues: dict[int, dict[str, date] | None] = {}
+        self._rule_dues: dict[tuple[int, str | None], dict[str, date] | None] = {}
         self._specs: dict[int, tuple[DueSpec, int, DueContext]] = {}
+        self._kinds: dict[int, str] = {}
 
     def of(self, run: RunBasis) -> date | None:
         """The run's base deadline; None when its rule no longer gives one for its period (a
@@ -47,26 +49,38 @@ class DeadlineBases:
         such a run keeps the deadline it has."""
         if run.hand_on is not None:
             return self.calendar.roll_forward(run.hand_on)
-        dues = self.rule_dues(run.requirement_id)
+        dues = self.rule_dues(run.requirement_id, self._level(run))
         return dues.get(run.period) if dues is not None else None
+
+    def _level(self, run: RunBasis) -> str | None:
+        """The run's unit kind when its rule gives each level its own deadline (the education
+        statistics presets), else None."""
+        if not is_level_dependent(self._spec(run.requirement_id)[0]):
+            return None
+        if run.unit_id not in self._kinds:
+            self._kinds[run.unit_id] = self.session.execute(
+                select(unit_table.c.kind).where(unit_table.c.id == run.unit_id)).scalar_one()
+        return self._kinds[run.unit_id]
 
     def is_derived(self, requirement_id: int) -> bool:
         return self._spec(requirement_id)[0].before_parent is not None
 
-    def rule_dues(self, requirement_id: int) -> dict[str, date] | None:
-        if requirement_id not in self._rule_dues:
-            self._rule_dues[requirement_id] = None  # a citation cycle stops here
+    def rule_dues(self, requirement_id: int,
+                  receiver_kind: str | None = None) -> dict[str, date] | None:
+        key = (requirement_id, receiver_kind)
+        if key not in self._rule_dues:
+            self._rule_dues[key] = None  # a citation cycle stops here
             due, issuer_id, ctx = self._spec(requirement_id)
             if due.before_parent is not None:
                 ctx = DueContext(ctx.issued_on, ctx.school_year, ctx.school_year_end,
                                  {due.before_parent: self._parent_bases(
                                      requirement_id, issuer_id, due.before_parent)})
             try:
-                found = dict(resolve_due(due, ctx, self.calendar))
+                found = dict(resolve_due(due, ctx, self.calendar, receiver_kind=receiver_kind))
             except InvalidInput:
                 found = None
-            self._rule_dues[requirement_id] = found
-        return self._rule_dues[requirement_id]
+            self._rule_dues[key] = found
+        return self._rule_dues[key]
 
     def _spec(self, requirement_id: int) -> tuple[DueSpec, int, DueContext]:
         if requirement_id not in self._specs:

@@ -6,10 +6,13 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from chidao.config.settings import Settings
 from chidao.db.database import transaction
 from chidao.domain.assignments import assignment_table
+from chidao.domain.calendar import DayRule, WorkingCalendar, vietnam_calendar
 from chidao.domain.errors import InvalidInput
-from tests.support.cascade import issue_data, runs, seed_units
+from chidao.services.deadline_refresh import refresh_deadlines
+from tests.support.cascade import at, issue_data, runs, seed_units
 
 
 def statistics(issued_on: str, to: dict[str, object], preset: str = "edu_statistics",
@@ -67,3 +70,23 @@ def test_a_level_whose_every_period_is_past_refuses_the_whole_directive(engine):
     with transaction(engine) as session:  # nothing half-written
         assert session.execute(select(func.count()).select_from(
             assignment_table)).scalar_one() == 0
+
+
+def test_a_refresh_keeps_each_level_at_its_own_deadline(engine):
+    """Recomputing the open runs gives each unit its level's deadline again (not the Ministry's
+    date for everyone); a decision making Friday 30/10/2026 a day off moves every level back
+    one working day: the Sở to Thu 29/10, the communes to 22/10, the schools to 15/10."""
+    seed_units(engine)
+    key = issue_data(engine, statistics("2026-09-07", {"descendants": {
+        "kind": ["department", "people_committee", "school"]}}), "2026-09-07T09:00").key
+    with transaction(engine) as session:
+        assert refresh_deadlines(session, calendar=vietnam_calendar(), rules=Settings().rules(),
+                                 now=at("2026-09-08T09:00"), reason="kiểm tra") == 0
+    decided = WorkingCalendar(official=[DayRule(date(2026, 10, 30), True, "Quyết định (thử)")])
+    with transaction(engine) as session:
+        refresh_deadlines(session, calendar=decided, rules=Settings().rules(),
+                          now=at("2026-09-08T09:00"), reason="Quyết định (thử)")
+    got = {code: run.due_on for (code, _, period), run in runs(engine, key).items()
+           if period == "2026-09-30"}
+    assert (got["SGDDT-AG"], got["UBND-KIENHAI"], got["MN-HONTRE"]) == (
+        date(2026, 10, 29), date(2026, 10, 22), date(2026, 10, 15))
