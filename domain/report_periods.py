@@ -12,10 +12,11 @@ sent) after the cut-off day. The directive gets the periods of the REPORTING YEA
 the year before to 14/12) that contains its issue date, less those whose deadline is already
 past: issued on 16/12/2026 it gets 2027's periods.
 
-The education statistics regime (the Ministry's chế độ báo cáo thống kê ngành giáo dục, which
-NĐ 09 Điều 1 khoản 2 leaves to the statistics law): data as of 30/09 due at the Ministry on
-31/10, data as of 31/05 due on 30/06; the year-end summary (báo cáo tổng kết năm học, data as
-of the end of the school year) goes with the second. Each level's deadline comes before the
+The education statistics regime (chế độ báo cáo thống kê ngành giáo dục, Thông tư
+25/2024/TT-BGDĐT, Phụ lục I, in force from 09/02/2025; NĐ 09 Điều 1 khoản 2 leaves statistical
+reports to the statistics law): the Sở reports data as of 30/09 (kỳ đầu năm học), received by
+the Ministry on 31/10, and data as of 31/05 (kỳ cuối năm học) on 30/06; the year-end summary
+(báo cáo tổng kết năm học, data as of the end of the school year) goes with the second. Each level's deadline comes before the
 level above it: LEAD_WORKING_DAYS below, counted BACKWARDS from the Ministry's date on the
 working-day calendar (a Ministry date on a Saturday gives the Sở the Friday before).
 """
