@@ -16,9 +16,10 @@ The education statistics regime (chế độ báo cáo thống kê ngành giáo 
 25/2024/TT-BGDĐT, Phụ lục I, in force from 09/02/2025; NĐ 09 Điều 1 khoản 2 leaves statistical
 reports to the statistics law): the Sở reports data as of 30/09 (kỳ đầu năm học), received by
 the Ministry on 31/10, and data as of 31/05 (kỳ cuối năm học) on 30/06; the year-end summary
-(báo cáo tổng kết năm học, data as of the end of the school year) goes with the second. Each level's deadline comes before the
-level above it: LEAD_WORKING_DAYS below, counted BACKWARDS from the Ministry's date on the
-working-day calendar (a Ministry date on a Saturday gives the Sở the Friday before).
+(báo cáo tổng kết năm học, data as of the end of the school year) goes with the second. Each
+level's deadline comes before the level above it: LEAD_WORKING_DAYS below, counted BACKWARDS
+from the Ministry's date on the working-day calendar (a Ministry date on a Saturday gives the
+Sở the Friday before).
 """
 
 from __future__ import annotations
