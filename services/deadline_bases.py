@@ -32,6 +32,7 @@ class RunBasis:
     unit_id: int
     period: str
     hand_on: date | None
+    unit_kind: str | None = None  # known when read with the run (saves a lookup per unit)
 
 
 class DeadlineBases:
@@ -57,6 +58,8 @@ class DeadlineBases:
         statistics presets), else None."""
         if not is_level_dependent(self._spec(run.requirement_id)[0]):
             return None
+        if run.unit_kind is not None:
+            return run.unit_kind
         if run.unit_id not in self._kinds:
             self._kinds[run.unit_id] = self.session.execute(
                 select(unit_table.c.kind).where(unit_table.c.id == run.unit_id)).scalar_one()

@@ -20,13 +20,14 @@ from ..domain.closures import Closure, closed_days, shift_for_closures
 from ..domain.directives import Citation, directive_table, requirement_table
 from ..domain.rules import Rules
 from ..domain.status import CLOSED, Status
+from ..domain.units import unit_table
 from ..queries.closures import closures_over
 from .deadline_bases import DeadlineBases, RunBasis
 
-_a, _r, _d = assignment_table.c, requirement_table.c, directive_table.c
+_a, _r, _d, _u = assignment_table.c, requirement_table.c, directive_table.c, unit_table.c
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Open(RunBasis):
     status: Status
     due_on: date
@@ -136,13 +137,13 @@ def _open_requirements(session: Session, units: set[int] | None) -> list[int]:
 def _open_runs(session: Session, calendar: WorkingCalendar, requirement_id: int,
                units: set[int] | None) -> list[_Open]:
     query = _in_units(select(
-        _a.id, _a.requirement_id, _a.unit_id, _a.period, _a.due_hand_on, _a.status, _a.due_on,
-        _a.due_hand_at, _a.created_at).where(
+        _a.id, _a.requirement_id, _a.unit_id, _a.period, _a.due_hand_on, _u.kind, _a.status,
+        _a.due_on, _a.due_hand_at, _a.created_at).join(unit_table, _u.id == _a.unit_id).where(
         _a.requirement_id == requirement_id, _a.status.not_in(sorted(CLOSED))), units)
     query = query.order_by(_a.id)
-    return [_Open(rid, req, unit, period, hand_on, status, due_on, hand_at,
-                  calendar.local_date(created))
-            for rid, req, unit, period, hand_on, status, due_on, hand_at, created
+    return [_Open(rid, req, unit, period, hand_on, kind, status=status, due_on=due_on,
+                  hand_at=hand_at, since=calendar.local_date(created))
+            for rid, req, unit, period, hand_on, kind, status, due_on, hand_at, created
             in session.execute(query)]
 
 
