@@ -83,8 +83,8 @@ def ministry_dates(name: str, school_year: str) -> list[tuple[str, date]]:
     if name == "edu_statistics":
         return [(f"{start}-09-30", date(start, 10, 31)),
                 (f"{start + 1}-05-31", date(start + 1, 6, 30))]
-    if name == "edu_year_end":
-        return [(f"{start}-{start + 1}", date(start + 1, 6, 30))]
+    if name == "edu_year_end":  # one report of the directive's school year: a one-off run
+        return [("", date(start + 1, 6, 30))]
     raise ValueError(f"not an education statistics preset: {name}")
 
 

@@ -51,7 +51,9 @@ def test_sở_plan_reaches_every_commune_with_working_day_deadlines(engine):
     assert plan.due_on == date(2026, 3, 19)  # 15 working days after 26/02
     assert plan.status == "issued" and plan.next_action_at == at(WHEN[0])  # sweep: "issued" now
     assert plan.due_at == datetime(2026, 3, 19, 17, 0, tzinfo=UTC)  # end of 19/03 in Hà Nội
-    assert got[("UBND-RACHGIA", "bao-cao-ket-qua", "")].due_on == date(2026, 6, 1)
+    # báo cáo tổng kết năm học (edu_year_end): the Ministry's Tue 30/06/2026 less a commune's
+    # 5 working days: Tue 23/06
+    assert got[("UBND-RACHGIA", "bao-cao-ket-qua", "")].due_on == date(2026, 6, 23)
 
 
 def test_bulk_written_deadlines_compare_correctly_in_sql(engine):
@@ -65,7 +67,8 @@ def test_bulk_written_deadlines_compare_correctly_in_sql(engine):
                 .where(col(Assignment.due_at) <= at(moment))))
         assert due_by("2026-03-19T23:59") == set()
         assert due_by("2026-03-20T00:00") == {"ke-hoach-trien-khai"}
-        assert due_by("2026-06-02T00:00") == {"ke-hoach-trien-khai", "bao-cao-ket-qua"}
+        assert due_by("2026-06-23T23:59") == {"ke-hoach-trien-khai"}
+        assert due_by("2026-06-24T00:00") == {"ke-hoach-trien-khai", "bao-cao-ket-qua"}
 
 
 def test_seed_cascade_three_levels_deep_with_lineage(engine):
@@ -84,9 +87,9 @@ def test_seed_cascade_three_levels_deep_with_lineage(engine):
         "submitted", ids["kh-mn-hon-tre-stem-2026"])
     assert xã[("MN-LAISON", "mn-ke-hoach", "")].status == "issued"
     assert sở[("UBND-PHUQUOC", "ke-hoach-trien-khai", "")].status == "issued"
-    # Child deadlines are set from the parent's: 5 and 10 working days before 01/06/2026.
-    assert xã[("PVHXH-KIENHAI", "pvhxh-bao-cao", "")].due_on == date(2026, 5, 25)
-    assert xã[("MN-NAMDU", "mn-bao-cao", "")].due_on == date(2026, 5, 18)
+    # Child deadlines are set from the parent's: 5 and 10 working days before Tue 23/06/2026.
+    assert xã[("PVHXH-KIENHAI", "pvhxh-bao-cao", "")].due_on == date(2026, 6, 16)
+    assert xã[("MN-NAMDU", "mn-bao-cao", "")].due_on == date(2026, 6, 9)
     # The school cascades to its teams, monthly, except the office team it excluded.
     assert set(trường) == {
         (team, key, period) for team in ("MN-HONTRE-TCM-NT", "MN-HONTRE-TCM-MG")

@@ -81,8 +81,9 @@ def test_the_api_issues_with_the_same_school_year_end(school_year_ends_30_06, we
     assert _due_days(engine) == {date(2026, 6, 30)}
 
 
-def test_the_demo_issues_with_the_school_year_end_setting(tmp_path):
-    """KH 1039's yearly report is due "end_of_school_year": 30/06 with the setting."""
+def test_the_demo_year_end_report_does_not_follow_the_school_year_end_setting(tmp_path):
+    """KH 1039's "báo cáo tổng kết năm học" is the edu_year_end report (the Ministry's 30/06
+    less a commune's 5 working days: Tue 23/06/2026), whatever day the school year ends."""
     env = {**os.environ, **JUNE_30}
     env.pop("PREFECT_API_URL", None)
     db = tmp_path / "demo.db"
@@ -90,7 +91,7 @@ def test_the_demo_issues_with_the_school_year_end_setting(tmp_path):
                           text=True, env=env, cwd=tmp_path, timeout=300)
     assert done.returncode == 0, done.stderr
     # the plans are due 19/03, Phú Quốc's moved to 27/03 by the story's gia hạn
-    assert _due_days(f"sqlite:///{db}", number="1039") == {date(2026, 6, 30), date(2026, 3, 19),
+    assert _due_days(f"sqlite:///{db}", number="1039") == {date(2026, 6, 23), date(2026, 3, 19),
                                                             date(2026, 3, 27)}
 
 

@@ -85,7 +85,7 @@ def test_one_period_before_the_issue_date_is_enough_to_reject():
     ("nd09_six_month", [("2026-H1", date(2026, 6, 15)), ("2026-H2", date(2026, 12, 15))]),
     ("nd09_annual", [("2026", date(2026, 12, 15))]),
     # without a receiving level: the Ministry's own date (30/06/2026, a Tuesday)
-    ("edu_year_end", [("2025-2026", date(2026, 6, 30))]),
+    ("edu_year_end", [("", date(2026, 6, 30))]),  # one report per school year
     # "02 lần/năm cùng các biểu mẫu báo cáo thống kê" is the statistics cycle (30/09 and
     # 31/05), no longer semester I 15/01 and the whole year 31/05; 30/09/2025 is past
     ("twice_a_year", [("2026-05-31", date(2026, 6, 30))]),
