@@ -11,6 +11,7 @@ from ..domain.calendar import WorkingCalendar
 from ..domain.directives import RequirementKind
 from ..domain.policy import LADDER_KINDS, NotificationKind, kind_on
 from ..domain.status import Status
+from ..queries.closure_notices import ClosureNotice
 
 # Most urgent first: the subject of a digest is that of its most urgent kind.
 KIND_ORDER = [NotificationKind.ESCALATION, NotificationKind.OVERDUE, NotificationKind.DUE_TODAY,
@@ -63,6 +64,8 @@ class Outgoing:
     attempts: int = 0
     items: list[Item] = field(default_factory=list)
     open_tasks: list[OpenTask] = field(default_factory=list)
+    # closures in force or upcoming over the recipient or within its subtree
+    closures: list[ClosureNotice] = field(default_factory=list)
 
 
 def task_link(public_url: str, assignment_id: int) -> str:
@@ -89,9 +92,16 @@ def digest_context(message: Outgoing, *, now: datetime, cal: WorkingCalendar,
                         "status": t.status.label, "overdue": t.due_on < today,
                         "link": task_link(public_url, t.assignment_id)}
                        for t in message.open_tasks if t.assignment_id not in listed],
+        "closures": [_closure(c) for c in message.closures if c.ends_on >= today],
         "today": f"{today:%d/%m/%Y}",
         "sent_at": f"{now.astimezone(cal.tz):%H:%M %d/%m/%Y}",
     }
+
+
+def _closure(notice: ClosureNotice) -> dict[str, Any]:
+    """A closure as the digest tells it: what is closed, when, why; deadlines and reminders."""
+    return {"state": notice.state, "what": notice.what, "span": notice.span, "why": notice.why,
+            "consequence": notice.consequence, "in_force": notice.in_force}
 
 
 def _sections(items: list[Item], today: date, cal: WorkingCalendar) -> list[dict[str, Any]]:

@@ -95,7 +95,8 @@ def compose(engine: Engine, *, now: datetime, calendar: WorkingCalendar,
     failed = 0
     while True:
         with reading(engine) as session:
-            outgoing = load_outgoing(session, unrendered(session, COMPOSE_CHUNK))
+            outgoing = load_outgoing(session, unrendered(session, COMPOSE_CHUNK),
+                                     today=calendar.local_date(now))
         if stop_requested():
             return formed, failed
         outgoing = set_aside_empty(engine, outgoing)  # every line went stale: withdrawn

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -13,6 +14,7 @@ from ..domain.notifications import message_table, notification_table
 from ..domain.policy import digest_items, is_stale
 from ..domain.status import AWAITING_UNIT
 from ..domain.units import unit_table
+from ..queries.closure_notices import ClosureNotice, closures_by_unit
 from .context import Item, OpenTask, Outgoing, Recipient
 
 _a, _r, _d, _u = assignment_table.c, requirement_table.c, directive_table.c, unit_table.c
@@ -21,7 +23,10 @@ _issuer = unit_table.alias("issuer")
 OPEN_TASKS_SHOWN = 20
 
 
-def load_outgoing(session: Session, message_ids: list[int]) -> list[Outgoing]:
+def load_outgoing(session: Session, message_ids: list[int], *,
+                  today: date | None = None) -> list[Outgoing]:
+    """The messages with their notifications and open tasks; with `today`, the closures in
+    force or upcoming on that day over each recipient or within its subtree."""
     rows = session.execute(select(_m.id, _m.header_id, _m.to_unit_id, _m.cc_unit_id, _m.attempts)
                            .where(_m.id.in_(message_ids)).order_by(_m.id)).all()
     unit_ids = {r.to_unit_id for r in rows} | {r.cc_unit_id for r in rows if r.cc_unit_id}
@@ -37,8 +42,10 @@ def load_outgoing(session: Session, message_ids: list[int]) -> list[Outgoing]:
     for message_id, items in by_message.items():
         messages[message_id].items.extend(digest_items(items))
     tasks = _open_tasks(session, {r.to_unit_id for r in rows})
+    closures = _closures(session, {r.to_unit_id for r in rows}, today)
     for r in rows:
         messages[r.id].open_tasks.extend(tasks.get(r.to_unit_id, [])[:OPEN_TASKS_SHOWN])
+        messages[r.id].closures.extend(closures.get(r.to_unit_id, []))
     return list(messages.values())
 
 
@@ -61,6 +68,15 @@ def _items(session: Session, message_ids: list[int]) -> list[tuple[int, Item]]:
                           format_number_symbol(row[7], row[8]), *row[9:]))
             for row in session.execute(query)
             if not is_stale(row.kind, row.stage, row.status, row.due_on)]
+
+
+def _closures(session: Session, unit_ids: set[int], today: date | None
+              ) -> dict[int, list[ClosureNotice]]:
+    if today is None or not unit_ids:
+        return {}
+    paths = {int(uid): str(path) for uid, path in session.execute(
+        select(_u.id, _u.path).where(_u.id.in_(unit_ids)))}
+    return closures_by_unit(session, paths, today=today)
 
 
 def _open_tasks(session: Session, unit_ids: set[int]) -> dict[int, list[OpenTask]]:

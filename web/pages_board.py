@@ -8,9 +8,11 @@ from sqlmodel import Session
 
 from ..domain.accounts import User
 from ..domain.units import Unit
+from ..queries.closure_notices import closure_marks
 from ..queries.org_tree import child_units, find_units
 from ..queries.overdue import late_runs
 from .access import readable_unit, user_unit
+from .closure_views import closure_notices
 from .deps import DB, page_user, runtime_of
 from .params import PageNumber, RowId
 from .rendering import render
@@ -25,7 +27,8 @@ def overdue(request: Request, page: PageNumber = 0, user: User = Depends(page_us
     runtime = runtime_of(request)
     late, more = late_runs(session, user_unit(session, user), now=runtime.now(),
                            calendar=runtime.calendar, page=page)
-    return render(request, "overdue.html", session, user, late=late, more=more, page=page)
+    return render(request, "overdue.html", session, user, late=late, more=more, page=page,
+                  closures=closure_notices(request, session, user))
 
 
 @router.get("/units/{unit_id}/tree")
@@ -39,5 +42,8 @@ def org_tree(request: Request, unit_id: RowId, q: str = "", user: User = Depends
         parent = None
     words = q[:200]
     found, more = find_units(session, unit, words) if words.strip() else ([], False)
+    closures = closure_notices(request, session, user, unit)
+    marks = closure_marks(session, closures, [c.id for c in children] + [f.id for f in found])
     return render(request, "org_tree.html", session, user, target=unit, parent=parent,
-                  children=children, q=words, found=found, more_found=more)
+                  children=children, q=words, found=found, more_found=more,
+                  closures=closures, marks=marks)

@@ -23,9 +23,11 @@ from ..domain.scope import in_subtree
 from ..domain.units import Unit
 from ..queries.cascade_cache import ViewCache, data_version, minute_of
 from ..queries.cascade_view import CascadeView, LevelSummary, cascade_view, only_late
+from ..queries.closure_notices import closure_marks
 from ..queries.listings import due_window
 from ..queries.read_scope import figures_scope
 from .access import readable_directive, user_unit
+from .closure_views import closure_notices
 from .deps import DB, page_user, runtime_of
 from .pages_documents import urging_drafts
 from .params import OptionalId, RowId
@@ -62,16 +64,21 @@ def cascade_page(request: Request, directive_id: RowId, unit: OptionalId = None,
             session, directive, top=top, focus=focus, now=now, soon=soon), holds)
         return found
 
+    # The closures shown (banner, marks on the children) are part of the kept body's key.
+    closures = tuple(closure_notices(request, session, user, focus))
+    marks = closure_marks(session, list(closures), [c.unit.id for c in view().children])
+
     def body() -> tuple[CascadeView, Markup]:
         computed = view()
         shown = only_late(computed) if late else computed
         return computed, Markup(templates.get_template("cascade_body.html").render(
             directive=directive, view=shown, issuer=session.get(Unit, directive.issuer_id),
             doc_type=DOC_TYPE_LABELS[DocType(directive.doc_type)], chart=_chart(shown),
-            bars=[_bar(level) for level in shown.levels]))
+            bars=[_bar(level) for level in shown.levels], closures=closures, marks=marks))
 
+    shown_closures = (closures, tuple(sorted(marks.items())))
     return render(request, "cascade.html", session, user, directive=directive,
-                  body=cache.get(("body", *key, late), body, holds)[1],
+                  body=cache.get(("body", *key, late, shown_closures), body, holds)[1],
                   urging=urging_drafts(session, user, focus, directive,
                                        runtime.calendar.local_date(now)))
 

@@ -30,6 +30,7 @@ from ..queries.listings import directive_units, due_window, list_choices, visibl
 from ..queries.read_scope import figures_scope
 from ..queries.report_export import FormReport, consolidated
 from .access import directive_visible, readable_directive, user_unit, viewable_in_directive
+from .closure_views import closure_notices
 from .deps import DB, page_user, runtime_of
 from .pages_find import directive_filter, filter_query
 from .params import OptionalId, PageNumber, RowId
@@ -50,7 +51,8 @@ def directives(request: Request, page: PageNumber = 0, user: User = Depends(page
     return render(request, "directives.html", session, user, directives=rows[:50],
                   more=len(rows) > 50, page=page, search=search, issuers=issuers,
                   years=years, boxes=BOXES, states=STATES, own_states=OWN_STATES,
-                  query=lambda **changes: filter_query(search, **changes))
+                  query=lambda **changes: filter_query(search, **changes),
+                  closures=closure_notices(request, session, user))
 
 
 @router.get("/directives/{directive_id}")

@@ -15,6 +15,7 @@ from ..queries.inbox import awaiting_review, lands_on_inbox, unit_assignments
 from ..queries.unit_mail import unit_mail
 from ..services.status_changes import act_on_assignment
 from .access import own_run, readable_unit, user_unit
+from .closure_views import closure_notices
 from .deps import DB, check_csrf, page_user, runtime_of
 from .flash import flash
 from .params import RowId
@@ -47,7 +48,8 @@ def inbox(request: Request, unit_id: RowId, user: User = Depends(page_user),
                   runs=todo[:SHOWN], more=len(todo) > SHOWN, waiting=waiting[:SHOWN],
                   closed=closed[:SHOWN],
                   own=target.id == user.unit_id,
-                  reviews=awaiting_review(session, target, SHOWN))
+                  reviews=awaiting_review(session, target, SHOWN),
+                  closures=closure_notices(request, session, user, target))
 
 
 @router.post("/assignments/{assignment_id}/receive", dependencies=[Depends(check_csrf)])
