@@ -58,8 +58,8 @@ def close_units(engine) -> None:
                 "Ngập do triều cường")
         closure(session, "UBND-PHUQUOC", ClosureKind.SCHOOL, date(2026, 3, 23),
                 date(2026, 3, 27), GONE[0], lifted="2026-03-22T10:00")
-        closure(session, "UBND-PHUQUOC", ClosureKind.SCHOOL, date(2026, 3, 16),
-                date(2026, 3, 20), GONE[1])
+        closure(session, "UBND-PHUQUOC", ClosureKind.SCHOOL, date(2026, 3, 9),
+                date(2026, 3, 13), GONE[1])
         add_user(session, username=NEIGHBOUR, full_name="Hiệu trưởng Dương Đông",
                  unit_code="MN-DUONGDONG", role="head", password=PASSWORD,
                  now=at("2026-03-01T08:00"))
