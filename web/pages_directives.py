@@ -16,6 +16,7 @@ from ..domain.assignments import Assignment
 from ..domain.directives import DOC_TYPE_LABELS, Directive, DocType
 from ..domain.units import Unit
 from ..files.report_workbook import write_xlsx
+from ..queries.closure_notices import closure_marks
 from ..queries.directive_page import (
     CitedLine,
     cited,
@@ -64,7 +65,10 @@ def directive_page(request: Request, directive_id: RowId, page: PageNumber = 0,
     now, soon = _due_window(request)
     units, total_units = directive_units(session, user, directive, now=now, soon=soon, page=page,
                                          under=below)
+    closures = closure_notices(request, session, user, below)
     return render(request, "directive.html", session, user, directive=directive,
+                  closures=closures,
+                  marks=closure_marks(session, closures, [row["unit_id"] for row in units[:50]]),
                   doc_type=DOC_TYPE_LABELS[DocType(directive.doc_type)],
                   issuer=session.get(Unit, directive.issuer_id), units=units[:50],
                   total_units=total_units, more=len(units) > 50, page=page,

@@ -49,7 +49,8 @@ def test_the_closure_is_seen_by_its_readers_and_not_by_the_neighbour(closed_site
     pages = {
         "chuyenvien.so": [("so-directives", "/directives"),
                           ("so-tree", f"/units/{ids['SGDDT-AG']}/tree"),
-                          ("so-cascade", f"/directives/{cascade}/cascade")],
+                          ("so-cascade", f"/directives/{cascade}/cascade"),
+                          ("so-directive", f"/directives/{cascade}")],
         "chuyenvien.kienhai": [("commune-tree", f"/units/{ids['UBND-KIENHAI']}/tree"),
                                ("commune-cascade", f"/directives/{cascade}/cascade")],
         "hieutruong.hontre": [("school-inbox", f"/units/{ids['MN-HONTRE']}/inbox")],
@@ -68,7 +69,7 @@ def test_the_closure_is_seen_by_its_readers_and_not_by_the_neighbour(closed_site
             assert "nhắc hạn tạm dừng" in seen[0]
             if name == "school-inbox":
                 assert len(seen) == 1  # Lại Sơn's own closure is not Hòn Tre's business
-            if name.endswith(("tree", "cascade")):
+            if name.endswith(("tree", "cascade", "directive")):
                 marks = page.locator(".closure-mark")
                 assert marks.count() and marks.first.is_visible()
                 assert marks.first.inner_text().strip().startswith("Đang nghỉ học")

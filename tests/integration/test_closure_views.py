@@ -136,3 +136,16 @@ def test_the_banner_says_upcoming_before_the_first_day_and_nothing_after_the_las
     assert banners(web.client("hieutruong.laison"), inbox) == [LAISON_BANNER]
     fix_clock(web.app, "2026-04-01T09:00")
     assert banners(web.client("hieutruong.laison"), inbox) == []
+
+
+def test_the_directive_page_marks_the_closed_units_it_lists(closed):
+    web, ids, storm = closed
+    client = web.client("chuyenvien.so")
+    page = client.get(f"/directives/{ids['cascade']}")
+    assert texts_of(page.text, "closure-banner") == [storm, LAISON_BANNER]
+    rows = page.text.split("<tr class=")[1:]
+    marked = [row for row in rows if "closure-mark" in row]
+    assert len(marked) == 1 and "Kiên Hải" in marked[0]
+    inside = client.get(f"/directives/{ids['cascade']}?under={ids['UBND-PHUQUOC']}")
+    assert texts_of(inside.text, "closure-banner") == []
+    assert "closure-mark" not in inside.text.split("<main")[1]
