@@ -14,11 +14,11 @@ import statistics
 import time
 
 from bench.databases import Databases, add_database_arguments, bench_databases
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.config.clock import resolve_now
 from chidao.config.settings import Settings
 from chidao.db.database import make_engine, transaction
 from chidao.demo.national_tree import national_rows
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.specs import parse_directive
 from chidao.services.issue import issue_directive
 from chidao.services.units_import import import_units

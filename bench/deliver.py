@@ -28,10 +28,10 @@ import aiosmtplib
 from sqlalchemy import select
 
 from bench.databases import Databases, add_database_arguments, bench_databases
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.config.clock import resolve_now
 from chidao.config.settings import Settings
 from chidao.db.database import make_engine, transaction
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.notifications import message_body_table, message_table
 from chidao.domain.specs import parse_directive
 from chidao.domain.unit_tree import UnitRow

@@ -87,11 +87,11 @@ def seed(dbs: Databases, folder: Path) -> tuple[str, dict[str, str]]:
 def _seed_national(url: str, users: list[tuple[str, str, str]], password: str,
                    directive: dict[str, Any]) -> None:
     """What `chidao demo --scale national` does, on a database of any kind."""
+    from chidao.config.calendar_source import vietnam_calendar
     from chidao.config.clock import resolve_now
     from chidao.config.settings import Settings
     from chidao.db.database import make_engine, transaction
     from chidao.demo.national_tree import national_rows
-    from chidao.domain.calendar import vietnam_calendar
     from chidao.domain.specs import parse_directive
     from chidao.services.accounts import add_user
     from chidao.services.issue import issue_directive

@@ -19,10 +19,10 @@ from sqlalchemy import select
 
 from bench.cascade import build_template
 from bench.databases import Databases, add_database_arguments, bench_databases
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.config.clock import resolve_now
 from chidao.config.settings import Settings
 from chidao.db.database import make_engine, reading, transaction
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.directives import requirement_table
 from chidao.domain.reports import form_spec
 from chidao.domain.specs import parse_directive

@@ -30,10 +30,10 @@ from sqlalchemy import select
 
 from bench.cascade import DIRECTIVE, build_template
 from bench.databases import Databases, add_database_arguments, bench_databases
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.config.clock import resolve_now
 from chidao.config.settings import Settings
 from chidao.db.database import make_engine, transaction
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.specs import parse_directive
 from chidao.domain.units import unit_table
 from chidao.services.accounts import add_user

@@ -16,9 +16,10 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from ..db.database import make_engine
-from ..domain.calendar import WorkingCalendar, vietnam_calendar
+from ..domain.calendar import WorkingCalendar
 from ..domain.errors import InvalidInput
 from ..domain.rules import Rules
+from .calendar_source import CalendarHolder
 from .clock import Clock, FixedClock, clock_for
 from .settings import Settings, settings_problem
 
@@ -27,9 +28,15 @@ from .settings import Settings, settings_problem
 class Runtime:
     settings: Settings
     engine: Engine
-    calendar: WorkingCalendar
+    calendars: CalendarHolder  # the calendar in force, swapped when the decisions change
     clock: Clock
     rules: Rules
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        """The working calendar in force now (the package, the shipped decisions, the
+        deployment's file as last read)."""
+        return self.calendars.current
 
     def now(self) -> datetime:
         """The clock's instant, aware UTC."""
@@ -58,14 +65,17 @@ def build_runtime(settings: Settings | None = None, *, now: str | None = None,
                   clock: Clock | None = None, pooled: bool = False) -> Runtime:
     """THE way to get an engine, a calendar, a clock and the rules. `now`: an operator's
     `--now` (ISO; absent = the wall clock), or give a `clock`. `pooled`: the web's engine,
-    its pool sized by CHIDAO_DB_POOL_SIZE and its wait capped by CHIDAO_DB_WAIT_SECONDS."""
+    its pool sized by CHIDAO_DB_POOL_SIZE and its wait capped by CHIDAO_DB_WAIT_SECONDS. The
+    calendar: the package under the shipped decisions under CHIDAO_CALENDAR_FILE's
+    (chidao.config.calendar_source); a broken file stops here (InvalidInput naming it)."""
     settings = settings or load_settings()
+    calendars = CalendarHolder(settings.calendar_file)
     if pooled:
         engine = make_engine(settings.database_url, pool_size=settings.db_pool_size,
                              pool_timeout=settings.db_wait_seconds)
     else:
         engine = make_engine(settings.database_url)
-    return Runtime(settings=settings, engine=engine, calendar=vietnam_calendar(),
+    return Runtime(settings=settings, engine=engine, calendars=calendars,
                    clock=clock or clock_for(now), rules=settings.rules())
 
 

@@ -7,6 +7,7 @@ import calendar
 import secrets
 import socket
 from datetime import time
+from pathlib import Path
 from typing import Self
 from urllib.parse import urlsplit
 
@@ -82,6 +83,11 @@ class Settings(BaseSettings):
     cookie_secure: bool | None = None
     # Addresses of reverse proxies whose X-Forwarded-For is believed ("*" = any); empty: none.
     trusted_proxies: str = ""
+
+    # A deployment's own day-off decisions (the form of calendar_data/official_days.yaml), over
+    # the shipped ones; the scheduler reads it again every calendar_check_minutes when it changes.
+    calendar_file: Path | None = None
+    calendar_check_minutes: int = Field(1, ge=1)
 
     sweep_every_minutes: int = Field(5, ge=1)
     deliver_every_minutes: int = Field(2, ge=1)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
@@ -109,8 +108,3 @@ class WorkingCalendar:
 
     def at_local(self, day: date, clock: time) -> datetime:
         return datetime.combine(day, clock, self.tz).astimezone(UTC)
-
-
-@lru_cache(maxsize=1)
-def vietnam_calendar() -> WorkingCalendar:
-    return WorkingCalendar()

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.config.settings import Settings
 from chidao.db.database import transaction
-from chidao.domain.calendar import vietnam_calendar
 from chidao.notifications.deliver import DeliveryReport, deliver, smtp_mailer
 from chidao.notifications.sweep import sweep
 from tests.support.cascade import at

@@ -9,10 +9,10 @@ import pytest
 import yaml
 from sqlmodel import select
 
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.db.database import transaction
 from chidao.db.lookup import directive_by_ref
 from chidao.domain.assignments import Assignment
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.directives import Citation
 from tests.support.cascade import issue_data, seed_units
 from tests.support.cli import chidao, refused

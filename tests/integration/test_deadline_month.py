@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from email.utils import parsedate_to_datetime
 
-from chidao.domain.calendar import vietnam_calendar
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.domain.status import Status
 from tests.integration.engine_helpers import days, engine_settings, tick
 from tests.support.cascade import act, issue_data, issue_file, runs, seed_units, small

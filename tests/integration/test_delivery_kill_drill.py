@@ -12,8 +12,8 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.db.database import make_engine, transaction
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.notifications import MessageStatus, message_table
 from chidao.notifications.deliver import deliver, smtp_mailer
 from chidao.notifications.sweep import sweep

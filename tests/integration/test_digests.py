@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.db.database import transaction
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.notifications import MessageStatus, message_table
 from chidao.domain.status import Status
 from chidao.domain.units import unit_table

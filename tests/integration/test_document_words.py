@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.db.database import transaction
 from chidao.db.lookup import directive_by_ref
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.errors import InvalidInput
 from chidao.domain.official_document import OfficialDocument, ParagraphStyle
 from chidao.domain.units import Unit

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.db.database import transaction
 from chidao.db.lookup import directive_by_ref
-from chidao.domain.calendar import vietnam_calendar
 from chidao.files.document_writers import render_html, text_lines, write_docx
 from chidao.services.doc_import import import_document
 from chidao.services.documents import implementation_plan, urging_letter

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import inspect, select
 from sqlmodel import select as model_select
 
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.config.runtime import build_runtime
 from chidao.config.settings import Settings
 from chidao.db.database import transaction
 from chidao.domain.assignments import AssignmentEvent
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.errors import InvalidInput
 from chidao.domain.notifications import MessageStatus, message_table, notification_table
 from chidao.domain.status import Status

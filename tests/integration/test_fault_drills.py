@@ -16,11 +16,11 @@ import pytest
 import yaml
 from sqlalchemy import func, select, text
 
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.config.settings import Settings
 from chidao.db.database import make_engine, migrate, transaction
 from chidao.demo.national_tree import national_rows
 from chidao.domain.assignments import assignment_table
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.notifications import notification_table
 from chidao.files.directive_files import load_directive_file
 from chidao.notifications.sweep import sweep

@@ -14,9 +14,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import col, select
 
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.db.database import transaction
 from chidao.db.lookup import directive_by_ref
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.errors import InvalidInput
 from chidao.domain.reports import Submission
 from chidao.domain.status import Status

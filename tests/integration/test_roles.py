@@ -116,7 +116,7 @@ def test_staff_may_not_issue_a_head_may(web, engine):
 def test_the_use_cases_refuse_staff_whoever_calls_them(web, engine, handed_in):
     from datetime import date
 
-    from chidao.domain.calendar import vietnam_calendar
+    from chidao.config.calendar_source import vietnam_calendar
     from chidao.domain.specs import parse_directive
     from chidao.services.extend import extend_deadline
     from chidao.services.issue import issue_directive

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.db.database import transaction
 from chidao.db.lookup import directive_by_ref
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.official_document import OfficialDocument
 from chidao.files.document_writers import write_docx
 from chidao.services.doc_import import import_document

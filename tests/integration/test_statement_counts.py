@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.config.settings import Settings
 from chidao.db.database import reading
 from chidao.domain.assignments import Assignment
-from chidao.domain.calendar import vietnam_calendar
 from chidao.queries.listings import visible_directives
 from chidao.queries.report_export import consolidated, report_data
 from tests.integration.scaled_scenario import NOW, PASSWORD, build, so_directive, unit, user

@@ -143,8 +143,8 @@ def test_a_plan_task_handed_in_by_issuing_a_plan_links_that_plan(web, engine):
 
 
 def test_the_notifications_page_says_mail_states_in_vietnamese_and_links_the_tasks(web, engine):
+    from chidao.config.calendar_source import vietnam_calendar
     from chidao.config.settings import Settings
-    from chidao.domain.calendar import vietnam_calendar
     from chidao.notifications.deliver import deliver
     from chidao.notifications.sweep import sweep
     from tests.support.cascade import at

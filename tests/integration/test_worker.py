@@ -9,9 +9,9 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.config.settings import Settings
 from chidao.db.database import transaction
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.notifications import MessageStatus, message_table, notification_table
 from chidao.files.unit_files import parse_unit_yaml
 from chidao.flows.scheduling import deployments

@@ -11,11 +11,11 @@ from sqlalchemy import Engine, MetaData, select
 from sqlmodel import col
 from sqlmodel import select as model_select
 
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.config.clock import resolve_now
 from chidao.config.runtime import load_settings
 from chidao.db.database import transaction
 from chidao.domain.assignments import Assignment
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.directives import Directive, Requirement
 from chidao.domain.specs import parse_directive
 from chidao.domain.status import Status

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.db.database import make_engine, migrate, reading
 from chidao.db.lookup import directive_by_ref
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.official_document import (
     DocumentKind,
     OfficialDocument,

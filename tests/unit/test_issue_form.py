@@ -9,7 +9,7 @@ import pytest
 import yaml
 from starlette.datastructures import FormData
 
-from chidao.domain.calendar import vietnam_calendar
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.domain.doc_parse import parse_document
 from chidao.domain.specs import parse_directive
 from chidao.domain.unit_names import UnitChoice, UnitNameError, resolve_unit_name

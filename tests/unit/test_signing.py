@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from chidao.domain.calendar import vietnam_calendar
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.domain.child_deadlines import Deadlines
 from chidao.domain.citing import document_name, subject
 from chidao.domain.errors import InvalidInput
