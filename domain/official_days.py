@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from .calendar import DayRule
+from .calendar import DayRule, WorkingCalendar
 from .errors import InvalidInput
 from .text import nfc
 
@@ -60,8 +60,20 @@ class Decision:
         data["name"] = self.name
         for key, days in (("days_off", self.off), ("working_days", self.working)):
             if days:
-                data[key] = [f"{day:%d/%m/%Y}" for day in days]
+                data[key] = day_spans(days)
         return data
+
+
+def day_spans(days: Iterable[date]) -> list[str]:
+    """Sorted days as dd/mm/yyyy items, consecutive ones as a range FIRST..LAST."""
+    spans: list[list[date]] = []
+    for day in sorted(set(days)):
+        if spans and day - spans[-1][-1] == timedelta(days=1):
+            spans[-1].append(day)
+        else:
+            spans.append([day])
+    return [f"{s[0]:%d/%m/%Y}" if len(s) == 1 else f"{s[0]:%d/%m/%Y}..{s[-1]:%d/%m/%Y}"
+            for s in spans]
 
 
 def official_rules(*layers: Iterable[Decision]) -> list[DayRule]:
@@ -168,3 +180,48 @@ def _text(value: Any, field: str, *, required: bool = False) -> str:
     if len(text) > TEXT_MAX_CHARS:
         raise InvalidInput(field, f"longer than {TEXT_MAX_CHARS} characters")
     return text
+
+
+@dataclass(frozen=True)
+class NotableDay:
+    """A weekday off or a weekend day worked, with its name and source."""
+
+    day: date
+    working: bool
+    name: str
+    source: str  # the decision, a closure's reason, or "holidays" (the package)
+
+
+def notable_days(calendar: WorkingCalendar, year: int) -> list[NotableDay]:
+    """`year`'s weekdays off and weekend days worked on `calendar`, in order."""
+    found = []
+    day = date(year, 1, 1)
+    while day.year == year:
+        working, weekend = calendar.is_working_day(day), day.weekday() >= 5
+        if working == weekend:
+            name = calendar.holiday_name(day) or ""
+            if working:
+                rule = calendar.official.get(day)
+                name = rule.name if rule is not None else "làm bù"
+            found.append(NotableDay(day, working, name, calendar.source_of(day)))
+        day += timedelta(days=1)
+    return found
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A day the package and the official layer judge differently."""
+
+    day: date
+    package_working: bool
+    package_name: str
+    rule: DayRule
+
+
+def disagreements(official: WorkingCalendar, package: WorkingCalendar,
+                  years: Iterable[int]) -> list[Disagreement]:
+    """The days of `years` where `official`'s decisions and the package part ways."""
+    wanted = set(years)
+    return [Disagreement(day, package.is_working_day(day), package.holiday_name(day) or "", rule)
+            for day, rule in sorted(official.official.items())
+            if day.year in wanted and package.is_working_day(day) == rule.off]
