@@ -1,10 +1,11 @@
 """Scheduling: a few periodic jobs in APScheduler (embedded), or Prefect deployments (scale-out),
 served in one process (`chidao deployments`) or on a work pool run by workers (`chidao deploy`).
 
-The scheduler holds two periodic jobs, never one job per deadline: deadlines are indexed rows
-(`assignment.next_action_at`). Each worker keeps its own job-store table (two schedulers on one
-job store double-fire and crash); correctness across workers comes from the DB claims, so two
-workers running the same jobs never send anything twice.
+The scheduler holds a few periodic jobs (and, with CHIDAO_CALENDAR_FILE, one reading the
+deployment's day-off decisions again when they change), never one job per deadline: deadlines
+are indexed rows (`assignment.next_action_at`). Each worker keeps its own job-store table (two
+schedulers on one job store double-fire and crash); correctness across workers comes from the DB
+claims, so two workers running the same jobs never send anything twice.
 """
 
 from __future__ import annotations
@@ -34,11 +35,15 @@ log = logging.getLogger("chidao.scheduler")
 _runtimes: dict[str, Runtime] = {}
 
 
-def _run_job(name: str, database_url: str) -> dict[str, Any]:
+def _runtime_for(database_url: str) -> Runtime:
     runtime = _runtimes.get(database_url)
     if runtime is None:  # a job stored by another process: this one's settings, its database
         runtime = _runtimes[database_url] = build_runtime(load_settings(database_url=database_url))
-    return run_step(name, runtime)
+    return runtime
+
+
+def _run_job(name: str, database_url: str) -> dict[str, Any]:
+    return run_step(name, _runtime_for(database_url))
 
 
 def sweep_job(database_url: str) -> dict[str, Any]:
@@ -58,6 +63,25 @@ def aggregate_job(database_url: str) -> dict[str, Any]:
     result = _run_job("aggregate", database_url)
     log.info("aggregate: %s drafts", len(result["drafts"]))
     return result
+
+
+def calendar_job(database_url: str) -> dict[str, Any]:
+    """Read the deployment's calendar file again if it changed (CHIDAO_CALENDAR_FILE): the
+    new decisions move the open runs they touch and are in force for the pages and the jobs
+    of this process. Never raises: a broken file or a failed recompute is logged, the
+    calendar in force stays, and the next check tries again."""
+    from ..services.calendar_reload import reload_calendar
+
+    runtime = _runtime_for(database_url)
+    try:
+        result = reload_calendar(runtime.calendars, runtime.engine, now=runtime.now(),
+                                 rules=runtime.rules)
+    except Exception:  # noqa: BLE001 - the scheduler must go on; the next check retries
+        log.exception("calendar: reading the decisions again failed; the calendar in force"
+                      " stays")
+        return {"changed": False, "moved": 0, "problem": "recompute failed"}
+    return {"changed": result.changed, "moved": result.moved, "reason": result.reason,
+            "problem": result.problem}
 
 
 def jobstore_table(worker_name: str) -> str:
@@ -83,6 +107,9 @@ def build_scheduler(runtime: Runtime, *, blocking: bool) -> BaseScheduler:
                       id="deliver", **job)
     scheduler.add_job(aggregate_job, "interval", minutes=settings.sweep_every_minutes,
                       id="aggregate", **job)
+    if settings.calendar_file is not None:
+        scheduler.add_job(calendar_job, "interval", minutes=settings.calendar_check_minutes,
+                          id="calendar", **job)
     return scheduler
 
 

@@ -6,11 +6,12 @@ from datetime import date
 
 from sqlalchemy import select
 
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.config.settings import Settings
 from chidao.db.database import transaction
 from chidao.db.lookup import directive_by_ref, unit_by_code
 from chidao.domain.assignments import Assignment, AssignmentEvent
-from chidao.domain.calendar import DayRule, WorkingCalendar, vietnam_calendar
+from chidao.domain.calendar import DayRule, WorkingCalendar
 from chidao.domain.closures import Closure, ClosureKind
 from chidao.notifications.sweep import sweep
 from chidao.services.deadline_refresh import refresh_deadlines
