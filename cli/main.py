@@ -19,6 +19,7 @@ from ..queries.status_tree import status_tree
 from ..services.report_submit import Upload, submit_report
 from ..services.status_changes import act_on_assignment
 from ..services.units_import import import_units
+from .calendar import calendar_app
 from .common import (
     JSON,
     NOW,
@@ -45,6 +46,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(units_app, name="units")
 app.add_typer(directive_app, name="directive")
 app.add_typer(users_app, name="users")
+app.add_typer(calendar_app, name="calendar")
 register_engine_commands(app)
 register_report_commands(app)
 register_document_commands(app)

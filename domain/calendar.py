@@ -34,7 +34,7 @@ class WorkingCalendar:
     def __init__(self, tz: ZoneInfo = LOCAL_TZ, official: Iterable[DayRule] = (),
                  closed: Mapping[date, str] | None = None) -> None:
         self.tz = tz
-        self._holidays = holidays.country_holidays("VN")
+        self._holidays = holidays.country_holidays("VN", language="vi")  # names in Vietnamese
         self.official: Mapping[date, DayRule] = MappingProxyType({r.day: r for r in official})
         self.closed: Mapping[date, str] = MappingProxyType(dict(closed or {}))
 

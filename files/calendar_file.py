@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from ..config.calendar_source import parse_calendar_text, read_calendar_file
+from ..domain.errors import InvalidInput
 from ..domain.official_days import Decision
 
 HEADER = ("# This deployment's day-off decisions, over those shipped with chidao (see `chidao"
@@ -24,16 +25,22 @@ def with_decision(path: Path, decision: Decision) -> str:
     old = path.read_text(encoding="utf-8-sig") if path.exists() else ""
     entry = yaml.safe_dump([decision.as_data()], allow_unicode=True, sort_keys=False,
                            default_flow_style=None, width=100)
-    item = "\n" + "".join("  " + line if line.strip() else line
+    item = ("\n" if decisions else "") + "".join("  " + line if line.strip() else line
                           for line in entry.splitlines(keepends=True))
     text = (old if old.strip() and decisions else (old or HEADER) + "entries:\n")
     appended = text.rstrip("\n") + "\n" + item
-    where = f"calendar file {path}"
-    if parse_calendar_text(appended, where) == [*decisions, decision]:
+    if _reads_as(appended, [*decisions, decision]):
         return appended
     # a layout the appended lines do not extend (a flow list, entries not last): write anew
     return HEADER + yaml.safe_dump({"entries": [d.as_data() for d in (*decisions, decision)]},
                                    allow_unicode=True, sort_keys=False, width=100)
+
+
+def _reads_as(text: str, decisions: list[Decision]) -> bool:
+    try:
+        return parse_calendar_text(text, "calendar file") == decisions
+    except InvalidInput:
+        return False
 
 
 def replace_file(path: Path, text: str) -> None:
