@@ -67,7 +67,7 @@ def show_year(year: int = typer.Argument(..., help="The year, e.g. 2026."),
     closures: list[Closure] = []
     if unit:
         with reading(rt.engine) as session:
-            unit_id = unit_by_code(session, unit).id
+            unit_id = unit_by_code(session, unit).id or 0
             closures = closures_over(session, [unit_id]).get(unit_id, [])
         closures = [c for c in closures if c.starts_on.year <= year <= c.ends_on.year]
     days = notable_days(rt.calendar, year)

@@ -35,6 +35,8 @@ def imported_heavy_packages(args: list[str], db_url: str, cwd: Path) -> set[str]
     ["outbox"],
     ["outbox", "--json"],
     ["assignments", "--unit", "SGDDT-AG", "--now", "2026-03-16T09:00"],
+    ["calendar", "2026", "--unit", "SGDDT-AG"],
+    ["calendar", "check"],
 ], ids=" ".join)
 def test_one_shot_command_imports_neither_prefect_nor_alembic(args, engine, db_url, tmp_path):
     seed_units(engine)
