@@ -44,8 +44,8 @@ class CalendarGroup(TyperGroup):
 
 calendar_app = typer.Typer(
     cls=CalendarGroup, no_args_is_help=True,
-    help="Lịch làm việc: ngày nghỉ, ngày làm bù (by decision), closures. `chidao calendar"
-         " YEAR [--unit CODE]`, `check`, `add`.")
+    help="Lịch làm việc: ngày nghỉ, ngày làm bù theo quyết định, đợt nghỉ của đơn vị."
+         " `chidao calendar YEAR [--unit CODE]` (= `year`), `check`, `add`.")
 
 
 def _source(source: str) -> str:
