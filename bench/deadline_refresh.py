@@ -18,10 +18,11 @@ from datetime import date, timedelta
 
 from bench.cascade import build_template
 from bench.databases import Databases, add_database_arguments, bench_databases
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.config.clock import resolve_now
 from chidao.config.settings import Settings
 from chidao.db.database import make_engine, transaction
-from chidao.domain.calendar import DayRule, WorkingCalendar, vietnam_calendar
+from chidao.domain.calendar import DayRule, WorkingCalendar
 from chidao.domain.specs import parse_directive
 from chidao.services.deadline_refresh import refresh_deadlines
 from chidao.services.issue import issue_directive
