@@ -28,7 +28,8 @@ pytestmark = pytest.mark.sqlite_only
 
 ROOT = Path(__file__).resolve().parents[2]
 ROOMS = ("domain", "config", "db", "files", "queries", "services", "notifications", "demo",
-         "flows", "web", "cli")
+         "flows", "web", "cli",
+         "calendar_data")  # (a data folder: the shipped day-off decisions)
 # What the build reads: the rooms and the project files (not the venv, caches, tests, benches).
 NOT_BUILT = shutil.ignore_patterns(".venv", ".git", "build", "*.egg-info", "__pycache__",
                                    ".typecheck", "*_cache", "tests", "bench", "test-artifacts",
@@ -157,7 +158,8 @@ print('\\n'.join(str(f) for f in m.files('chidao')))""")
     for data in ("web/templates/login.html", "notifications/templates/digest.txt",
                  "files/templates/document.html", "db/migrations/env.py",
                  "db/migrations/versions", "demo/examples/an-giang/units.yaml",
-                 "web/static/chidao.css", "web/static/vendor/pico/pico.min.css"):
+                 "web/static/chidao.css", "web/static/vendor/pico/pico.min.css",
+                 "calendar_data/official_days.yaml"):
         assert (packaged / data).exists(), data
     # The venv imports the installed copy, not the checkout; its command runs the venv's Python.
     command = Path(installed.bin("chidao")).read_text().splitlines()[0]
@@ -166,6 +168,10 @@ print('\\n'.join(str(f) for f in m.files('chidao')))""")
                           "import chidao.web.app as a, chidao.db.database as d;"
                           " print(a.__file__); print(d.MIGRATIONS_DIR)")
     assert all(Path(p).is_relative_to(packaged) for p in where.split()), where
+    # the shipped decisions are read from the installed copy: 02/01/2026 is a day off
+    year = installed.run(installed.bin("chidao"), "calendar", "2026", "--json",
+                         db=installed.outside / "calendar.db")
+    assert '"source": "Công văn 12729/VPCP-KGVX ngày 25/12/2025"' in year
 
 
 def test_demo_seeds_from_the_packaged_examples(installed):
