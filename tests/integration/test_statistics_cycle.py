@@ -6,10 +6,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.config.settings import Settings
 from chidao.db.database import transaction
 from chidao.domain.assignments import assignment_table
-from chidao.domain.calendar import DayRule, WorkingCalendar, vietnam_calendar
+from chidao.domain.calendar import DayRule, WorkingCalendar
 from chidao.domain.errors import InvalidInput
 from chidao.services.deadline_refresh import refresh_deadlines
 from tests.support.cascade import at, issue_data, runs, seed_units
