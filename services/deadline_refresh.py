@@ -92,14 +92,20 @@ class _Refresher:
                                      self.calendar)
             if new_due != run.due_on:
                 moved.append((run, new_due))
-        cal, now = self.calendar, self.now
+        now, ends, words = self.now, {}, {}  # per distinct day, not per run
+        for _run, new in moved:
+            if new not in ends:
+                ends[new] = self.calendar.end_of_day(new)
         update_rows(self.session, assignment_table, ("due_on", "due_at", "next_action_at"),
-                    ("id",), [(new, cal.end_of_day(new), next_action_at(run.status, now), run.id)
+                    ("id",), [(new, ends[new], next_action_at(run.status, now), run.id)
                               for run, new in moved])
+        for run, new in moved:
+            if (run.due_on, new) not in words:
+                words[run.due_on, new] = template.format(old=f"{run.due_on:%d/%m/%Y}",
+                                                         new=f"{new:%d/%m/%Y}")
         insert_rows(self.session, assignment_event_table,
                     ("assignment_id", "at", "actor", "from_status", "to_status", "reason"),
-                    [(run.id, now, self.actor, run.status, run.status,
-                      template.format(old=f"{run.due_on:%d/%m/%Y}", new=f"{new:%d/%m/%Y}"))
+                    [(run.id, now, self.actor, run.status, run.status, words[run.due_on, new])
                      for run, new in moved], unique=("id",))
         self.moved += len(moved)
         return len(moved)
