@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from ..db.database import reading, transaction
 from ..domain.accounts import User
 from ..domain.assignments import Assignment
+from ..domain.closures import closed_days
 from ..domain.deadline_words import deadline_words
 from ..domain.errors import InvalidInput
 from ..domain.figures import labelled
@@ -20,6 +21,7 @@ from ..domain.permissions import Action, may
 from ..domain.reports import SubmissionState
 from ..domain.status import AWAITING_UNIT, Status
 from ..domain.timeliness import TimelinessJudge, completion
+from ..queries.closures import closures_over
 from ..queries.run_page import RunPage, run_page
 from ..services.report_submit import Upload, submit_report
 from ..services.status_changes import act_on_assignment
@@ -52,7 +54,10 @@ def assignment_page(request: Request, session: Session, user: User, run: Assignm
     page = run_page(session, run.id)
     runtime, settings = runtime_of(request), request.app.state.settings
     now, status = runtime.now(), Status(run.status)
-    judge = TimelinessJudge(now, runtime.calendar, runtime.rules.due_soon_working_days)
+    # the unit's own calendar: the days it is closed are not working days for it
+    calendar = runtime.calendar.with_closed(
+        closed_days(closures_over(session, [run.unit_id]).get(run.unit_id, [])))
+    judge = TimelinessJudge(now, calendar, runtime.rules.due_soon_working_days)
     timeliness = judge.timeliness(status, run.due_on, run.due_at)
     own = run.unit_id == user.unit_id
     return render(
@@ -60,7 +65,7 @@ def assignment_page(request: Request, session: Session, user: User, run: Assignm
         due=f"{run.due_on:%d/%m/%Y}", status=status.label,
         timeliness=timeliness.value if timeliness else None,
         error=error, done_when=_done_when(run),
-        deadline=deadline_words(now, run.due_on, runtime.calendar, run.due_at)
+        deadline=deadline_words(now, run.due_on, calendar, run.due_at)
         if status.awaits_unit else "",
         can_receive=own and status is Status.ISSUED and may(user.role, Action.RECEIVE),
         can_submit=own and status in AWAITING_UNIT,

@@ -213,3 +213,27 @@ def test_the_days_a_late_unit_was_closed_are_not_counted_late(engine):
     # 25, 26, 27, 28, 29/05 are five working days after Fri 22/05; Kiên Hải was closed on two.
     assert days["Ủy ban nhân dân đặc khu Kiên Hải"] == 3
     assert days["Ủy ban nhân dân đặc khu Phú Quốc"] == 5
+
+
+def test_a_closed_units_inbox_counts_its_working_days_without_the_closed_ones(engine):
+    from chidao.queries.inbox import unit_assignments
+    seed_units(engine)
+    data = so_plan()
+    data.update(issued_on="2026-05-18")
+    data["requirements"][0]["due"] = "2026-05-29"
+    issue_data(engine, data, "2026-05-18T09:00")
+    with transaction(engine) as session:
+        session.add(Closure(unit_id=unit_by_code(session, "UBND-KIENHAI").id,
+                            kind=ClosureKind.WORK, starts_on=date(2026, 5, 20),
+                            ends_on=date(2026, 5, 21), reason="Bão", declared_by="SGDDT-AG",
+                            declared_at=at("2026-05-19T07:00")))
+        session.flush()
+        refresh_deadlines(session, calendar=vietnam_calendar(), rules=RULES,
+                          now=at("2026-05-19T07:00"), reason="Nghỉ do bão")
+        words = {code: [r.deadline for r in unit_assignments(
+            session, unit_by_code(session, code), now=at("2026-05-19T09:00"),
+            calendar=vietnam_calendar())] for code in ("UBND-KIENHAI", "UBND-PHUQUOC")}
+    # Tue 19/05: Phú Quốc has 20, 21, 22, 25, 26, 27, 28, 29/05 left; Kiên Hải, closed on 20
+    # and 21, is due Tue 02/06: 22, 25, 26, 27, 28, 29/05, 01, 02/06 — eight, not ten.
+    assert words == {"UBND-KIENHAI": ["còn 8 ngày làm việc"],
+                     "UBND-PHUQUOC": ["còn 8 ngày làm việc"]}
