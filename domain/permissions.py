@@ -2,7 +2,8 @@
 
 - staff (chuyên viên / giáo viên): receive and submit the own unit's runs;
 - head (lãnh đạo đơn vị): also issue directives, accept or return handed-in runs, extend
-  deadlines, for the own unit;
+  deadlines, for the own unit; declare or lift a closure (nghỉ học / nghỉ làm việc) for the
+  own unit's subtree;
 - admin (quản trị): everything a head may, and manage the unit's users and their sessions.
 
 Where an action happens (own unit, issuer) is checked next to it; this table says only
@@ -21,12 +22,13 @@ class Action(StrEnum):
     SUBMIT = "submit"
     REVIEW = "review"  # accept or return a handed-in run
     EXTEND = "extend"
+    CLOSE = "close"  # declare or lift a closure (nghỉ học / nghỉ làm việc) for a subtree
     ISSUE = "issue"
     MANAGE_USERS = "manage_users"
 
 
 _STAFF = frozenset({Action.RECEIVE, Action.SUBMIT})
-_HEAD = _STAFF | {Action.REVIEW, Action.EXTEND, Action.ISSUE}
+_HEAD = _STAFF | {Action.REVIEW, Action.EXTEND, Action.ISSUE, Action.CLOSE}
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.STAFF: _STAFF, Role.HEAD: _HEAD, Role.ADMIN: _HEAD | {Action.MANAGE_USERS},
 }
@@ -36,6 +38,7 @@ _DENIED = {
     Action.RECEIVE: "tiếp nhận nhiệm vụ", Action.SUBMIT: "nộp báo cáo",
     Action.REVIEW: "duyệt hoặc trả lại báo cáo", Action.EXTEND: "gia hạn",
     Action.ISSUE: "ban hành văn bản", Action.MANAGE_USERS: "quản lý tài khoản",
+    Action.CLOSE: "công bố hoặc hủy lịch nghỉ học / nghỉ làm việc",
 }
 
 

@@ -27,8 +27,9 @@ from ..domain.notifications import (
     notification_table,
 )
 from ..domain.policy import is_stale
+from ..queries.closure_list import units_closed_on
 from .context import Outgoing
-from .outbox import Claimed, add_messages, claim_messages
+from .outbox import Claimed, add_messages, claim_messages, local_day, paused
 
 _a, _m, _n, _b = assignment_table.c, message_table.c, notification_table.c, message_body_table.c
 
@@ -48,17 +49,22 @@ class _Lines:
     stale: list[int] = field(default_factory=list)
 
 
-def stale_lines(session: Session, message_ids: Sequence[int]) -> dict[int, _Lines]:
-    """Each message's recipient, its stale notifications and how many it holds in all."""
+def stale_lines(session: Session, message_ids: Sequence[int], *,
+                now: datetime) -> dict[int, _Lines]:
+    """Each message's recipient, its stale notifications and how many it holds in all (a
+    ladder notice about or to a unit closed today is stale: outbox.paused)."""
     lines: dict[int, _Lines] = {}
     query = (select(_n.message_id, _n.id, _n.to_unit_id, _n.kind, _n.stage, _a.status,
-                    _a.due_on)
+                    _a.due_on, _a.unit_id)
              .join(assignment_table, _a.id == _n.assignment_id)
              .where(_n.message_id.in_(message_ids)))
-    for mid, nid, to_unit, kind, stage, status, due_on in session.execute(query):
+    rows = session.execute(query).all()
+    closed = units_closed_on(session, {r.unit_id for r in rows} | {r.to_unit_id for r in rows},
+                             local_day(now))
+    for mid, nid, to_unit, kind, stage, status, due_on, unit in rows:
         entry = lines.setdefault(mid, _Lines(to_unit))
         entry.total += 1
-        if is_stale(kind, stage, status, due_on):
+        if is_stale(kind, stage, status, due_on) or paused(kind, {unit, to_unit}, closed):
             entry.stale.append(nid)
     return lines
 
@@ -68,7 +74,7 @@ def keep_fresh(session: Session, claimed: list[C], token: str, *, now: datetime,
     """The claimed messages still worth sending. One with only stale lines is withdrawn; one
     with some is given back to be composed again, its stale lines moved to a withdrawn
     message of the same recipient (so the next composition leaves them out for good)."""
-    lines = stale_lines(session, [c.id for c in claimed])
+    lines = stale_lines(session, [c.id for c in claimed], now=now)
     withdrawn = [mid for mid, e in lines.items() if e.stale and len(e.stale) == e.total]
     partial = {mid: e for mid, e in lines.items() if e.stale and len(e.stale) < e.total}
     withdraw(session, withdrawn, token)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, bindparam, case, exists, insert, or_, select, update
 from sqlmodel import Session
 
 from ..domain.assignments import assignment_table
+from ..domain.calendar import LOCAL_TZ
 from ..domain.notifications import (
     MAX_ATTEMPTS,
     MessageStatus,
@@ -23,7 +25,8 @@ from ..domain.notifications import (
     message_table,
     notification_table,
 )
-from ..domain.policy import is_stale
+from ..domain.policy import LADDER_KINDS, is_stale
+from ..queries.closure_list import units_closed_on
 from .mailer import Envelope
 
 _m, _n, _b, _a = message_table.c, notification_table.c, message_body_table.c, assignment_table.c
@@ -42,16 +45,20 @@ def form_messages(session: Session, *, now: datetime, domain: str) -> int:
     """Group unassigned notifications into one new queued digest per recipient unit: its own
     tasks, the returns and acceptances it was sent, and the lines about its late children
     (copies of their urging, escalations) all in one email. Lines the run's state has made
-    stale (handed in, closed, deadline moved) go to a withdrawn message, never sent. A cc unit
+    stale (handed in, closed, deadline moved; a ladder notice about or to a unit closed today,
+    see `paused`) go to a withdrawn message, never sent. A cc unit
     of a notification written before copies became lines of their own is not mailed."""
     pending = session.execute(
-        select(_n.id, _n.to_unit_id, _n.kind, _n.stage, _a.status, _a.due_on)
+        select(_n.id, _n.to_unit_id, _n.kind, _n.stage, _a.status, _a.due_on, _a.unit_id)
         .join(assignment_table, _a.id == _n.assignment_id).where(_n.message_id.is_(None))
         .order_by(_n.id).with_for_update(of=notification_table, skip_locked=True)).all()
     # PostgreSQL: skip rows another worker is grouping; SQLite: the transaction holds the lock
+    closed = units_closed_on(session, {r.unit_id for r in pending}
+                             | {r.to_unit_id for r in pending}, local_day(now))
     groups: dict[tuple[int, bool], list[int]] = defaultdict(list)
-    for nid, to_unit, kind, stage, status, due_on in pending:
-        groups[(to_unit, is_stale(kind, stage, status, due_on))].append(nid)
+    for nid, to_unit, kind, stage, status, due_on, unit in pending:
+        stale = is_stale(kind, stage, status, due_on) or paused(kind, {unit, to_unit}, closed)
+        groups[(to_unit, stale)].append(nid)
     created = add_messages(session, [
         (to_unit, MessageStatus.WITHDRAWN if stale else MessageStatus.QUEUED)
         for to_unit, stale in groups], now=now, domain=domain)
@@ -65,6 +72,18 @@ def form_messages(session: Session, *, now: datetime, domain: str) -> int:
         if result.rowcount != len(links):  # type: ignore[attr-defined]
             raise ClaimLost("notifications were grouped by another worker")
     return sum(not stale for _, stale in groups)
+
+
+def local_day(now: datetime) -> date:
+    return now.astimezone(LOCAL_TZ).date()
+
+
+def paused(kind: str, units: Collection[int], closed: Collection[int]) -> bool:
+    """A ladder notice (reminder, due today, urging, escalation) about a run of a unit closed
+    today, or to a unit closed today, is not sent: the closure moved the deadline (then the
+    notice, naming the old due date, is stale anyway) or, when the run was already late, the
+    ladder goes on, counted without the closed days, once the unit works again."""
+    return kind in LADDER_KINDS and any(u in closed for u in units)
 
 
 def add_messages(session: Session, specs: list[tuple[int, MessageStatus]], *, now: datetime,

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from ..db.bulk import insert_rows, update_rows
 from ..domain.assignments import assignment_table
 from ..domain.calendar import WorkingCalendar
+from ..domain.closures import closed_days
 from ..domain.directives import directive_table, requirement_table
 from ..domain.notifications import notification_table
 from ..domain.policy import (
@@ -28,6 +29,7 @@ from ..domain.policy import (
     decide,
 )
 from ..domain.units import unit_table
+from ..queries.closures import closures_over
 
 _a, _r, _d, _u = assignment_table.c, requirement_table.c, directive_table.c, unit_table.c
 _parent = unit_table.alias("parent_unit")
@@ -39,25 +41,39 @@ NOTIFICATION_COLUMNS = ("assignment_id", "stage", "kind", "to_unit_id", "cc_unit
 class SweepReport:
     examined: int = 0
     notifications: list[tuple[Any, ...]] = field(default_factory=list)
+    paused: int = 0  # runs of a unit closed today: nothing sent, looked at again on reopening
 
 
 def sweep(
     session: Session, *, now: datetime, calendar: WorkingCalendar, send_at: time,
     dry_run: bool = False,
 ) -> SweepReport:
-    """Idempotent: a stage already written for a run is never written again."""
-    report, updates = SweepReport(), []
+    """Idempotent: a stage already written for a run is never written again. Each run's
+    ladder is counted on its unit's own calendar (its closures' days are not working days);
+    a run whose unit is closed today sends nothing and is looked at again at `send_at` on
+    the unit's first working day after the closure."""
+    report = SweepReport()
+    updates: list[tuple[datetime | None, datetime | None, str | None, int, datetime]] = []
+    rows = list(_due_runs(session, now))
+    calendars = UnitCalendars(session, calendar, rows)
+    today = calendar.local_date(now)
     decisions: dict[tuple[Any, ...], Decision] = {}
     policies: dict[int, PolicySpec] = {}
-    for row in _due_runs(session, now):
+    for row in rows:
         report.examined += 1
-        key = (row.requirement_id, row.due_on, row.created_at, row.stage_cursor)
+        closures, cal = calendars.of(row.unit_id)
+        if today in cal.closed:
+            report.paused += 1
+            updates.append((cal.at_local(cal.roll_forward(today), send_at), row.stage_cursor,
+                            row.last_stage, row.id, row.next_action_at))
+            continue
+        key = (row.requirement_id, row.due_on, row.created_at, row.stage_cursor, closures)
         if key not in decisions:
             policy = policies.get(row.requirement_id)
             if policy is None:
                 policy = policies[row.requirement_id] = PolicySpec.model_validate(row.policy)
             decisions[key] = decide(row.due_on, row.created_at, row.stage_cursor, policy,
-                                    calendar, send_at, now)
+                                    cal, send_at, now)
         decision = decisions[key]
         stage = decision.send
         if stage is not None:
@@ -71,6 +87,26 @@ def sweep(
         update_rows(session, assignment_table, ("next_action_at", "stage_cursor", "last_stage"),
                     ("id", "next_action_at"), updates)
     return report
+
+
+class UnitCalendars:
+    """Each due run's unit's own calendar: `calendar` with the days of the closures over it
+    closed, loaded once per sweep for the due runs' units; one calendar per set of closures."""
+
+    def __init__(self, session: Session, calendar: WorkingCalendar,
+                 rows: list[_DueRun]) -> None:
+        self._calendar = calendar
+        since = min((calendar.local_date(r.created_at) for r in rows), default=None)
+        self._over = closures_over(session, {r.unit_id for r in rows}, ending_from=since)
+        self._built: dict[tuple[int, ...], WorkingCalendar] = {(): calendar}
+
+    def of(self, unit_id: int) -> tuple[tuple[int, ...], WorkingCalendar]:
+        """(the ids of the closures over the unit, its calendar)."""
+        closures = self._over.get(unit_id, [])
+        key = tuple(sorted(c.id or 0 for c in closures))
+        if key not in self._built:
+            self._built[key] = self._calendar.with_closed(closed_days(closures))
+        return key, self._built[key]
 
 
 def _notifications(stage: Stage, run: _DueRun, now: datetime) -> list[tuple[Any, ...]]:

@@ -15,7 +15,8 @@ NOW = datetime(2026, 3, 25, 2, 0, tzinfo=UTC)
 def test_who_may_do_what(role, action):
     expected = {
         Role.STAFF: {Action.RECEIVE, Action.SUBMIT},
-        Role.HEAD: {Action.RECEIVE, Action.SUBMIT, Action.REVIEW, Action.EXTEND, Action.ISSUE},
+        Role.HEAD: {Action.RECEIVE, Action.SUBMIT, Action.REVIEW, Action.EXTEND, Action.ISSUE,
+                    Action.CLOSE},
         Role.ADMIN: set(Action),
     }[role]
     assert may(role, action) is (action in expected)
