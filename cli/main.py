@@ -29,6 +29,7 @@ from .common import (
     runtime,
     settings,
 )
+from .closures import register as register_closure_commands
 from .documents import register as register_document_commands
 from .engine import register as register_engine_commands
 from .errors import CommandGroup
@@ -50,6 +51,7 @@ app.add_typer(calendar_app, name="calendar")
 register_engine_commands(app)
 register_report_commands(app)
 register_document_commands(app)
+register_closure_commands(app)
 
 
 @app.callback()
