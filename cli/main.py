@@ -20,6 +20,7 @@ from ..services.report_submit import Upload, submit_report
 from ..services.status_changes import act_on_assignment
 from ..services.units_import import import_units
 from .calendar import calendar_app
+from .closures import register as register_closure_commands
 from .common import (
     JSON,
     NOW,
@@ -29,7 +30,6 @@ from .common import (
     runtime,
     settings,
 )
-from .closures import register as register_closure_commands
 from .documents import register as register_document_commands
 from .engine import register as register_engine_commands
 from .errors import CommandGroup
