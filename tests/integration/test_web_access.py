@@ -28,7 +28,28 @@ def targets(engine, web) -> dict[str, int | str]:
     return {"directive_id": plan.id, "assignment_id": run.id, "unit_id": team.id,
             "attachment_id": _handed_in_file(engine, run.id, web),
             "file_id": _directive_file(engine, int(plan.id), web),
-            "username": "hieutruong.hontre"}
+            "closure_id": _closure(engine), "username": "hieutruong.hontre"}
+
+
+def _closure(engine) -> int:
+    """A closure Hòn Tre declared for its team, so the lift route has a real target."""
+    from datetime import UTC, date, datetime
+
+    from chidao.config.settings import Settings
+    from chidao.domain.calendar import vietnam_calendar
+    from chidao.domain.closures import Closure
+    from chidao.services.closures import declare_closure
+
+    with transaction(engine) as session:
+        done = session.exec(select(Closure)).first()
+        if done is None:
+            done, _ = declare_closure(
+                session, unit_code="MN-HONTRE-TCM-NT", kind="school",
+                starts_on=date(2026, 4, 6), ends_on=date(2026, 4, 6),
+                reason="Tổ chuyên môn Nhà trẻ sửa lớp", actor="MN-HONTRE",
+                now=datetime(2026, 3, 25, 3, tzinfo=UTC), calendar=vietnam_calendar(),
+                rules=Settings().rules())
+        return int(done.id or 0)
 
 
 def _directive_file(engine, directive_id: int, web) -> int:
