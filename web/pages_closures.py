@@ -39,11 +39,11 @@ def _show(request: Request, session: Session, user: User, unit: Unit,
     mine = user_unit(session, user)
     listed = closures_listed(session, unit)
     codes = {c.closure.declared_by for c in listed}
-    declarers = dict(session.exec(select(Unit.code, Unit.path)
-                                  .where(col(Unit.code).in_(sorted(codes)))).all())
+    declarers = {code: (path, name) for code, path, name in session.exec(
+        select(Unit.code, Unit.path, Unit.name).where(col(Unit.code).in_(sorted(codes))))}
     can_close = may(user.role, Action.CLOSE)
     liftable = {c.closure.id for c in listed if can_close and c.closure.lifted_at is None
-                and in_subtree(declarers.get(c.closure.declared_by, "~"), mine.path)}
+                and in_subtree(declarers.get(c.closure.declared_by, ("~", ""))[0], mine.path)}
     return render(request, "closures.html", session, user, status_code=status_code,
                   target=unit, listed=listed, kinds=list(ClosureKind), can_declare=can_close,
                   liftable=liftable, form=form or FormErrors(labels=LABELS),
