@@ -45,8 +45,10 @@ def sweep(now: str = NOW, dry_run: bool = typer.Option(False, "--dry-run"),
     if as_json:
         print_json(result)
         return
+    paused = (f", {result['paused']} paused (their unit is closed today)"
+              if result.get("paused") else "")
     console.print(f"{result['examined']} runs examined, {result['notifications']} notifications"
-                  f"{' (dry run: nothing written)' if dry_run else ''}")
+                  f"{paused}{' (dry run: nothing written)' if dry_run else ''}")
     for assignment_id, stage, kind, to, cc in result["due"]:
         console.print(f"  run #{assignment_id} {stage} {kind} → unit {to}"
                       f"{'' if cc == 'None' else f' cc {cc}'}", highlight=False)

@@ -38,7 +38,8 @@ def sweep_step(runtime: Runtime, dry_run: bool = False) -> dict[str, Any]:
         if dry_run:
             session.rollback()
     return {"examined": report.examined, "notifications": len(report.notifications),
-            "dry_run": dry_run, "due": [list(map(str, n[:5])) for n in report.notifications]}
+            "paused": report.paused, "dry_run": dry_run,
+            "due": [list(map(str, n[:5])) for n in report.notifications]}
 
 
 def aggregate_step(runtime: Runtime) -> dict[str, Any]:

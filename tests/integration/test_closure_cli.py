@@ -23,6 +23,10 @@ def test_add_list_and_lift_a_closure(engine, db_url):
     assert done.exit_code == 0, done.output
     assert "4 open runs moved" in done.output and "nghỉ học 16/03–18/03/2026" in done.output
     assert {deadlines(engine, key)[s] for s in KIENHAI} == {date(2026, 3, 25)}
+    # The refresh handed the moved runs to the sweep; it finds them on a closed day.
+    swept = chidao("--db", db_url, "sweep", "--now", "2026-03-17T08:00").output
+    assert "4 paused (their unit is closed today)" in swept, swept
+    assert "→ unit" in swept  # the neighbours' -3 reminders are written
     listed = json.loads(chidao("--db", db_url, "closure", "list", "--unit", "MN-HONTRE",
                                "--json").output)
     assert [(c["unit"], c["from"], c["to"], c["reason"], c["lifted_at"]) for c in listed] == [
