@@ -213,3 +213,19 @@ def test_the_same_days_declared_twice_for_a_unit_are_refused(engine):
                 ends_on=date(2026, 3, 19))
     with transaction(engine) as session:
         assert len(session.exec(select(Closure)).all()) == 1
+
+
+@pytest.mark.parametrize("in_list_max", [2000, 1])
+def test_units_closed_on_a_day_with_few_or_many_units(engine, monkeypatch, in_list_max):
+    """Past IN_LIST_MAX units every closure in force is loaded, then filtered: same answer."""
+    from chidao.queries import closure_list
+
+    monkeypatch.setattr(closure_list, "IN_LIST_MAX", in_list_max)
+    seed_units(engine)
+    declare(engine, "2026-03-13T15:00")
+    with transaction(engine) as session:
+        ids = dict(session.exec(select(unit_table.c.code, unit_table.c.id)).all())
+        asked = {ids[c] for c in ("MN-HONTRE", "UBND-KIENHAI", "MN-DUONGDONG", "SGDDT-AG")}
+        assert closure_list.units_closed_on(session, asked, date(2026, 3, 17)) == {
+            ids["MN-HONTRE"], ids["UBND-KIENHAI"]}
+        assert closure_list.units_closed_on(session, asked, date(2026, 3, 19)) == set()
