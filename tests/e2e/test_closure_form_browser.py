@@ -1,7 +1,7 @@
 """The Lịch nghỉ page in a real browser at 390 px and 1366 px: a Sở specialist and a commune
 specialist reach it from their unit page and declare a closure (the commune's, with a bad date
 first: the Vietnamese message, then fixed); a school of another commune neither sees the
-neighbour's page nor a link to it. Screenshots in test-artifacts/closures-*.png."""
+neighbour's page nor a link to it. Screenshots in test-artifacts/closure-form-*.png."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def unit_id(engine, code: str) -> int:
 
 def shot(page, name: str) -> None:
     """A screenshot; nothing scrolls sideways; no serious or critical axe-core finding."""
-    page.screenshot(path=str(ARTIFACTS / f"closures-{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"closure-form-{name}.png"), full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], (name, width)
     bad = [v for v in run_axe(page) if v["impact"] in BAD]
@@ -44,6 +44,7 @@ def test_a_commune_declares_from_its_unit_page_at_both_sizes(server, browser, en
         page = log_in(browser, server, "chuyenvien.kienhai")
         page.set_viewport_size(viewport)
         page.goto(f"{server}/units/{commune}/tree")
+        shot(page, f"commune-tree-{size}")
         page.click("a:has-text('Lịch nghỉ')")
         page.wait_for_url(f"**/units/{commune}/closures")
         start = "06/04/2026" if size == "phone" else "20/04/2026"
