@@ -8,8 +8,7 @@ from datetime import date
 
 import pytest
 
-from tests.integration.test_cli_imports import imported_heavy_packages
-from tests.integration.test_closures import KIENHAI, deadlines, to_schools
+from tests.integration.closure_helpers import KIENHAI, deadlines, to_schools
 from tests.support.cascade import issue_data, seed_units, snapshot
 from tests.support.cli import chidao, refused
 
@@ -65,10 +64,3 @@ def test_lifting_a_closure_that_does_not_exist(engine, db_url):
     refused(chidao("--db", db_url, "closure", "lift", "99", "--reason", "x"),
             "closure:", "không có lịch nghỉ số 99")
 
-
-def test_closure_commands_do_not_import_prefect(engine, db_url, tmp_path):
-    seed_units(engine)
-    assert imported_heavy_packages(
-        ["closure", "add", "MN-HONTRE", "--from", "16/03/2026", "--to", "16/03/2026",
-         "--reason", "Ngập", "--now", "2026-03-13T15:00"], db_url, tmp_path) == set()
-    assert imported_heavy_packages(["closure", "list"], db_url, tmp_path) == set()

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.notifications import MessageStatus, message_table
 from chidao.notifications.deliver import deliver, smtp_mailer
+from tests.integration.closure_helpers import KIENHAI, MAIL, NEIGHBOURS, declare, mailed, to_schools
 from tests.integration.engine_helpers import engine_settings, tick
-from tests.integration.test_closures import KIENHAI, MAIL, NEIGHBOURS, declare, mailed, to_schools
 from tests.support.cascade import at, issue_data, seed_units
 
 

@@ -18,42 +18,18 @@ from chidao.domain.errors import InvalidInput
 from chidao.domain.notifications import notification_table
 from chidao.domain.permissions import NotPermitted
 from chidao.domain.units import unit_table
-from chidao.services.closures import declare_closure, lift_closure
+from chidao.services.closures import lift_closure
+from tests.integration.closure_helpers import (
+    KIENHAI,
+    MAIL,
+    NEIGHBOURS,
+    deadlines,
+    declare,
+    mailed,
+    to_schools,
+)
 from tests.integration.engine_helpers import engine_settings, tick
-from tests.support.cascade import at, issue_data, runs, seed_units, small, snapshot
-
-KIENHAI = ["MN-HONTRE", "MN-LAISON", "MN-ANSON", "MN-NAMDU"]  # schools of UBND-KIENHAI
-NEIGHBOURS = ["MN-DUONGDONG", "MN-RACHGIA"]  # schools of the other communes
-MAIL = {"MN-HONTRE": "mnhontre@angiang.edu.vn", "MN-LAISON": "mnlaison@angiang.edu.vn",
-        "MN-ANSON": "mnanson@angiang.edu.vn", "MN-NAMDU": "mnnamdu@angiang.edu.vn",
-        "MN-DUONGDONG": "mnduongdong@angiang.edu.vn", "MN-RACHGIA": "mnrachgia@angiang.edu.vn",
-        "UBND-KIENHAI": "ubnd.kienhai@angiang.gov.vn",
-        "UBND-PHUQUOC": "ubnd.phuquoc@angiang.gov.vn"}
-
-
-def to_schools(due: str) -> dict:
-    data = small(number_symbol="91/KH-SGDĐT", title="Báo cáo kiểm tra cơ sở vật chất")
-    data["requirements"][0]["to"] = {"descendants": {"kind": "school"}}
-    data["requirements"][0]["due"] = due
-    return data
-
-
-def declare(engine, when: str, **over):
-    values = {"unit_code": "UBND-KIENHAI", "kind": "school", "starts_on": date(2026, 3, 16),
-              "ends_on": date(2026, 3, 18), "reason": "Bão số 3", "decision":
-              "Công văn 210/UBND-VP ngày 13/03/2026", "actor": "SGDDT-AG"} | over
-    with transaction(engine) as session:
-        closure, moved = declare_closure(session, now=at(when), calendar=vietnam_calendar(),
-                                         rules=Settings().rules(), **values)
-        return closure.id, moved
-
-
-def deadlines(engine, key: str) -> dict[str, date]:
-    return {code: run.due_on for (code, _r, _p), run in runs(engine, key).items()}
-
-
-def mailed(smtp) -> set[str]:
-    return {rcpt for mail in smtp.received for rcpt in mail.rcpt_tos}
+from tests.support.cascade import at, issue_data, runs, seed_units, snapshot
 
 
 def test_a_closure_of_one_commune_moves_its_schools_deadlines_and_pauses_their_reminders(
