@@ -20,6 +20,7 @@ from ..domain.closures import closed_days
 from ..domain.directives import directive_table, requirement_table
 from ..domain.notifications import notification_table
 from ..domain.policy import (
+    LADDER_KINDS,
     Audience,
     Decision,
     NotificationKind,
@@ -41,7 +42,7 @@ NOTIFICATION_COLUMNS = ("assignment_id", "stage", "kind", "to_unit_id", "cc_unit
 class SweepReport:
     examined: int = 0
     notifications: list[tuple[Any, ...]] = field(default_factory=list)
-    paused: int = 0  # runs of a unit closed today: nothing sent, looked at again on reopening
+    paused: int = 0  # runs of a unit closed today owing a ladder stage: looked at on reopening
 
 
 def sweep(
@@ -49,33 +50,25 @@ def sweep(
     dry_run: bool = False,
 ) -> SweepReport:
     """Idempotent: a stage already written for a run is never written again. Each run's
-    ladder is counted on its unit's own calendar (its closures' days are not working days);
-    a run whose unit is closed today sends nothing and is looked at again at `send_at` on
-    the unit's first working day after the closure."""
+    ladder is counted on its unit's own calendar (its closures' days are not working days).
+    On a day its unit is closed a run sends no ladder stage (reminder, due today, urging,
+    escalation): it is looked at again at `send_at` on the unit's first working day after
+    the closure. A new task's notice still goes (the digest tells the closure)."""
     report = SweepReport()
     updates: list[tuple[datetime | None, datetime | None, str | None, int, datetime]] = []
     rows = list(_due_runs(session, now))
-    calendars = UnitCalendars(session, calendar, rows)
-    today = calendar.local_date(now)
-    decisions: dict[tuple[Any, ...], Decision] = {}
-    policies: dict[int, PolicySpec] = {}
+    calendars, today = UnitCalendars(session, calendar, rows), calendar.local_date(now)
+    decisions = _Decisions(send_at, now)
     for row in rows:
         report.examined += 1
         closures, cal = calendars.of(row.unit_id)
-        if today in cal.closed:
+        decision = decisions.of(row, closures, cal)
+        stage = decision.send
+        if stage is not None and stage.kind in LADDER_KINDS and today in cal.closed:
             report.paused += 1
             updates.append((cal.at_local(cal.roll_forward(today), send_at), row.stage_cursor,
                             row.last_stage, row.id, row.next_action_at))
             continue
-        key = (row.requirement_id, row.due_on, row.created_at, row.stage_cursor, closures)
-        if key not in decisions:
-            policy = policies.get(row.requirement_id)
-            if policy is None:
-                policy = policies[row.requirement_id] = PolicySpec.model_validate(row.policy)
-            decisions[key] = decide(row.due_on, row.created_at, row.stage_cursor, policy,
-                                    cal, send_at, now)
-        decision = decisions[key]
-        stage = decision.send
         if stage is not None:
             report.notifications.extend(_notifications(stage, row, now))
         updates.append((decision.next_action_at, decision.cursor,
@@ -87,6 +80,27 @@ def sweep(
         update_rows(session, assignment_table, ("next_action_at", "stage_cursor", "last_stage"),
                     ("id", "next_action_at"), updates)
     return report
+
+
+class _Decisions:
+    """`decide` once per (requirement, deadline, creation, cursor, closures over the unit):
+    the runs sharing them share the answer."""
+
+    def __init__(self, send_at: time, now: datetime) -> None:
+        self.send_at, self.now = send_at, now
+        self._found: dict[tuple[Any, ...], Decision] = {}
+        self._policies: dict[int, PolicySpec] = {}
+
+    def of(self, row: _DueRun, closures: tuple[int, ...], cal: WorkingCalendar) -> Decision:
+        key = (row.requirement_id, row.due_on, row.created_at, row.stage_cursor, closures)
+        if key not in self._found:
+            policy = self._policies.get(row.requirement_id)
+            if policy is None:
+                policy = self._policies[row.requirement_id] = PolicySpec.model_validate(
+                    row.policy)
+            self._found[key] = decide(row.due_on, row.created_at, row.stage_cursor, policy,
+                                      cal, self.send_at, self.now)
+        return self._found[key]
 
 
 class UnitCalendars:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.config.settings import Settings
 from chidao.db.database import transaction
-from chidao.domain.calendar import vietnam_calendar
 from chidao.services.closures import declare_closure
 from tests.support.cascade import at, runs, small
 

@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from chidao.domain.calendar import vietnam_calendar
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.domain.notifications import MessageStatus, message_table
 from chidao.notifications.deliver import deliver, smtp_mailer
 from tests.integration.closure_helpers import KIENHAI, MAIL, NEIGHBOURS, declare, mailed, to_schools

@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from chidao.config.calendar_source import vietnam_calendar
 from chidao.config.settings import Settings
 from chidao.db.database import transaction
 from chidao.domain.assignments import assignment_event_table
-from chidao.domain.calendar import vietnam_calendar
 from chidao.domain.closures import Closure
 from chidao.domain.errors import InvalidInput
 from chidao.domain.notifications import notification_table
@@ -68,6 +68,9 @@ def test_a_closure_of_one_commune_moves_its_schools_deadlines_and_pauses_their_r
     assert {MAIL[s] for s in KIENHAI} <= mailed(smtp)
     stages = stage_keys(engine)
     assert ("MN-HONTRE", "2026-03-25/d-3") in stages
+    # -7 before 25/03 is Mon 16/03 on the official calendar (closed) but 11/03 on the
+    # school's own, already past: never written, not merely withheld by the outbox.
+    assert ("MN-HONTRE", "2026-03-25/d-7") not in stages
     assert ("MN-DUONGDONG", "2026-03-20/d+0") in stages
     assert not {s for s in stages if s[0] in KIENHAI and s[1].startswith("2026-03-20/")
                 and s[1] != "2026-03-20/d-7"}

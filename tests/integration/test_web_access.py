@@ -35,8 +35,8 @@ def _closure(engine) -> int:
     """A closure Hòn Tre declared for its team, so the lift route has a real target."""
     from datetime import UTC, date, datetime
 
+    from chidao.config.calendar_source import vietnam_calendar
     from chidao.config.settings import Settings
-    from chidao.domain.calendar import vietnam_calendar
     from chidao.domain.closures import Closure
     from chidao.services.closures import declare_closure
 
