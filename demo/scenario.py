@@ -45,6 +45,12 @@ EXTENSIONS = [  # (when, issuer, directive, requirement key, unit given more tim
      "2026-03-30", "Tàu ra xã đảo Nam Du tạm ngừng do gió mùa, trường chưa họp được hội đồng"),
 ]
 
+CLOSURES = [  # (when, declared by, unit closed with its subtree, first, last day, why, decision)
+    ("2026-03-24T16:00", "UBND-KIENHAI", "MN-ANSON", "2026-03-26", "2026-03-27",
+     "Phun khử khuẩn phòng dịch tay chân miệng",
+     "Công văn 112/UBND-VX ngày 24/3/2026 của UBND đặc khu Kiên Hải"),
+]
+
 
 def fresh_database(db: Path) -> str:
     """Delete the SQLite file `db` (and its WAL), create the schema; its URL."""
@@ -103,6 +109,27 @@ def _replay(runtime: Runtime, now: datetime, log: Callable[[str], None]) -> None
                               reason=note, now=at)
         log(f"{when}: {unit_code} → {target.label} (#{assignment_id})")
     _extend(runtime, now, log)
+    _close(runtime, now, log)
+
+
+def _close(runtime: Runtime, now: datetime, log: Callable[[str], None]) -> None:
+    """The story's closures (nghỉ học) declared before `now`."""
+    from datetime import date
+
+    from ..domain.closures import ClosureKind
+    from ..services.closures import declare_closure
+
+    for when, actor, unit_code, first, last, why, decision in CLOSURES:
+        at = parse_instant(when)
+        if at > now:
+            continue
+        with transaction(runtime.engine) as session:
+            _closure, moved = declare_closure(
+                session, unit_code=unit_code, kind=ClosureKind.SCHOOL,
+                starts_on=date.fromisoformat(first), ends_on=date.fromisoformat(last),
+                reason=why, decision=decision, actor=actor, now=at,
+                calendar=runtime.calendar, rules=runtime.rules)
+        log(f"{when}: {actor} cho {unit_code} nghỉ học {first} – {last} ({why}; {moved} hạn lùi)")
 
 
 def _keep_document(session: Any, runtime: Runtime, directive_id: int, name: str,
