@@ -30,7 +30,7 @@ from ..domain.policy import (
     decide,
 )
 from ..domain.units import unit_table
-from ..queries.closure_list import closures_of_units
+from ..queries.closures import closures_over
 
 _a, _r, _d, _u = assignment_table.c, requirement_table.c, directive_table.c, unit_table.c
 _parent = unit_table.alias("parent_unit")
@@ -111,7 +111,7 @@ class UnitCalendars:
                  rows: list[_DueRun]) -> None:
         self._calendar = calendar
         since = min((calendar.local_date(r.created_at) for r in rows), default=None)
-        self._over = closures_of_units(session, {r.unit_id for r in rows}, ending_from=since)
+        self._over = closures_over(session, {r.unit_id for r in rows}, ending_from=since)
         self._built: dict[tuple[int, ...], WorkingCalendar] = {(): calendar}
 
     def of(self, unit_id: int) -> tuple[tuple[int, ...], WorkingCalendar]:

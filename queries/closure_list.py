@@ -40,20 +40,8 @@ def closures_listed(session: Session, under: Unit | None = None, *,
             for closure, code, name, path in session.execute(query)]
 
 
-IN_LIST_MAX = 2000  # more units than this: every closure in force is loaded (they are few)
-
-
-def closures_of_units(session: Session, unit_ids: Collection[int], *,
-                      ending_from: date | None = None) -> dict[int, list[Closure]]:
-    """`closures_over` for these units; for many units, those over any unit (an IN list of
-    36,000 ids is slow, and past SQLite's limit of bound parameters)."""
-    if len(unit_ids) > IN_LIST_MAX:
-        return closures_over(session, ending_from=ending_from)
-    return closures_over(session, unit_ids, ending_from=ending_from)
-
-
 def units_closed_on(session: Session, unit_ids: Collection[int], day: date) -> set[int]:
     """Those of `unit_ids` under a closure (not lifted) on `day`."""
-    over = closures_of_units(session, unit_ids, ending_from=day)
-    return {unit_id for unit_id, closures in over.items() if unit_id in unit_ids
-            and any(c.starts_on <= day <= c.ends_on for c in closures)}
+    over = closures_over(session, unit_ids, ending_from=day)
+    return {unit_id for unit_id, closures in over.items()
+            if any(c.starts_on <= day <= c.ends_on for c in closures)}

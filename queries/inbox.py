@@ -12,7 +12,6 @@ from sqlmodel import Session
 
 from ..domain.assignments import assignment_table
 from ..domain.calendar import WorkingCalendar
-from ..domain.closures import closed_days
 from ..domain.deadline_words import deadline_words
 from ..domain.directives import (
     RequirementKind,
@@ -23,7 +22,7 @@ from ..domain.directives import (
 from ..domain.status import AWAITING_UNIT, CLOSED, Status
 from ..domain.timeliness import Completion, Timeliness, TimelinessJudge, completion
 from ..domain.units import Unit, unit_table
-from .closures import closures_over
+from .closures import unit_calendar
 
 _a, _r, _d = assignment_table.c, requirement_table.c, directive_table.c
 _issuer = aliased(unit_table)
@@ -82,8 +81,7 @@ def unit_assignments(
         query = query.where(_a.status.not_in(sorted(CLOSED)))
     # Days the unit is closed (storm, flood) are not working days for it: "còn N ngày".
     assert unit.id is not None
-    closures = closures_over(session, [unit.id]).get(unit.id, [])
-    calendar = calendar.with_closed(closed_days(closures))
+    calendar = unit_calendar(session, calendar, unit.id)
     judge = TimelinessJudge(now, calendar, soon_working_days)
     return [
         InboxRun(

@@ -21,7 +21,7 @@ from ..domain.directives import Citation, directive_table, requirement_table
 from ..domain.rules import Rules
 from ..domain.status import CLOSED, Status
 from ..domain.units import unit_table
-from ..queries.closures import closures_over
+from ..queries.closures import IN_LIST_MAX, closures_over
 from .deadline_bases import DeadlineBases, RunBasis
 
 _a, _r, _d, _u = assignment_table.c, requirement_table.c, directive_table.c, unit_table.c
@@ -126,11 +126,8 @@ def _with_closures(
     return calendar.with_closed(closed_days(closures)).roll_forward(shifted)
 
 
-_IN_LIST_MAX = 2000  # more units than this are filtered in Python, not by an IN list
-
-
 def _in_units(query: Select[Any], units: set[int] | None) -> Select[Any]:
-    if units is not None and len(units) <= _IN_LIST_MAX:
+    if units is not None and len(units) <= IN_LIST_MAX:  # else filtered in Python
         return query.where(_a.unit_id.in_(sorted(units)))
     return query
 

@@ -13,7 +13,6 @@ from starlette.concurrency import run_in_threadpool
 from ..db.database import reading, transaction
 from ..domain.accounts import User
 from ..domain.assignments import Assignment
-from ..domain.closures import closed_days
 from ..domain.deadline_words import deadline_words
 from ..domain.errors import InvalidInput
 from ..domain.figures import labelled
@@ -21,7 +20,7 @@ from ..domain.permissions import Action, may
 from ..domain.reports import SubmissionState
 from ..domain.status import AWAITING_UNIT, Status
 from ..domain.timeliness import TimelinessJudge, completion
-from ..queries.closures import closures_over
+from ..queries.closures import unit_calendar
 from ..queries.run_page import RunPage, run_page
 from ..services.report_submit import Upload, submit_report
 from ..services.status_changes import act_on_assignment
@@ -55,8 +54,7 @@ def assignment_page(request: Request, session: Session, user: User, run: Assignm
     runtime, settings = runtime_of(request), request.app.state.settings
     now, status = runtime.now(), Status(run.status)
     # the unit's own calendar: the days it is closed are not working days for it
-    calendar = runtime.calendar.with_closed(
-        closed_days(closures_over(session, [run.unit_id]).get(run.unit_id, [])))
+    calendar = unit_calendar(session, runtime.calendar, run.unit_id)
     judge = TimelinessJudge(now, calendar, runtime.rules.due_soon_working_days)
     timeliness = judge.timeliness(status, run.due_on, run.due_at)
     own = run.unit_id == user.unit_id

@@ -197,9 +197,9 @@ def test_the_same_days_declared_twice_for_a_unit_are_refused(engine):
 @pytest.mark.parametrize("in_list_max", [2000, 1])
 def test_units_closed_on_a_day_with_few_or_many_units(engine, monkeypatch, in_list_max):
     """Past IN_LIST_MAX units every closure in force is loaded, then filtered: same answer."""
-    from chidao.queries import closure_list
+    from chidao.queries import closure_list, closures
 
-    monkeypatch.setattr(closure_list, "IN_LIST_MAX", in_list_max)
+    monkeypatch.setattr(closures, "IN_LIST_MAX", in_list_max)
     seed_units(engine)
     declare(engine, "2026-03-13T15:00")
     with transaction(engine) as session:

@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from chidao.domain.official_days import official_rules, parse_decisions
 from chidao.domain.policy import PolicySpec
 from chidao.domain.specs import parse_directive
 from chidao.files.unit_files import parse_unit_yaml
@@ -241,7 +242,7 @@ def test_readme_command_block_runs_as_written(block, tmp_path, postgres_database
 
 def test_readme_yaml_blocks_parse_and_validate(tmp_path):
     blocks = [b for b in readme_blocks() if b.language == "yaml"]
-    assert len(blocks) == 4
+    assert len(blocks) == 5
     checked = set()
     for block in blocks:
         data = yaml.safe_load(block.text)
@@ -249,6 +250,12 @@ def test_readme_yaml_blocks_parse_and_validate(tmp_path):
             rows = parse_unit_yaml(block.text)
             assert rows[0].code == "SGDDT-AG" and len(rows) == 2
             checked.add("units")
+        elif "entries" in data:  # a calendar file of day-off decisions
+            decisions = parse_decisions(data, "README")
+            rules = official_rules(decisions)
+            assert {(r.day.isoformat(), r.off) for r in rules} >= {
+                ("2026-01-02", True), ("2026-01-10", False)}
+            checked.add("calendar")
         elif "reminders" in data:
             PolicySpec.model_validate(data["reminders"])
             checked.add("reminders")
@@ -262,6 +269,6 @@ def test_readme_yaml_blocks_parse_and_validate(tmp_path):
             spec = parse_directive(data)
             assert spec.issuer == "UBND-KIENHAI" and len(spec.requirements) == 3
             checked.add("directive")
-    assert checked == {"units", "reminders", "forms", "directive"}
+    assert checked == {"units", "reminders", "forms", "directive", "calendar"}
     for block in (b for b in readme_blocks() if b.language == "json"):
         json.loads(block.text)
