@@ -169,6 +169,19 @@ def add(source: str = typer.Option(..., help="The decision: number and date, as 
                   + (f" ({escape(done.reason)})" if done.reason else " (no day changed)"))
 
 
+@calendar_app.command("apply")
+@reports_errors
+def apply(now: str = NOW) -> None:
+    """Move every open run whose deadline the calendar in force changes (after an upgrade
+    that ships new decisions, or a calendar file edited while no worker ran), in one
+    transaction; each moved run gets an audit entry naming the decisions."""
+    from ..services.calendar_reload import apply_in_force
+
+    rt = runtime(now)
+    done = apply_in_force(rt.calendars, rt.engine, now=rt.now(), rules=rt.rules)
+    console.print(f"{done.moved} open run(s) moved ({escape(done.reason)})")
+
+
 def _decision(entry: dict[str, Any]) -> Decision:
     """The options as a decision; a problem names the option (--source, --off …)."""
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -19,6 +19,7 @@ from ..config.calendar_source import (
     CalendarVersion,
     calendar_of,
     parse_calendar_text,
+    shipped_decisions,
 )
 from ..db.database import transaction
 from ..domain.errors import InvalidInput
@@ -83,6 +84,23 @@ def reload_calendar(holder: CalendarHolder, engine: Engine, *, now: datetime,
     log.info("calendar file %s read again: %s; %d open runs moved", holder.deployment_file,
              reason or "no day changed", moved)
     return CalendarReload(True, moved, reason)
+
+
+def apply_in_force(holder: CalendarHolder, engine: Engine, *, now: datetime,
+                   rules: Rules) -> CalendarReload:
+    """The calendar in force (the decisions shipped with this version of chidao and the
+    deployment's file) applied to every open run, in one transaction: after an upgrade that
+    ships new decisions, or a file edited while no worker ran. Runs already right are left
+    alone; each moved one names the decisions of the last year and after."""
+    today = holder.current.local_date(now)
+    recent = [d.source for d in (*shipped_decisions(), *holder.version.deployment)
+              if any(day >= today - timedelta(days=366) for day in (*d.off, *d.working))]
+    reason = "Lịch nghỉ đang áp dụng" + (f": {'; '.join(dict.fromkeys(recent))}"
+                                          if recent else "")
+    with transaction(engine) as session:
+        moved = refresh_deadlines(session, calendar=holder.current, rules=rules, now=now,
+                                  reason=reason)
+    return CalendarReload(False, moved, reason)
 
 
 def add_decision(holder: CalendarHolder, engine: Engine, decision: Decision, *,

@@ -127,3 +127,27 @@ def test_add_is_one_transaction_the_file_is_not_written_when_the_database_fails(
                   CHIDAO_CALENDAR_FILE=str(path))
     assert done.returncode == 2 and "chidao db init" in done.stderr
     assert not path.exists()
+
+
+def test_apply_moves_the_open_runs_a_file_edited_while_no_worker_ran_touches(
+        db_url, engine, tmp_path):
+    seed_units(engine)
+    issue_data(engine, {"number_symbol": "03/KH-SGDĐT", "issuer": "SGDDT-AG",
+                        "issued_on": "2027-01-11", "title": "Báo cáo", "requirements": [{
+                            "key": "r", "kind": "report", "title": "Báo cáo",
+                            "to": {"children": {"kind": "people_committee"}},
+                            "due": "2027-02-11"}]}, "2027-01-11T09:00")
+    path = tmp_path / "decisions.yaml"  # written by hand, no worker running
+    path.write_text(f"entries:\n  - source: {TET_2027}\n    name: Tết Nguyên đán 2027\n"
+                    "    days_off: [04/02/2027..12/02/2027]\n", encoding="utf-8")
+    env = {"CHIDAO_CALENDAR_FILE": str(path)}
+    assert _due_and_reasons(engine, "03/KH-SGDĐT")[0] == {date(2027, 2, 11)}
+    done = chidao(db_url, "calendar", "apply", "--now", "2027-01-20T10:00", **env)
+    assert done.returncode == 0, done.stderr
+    assert "3 open run(s) moved" in done.stdout
+    dues, why = _due_and_reasons(engine, "03/KH-SGDĐT")
+    assert dues == {date(2027, 2, 15)}
+    assert why[-1].startswith("Đổi hạn 11/02/2027 → 15/02/2027: Lịch nghỉ đang áp dụng: ")
+    assert TET_2027 in why[-1]
+    again = chidao(db_url, "calendar", "apply", "--now", "2027-01-20T10:05", **env)
+    assert "0 open run(s) moved" in again.stdout

@@ -37,6 +37,7 @@ def imported_heavy_packages(args: list[str], db_url: str, cwd: Path) -> set[str]
     ["assignments", "--unit", "SGDDT-AG", "--now", "2026-03-16T09:00"],
     ["calendar", "2026", "--unit", "SGDDT-AG"],
     ["calendar", "check"],
+    ["calendar", "apply", "--now", "2026-03-16T09:00"],
     ["closure", "add", "MN-HONTRE", "--from", "16/03/2026", "--to", "16/03/2026", "--reason",
      "Ngập", "--now", "2026-03-13T15:00"],
     ["closure", "list"],
