@@ -25,6 +25,9 @@ class User(SQLModel, table=True):
     unit_id: int = Field(foreign_key="unit.id", index=True)
     role: str = Field(sa_column=Column(String(16), nullable=False))
     password_hash: str
+    # The person's own address, for their personal reminders ("" = none: the unit's mail).
+    email: str = Field(default="", sa_column=Column(String(254), nullable=False,
+                                                    server_default=""))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 

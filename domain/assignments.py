@@ -59,6 +59,10 @@ class AssignmentEvent(SQLModel, table=True):
     # command line and for what chidao does itself. `actor` is the unit's code.
     by_person: str = Field(default="", sa_column=Column(String(200), nullable=False,
                                                          server_default=""))
+    # When a delegate acted: the full name of the person whose rights they held (ủy quyền),
+    # and how they signed ("KT.", "Q."); by_person is the delegate.
+    on_behalf_of: str = Field(default="", sa_column=Column(String(200), nullable=False,
+                                                           server_default=""))
 
 
 assignment_table = SQLModel.metadata.tables["assignment"]
@@ -73,7 +77,7 @@ def next_action_at(status: Status, now: datetime) -> datetime | None:
 
 def transition(
     assignment: Assignment, target: Status, *, actor: str, reason: str, now: datetime,
-    by_person: str = "",
+    by_person: str = "", on_behalf_of: str = "",
 ) -> AssignmentEvent:
     """Move `assignment` to `target` if the table allows it; return the audit row to store."""
     current = assignment.status
@@ -97,5 +101,6 @@ def transition(
     return AssignmentEvent(
         assignment_id=assignment.id, at=now, actor=actor,
         from_status=current, to_status=target, reason=reason, by_person=by_person,
+        on_behalf_of=on_behalf_of,
     )
 

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .dbtypes import UTCDateTime
@@ -76,6 +76,14 @@ class Directive(SQLModel, table=True):
     title: str
     school_year: str
     issued_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # Thu hồi: the whole directive withdrawn (its open runs closed as cancelled, nothing
+    # deleted); None while in force.
+    recalled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    recall_reason: str = Field(default="", sa_column=Column(Text, nullable=False,
+                                                           server_default=""))
+    # 1 as issued; each amendment applied from a changed file adds one.
+    revision: int = Field(default=1, sa_column=Column(Integer, nullable=False,
+                                                     server_default="1"))
     # What search matches, accent-insensitively (filled at insert: see _search_text).
     search_text: str | None = Field(default=None, sa_column=Column(
         Text, nullable=False, default=_search_text))

@@ -32,6 +32,9 @@ class Notification(SQLModel, table=True):
     stage: str = Field(sa_column=Column(String(64), nullable=False))
     kind: str = Field(sa_column=Column(String(16), nullable=False))
     to_unit_id: int = Field(foreign_key="unit.id")
+    # A person of the unit the notice is for (a task's lead: chidao.domain.people); None =
+    # the unit's own mailbox.
+    to_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     cc_unit_id: int | None = Field(default=None, foreign_key="unit.id")
     note: str = ""
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
@@ -46,6 +49,7 @@ class OutboundMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     to_unit_id: int = Field(foreign_key="unit.id", index=True)
+    to_user_id: int | None = Field(default=None, foreign_key="app_user.id")  # a person's mail
     cc_unit_id: int | None = Field(default=None, foreign_key="unit.id")
     header_id: str = Field(sa_column=Column(String(200), unique=True, nullable=False))
     status: str = Field(sa_column=Column(String(16), nullable=False))

@@ -4,9 +4,13 @@ from sqlmodel import SQLModel
 
 from .accounts import ApiToken, LoginAttempt, User, UserSession
 from .assignments import Assignment, AssignmentEvent
+from .audit import AuditEvent
 from .closures import Closure
 from .directives import Citation, Directive, DirectiveFile, Requirement
+from .feeds import FeedToken
+from .idempotency import IdempotentRequest
 from .notifications import Notification, OutboundMessage, OutboundMessageBody
+from .people import Delegation, TaskHolder
 from .reports import Attachment, ReportForm, ReportValue, Submission
 from .units import Unit, UnitAncestor
 
@@ -16,5 +20,6 @@ __all__ = [
     "Assignment", "AssignmentEvent", "Citation", "Directive", "Notification", "OutboundMessage",
     "Requirement", "Unit", "metadata", "Attachment", "ReportForm", "ReportValue", "Submission",
     "UnitAncestor", "ApiToken", "LoginAttempt", "User", "UserSession", "OutboundMessageBody",
-    "DirectiveFile", "Closure",
+    "DirectiveFile", "Closure", "AuditEvent", "FeedToken", "IdempotentRequest", "Delegation",
+    "TaskHolder",
 ]

@@ -26,7 +26,7 @@ _NOTICES = {Status.RETURNED: NotificationKind.RETURNED, Status.ACCEPTED: Notific
 
 def change_status(
     session: Session, assignment: Assignment, target: Status, *,
-    actor: str, reason: str = "", now: datetime, by_person: str = "",
+    actor: str, reason: str = "", now: datetime, by_person: str = "", on_behalf_of: str = "",
 ) -> list[AssignmentEvent]:
     """Apply `target`; submitting a run never received records the receipt first."""
     steps = [target]
@@ -35,7 +35,7 @@ def change_status(
     events = []
     for step in steps:
         event = transition(assignment, step, actor=actor, reason=reason, now=now,
-                           by_person=by_person)
+                           by_person=by_person, on_behalf_of=on_behalf_of)
         session.add(event)
         events.append(event)
     on_status_change(session, assignment, target, reason)
@@ -53,7 +53,7 @@ def change_status(
 def act_on_assignment(
     session: Session, assignment_id: int, target: Status, *,
     unit_code: str, reason: str = "", now: datetime, role: Role | str = OPERATOR,
-    by_person: str = "",
+    by_person: str = "", on_behalf_of: str = "",
 ) -> Assignment:
     """A unit acts on an assignment: its own (receive, submit) or one it issued (the rest),
     by a user whose `role` may (the CLI acts as OPERATOR)."""
@@ -73,5 +73,5 @@ def act_on_assignment(
             "unit", f"only the issuer '{issuer.code}' ({issuer.name}) may set '{target}'"
             f" on assignment {assignment_id}, not '{actor.code}'")
     change_status(session, assignment, target, actor=actor.code, reason=reason, now=now,
-                  by_person=by_person)
+                  by_person=by_person, on_behalf_of=on_behalf_of)
     return assignment
