@@ -182,6 +182,11 @@ DEMO_USERS = [  # (login, full name, unit, role)
     ("chuyenvien.kienhai", "Lê Thị Ngọc Hân", "UBND-KIENHAI", "head"),
     ("hieutruong.hontre", "Phạm Thị Thanh Tâm", "MN-HONTRE", "head"),
     ("hieutruong.laison", "Nguyễn Văn Lợi", "MN-LAISON", "head"),
+    # People inside the commune (chidao.domain.people): two specialists the head puts on
+    # tasks (chủ trì / phối hợp) and a deputy who stands in for the head (ủy quyền).
+    ("chuyenvien2.kienhai", "Đặng Quốc Bảo", "UBND-KIENHAI", "staff"),
+    ("chuyenvien3.kienhai", "Huỳnh Thị Mai", "UBND-KIENHAI", "staff"),
+    ("phochutich.kienhai", "Trương Văn Phúc", "UBND-KIENHAI", "staff"),
 ]
 
 
