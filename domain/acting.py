@@ -20,11 +20,14 @@ class Actor:
     user_id: int | None = None  # None: the command line or chidao itself
 
     @property
+    def behalf(self) -> str:
+        """What the records' on_behalf_of column holds: "KT. Trần Thị A" ("" = for oneself)."""
+        return f"{self.title} {self.on_behalf_of}".strip() if self.on_behalf_of else ""
+
+    @property
     def signed(self) -> str:
         """The person as a record shows them: "Lê Văn B (KT. Trần Thị A)"."""
-        if not self.on_behalf_of:
-            return self.person
-        return f"{self.person} ({self.title} {self.on_behalf_of})".replace("( ", "(")
+        return f"{self.person} ({self.behalf})" if self.behalf else self.person
 
 
 def command_line(unit_code: str, person: str = "") -> Actor:

@@ -59,8 +59,8 @@ class AssignmentEvent(SQLModel, table=True):
     # command line and for what chidao does itself. `actor` is the unit's code.
     by_person: str = Field(default="", sa_column=Column(String(200), nullable=False,
                                                          server_default=""))
-    # When a delegate acted: the full name of the person whose rights they held (ủy quyền),
-    # and how they signed ("KT.", "Q."); by_person is the delegate.
+    # When a delegate acted (ủy quyền): how they signed and for whom, "KT. Lê Thị Ngọc Hân"
+    # (chidao.domain.acting.Actor.behalf); by_person is the delegate; "" = for oneself.
     on_behalf_of: str = Field(default="", sa_column=Column(String(200), nullable=False,
                                                            server_default=""))
 

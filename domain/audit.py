@@ -22,6 +22,7 @@ class AuditEvent(SQLModel, table=True):
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
     unit_code: str = Field(sa_column=Column(String(64), nullable=False, index=True))
     person: str = Field(default="", sa_column=Column(String(200), nullable=False))
+    # A delegate's "KT. Lê Thị Ngọc Hân" (chidao.domain.acting.Actor.behalf); "" = oneself.
     on_behalf_of: str = Field(default="", sa_column=Column(String(200), nullable=False))
     action: str = Field(sa_column=Column(String(48), nullable=False))  # "directive.issue"
     subject_type: str = Field(sa_column=Column(String(32), nullable=False))  # "directive"

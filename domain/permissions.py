@@ -4,7 +4,8 @@
 - head (lãnh đạo đơn vị): also issue directives, accept or return handed-in runs, extend
   deadlines, for the own unit; declare or lift a closure (nghỉ học / nghỉ làm việc) for the
   own unit's subtree;
-- admin (quản trị): everything a head may, and manage the unit's users and their sessions.
+- admin (quản trị): everything a head may, manage the unit's users and their sessions, and
+  import units into the own subtree.
 
 Where an action happens (own unit, issuer) is checked next to it; this table says only
 whether the role may do it at all. The CLI is the operator's tool (whoever runs it holds the
@@ -25,12 +26,14 @@ class Action(StrEnum):
     CLOSE = "close"  # declare or lift a closure (nghỉ học / nghỉ làm việc) for a subtree
     ISSUE = "issue"
     MANAGE_USERS = "manage_users"
+    MANAGE_UNITS = "manage_units"  # import units into the own subtree
 
 
 _STAFF = frozenset({Action.RECEIVE, Action.SUBMIT})
 _HEAD = _STAFF | {Action.REVIEW, Action.EXTEND, Action.ISSUE, Action.CLOSE}
 PERMISSIONS: dict[Role, frozenset[Action]] = {
-    Role.STAFF: _STAFF, Role.HEAD: _HEAD, Role.ADMIN: _HEAD | {Action.MANAGE_USERS},
+    Role.STAFF: _STAFF, Role.HEAD: _HEAD,
+    Role.ADMIN: _HEAD | {Action.MANAGE_USERS, Action.MANAGE_UNITS},
 }
 OPERATOR = Role.ADMIN
 
@@ -39,6 +42,7 @@ _DENIED = {
     Action.REVIEW: "duyệt hoặc trả lại báo cáo", Action.EXTEND: "gia hạn",
     Action.ISSUE: "ban hành văn bản", Action.MANAGE_USERS: "quản lý tài khoản",
     Action.CLOSE: "công bố hoặc hủy lịch nghỉ học / nghỉ làm việc",
+    Action.MANAGE_UNITS: "cập nhật danh sách đơn vị",
 }
 
 

@@ -23,6 +23,7 @@ class NotificationKind(StrEnum):
     OVERDUE_COPY = "overdue_copy"  # the parent's copy of an urging: a line in its own digest
     RETURNED = "returned"
     ACCEPTED = "accepted"
+    RECALLED = "recalled"  # the directive was withdrawn (thu hồi): the run closed
 
     @property
     def label(self) -> str:
@@ -30,7 +31,7 @@ class NotificationKind(StrEnum):
         return {"issued": "nhiệm vụ mới", "reminder": "nhắc hạn", "due_today": "hạn hôm nay",
                 "overdue": "quá hạn", "escalation": "đơn vị trực thuộc quá hạn",
                 "overdue_copy": "đơn vị trực thuộc quá hạn", "returned": "bị trả lại",
-                "accepted": "được chấp nhận"}[self.value]
+                "accepted": "được chấp nhận", "recalled": "văn bản bị thu hồi"}[self.value]
 
 
 # Stages of the ladder that only say "this run is still open": a newer one replaces an older
@@ -39,7 +40,8 @@ class NotificationKind(StrEnum):
 LADDER_KINDS = frozenset({NotificationKind.REMINDER, NotificationKind.DUE_TODAY,
                           NotificationKind.OVERDUE, NotificationKind.OVERDUE_COPY,
                           NotificationKind.ESCALATION})
-STATUS_EVENTS = frozenset({NotificationKind.RETURNED, NotificationKind.ACCEPTED})
+STATUS_EVENTS = frozenset({NotificationKind.RETURNED, NotificationKind.ACCEPTED,
+                           NotificationKind.RECALLED})
 
 
 class Audience(StrEnum):

@@ -14,7 +14,13 @@ from sqlmodel import select as model_select
 
 from ..db.lookup import unit_by_code
 from ..domain.accounts import LoginAttempt, Role, User, login_attempt_table, login_wait
+from ..domain.acting import Actor, command_line
+from ..domain.email_address import BadAddress, normalise_address
 from ..domain.errors import InvalidInput
+from ..domain.permissions import Action, require
+from ..domain.scope import in_subtree
+from ..domain.units import Unit
+from .audit import record_audit
 from .sessions import end_sessions
 
 _hasher = PasswordHasher()
@@ -32,19 +38,73 @@ class TooManyAttempts(Exception):
 
 
 def add_user(session: Session, *, username: str, full_name: str, unit_code: str, role: str,
-             password: str, now: datetime) -> User:
-    if role not in {r.value for r in Role}:
-        raise InvalidInput("role", f"'{role}' is not one of: {', '.join(r.value for r in Role)}")
+             password: str, now: datetime, email: str = "", by: Actor | None = None) -> User:
+    """`by`, when a person: an admin (Action.MANAGE_USERS) adding a user of its own unit or a
+    unit below it. Audited."""
+    _check_role(role)
     _check_password(password)
     if session.exec(model_select(User).where(User.username == username)).first():
         raise InvalidInput("username", f"'{username}' already exists")
     unit = unit_by_code(session, unit_code)
     assert unit.id is not None
+    if by is not None and by.user_id is not None:
+        _check_manages(session, by, unit)
     user = User(username=username, full_name=full_name, unit_id=unit.id, role=role,
-                password_hash=_hasher.hash(password), created_at=now)
+                password_hash=_hasher.hash(password), created_at=now,
+                email=_email(email))
     session.add(user)
     session.flush()
+    record_audit(session, by or command_line(unit.code), "user.add", subject_type="user",
+                 subject_id=username, now=now,
+                 summary=f"Tạo tài khoản {username} ({full_name}), {unit.name}, vai trò {role}",
+                 detail={"unit": unit.code, "role": role})
     return user
+
+
+def change_role(session: Session, *, username: str, role: str, now: datetime,
+                by: Actor | None = None) -> User:
+    """Set a user's role (staff | head | admin); its sessions end (the menu and rights change
+    at the next sign-in). Audited with the old and new role."""
+    _check_role(role)
+    user = user_named(session, username)
+    unit = session.get(Unit, user.unit_id)
+    assert unit is not None
+    if by is not None and by.user_id is not None:
+        _check_manages(session, by, unit)
+        if by.user_id == user.id:
+            raise InvalidInput("role", "không tự đổi vai trò của chính mình")
+    old, user.role = user.role, role
+    session.add(user)
+    end_sessions(session, user, now=now)
+    record_audit(session, by or command_line(unit.code), "user.role", subject_type="user",
+                 subject_id=username, now=now,
+                 summary=f"Đổi vai trò của {username} ({user.full_name}): {old} → {role}",
+                 detail={"from": old, "to": role})
+    return user
+
+
+def _email(address: str) -> str:
+    """A person's own address for their reminders ("" = none), checked and normalised."""
+    if not address.strip():
+        return ""
+    try:
+        return normalise_address(address.strip())
+    except BadAddress as exc:
+        raise InvalidInput("email", exc.problem) from None
+
+
+def _check_role(role: str) -> None:
+    if role not in {r.value for r in Role}:
+        raise InvalidInput("role", f"'{role}' is not one of: {', '.join(r.value for r in Role)}")
+
+
+def _check_manages(session: Session, by: Actor, unit: Unit) -> None:
+    """An admin manages the users of its own unit and of the units below it."""
+    require(by.role, Action.MANAGE_USERS)
+    own = unit_by_code(session, by.unit_code)
+    if not in_subtree(unit.path, own.path):
+        raise InvalidInput("unit", f"{unit.name} không thuộc {own.name}: chỉ quản lý tài khoản"
+                                   " của đơn vị mình và đơn vị trực thuộc")
 
 
 def _check_password(password: str) -> None:
@@ -60,13 +120,18 @@ def user_named(session: Session, username: str) -> User:
 
 
 def change_password(session: Session, *, username: str, password: str, now: datetime,
-                    keep_session: str | None = None) -> int:
+                    keep_session: str | None = None, by: Actor | None = None) -> int:
     """Set a new password; every session of the user ends (but `keep_session`, the raw id
-    of the browser that changed it). Returns how many sessions ended."""
+    of the browser that changed it). Returns how many sessions ended. Audited (not the
+    password)."""
     _check_password(password)
     user = user_named(session, username)
     user.password_hash = _hasher.hash(password)
     session.add(user)
+    unit = session.get(Unit, user.unit_id)
+    assert unit is not None
+    record_audit(session, by or command_line(unit.code), "user.password", subject_type="user",
+                 subject_id=username, now=now, summary=f"Đổi mật khẩu của {username}")
     return end_sessions(session, user, now=now, keep=keep_session)
 
 

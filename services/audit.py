@@ -17,7 +17,7 @@ def record_audit(session: Session, actor: Actor, action: str, *, subject_type: s
     """`action` is "<subject>.<verb>" ("directive.issue", "user.role", "units.import");
     `summary` says it in Vietnamese as the audit page shows it."""
     event = AuditEvent(at=now, unit_code=actor.unit_code, person=actor.person,
-                       on_behalf_of=actor.on_behalf_of, action=action,
+                       on_behalf_of=actor.behalf, action=action,
                        subject_type=subject_type, subject_id=str(subject_id),
                        summary=summary, detail=detail or {})
     session.add(event)

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from ..db.lookup import unit_by_code
 from ..domain.accounts import Role
+from ..domain.acting import Actor, command_line
 from ..domain.calendar import WorkingCalendar
 from ..domain.closures import Closure, ClosureKind, closure_table
 from ..domain.errors import InvalidInput
@@ -27,6 +28,7 @@ from ..domain.scope import in_subtree
 from ..domain.specs import check_day_range
 from ..domain.text import free_text
 from ..domain.units import Unit, subtree_bounds, unit_table
+from .audit import record_audit
 from .deadline_refresh import refresh_deadlines
 
 MAX_CLOSURE_DAYS = 60  # a closure longer than two months is a typing slip (or a new school year)
@@ -38,10 +40,13 @@ def declare_closure(
     session: Session, *, unit_code: str, kind: ClosureKind | str, starts_on: date,
     ends_on: date, reason: str, decision: str = "", actor: str | None, by_person: str = "",
     role: Role | str = OPERATOR, now: datetime, calendar: WorkingCalendar, rules: Rules,
+    by: Actor | None = None,
 ) -> tuple[Closure, int]:
     """Store the closure and move the subtree's open deadlines (one transaction: the caller's).
     Returns the closure and how many runs moved. `actor`: the acting unit's code (None: the
-    operator at the command line)."""
+    operator at the command line); `by`, when given, is who acts (over actor/by_person/role)."""
+    if by is not None:
+        actor, by_person, role = by.unit_code, by.signed, by.role
     require(role, Action.CLOSE)
     unit = unit_by_code(session, unit_code.strip(), field="unit")
     acting = _acting_unit(session, unit, actor)
@@ -56,16 +61,24 @@ def declare_closure(
     session.flush()
     moved = refresh_deadlines(session, calendar=calendar, rules=rules, now=now,
                               reason=_audit(closure), actor=acting.code,
-                              unit_ids=subtree_unit_ids(session, unit))
+                              unit_ids=subtree_unit_ids(session, unit),
+                              by_person=by.person if by else closure.declared_by_person,
+                              on_behalf_of=by.behalf if by else "")
+    record_audit(session, by or command_line(acting.code, by_person), "closure.declare",
+                 subject_type="closure", subject_id=closure.id or 0, now=now,
+                 summary=f"Công bố {_audit(closure)}", detail={"runs_moved": moved})
     return closure, moved
 
 
 def lift_closure(
     session: Session, *, closure_id: int, reason: str, actor: str | None, by_person: str = "",
     role: Role | str = OPERATOR, now: datetime, calendar: WorkingCalendar, rules: Rules,
+    by: Actor | None = None,
 ) -> tuple[Closure, int]:
     """Lift (hủy) a closure: its days are working days again and the subtree's deadlines move
-    back. Returns the closure and how many runs moved."""
+    back. Returns the closure and how many runs moved. `by` as for declare_closure."""
+    if by is not None:
+        actor, by_person, role = by.unit_code, by.signed, by.role
     require(role, Action.CLOSE)
     closure = session.get(Closure, closure_id)
     if closure is None:
@@ -87,7 +100,12 @@ def lift_closure(
     who = f" ({by_person.strip()})" if by_person.strip() else ""
     moved = refresh_deadlines(session, calendar=calendar, rules=rules, now=now,
                               reason=f"hủy {_audit(closure)}: {why}{who}", actor=acting.code,
-                              unit_ids=subtree_unit_ids(session, unit))
+                              unit_ids=subtree_unit_ids(session, unit),
+                              by_person=by.person if by else by_person.strip(),
+                              on_behalf_of=by.behalf if by else "")
+    record_audit(session, by or command_line(acting.code, by_person), "closure.lift",
+                 subject_type="closure", subject_id=closure.id or 0, now=now,
+                 summary=f"Hủy {_audit(closure)}: {why}", detail={"runs_moved": moved})
     return closure, moved
 
 

@@ -38,7 +38,8 @@ class _Open(RunBasis):
 def refresh_deadlines(
     session: Session, *, calendar: WorkingCalendar, rules: Rules, now: datetime, reason: str,
     actor: str = "chidao", requirement_ids: Collection[int] | None = None,
-    unit_ids: Collection[int] | None = None, verb: str = "Đổi hạn",
+    unit_ids: Collection[int] | None = None, verb: str = "Đổi hạn", by_person: str = "",
+    on_behalf_of: str = "",
 ) -> int:
     """Recompute the open runs (all, or those of `requirement_ids` and/or of `unit_ids`), then
     the runs derived from them in directives that cite theirs, and so on down. Returns how
@@ -47,6 +48,7 @@ def refresh_deadlines(
     one requirement's runs at a time, so memory stays that of the largest requirement."""
     refresher = _Refresher(session, DeadlineBases(session, calendar, rules), calendar, now,
                            actor, unit_ids)
+    refresher.person = (by_person, on_behalf_of)
     sources = refresher.run(requirement_ids, f"{verb} {{old}} → {{new}}: {reason}")
     seen = set(requirement_ids or ())
     while sources:
@@ -65,6 +67,7 @@ class _Refresher:
                  now: datetime, actor: str, unit_ids: Collection[int] | None) -> None:
         self.session, self.bases, self.calendar = session, bases, calendar
         self.now, self.actor, self.moved = now, actor, 0
+        self.person = ("", "")  # (by_person, on_behalf_of) of the events written
         self.units = set(unit_ids) if unit_ids is not None else None
         # Closures are few: all of those in force, once (an IN list of 36,000 units is not).
         self.closures = closures_over(session)
@@ -104,9 +107,10 @@ class _Refresher:
                 words[run.due_on, new] = template.format(old=f"{run.due_on:%d/%m/%Y}",
                                                          new=f"{new:%d/%m/%Y}")
         insert_rows(self.session, assignment_event_table,
-                    ("assignment_id", "at", "actor", "from_status", "to_status", "reason"),
-                    [(run.id, now, self.actor, run.status, run.status, words[run.due_on, new])
-                     for run, new in moved], unique=("id",))
+                    ("assignment_id", "at", "actor", "from_status", "to_status", "reason",
+                     "by_person", "on_behalf_of"),
+                    [(run.id, now, self.actor, run.status, run.status, words[run.due_on, new],
+                      *self.person) for run, new in moved], unique=("id",))
         self.moved += len(moved)
         return len(moved)
 

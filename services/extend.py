@@ -11,6 +11,7 @@ from sqlmodel import select as model_select
 from ..db.bulk import update_rows
 from ..db.lookup import directive_by_ref, unit_by_code
 from ..domain.accounts import Role
+from ..domain.acting import Actor
 from ..domain.assignments import assignment_table
 from ..domain.calendar import WorkingCalendar
 from ..domain.directives import Requirement
@@ -21,6 +22,7 @@ from ..domain.specs import check_day_range
 from ..domain.status import CLOSED
 from ..domain.text import free_text
 from ..domain.units import subtree_bounds, unit_table
+from .audit import record_audit
 from .deadline_refresh import refresh_deadlines
 
 _a, _u = assignment_table.c, unit_table.c
@@ -29,14 +31,17 @@ _a, _u = assignment_table.c, unit_table.c
 def extend_deadline(
     session: Session, *, directive_ref: str, requirement_key: str, subtree: str,
     new_due: date, actor: str, reason: str, now: datetime, calendar: WorkingCalendar,
-    rules: Rules, role: Role | str = OPERATOR,
+    rules: Rules, role: Role | str = OPERATOR, by: Actor | None = None,
 ) -> int:
     """Set the deadline of the open runs of one requirement under `subtree` (that unit and
     everything below it) to `new_due` (rolled to a working day; a unit closed that day gets
     its first working day after), by hand: it stays when the calendar moves. The deadlines
     derived from those runs' (before_parent, in directives citing this one) follow. Returns
     how many runs were set.
-    `role` is the acting user's (the CLI acts as OPERATOR)."""
+    `role` is the acting user's (the CLI acts as OPERATOR); `by`, when given, is who acts
+    (over actor/role): its person is named in each run's audit."""
+    by = by or Actor(unit_code=actor, role=Role(role))
+    actor, role = by.unit_code, by.role
     require(role, Action.EXTEND)
     reason = free_text(reason, "reason")
     check_day_range(new_due, "new_due")
@@ -66,5 +71,12 @@ def extend_deadline(
     assert requirement.id is not None
     refresh_deadlines(session, calendar=calendar, rules=rules, now=now, reason=reason,
                       actor=actor, requirement_ids=[requirement.id],
-                      unit_ids={unit for _rid, unit in runs}, verb="Gia hạn")
+                      unit_ids={unit for _rid, unit in runs}, verb="Gia hạn",
+                      by_person=by.person, on_behalf_of=by.behalf)
+    record_audit(session, by, "deadline.extend", subject_type="directive",
+                 subject_id=directive.id or 0, now=now,
+                 summary=f"Gia hạn {requirement.title} ({directive.number_symbol}) đến"
+                         f" {new_due:%d/%m/%Y} cho {len(runs)} đơn vị: {reason}",
+                 detail={"requirement": requirement.key, "subtree": subtree,
+                         "new_due": new_due.isoformat(), "runs": len(runs)})
     return len(runs)

@@ -15,6 +15,7 @@ from sqlmodel import select as model_select
 from ..db.bulk import insert_fanout
 from ..db.lookup import find_directive, unit_by_code
 from ..domain.accounts import Role
+from ..domain.acting import Actor
 from ..domain.assignments import assignment_table, next_action_at
 from ..domain.calendar import WorkingCalendar
 from ..domain.deadlines import DueContext, is_level_dependent, resolve_due
@@ -30,6 +31,7 @@ from ..domain.units import Unit, unit_table
 from ..files.directive_files import load_directive_file
 from ..queries.closures import closures_over
 from ..queries.read_scope import may_cite
+from .audit import record_audit
 from .deadline_refresh import refresh_deadlines
 from .forms_store import form_by_ref, store_forms
 from .fulfilment import fulfil_plans
@@ -48,11 +50,16 @@ class IssueResult:
 
 def issue_directive(
     session: Session, spec: DirectiveSpec, *, now: datetime, calendar: WorkingCalendar,
-    rules: Rules, role: Role | str = OPERATOR,
+    rules: Rules, role: Role | str = OPERATOR, by: Actor | None = None,
 ) -> IssueResult:
     """Idempotent: issuing the same directive again creates nothing new. `rules` are the
     runtime's (the school year's end); `role` is the issuing user's (the CLI and the cascade
-    act as OPERATOR)."""
+    act as OPERATOR); `by`, when given, is who issues (over `role`; a person issues only for
+    their own unit), named in the audit."""
+    if by is not None:
+        role = by.role
+        if by.user_id is not None and by.unit_code != spec.issuer:
+            raise InvalidInput("issuer", "chỉ được ban hành văn bản của đơn vị mình")
     require(role, Action.ISSUE)
     issuer = unit_by_code(session, spec.issuer, field="issuer")
     _check_symbol(spec, issuer)
@@ -83,7 +90,19 @@ def issue_directive(
     _move_for_closures(session, requirement_ids, spec.issued_on, calendar, rules, now)
     fulfilled = fulfil_plans(session, issuer, directive, cited, now=now)
     total = _count(session, directive.id)
+    if total > before or before == 0:
+        _audit_issue(session, by or Actor(unit_code=issuer.code, role=Role(role)), directive,
+                     total - before, now)
     return IssueResult(directive.id, directive.key, total - before, total, fulfilled)
+
+
+def _audit_issue(session: Session, by: Actor, directive: Directive, created: int,
+                 now: datetime) -> None:
+    record_audit(session, by, "directive.issue", subject_type="directive",
+                 subject_id=directive.id or 0, now=now,
+                 summary=f"Ban hành {directive.number_symbol}: {directive.title}"
+                         f" ({created} nhiệm vụ giao)",
+                 detail={"key": directive.key, "runs_created": created})
 
 
 def issue_directive_file(

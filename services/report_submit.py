@@ -17,6 +17,7 @@ from sqlmodel import Session
 from ..config.settings import Settings
 from ..db.bulk import insert_rows
 from ..db.lookup import assignment_by_id
+from ..domain.acting import Actor
 from ..domain.directives import Requirement
 from ..domain.errors import InvalidInput
 from ..domain.forms import validate_values, value_rows
@@ -57,9 +58,10 @@ class Upload:
 def submit_report(
     session: Session, assignment_id: int, *, unit_code: str, values: dict[str, Any] | None,
     note: str = "", uploads: list[Upload] | None = None, now: datetime, settings: Settings,
-    by_person: str = "",
+    by_person: str = "", by: Actor | None = None,
 ) -> Submission:
-    """`values` None hands in the pre-filled draft as it stands."""
+    """`values` None hands in the pre-filled draft as it stands; `by` is who hands it in
+    (chidao.domain.acting), over unit_code/by_person."""
     note = free_text(note, "note")
     assignment = assignment_by_id(session, assignment_id)
     requirement = session.get(Requirement, assignment.requirement_id)
@@ -76,7 +78,7 @@ def submit_report(
         raise InvalidInput("values", "nhiệm vụ này không có biểu mẫu báo cáo")
     files = _checked_files(uploads or [], settings)
     act_on_assignment(session, assignment_id, Status.SUBMITTED, unit_code=unit_code,
-                      reason=note, now=now, by_person=by_person)
+                      reason=note, now=now, by_person=by_person, by=by)
     submission = Submission(
         assignment_id=assignment_id, version=(previous.version + 1) if previous else 1,
         state=SubmissionState.SUBMITTED.value, values=cleaned, note=note, actor=unit_code,

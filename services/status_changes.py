@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from ..db.lookup import assignment_by_id, unit_by_code
 from ..domain.accounts import Role
+from ..domain.acting import Actor
 from ..domain.assignments import Assignment, AssignmentEvent, transition
 from ..domain.directives import Directive
 from ..domain.errors import InvalidInput
@@ -20,6 +21,11 @@ from ..domain.units import Unit
 from .report_review import on_status_change
 
 _ACTIONS = {Status.RECEIVED: Action.RECEIVE, Status.SUBMITTED: Action.SUBMIT}
+
+
+def action_for_status(target: Status) -> Action:
+    """The right needed to move a run into `target` (receive, submit; the rest: review)."""
+    return _ACTIONS.get(target, Action.REVIEW)
 # The issuer's decisions on a handed-in run that the unit is told about by mail.
 _NOTICES = {Status.RETURNED: NotificationKind.RETURNED, Status.ACCEPTED: NotificationKind.ACCEPTED}
 
@@ -52,12 +58,15 @@ def change_status(
 
 def act_on_assignment(
     session: Session, assignment_id: int, target: Status, *,
-    unit_code: str, reason: str = "", now: datetime, role: Role | str = OPERATOR,
-    by_person: str = "", on_behalf_of: str = "",
+    unit_code: str = "", reason: str = "", now: datetime, role: Role | str = OPERATOR,
+    by_person: str = "", on_behalf_of: str = "", by: Actor | None = None,
 ) -> Assignment:
     """A unit acts on an assignment: its own (receive, submit) or one it issued (the rest),
-    by a user whose `role` may (the CLI acts as OPERATOR)."""
-    require(role, _ACTIONS.get(target, Action.REVIEW))
+    by a user whose `role` may (the CLI acts as OPERATOR). `by`, when given, is who acts
+    (its unit, person, delegation and rights), over unit_code/role/by_person/on_behalf_of."""
+    if by is not None:
+        unit_code, role, by_person, on_behalf_of = by.unit_code, by.role, by.person, by.behalf
+    require(role, action_for_status(target))
     reason = free_text(reason, "reason")
     assignment = assignment_by_id(session, assignment_id)
     actor = unit_by_code(session, unit_code)

@@ -9,8 +9,12 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlmodel import Session
 
 from ..db.bulk import insert_rows
+from ..domain.acting import Actor, command_line
+from ..domain.errors import InvalidInput
+from ..domain.permissions import Action, require
 from ..domain.unit_tree import UnitRow, compute_paths, validate_rows
 from ..domain.units import unit_ancestor_table, unit_table
+from .audit import record_audit
 
 _table = unit_table
 _unit = _table.c
@@ -23,8 +27,11 @@ class ImportResult:
     total: int
 
 
-def import_units(session: Session, rows: list[UnitRow], *, now: datetime) -> ImportResult:
-    """Validate everything first (nothing is written on error), then upsert by code."""
+def import_units(session: Session, rows: list[UnitRow], *, now: datetime,
+                 by: Actor | None = None) -> ImportResult:
+    """Validate everything first (nothing is written on error), then upsert by code. `by`,
+    when a person (a unit's admin, Action.MANAGE_UNITS), may only add or change units below
+    its own unit; the import is audited."""
     parent = unit_table.alias("parent")
     existing: dict[str, str | None] = dict(
         session.execute(
@@ -32,6 +39,9 @@ def import_units(session: Session, rows: list[UnitRow], *, now: datetime) -> Imp
         ).tuples().all()
     )
     validate_rows(rows, existing)
+    if by is not None and by.user_id is not None:
+        require(by.role, Action.MANAGE_UNITS)
+        _check_below(session, rows, by.unit_code)
     new_rows = [r for r in rows if r.code not in existing]
     if new_rows:
         session.execute(insert(_table), [_fields(r, now) for r in new_rows])
@@ -43,7 +53,44 @@ def import_units(session: Session, rows: list[UnitRow], *, now: datetime) -> Imp
               **_fields(r, now), **r.document} for r in same_keys],
         )
     _refresh_paths(session)
-    return ImportResult(created=len(new_rows), updated=len(rows) - len(new_rows), total=len(ids))
+    result = ImportResult(created=len(new_rows), updated=len(rows) - len(new_rows),
+                          total=len(ids))
+    record_audit(session, by or command_line(""), "units.import", subject_type="unit",
+                 subject_id=by.unit_code if by else "", now=now,
+                 summary=f"Nhập danh sách đơn vị: {result.created} đơn vị mới,"
+                         f" {result.updated} cập nhật",
+                 detail={"created": result.created, "updated": result.updated,
+                         "codes": [r.code for r in rows][:200]})
+    return result
+
+
+def _check_below(session: Session, rows: list[UnitRow], top_code: str) -> None:
+    """Every row is a unit strictly below `top_code`: one already stored there (it stays
+    there), or a new one whose parent, by this file or as stored, is below it. An admin
+    manages its subtree, not its own unit or anyone else's."""
+    paths = dict(session.execute(select(_unit.code, _unit.path)).tuples().all())
+    top = paths[top_code]
+    parents = {r.code: r.parent for r in rows}
+    for index, row in enumerate(rows):
+        stored = paths.get(row.code)
+        if row.code == top_code or (stored is not None and not stored.startswith(top)) \
+                or not _reaches(row.parent, top_code, top, parents, paths):
+            raise InvalidInput(f"units[{index}].code",
+                               f"'{row.code}' không thuộc đơn vị {top_code}: chỉ được cập nhật"
+                               " các đơn vị trực thuộc đơn vị mình")
+
+
+def _reaches(code: str | None, top_code: str, top: str, parents: dict[str, str | None],
+             paths: dict[str, str]) -> bool:
+    seen: set[str] = set()
+    while code is not None and code not in seen:
+        if code == top_code:
+            return True
+        if code not in parents:  # stored, not in this file
+            return code in paths and paths[code].startswith(top)
+        seen.add(code)
+        code = parents[code]
+    return False
 
 
 def _fields(row: UnitRow, now: datetime) -> dict[str, object]:
