@@ -33,6 +33,7 @@ from .common import (
 from .documents import register as register_document_commands
 from .engine import register as register_engine_commands
 from .errors import CommandGroup
+from .feeds import register as register_feed_commands
 from .render import assignment_table, cascade_tree
 from .reports import load_values
 from .reports import register as register_report_commands
@@ -52,6 +53,7 @@ register_engine_commands(app)
 register_report_commands(app)
 register_document_commands(app)
 register_closure_commands(app)
+register_feed_commands(app)
 
 
 @app.callback()
