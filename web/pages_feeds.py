@@ -5,8 +5,9 @@ head or admin, the unit's."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
@@ -49,7 +50,7 @@ class FeedBox:
     which: str  # "person" | "unit"
     title: str
     url: str | None
-    since: str  # "14:05 02/03/2026"
+    since: datetime | None  # when the address was made
     problem: str | None
 
     @property
@@ -74,13 +75,12 @@ def _box(session: Session, request: Request, of: FeedOf, which: str, title: str)
     settings = runtime_of(request).settings
     row = live_feed(session, unit_id=of.unit_id, user_id=of.user_id)
     if row is None:
-        return FeedBox(which, title, None, "", None)
-    since = row.created_at
+        return FeedBox(which, title, None, None, None)
     try:
         url = shown_address(row, secret_key=settings.secret_key, public_url=settings.public_url)
     except InvalidInput as exc:
-        return FeedBox(which, title, None, "", exc.problem)
-    return FeedBox(which, title, url, f"{since:%H:%M %d/%m/%Y}", None)
+        return FeedBox(which, title, None, None, exc.problem)
+    return FeedBox(which, title, url, row.created_at, None)
 
 
 @router.get("/account/calendar")
@@ -95,13 +95,22 @@ def calendar_page(request: Request, user: User = Depends(page_user),
     return render(request, "calendar_feeds.html", session, user, boxes=boxes)
 
 
-@router.post("/account/calendar/{which}/{verb}", dependencies=[Depends(check_csrf)])
-def calendar_change(request: Request, which: str, verb: str, user: User = Depends(page_user),
+@router.post("/account/calendar/create", dependencies=[Depends(check_csrf)])
+def calendar_create(request: Request, which: str = Form(""), user: User = Depends(page_user),
                     session: Session = DB) -> Response:
-    """verb "create": the address in force, made if there is none; "reset": a new one, the
-    old one answering 404 from now on."""
-    if verb not in ("create", "reset"):
-        raise HTTPException(404, "Không tìm thấy")
+    """The address in force of `which` feed ("person" | "unit"), made if there is none."""
+    return _change(request, session, user, which, "create")
+
+
+@router.post("/account/calendar/reset", dependencies=[Depends(check_csrf)])
+def calendar_reset(request: Request, which: str = Form(""), user: User = Depends(page_user),
+                   session: Session = DB) -> Response:
+    """A new address; the old one answers 404 from now on."""
+    return _change(request, session, user, which, "reset")
+
+
+def _change(request: Request, session: Session, user: User, which: str, verb: str
+            ) -> Response:
     of = _of(session, user, which)
     rt = runtime_of(request)
     change = reset_feed if verb == "reset" else feed_address
