@@ -86,6 +86,6 @@ def open_runs_in_db(engine: Engine, unit_id: int) -> dict[int, date]:
     """run id -> deadline of the unit's runs awaiting it, read straight from the table."""
     a = assignment_table.c
     with transaction(engine) as session:
-        return {rid: due for rid, due in session.execute(
-            select(a.id, a.due_on).where(a.unit_id == unit_id,
-                                         a.status.in_([s.value for s in AWAITING_UNIT])))}
+        rows = session.execute(select(a.id, a.due_on).where(
+            a.unit_id == unit_id, a.status.in_([s.value for s in AWAITING_UNIT]))).all()
+        return dict(rows)
