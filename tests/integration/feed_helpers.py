@@ -89,3 +89,23 @@ def open_runs_in_db(engine: Engine, unit_id: int) -> dict[int, date]:
         rows = session.execute(select(a.id, a.due_on).where(
             a.unit_id == unit_id, a.status.in_([s.value for s in AWAITING_UNIT]))).all()
         return dict(rows)
+
+
+def heavy_imports(args: list[str], env: dict[str, str], cwd: Any) -> set[str]:
+    """Which of Prefect and Alembic the real command `chidao ARGS` imported (Python's
+    import-time log; the command must succeed)."""
+    import os
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    run_env = {**os.environ, **env, "PYTHONPROFILEIMPORTTIME": "1"}
+    run_env.pop("PREFECT_API_URL", None)
+    done = subprocess.run([str(Path(sys.executable).parent / "chidao"), *args], env=run_env,
+                          cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    modules = re.findall(r"^import time:\s+\d+ \|\s+\d+ \| +(\S+)$", done.stderr, re.MULTILINE)
+    assert "chidao.cli.feeds" in modules  # the log is there and the command is the one
+    return {name.split(".")[0] for name in modules} & {"prefect", "alembic"}

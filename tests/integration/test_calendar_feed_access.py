@@ -13,7 +13,7 @@ from sqlalchemy import select
 from chidao.config.settings import Settings
 from chidao.db.database import transaction
 from chidao.domain.audit import AuditEvent
-from tests.integration.test_cli_imports import imported_heavy_packages
+from tests.integration.feed_helpers import heavy_imports
 from tests.support.cli import chidao, refused
 from tests.web_fixtures import csrf_of
 
@@ -135,6 +135,6 @@ def test_the_command_prints_resets_and_refuses(web, db_url):
 
 @pytest.mark.parametrize("args", [["feed", "url", "--unit", "SGDDT-AG"],
                                   ["feed", "reset", "--unit", "SGDDT-AG"]], ids=" ".join)
-def test_the_feed_commands_import_no_prefect(args, web, db_url, tmp_path, monkeypatch):
-    monkeypatch.setenv("CHIDAO_SECRET_KEY", KEY["CHIDAO_SECRET_KEY"])
-    assert imported_heavy_packages(args, db_url, tmp_path) == set()
+def test_the_feed_commands_import_no_prefect(args, web, db_url, tmp_path):
+    env = {"CHIDAO_DATABASE_URL": db_url, **KEY}
+    assert heavy_imports(args, env, tmp_path) == set()
