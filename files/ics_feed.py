@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, vDuration
 
 from ..domain.calendar import WorkingCalendar
 from ..domain.feed_events import FeedRun, reminders, rings
@@ -58,7 +58,7 @@ def feed_ics(owner: FeedOwner, runs: Sequence[FeedRun], calendars: Mapping[int, 
     feed.add("x-wr-caldesc", "Các nhiệm vụ còn mở và hạn nộp, từ chidao")
     feed.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
     feed.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    feed.add("x-published-ttl", REFRESH)
+    feed.add("x-published-ttl", vDuration(REFRESH))  # Outlook's name of it
     for run in runs:
         feed.add_component(_event(owner, run, calendars[run.unit_id], site, now))
     return bytes(feed.to_ical())

@@ -5,6 +5,7 @@ with their own deadline, and an address not in force answers a bare 404."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -74,6 +75,13 @@ def test_a_schools_feed_lists_exactly_its_open_deadlines(web, engine, db_url, tm
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/calendar; charset=utf-8"
     events = parsed(response.content)
+    lines = response.content.decode("utf-8").split("\r\n")  # CRLF, as RFC 5545 says
+    for line in ("METHOD:PUBLISH", "X-WR-CALNAME:Hạn nhiệm vụ – Trường Mầm non Hòn Tre",
+                 "REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H"):
+        assert line in lines, line
+    triggers = [line for line in lines if line.startswith("TRIGGER")]
+    assert triggers and all(re.fullmatch(r"TRIGGER;VALUE=DATE-TIME:\d{8}T\d{6}Z", t)
+                            for t in triggers)  # absolute, in UTC: the same instant anywhere
     expected = open_runs_in_db(engine, school.id)
     assert handed_in not in expected and len(expected) >= 2
     assert {uid: (e.start, e.end) for uid, e in events.items()} == {
