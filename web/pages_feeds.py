@@ -27,7 +27,7 @@ router = APIRouter()
 FEED_HEADS = (Role.HEAD, Role.ADMIN)  # who gets the unit's feed
 
 
-@router.get("/feeds/{token}.ics", include_in_schema=False)
+@router.api_route("/feeds/{token}.ics", methods=["GET", "HEAD"], include_in_schema=False)
 def calendar_feed(request: Request, token: str, session: Session = DB) -> Response:
     """The feed; any token not in force answers a bare 404 (nothing says whether it ever
     existed)."""

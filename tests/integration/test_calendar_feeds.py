@@ -241,6 +241,7 @@ def test_a_wrong_or_revoked_token_answers_a_bare_404(web, engine, db_url, tmp_pa
     assert [r.status_code for r in answers] == [404] * 5
     assert {r.text for r in answers[:4]} == {"Not Found"}  # the same answer, no hint
     assert client.get(new).status_code == 200
+    assert client.head(new).status_code == 200 and client.head(first).status_code == 404
     with transaction(engine) as session:
         rows = session.exec(select(FeedToken).order_by(FeedToken.id)).scalars().all()
         audit = [(e.action, e.subject_id) for e in session.exec(
