@@ -24,6 +24,7 @@ class NotificationKind(StrEnum):
     RETURNED = "returned"
     ACCEPTED = "accepted"
     RECALLED = "recalled"  # the directive was withdrawn (thu hồi): the run closed
+    AMENDED = "amended"  # the directive amended (sửa đổi, bổ sung): the run's changes
 
     @property
     def label(self) -> str:
@@ -31,7 +32,8 @@ class NotificationKind(StrEnum):
         return {"issued": "nhiệm vụ mới", "reminder": "nhắc hạn", "due_today": "hạn hôm nay",
                 "overdue": "quá hạn", "escalation": "đơn vị trực thuộc quá hạn",
                 "overdue_copy": "đơn vị trực thuộc quá hạn", "returned": "bị trả lại",
-                "accepted": "được chấp nhận", "recalled": "văn bản bị thu hồi"}[self.value]
+                "accepted": "được chấp nhận", "recalled": "văn bản bị thu hồi",
+                "amended": "văn bản được sửa đổi, bổ sung"}[self.value]
 
 
 # Stages of the ladder that only say "this run is still open": a newer one replaces an older
@@ -40,8 +42,10 @@ class NotificationKind(StrEnum):
 LADDER_KINDS = frozenset({NotificationKind.REMINDER, NotificationKind.DUE_TODAY,
                           NotificationKind.OVERDUE, NotificationKind.OVERDUE_COPY,
                           NotificationKind.ESCALATION})
+# Events (told even when the run is closed, never withdrawn): the issuer's decisions on a
+# handed-in run, and what it did to the whole directive (a recall, an amendment).
 STATUS_EVENTS = frozenset({NotificationKind.RETURNED, NotificationKind.ACCEPTED,
-                           NotificationKind.RECALLED})
+                           NotificationKind.RECALLED, NotificationKind.AMENDED})
 
 
 class Audience(StrEnum):
@@ -177,9 +181,9 @@ def audience_unit(
 
 def is_stale(kind: str, stage: str, status: Status, due_on: date) -> bool:
     """Whether a notification no longer has anything to say when it is about to go out:
-    a return or an acceptance always does; a new task or a ladder stage does not once the
-    run is handed in, accepted, cancelled or waived, nor a ladder stage of a deadline that
-    has since been moved (its key names the old due date)."""
+    a return, an acceptance, a recall or an amendment always does; a new task or a ladder
+    stage does not once the run is handed in, accepted, cancelled or waived, nor a ladder
+    stage of a deadline that has since been moved (its key names the old due date)."""
     if kind in STATUS_EVENTS:
         return False
     if not status.awaits_unit:
