@@ -53,7 +53,7 @@ class RunChange:
         what = f"«{self.requirement_title}»" + (f" (kỳ {self.period})" if self.period else "")
         return {
             RunChangeKind.ADDED: f"Bổ sung nhiệm vụ {what}, hạn {self.new}",
-            RunChangeKind.CANCELLED: f"Thu hồi nhiệm vụ {what} (đang {self.old}):"
+            RunChangeKind.CANCELLED: f"Thu hồi nhiệm vụ {what} (trước đó: {self.old}):"
                                      f" {AMEND_CANCEL_REASON}",
             RunChangeKind.KEPT: f"Giữ lại nhiệm vụ {what} ({self.old}): không còn trong văn bản"
                                 " sửa đổi, kết quả đã nộp vẫn giữ",

@@ -15,7 +15,8 @@ from ..queries.closure_notices import ClosureNotice
 
 # Most urgent first: the subject of a digest is that of its most urgent kind.
 KIND_ORDER = [NotificationKind.ESCALATION, NotificationKind.OVERDUE, NotificationKind.DUE_TODAY,
-              NotificationKind.RETURNED, NotificationKind.OVERDUE_COPY,
+              NotificationKind.RECALLED, NotificationKind.AMENDED, NotificationKind.RETURNED,
+              NotificationKind.OVERDUE_COPY,
               NotificationKind.REMINDER, NotificationKind.ISSUED, NotificationKind.ACCEPTED]
 
 
