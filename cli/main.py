@@ -19,6 +19,7 @@ from ..queries.status_tree import status_tree
 from ..services.report_submit import Upload, submit_report
 from ..services.status_changes import act_on_assignment
 from ..services.units_import import import_units
+from .amend import register as register_amend_commands
 from .calendar import calendar_app
 from .closures import register as register_closure_commands
 from .common import (
@@ -54,6 +55,7 @@ register_report_commands(app)
 register_document_commands(app)
 register_closure_commands(app)
 register_feed_commands(app)
+register_amend_commands(app)
 
 
 @app.callback()

@@ -84,10 +84,10 @@ def amend_directive(
     directive = issued_directive(session, spec)
     issuer = session.get(Unit, directive.issuer_id)
     assert issuer is not None and directive.id is not None
+    check_fixed(session, spec, directive, issuer)
     if by.unit_code != issuer.code:
         raise InvalidInput("issuer", f"chỉ đơn vị ban hành ({issuer.name}) được sửa đổi,"
                            f" bổ sung văn bản {directive.number_symbol}")
-    check_fixed(session, spec, directive, issuer)
     with session.begin_nested() as savepoint:
         amendment = _work(session, spec, directive, issuer, by, now, calendar, rules)
         if not apply or amendment.empty:
