@@ -134,7 +134,7 @@ def _work(session: Session, spec: DirectiveSpec, directive: Directive, issuer: U
     for run in cancelled:
         change_status(session, assignment_by_id(session, run.id), Status.CANCELLED,
                       actor=by.unit_code, reason=AMEND_CANCEL_REASON, now=now,
-                      by_person=by.person, on_behalf_of=by.on_behalf_of)
+                      by_person=by.person, on_behalf_of=by.behalf)
     middle = runs_of(session, directive.id)
     added = sorted(set(middle) - set(before))
     told_by_the_amendment(session, added, now)

@@ -11,6 +11,7 @@ from datetime import date
 
 import yaml
 
+from chidao.domain.status import Status
 from tests.support.amend_scene import KEY, amended, issued, seed
 from tests.support.cascade import runs, snapshot
 from tests.support.cli import CHIDAO, chidao, refused
@@ -82,3 +83,33 @@ def test_amend_imports_no_prefect(engine, db_url, tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     assert "chidao.services.amend" in done.stderr  # the log is there
     assert " prefect" not in done.stderr and "| prefect" not in done.stderr
+
+
+REASON = "Ban hành nhầm đối tượng, sẽ thay bằng văn bản khác"
+
+
+def test_recall_closes_the_open_runs_and_deletes_nothing(engine, db_url, tmp_path):
+    seed(engine)
+    before = runs(engine, KEY)
+    done = chidao("--db", db_url, "recall", "55/KH-SGDĐT", "--reason", REASON, "--now", NOW)
+    assert done.exit_code == 0, done.output
+    assert "Đã thu hồi văn bản 55/KH-SGDĐT: 6 nhiệm vụ đang mở được đóng" in done.output
+    after = runs(engine, KEY)
+    assert set(after) == set(before)  # nothing deleted
+    assert after[("UBND-RACHGIA", "r", "")].status is Status.ACCEPTED
+    assert {run.status for key, run in after.items() if key != ("UBND-RACHGIA", "r", "")} \
+        == {Status.CANCELLED}
+    refused(chidao("--db", db_url, "amend", write(tmp_path, amended()), "--now", NOW),
+            "number_symbol", "đã bị thu hồi")
+    refused(chidao("--db", db_url, "recall", "55/KH-SGDĐT", "--reason", REASON), "directive",
+            "đã bị thu hồi")
+
+
+def test_recall_refuses_bad_input_naming_it(engine, db_url):
+    seed(engine)
+    before = snapshot(engine)
+    refused(chidao("--db", db_url, "recall", "55/KH-SGDĐT", "--reason", "  "), "reason")
+    refused(chidao("--db", db_url, "recall", "99/KH-SGDĐT", "--reason", REASON), "directive")
+    missing = chidao("--db", db_url, "recall", "55/KH-SGDĐT")
+    assert missing.exit_code == 2 and "--reason" in missing.output
+    assert snapshot(engine) == before

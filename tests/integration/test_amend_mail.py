@@ -3,14 +3,17 @@ through a real SMTP server on 127.0.0.1, read as text (and its HTML part)."""
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from chidao.config.calendar_source import vietnam_calendar
 from chidao.config.runtime import load_settings
 from chidao.db.database import transaction
 from chidao.domain.acting import command_line
+from chidao.domain.directives import Directive
 from chidao.domain.specs import parse_directive
 from chidao.services.amend import amend_directive
 from tests.integration.engine_helpers import engine_settings, tick
-from tests.support.amend_scene import amended, seed
+from tests.support.amend_scene import KEY, amended, seed
 from tests.support.cascade import at
 
 KH, PQ, RG = ("ubnd.kienhai@angiang.gov.vn", "ubnd.phuquoc@angiang.gov.vn",
@@ -60,3 +63,29 @@ def test_a_task_added_by_the_amendment_is_told_once_as_such(engine, smtp):
     assert "Bổ sung nhiệm vụ «Cắt tỉa cây xanh», hạn 20/04/2026." in phuquoc.text
     assert ("Thu hồi nhiệm vụ «Tự kiểm tra phòng học» (trước đó: đã tiếp nhận): thu hồi do sửa đổi"
             " văn bản.") in phuquoc.text
+
+
+def test_a_recall_reaches_each_unit_with_its_reason(engine, smtp):
+    from chidao.services.recall import recall_directive
+
+    seed(engine)
+    tick(engine, engine_settings(smtp), "2026-03-06T10:00")
+    smtp.received.clear()
+    reason = "Ban hành nhầm đối tượng"
+    with transaction(engine) as session:
+        directive_id = session.exec(select(Directive.id).where(Directive.key == KEY)).one()
+        recall_directive(session, directive_id or 0, by=command_line("SGDDT-AG"),
+                         reason=reason, now=at("2026-03-09T10:00"))
+    tick(engine, engine_settings(smtp), "2026-03-09T10:05")
+    (kienhai,) = mails_to(smtp, KH)
+    assert kienhai.message["Subject"] == ("[chidao] Văn bản đã bị thu hồi — Ủy ban nhân dân"
+                                          " đặc khu Kiên Hải")
+    text = kienhai.text.split("Văn bản đã bị thu hồi, các nhiệm vụ sau dừng thực hiện:")[1]
+    assert text.count(f"Lý do thu hồi: {reason}") == 1  # once for the directive
+    for title in ("Báo cáo kết quả kiểm tra", "Tự kiểm tra phòng học", "Báo cáo nhanh"):
+        assert f"· Nhiệm vụ: {title} · Trạng thái: thu hồi" in text  # all closed now
+    assert "Các nhiệm vụ khác đang mở" not in kienhai.text
+    (rachgia,) = mails_to(smtp, RG)  # its handed-in x closed too; its accepted r untouched
+    assert rachgia.text.count(f"Lý do thu hồi: {reason}") == 1
+    html = rachgia.message.get_body(preferencelist=("html",)).get_content()
+    assert f"Lý do thu hồi: <strong>{reason}</strong>" in html
