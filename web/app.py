@@ -23,6 +23,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     from . import (
         api,
         api_actions,
+        api_amend,
         errors,
         pages_auth,
         pages_board,
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         app.include_router(module.router)
     app.include_router(api.router, prefix="/api")
     app.include_router(api_actions.router, prefix="/api")
+    app.include_router(api_amend.router, prefix="/api")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)  # Vietnamese pages, problem+json, a request id in the log
     return app

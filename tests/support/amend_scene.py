@@ -46,9 +46,11 @@ def amended() -> dict[str, Any]:
     return data
 
 
-def seed(engine: Engine) -> None:
-    """Issued on 02/03; Rạch Giá's r accepted and its x handed in, Phú Quốc's k received."""
-    seed_units(engine)
+def seed(engine: Engine, *, units: bool = True) -> None:
+    """Issued on 02/03; Rạch Giá's r accepted and its x handed in, Phú Quốc's k received
+    (`units`: the example province imported first)."""
+    if units:
+        seed_units(engine)
     issue_data(engine, issued(), "2026-03-02T09:00")
     found = runs(engine, KEY)
     act(engine, found[("UBND-RACHGIA", "r", "")].id or 0, Status.SUBMITTED, "UBND-RACHGIA")
