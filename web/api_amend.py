@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from ..domain.accounts import User
@@ -20,7 +20,7 @@ from .params import RowId
 
 router = APIRouter(tags=["api"])
 
-_EXAMPLE = {"apply": False, "directive": {
+_EXAMPLE: dict[str, Any] = {"apply": False, "directive": {
     "number_symbol": "55/KH-SGDĐT", "issuer": "SGDDT-AG", "issued_on": "02/03/2026",
     "title": "Kiểm tra cơ sở vật chất", "requirements": [
         {"key": "r", "kind": "report", "title": "Báo cáo kết quả kiểm tra",
@@ -31,7 +31,7 @@ class AmendBody(BaseModel):
     """The changed directive as JSON (`directive`, the fields of the YAML file) or as YAML
     text (`yaml`); `apply` false = preview only; `expect` = the preview's fingerprint."""
 
-    model_config = {"json_schema_extra": {"examples": [_EXAMPLE]}}
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE]})
 
     directive: dict[str, Any] | None = None
     yaml: str | None = None
