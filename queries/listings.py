@@ -11,7 +11,7 @@ from sqlmodel import select as model_select
 
 from ..domain.accounts import User, may_read_unit
 from ..domain.assignments import assignment_table
-from ..domain.calendar import WorkingCalendar
+from ..domain.calendar import LOCAL_TZ, WorkingCalendar
 from ..domain.directives import Citation, Directive, directive_table, format_number_symbol
 from ..domain.status import AWAITING_UNIT, Status
 from ..domain.timeliness import TimelinessJudge
@@ -51,19 +51,22 @@ def visible_directives(session: Session, user: User, *, now: datetime, soon: dat
     mine, issued_here, visible = _visibility(reader)
     wheres = filter_clauses(search, reader, issued_here, now) if search else []
     rows = session.execute(
-        select(_d.id, _d.number, _d.symbol, _d.issued_on, _d.title, _issuer.c.name, issued_here)
+        select(_d.id, _d.number, _d.symbol, _d.issued_on, _d.title, _issuer.c.name, issued_here,
+               _d.recalled_at)
         .join(_issuer, _issuer.c.id == _d.issuer_id)
         .where(visible, *wheres)
         .order_by(_d.issued_on.desc(), _d.id.desc()).limit(PAGE + 1).offset(page * PAGE)).all()
     counts = _run_counts(session, [r[0] for r in rows if r[6]], [r[0] for r in rows if not r[6]],
                          mine, now, soon)
     result = []
-    for did, number, symbol, issued_on, title, issuer, _ in rows:
+    for did, number, symbol, issued_on, title, issuer, _, recalled_at in rows:
         total, done, overdue = counts.get(did, (0, 0, 0))
         result.append({"id": did, "number_symbol": format_number_symbol(number, symbol),
                        "issued_on": f"{issued_on:%d/%m/%Y}", "title": title, "issuer": issuer,
                        "total": total, "done": done, "overdue": overdue,
-                       "percent": round(100 * done / total) if total else 0})
+                       "percent": round(100 * done / total) if total else 0,
+                       "recalled": f"{recalled_at.astimezone(LOCAL_TZ):%d/%m/%Y}"
+                       if recalled_at else ""})
     return result
 
 

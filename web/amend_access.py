@@ -14,7 +14,7 @@ from ..domain.accounts import User
 from ..domain.acting import Actor
 from ..domain.directives import Directive
 from ..domain.errors import InvalidInput
-from ..domain.permissions import Action
+from ..domain.permissions import Action, NotPermitted
 from ..domain.specs import DirectiveSpec, parse_directive
 from ..domain.yaml_input import load_bounded
 from ..services.acting import actor_for
@@ -33,6 +33,15 @@ def issued_directive(session: Session, user: User, directive_id: int) -> Directi
 def issuing_actor(session: Session, user: User, now: datetime) -> Actor:
     """The user with the right to issue: its own, or a delegation in force (else a 403)."""
     return actor_for(session, user, Action.ISSUE, now=now)
+
+
+def may_issue(session: Session, user: User, now: datetime) -> bool:
+    """Whether the user holds the right to issue for its unit (own or delegated)."""
+    try:
+        issuing_actor(session, user, now)
+    except NotPermitted:
+        return False
+    return True
 
 
 def spec_of(directive: Directive, data: Any) -> DirectiveSpec:

@@ -31,6 +31,7 @@ from ..queries.listings import directive_units, due_window, list_choices, visibl
 from ..queries.read_scope import figures_scope
 from ..queries.report_export import FormReport, consolidated
 from .access import directive_visible, readable_directive, user_unit, viewable_in_directive
+from .amend_access import may_issue
 from .closure_views import closure_notices
 from .deps import DB, page_user, runtime_of
 from .pages_find import directive_filter, filter_query
@@ -76,7 +77,8 @@ def directive_page(request: Request, directive_id: RowId, page: PageNumber = 0,
                   own_part=_has_runs(session, directive, user.unit_id),
                   requirements=requirements(session, directive.id or 0),
                   texts=requirement_texts(session, directive.id or 0),
-                  files=files_of(session, directive.id or 0))
+                  files=files_of(session, directive.id or 0),
+                  may_amend=may_issue(session, user, runtime_of(request).now()))
 
 
 @router.get("/directives/{directive_id}/units/{unit_id}")
