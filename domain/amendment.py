@@ -77,7 +77,7 @@ class FieldChange:
         if not self.old:
             return f"{self.label}: {self.new}"
         if not self.new:
-            return f"{self.label}: bỏ ({self.old})"
+            return f"{self.label}: {self.old}"
         return f"{self.label}: {self.old} → {self.new}"
 
 

@@ -11,7 +11,6 @@ directives it is based on (căn cứ: plan runs were fulfilled by it), a require
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -57,6 +56,7 @@ from .amend_runs import (
     requirement_data,
     run_changes,
     runs_of,
+    stored_words,
     told_by_the_amendment,
     untargeted,
     write_targeted,
@@ -225,20 +225,16 @@ def _requirement(session: Session, directive: Directive, spec: DirectiveSpec, in
                            f" ({existing.kind} → {data['kind']}): bỏ nhiệm vụ này và thêm"
                            " một nhiệm vụ với khóa (key) khác")
     changed = [name for name in _LABELS if getattr(existing, name) != data[name]]
+    title = existing.title
     for name in changed:
         fields.append(FieldChange(f"requirements[{req_spec.key}].{_SHOWN.get(name, name)}",
-                                  f"Nhiệm vụ «{existing.title}»: {_LABELS[name]}",
-                                  _shown(getattr(existing, name)), _shown(data[name])))
+                                  f"Nhiệm vụ «{title}»: {_LABELS[name]}",
+                                  stored_words(session, name, getattr(existing, name)),
+                                  stored_words(session, name, data[name])))
         setattr(existing, name, data[name])
     session.add(existing)
     session.flush()
     return existing, "due" in changed
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return "không có" if value is None else str(value)
 
 
 def _record(session: Session, directive: Directive, amendment: Amendment, by: Actor,

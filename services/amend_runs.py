@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlmodel import Session
+from sqlmodel import select as model_select
 
 from ..db.bulk import insert_fanout
 from ..domain.amendment import RunChange, RunChangeKind
@@ -19,6 +20,7 @@ from ..domain.calendar import WorkingCalendar
 from ..domain.deadlines import DueContext, resolve_due
 from ..domain.directives import Directive, Requirement
 from ..domain.reports import ReportForm
+from ..domain.rule_words import due_words, policy_words, target_words
 from ..domain.specs import RequirementSpec
 from ..domain.status import AWAITING_UNIT, CLOSED, Status
 from ..domain.units import Unit, unit_table
@@ -174,3 +176,22 @@ def requirement_data(spec: RequirementSpec, policy: dict[str, Any],
         "due": spec.due.model_dump(mode="json", exclude_defaults=True, by_alias=True),
         "policy": policy, "form_id": form_id,
     }
+
+
+def stored_words(session: Session, name: str, value: Any) -> str:
+    """A requirement's stored value in words."""
+    if name == "due":
+        return due_words(value)
+    if name == "policy":
+        return policy_words(value)
+    if name == "target":
+        return target_words(value, lambda code: _unit_name(session, code))
+    if name == "form_id":
+        form = session.get(ReportForm, value) if value else None
+        return f"«{form.title}» ({form.key}, phiên bản {form.version})" if form else "không có"
+    return str(value)
+
+
+def _unit_name(session: Session, code: str) -> str:
+    found = session.exec(model_select(Unit.name).where(Unit.code == code)).first()
+    return found or code

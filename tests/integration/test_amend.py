@@ -51,6 +51,15 @@ def test_the_preview_lists_exactly_the_changes_per_unit_and_writes_nothing(engin
     assert {f.field for f in preview.fields} == {
         "requirements[r].due", "requirements[k].title", "requirements[k].to",
         "requirements[m]", "requirements[x]"}
+    assert sorted(f.words for f in preview.fields) == [
+        "Bỏ nhiệm vụ: Báo cáo nhanh",
+        "Bổ sung nhiệm vụ: Cắt tỉa cây xanh",
+        "Nhiệm vụ «Báo cáo kết quả kiểm tra»: thời hạn: 31/03/2026 → 15/04/2026",
+        "Nhiệm vụ «Tự kiểm tra phòng học»: tên: Tự kiểm tra phòng học → Tự kiểm tra phòng"
+        " học, mái, cây xanh",
+        "Nhiệm vụ «Tự kiểm tra phòng học»: đơn vị thực hiện: Ủy ban nhân dân đặc khu Kiên Hải,"
+        " Ủy ban nhân dân đặc khu Phú Quốc → Ủy ban nhân dân đặc khu Kiên Hải, Ủy ban nhân dân"
+        " phường Rạch Giá"]
     assert not preview.applied and not preview.empty
     assert snapshot(engine) == before
 
