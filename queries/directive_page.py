@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import and_, distinct, func, select
 from sqlmodel import Session, SQLModel, col
 from sqlmodel import select as model_select
 
@@ -22,6 +22,7 @@ from ..domain.directives import (
 )
 from ..domain.reports import size_text
 from ..domain.units import unit_table
+from .amendments import closed_by_amendment, earlier_amendments
 
 citation_table = SQLModel.metadata.tables["citation"]
 _c = citation_table.c
@@ -102,6 +103,7 @@ class RequirementText:
     first_due: date | None
     last_due: date | None
     periods: int
+    dropped: bool = False  # left out of the directive by an amendment (sửa đổi, bổ sung)
 
 
 @dataclass(frozen=True)
@@ -113,23 +115,28 @@ class FileLine:
 
 
 def requirement_texts(session: Session, directive_id: int) -> list[RequirementText]:
-    """Each requirement with the units it was given to and its deadlines (two statements)."""
+    """Each requirement with the units it was given to and its deadlines (two statements),
+    as amended: a run an amendment closed is no longer the unit's, a requirement it dropped
+    says so."""
     rows = session.execute(
         select(_r.id, _r.title, _r.kind, _f.title, func.count(distinct(_a.unit_id)),
-               func.min(_a.due_on), func.max(_a.due_on), func.count(distinct(_a.period)))
+               func.min(_a.due_on), func.max(_a.due_on), func.count(distinct(_a.period)),
+               _r.key)
         .outerjoin(_form_table, _f.id == _r.form_id)
-        .outerjoin(assignment_table, _a.requirement_id == _r.id)
+        .outerjoin(assignment_table, and_(_a.requirement_id == _r.id, ~closed_by_amendment()))
         .where(_r.directive_id == directive_id)
-        .group_by(_r.id, _r.title, _r.kind, _f.title).order_by(_r.id)).all()
+        .group_by(_r.id, _r.title, _r.kind, _f.title, _r.key).order_by(_r.id)).all()
+    dropped = earlier_amendments(session, directive_id)[0]
     few = [r[0] for r in rows if r[4] <= NAMED_UNITS]
     names: dict[int, list[str]] = {}
     for req_id, name in session.execute(
             select(_a.requirement_id, _u.name).join(unit_table, _u.id == _a.unit_id)
-            .where(_a.requirement_id.in_(few)).distinct().order_by(_a.requirement_id, _u.name)):
+            .where(_a.requirement_id.in_(few), ~closed_by_amendment()).distinct()
+            .order_by(_a.requirement_id, _u.name)):
         names.setdefault(req_id, []).append(name)
     return [RequirementText(title, RequirementKind(kind).label, form, units,
-                            names.get(req_id, []), first, last, periods)
-            for req_id, title, kind, form, units, first, last, periods in rows]
+                            names.get(req_id, []), first, last, periods, key in dropped)
+            for req_id, title, kind, form, units, first, last, periods, key in rows]
 
 
 def files_of(session: Session, directive_id: int) -> list[FileLine]:

@@ -41,10 +41,10 @@ from ..domain.rules import Rules
 from ..domain.specs import DirectiveSpec
 from ..domain.status import Status
 from ..domain.units import Unit
+from ..queries.amendments import earlier_amendments
 from .amend_checks import (
     check_fixed,
     check_not_recalled_by_amendment,
-    earlier_amendments,
     issued_directive,
 )
 from .amend_runs import (

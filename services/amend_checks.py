@@ -3,20 +3,15 @@ its key (see chidao.services.amend): each refusal names the field and says why."
 
 from __future__ import annotations
 
-import re
-
 from sqlmodel import Session, col, select
 
 from ..domain.amendment import AMEND_CANCEL_REASON
 from ..domain.assignments import AssignmentEvent
-from ..domain.audit import AuditEvent
 from ..domain.directives import Citation, Directive
 from ..domain.errors import InvalidInput
 from ..domain.specs import DirectiveSpec
 from ..domain.status import Status
 from ..domain.units import Unit
-
-_DROPPED = re.compile(r"requirements\[([\w.-]+)\]")
 
 
 def issued_directive(session: Session, spec: DirectiveSpec) -> Directive:
@@ -56,25 +51,6 @@ def check_fixed(session: Session, spec: DirectiveSpec, directive: Directive,
     if sorted(spec.based_on) != stored:
         raise InvalidInput("based_on", "không đổi được căn cứ của văn bản đã ban hành (các"
                            " kế hoạch cấp trên đã được hoàn thành theo văn bản này)")
-
-
-def earlier_amendments(session: Session, directive_id: int) -> tuple[set[str], set[int]]:
-    """What the amendments already applied to the directive settled, from their audit rows:
-    the requirement keys they dropped (and no later one brought back), and the runs they kept
-    (handed in when no longer targeted): a later amendment does not list them again."""
-    dropped: set[str] = set()
-    kept: set[int] = set()
-    for detail in session.exec(select(AuditEvent.detail).where(
-            AuditEvent.action == "directive.amend", AuditEvent.subject_type == "directive",
-            AuditEvent.subject_id == str(directive_id)).order_by(AuditEvent.id)):  # type: ignore[arg-type]
-        for found in detail.get("fields", []):
-            key = _DROPPED.fullmatch(found.get("field", ""))
-            if key and not found.get("new"):
-                dropped.add(key[1])
-        dropped -= set(detail.get("requirement_keys", []))
-        kept.update(change["assignment_id"] for unit in detail.get("units", [])
-                    for change in unit.get("changes", []) if change.get("kind") == "kept")
-    return dropped, kept
 
 
 def check_not_recalled_by_amendment(session: Session, run_ids: list[int],

@@ -75,6 +75,11 @@ def test_amend_preview_then_apply_from_the_page(scene, engine):
     after = text_of(client.get(f"/directives/{did}").text)
     assert "Đã sửa đổi, bổ sung văn bản 55/KH-SGDĐT (lần 2)" in after
     assert "Đã sửa đổi, bổ sung 1 lần." in after
+    text = after.split("Nhiệm vụ giao")[1].split("Tệp văn bản")[0]
+    assert (f"Tự kiểm tra phòng học, mái, cây xanh (thực hiện) Giao {RACHGIA}, {KIENHAI};"
+            " hạn 10/04/2026.") in text  # no more Phú Quốc
+    assert "Báo cáo nhanh (báo cáo) — đã bỏ khi sửa đổi, bổ sung văn bản" in text
+    assert f"Cắt tỉa cây xanh (thực hiện) Giao {PHUQUOC}; hạn 20/04/2026." in text
 
 
 def test_the_changed_file_can_be_uploaded_and_a_bad_one_is_named(scene, engine):
