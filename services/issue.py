@@ -37,6 +37,8 @@ from .forms_store import form_by_ref, store_forms
 from .fulfilment import fulfil_plans
 
 _assignment = assignment_table
+# An issued directive changes by amendment, its effects shown first (chidao.services.amend).
+_AMEND_HINT = "; to amend the issued directive: chidao amend FILE (shows the changes first)"
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,7 @@ def _store_directive(
             if getattr(existing, name) != value:
                 raise InvalidInput(
                     name, f"differs from directive '{existing.key}' already issued"
-                    f" ({getattr(existing, name)!r} there, {value!r} here)",
+                    f" ({getattr(existing, name)!r} there, {value!r} here){_AMEND_HINT}",
                 )
         return existing
     if spec.number is not None:
@@ -231,7 +233,8 @@ def _store_requirement(
         if getattr(existing, name) != value:
             shown = {"target": "to", "policy": "reminders", "form_id": "form"}.get(name, name)
             raise InvalidInput(f"{field}.{shown}",
-                               "differs from the requirement already issued under this key")
+                               "differs from the requirement already issued under this key"
+                               f"{_AMEND_HINT}")
     return existing
 
 

@@ -113,3 +113,12 @@ def test_recall_refuses_bad_input_naming_it(engine, db_url):
     missing = chidao("--db", db_url, "recall", "55/KH-SGDĐT")
     assert missing.exit_code == 2 and "--reason" in missing.output
     assert snapshot(engine) == before
+
+
+def test_issuing_a_changed_file_points_to_amend(engine, db_url, tmp_path):
+    seed(engine)
+    before = snapshot(engine)
+    done = chidao("--db", db_url, "directive", "issue", write(tmp_path, amended()),
+                  "--now", NOW)
+    refused(done, "requirements[0].due", "chidao amend FILE")
+    assert snapshot(engine) == before
