@@ -79,3 +79,30 @@ def test_bad_input_is_a_422_naming_the_field(scene, engine, body, field):
     assert answer.status_code == 422, answer.text
     assert [e["field"] for e in answer.json()["errors"]] == [field]
     assert snapshot(engine) == before
+
+
+def test_a_delegate_of_the_head_amends_and_the_audit_names_both(scene, engine):
+    """The Sở's staff member holds the head's right to issue for a week (KT.): the amendment
+    goes through, its audit row names the delegate and on whose behalf."""
+    from datetime import UTC, datetime, timedelta
+
+    from chidao.domain.audit import AuditEvent
+    from chidao.domain.calendar import LOCAL_TZ
+    from chidao.domain.people import Delegation
+    from chidao.services.accounts import user_named
+
+    web, directive_id = scene
+    today = datetime.now(UTC).astimezone(LOCAL_TZ).date()
+    with transaction(engine) as session:
+        head, staff = user_named(session, "chuyenvien.so"), user_named(session, "nhanvien.so")
+        session.add(Delegation(from_user_id=head.id, to_user_id=staff.id, actions=["issue"],
+                               starts_on=today - timedelta(days=1),
+                               ends_on=today + timedelta(days=6), title="KT.",
+                               created_by="chuyenvien.so", created_at=datetime.now(UTC)))
+    answer = post(web, "nhanvien.so", directive_id, {"directive": amended(), "apply": True})
+    assert answer.status_code == 200, answer.text
+    with transaction(engine) as session:
+        (row,) = session.exec(select(AuditEvent).where(
+            AuditEvent.action == "directive.amend")).all()
+        assert (row.unit_code, row.person, row.on_behalf_of) == (
+            "SGDDT-AG", "nhanvien.so", "KT. chuyenvien.so")
