@@ -38,7 +38,7 @@ from ..domain.notifications import notification_table
 from ..domain.permissions import Action, require
 from ..domain.policy import NotificationKind, merge_policies
 from ..domain.rules import Rules
-from ..domain.specs import DirectiveSpec
+from ..domain.specs import DirectiveSpec, RequirementSpec
 from ..domain.status import Status
 from ..domain.units import Unit
 from ..queries.amendments import earlier_amendments
@@ -112,15 +112,10 @@ def _work(session: Session, spec: DirectiveSpec, directive: Directive, issuer: U
     titles = Titles({r.id or 0: r.title for r in stored.values()}, {},
                     {r.id or 0: r.key for r in stored.values()},
                     form_names(session, stored.values()), {})
-    targeted, due_changed = [], set()
-    for index, req_spec in enumerate(spec.requirements):
-        requirement, changed = _requirement(session, directive, spec, index, stored, fields)
-        rid = requirement.id or 0
-        targeted.append((requirement, req_spec))
-        titles.new[rid], titles.keys[rid] = requirement.title, requirement.key
-        if changed or redated:
-            due_changed.add(rid)
-    titles.new_forms = form_names(session, [r for r, _ in targeted])
+    targeted, due_changed = _amend_requirements(session, directive, spec, stored, fields,
+                                                titles)
+    if redated:
+        due_changed = {r.id or 0 for r, _ in targeted}
     dropped_before, kept_before = earlier_amendments(session, directive.id)
     for key in sorted(set(stored) - {s.key for s in spec.requirements} - dropped_before):
         fields.append(FieldChange(f"requirements[{key}]", "Bỏ nhiệm vụ", stored[key].title, ""))
@@ -162,6 +157,24 @@ def _check_retargeted(session: Session, before: dict[int, Run], keys: set[RunKey
         names[run.id] = (f"{unit.name if unit else run.unit_id},"
                          f" «{titles.new.get(run.requirement_id, '')}»")
     check_not_recalled_by_amendment(session, [r.id for r in again], names)
+
+
+def _amend_requirements(
+    session: Session, directive: Directive, spec: DirectiveSpec,
+    stored: dict[str, Requirement], fields: list[FieldChange], titles: Titles,
+) -> tuple[list[tuple[Requirement, RequirementSpec]], set[int]]:
+    """The file's requirements, created or updated (their changes listed in `fields`, their
+    titles and forms in `titles`); and the ids of those whose deadline rule changed."""
+    targeted, due_changed = [], set()
+    for index, req_spec in enumerate(spec.requirements):
+        requirement, changed = _requirement(session, directive, spec, index, stored, fields)
+        rid = requirement.id or 0
+        targeted.append((requirement, req_spec))
+        titles.new[rid], titles.keys[rid] = requirement.title, requirement.key
+        if changed:
+            due_changed.add(rid)
+    titles.new_forms = form_names(session, [r for r, _ in targeted])
+    return targeted, due_changed
 
 
 def _requirements(session: Session, directive_id: int) -> dict[str, Requirement]:

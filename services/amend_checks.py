@@ -17,7 +17,10 @@ from ..domain.units import Unit
 def issued_directive(session: Session, spec: DirectiveSpec) -> Directive:
     """The directive issued under the file's key, in force."""
     key = spec.resolved_key
-    directive = session.exec(select(Directive).where(Directive.key == key)).first()
+    # Locked (PostgreSQL) until the transaction ends: two amendments of one directive, or
+    # an amendment and a recall, go one after the other (SQLite writers queue anyway).
+    directive = session.exec(
+        select(Directive).where(Directive.key == key).with_for_update()).first()
     if directive is None:
         field = "key" if spec.key else "number_symbol"
         raise InvalidInput(field, f"chưa có văn bản nào ban hành với khóa '{key}' để sửa đổi"

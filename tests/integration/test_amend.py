@@ -158,3 +158,37 @@ def test_only_the_issuer_amends(engine):
         amend(engine, amended(), apply=True, unit="UBND-KIENHAI")
     assert refused.value.field == "issuer"
     assert snapshot(engine) == before
+
+
+def test_deadlines_move_in_each_units_own_calendar(engine):
+    """Phú Quốc is closed Mon 13 – Tue 14/04/2026 (declared before the amendment): its moved
+    deadline and its new task each get the two working days back; Kiên Hải's do not."""
+    from chidao.services.closures import declare_closure
+
+    seed(engine)
+    with transaction(engine) as session:
+        declare_closure(session, unit_code="UBND-PHUQUOC", kind="work",
+                        starts_on=date(2026, 4, 13), ends_on=date(2026, 4, 14),
+                        reason="Bão số 1", actor=None, now=at("2026-03-06T09:00"),
+                        calendar=vietnam_calendar(), rules=load_settings().rules())
+    applied = amend(engine, amended(), apply=True)
+    moved = {(c.unit_code, c.kind.value, c.requirement_key): c.new for c in applied.runs}
+    assert moved[("UBND-KIENHAI", "moved", "r")] == "15/04/2026"
+    assert moved[("UBND-PHUQUOC", "moved", "r")] == "17/04/2026"
+    assert moved[("UBND-PHUQUOC", "added", "m")] == "22/04/2026"
+    new = runs(engine, KEY)
+    assert new[("UBND-PHUQUOC", "r", "")].due_on == date(2026, 4, 17)
+    assert new[("UBND-PHUQUOC", "m", "")].due_on == date(2026, 4, 22)
+
+
+def test_a_unit_an_amendment_took_a_task_from_cannot_be_given_it_back_under_its_key(engine):
+    seed(engine)
+    amend(engine, amended(), apply=True)
+    back = amended()
+    back["requirements"][1]["to"] = {"units": ["UBND-KIENHAI", "UBND-PHUQUOC"]}
+    before = snapshot(engine)
+    with pytest.raises(InvalidInput) as refused:
+        amend(engine, back, apply=True)
+    assert refused.value.field == "requirements"
+    assert "Ủy ban nhân dân đặc khu Phú Quốc" in refused.value.problem
+    assert snapshot(engine) == before
