@@ -46,6 +46,9 @@ def extend_deadline(
     reason = free_text(reason, "reason")
     check_day_range(new_due, "new_due")
     directive = directive_by_ref(session, directive_ref)
+    if directive.recalled_at is not None:
+        raise InvalidInput("directive", f"{directive.number_symbol} đã bị thu hồi: không gia"
+                                        " hạn được")
     acting = unit_by_code(session, actor)
     if acting.id != directive.issuer_id:
         raise InvalidInput("unit", f"only the issuer of {directive.number_symbol} may move its"

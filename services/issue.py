@@ -179,6 +179,9 @@ def _store_citations(session: Session, directive_id: int, refs: list[str],
     cited: list[Directive] = []
     for index, ref in enumerate(refs):
         target = find_directive(session, ref)
+        if target is not None and target.recalled_at is not None and ref not in stored:
+            raise InvalidInput(f"based_on[{index}]", f"'{ref}' đã bị thu hồi ngày"
+                               f" {target.recalled_at:%d/%m/%Y}: không căn cứ văn bản đã thu hồi")
         if target is not None:
             if not may_cite(session, issuer, target):
                 raise InvalidInput(f"based_on[{index}]", f"'{ref}': đơn vị {issuer.code} không"

@@ -169,3 +169,23 @@ def test_account_changes_are_audited_and_scoped(engine):
     [role] = _audit(engine, "user.role")
     assert role.person == "Quản trị Kiên Hải" and "staff → head" in role.summary
     assert len(_audit(engine, "user.add")) == 1
+
+
+def test_a_recalled_directive_is_neither_extended_nor_cited(engine):
+    seed_units(engine)
+    done = issue_data(engine, small(), "2026-03-02T09:00")
+    with transaction(engine) as session:
+        recall_directive(session, done.directive_id, by=HEAD, reason="Ban hành nhầm",
+                         now=at("2026-03-03T08:00"))
+    with transaction(engine) as session, pytest.raises(InvalidInput) as extended:
+        extend_deadline(session, directive_ref="55/KH-SGDĐT", requirement_key="r",
+                        subtree="UBND-KIENHAI", new_due=at("2026-04-10T09:00").date(),
+                        actor="", reason="x", now=at("2026-03-05T09:00"),
+                        calendar=vietnam_calendar(), rules=load_settings().rules(), by=HEAD)
+    assert extended.value.field == "directive"
+    plan = {"number_symbol": "08/KH-UBND", "issuer": "UBND-KIENHAI", "issued_on": "2026-03-04",
+            "title": "Triển khai", "based_on": ["55/KH-SGDĐT"], "requirements": []}
+    with transaction(engine) as session, pytest.raises(InvalidInput) as cited:
+        issue_directive(session, parse_directive(plan), now=at("2026-03-04T09:00"),
+                        calendar=vietnam_calendar(), rules=load_settings().rules())
+    assert cited.value.field == "based_on[0]"
