@@ -91,7 +91,8 @@ def _status_rows(session: Session, where: AuditFilter) -> list[AuditLine]:
     for row in session.execute(_bounds(rows, _actor.c.path, _ev.at, where)):
         was, now = Status(row.from_status), Status(row.to_status)
         number = format_number_symbol(row.number, row.symbol)
-        summary = (f"{was.label} → {now.label}: {row.title} ({number}) của {row.owner}"
+        summary = (f"{was.label.capitalize()} → {now.label}: {row.title} ({number}) của"
+                   f" {row.owner}"
                    + (f"; {row.reason}" if row.reason else ""))
         lines.append(AuditLine(row.at, row.actor, row.name, row.by_person, row.on_behalf_of,
                                f"status.{now.value}", summary))
