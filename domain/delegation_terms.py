@@ -27,6 +27,8 @@ ACTION_LABELS: dict[str, str] = {
     Action.CLOSE.value: "Công bố, hủy lịch nghỉ",
     Action.ISSUE.value: "Ban hành văn bản",
     Action.MANAGE_USERS.value: "Quản lý tài khoản",
+    Action.MANAGE_UNITS.value: "Cập nhật danh sách đơn vị",
+    "assign": "Giao việc cho cán bộ (chủ trì, phối hợp, để biết)",  # (the people helper's)
 }
 
 

@@ -211,3 +211,35 @@ def test_the_audit_page_shows_the_readers_subtree_only(demo):
     staff = sign_in(app, "chuyenvien2.kienhai")  # staff without a delegation
     assert staff.get("/audit").status_code == 403 and "Nhật ký" not in staff.get(
         "/delegations").text
+
+
+def test_the_deputy_extends_and_closes_with_every_right_lent(demo):
+    """A delegation of every right: the menu offers "Ban hành văn bản", the directive page
+    its "Gia hạn" link; the extension and the closure are audited with both names."""
+    from chidao.domain.audit import AuditEvent
+    from chidao.domain.directives import Directive
+
+    app, _clock, engine = demo
+    deputy = sign_in(app, DEPUTY)
+    with transaction(engine) as session:
+        plan = session.exec(select(Directive).where(
+            Directive.key == "kh-kien-hai-stem-2026")).one()
+        commune = session.exec(select(Unit).where(Unit.code == "UBND-KIENHAI")).one()
+    assert "/directives/new" not in deputy.get("/delegations").text
+    assert f"/directives/{plan.id}/extend\"" not in deputy.get(f"/directives/{plan.id}").text
+    assert delegate_week(sign_in(app, HEAD)).status_code == 303
+    assert "/directives/new" in deputy.get("/delegations").text
+    page = deputy.get(f"/directives/{plan.id}").text
+    assert f"/directives/{plan.id}/extend\"" in page
+    extended = deputy.post(f"/directives/{plan.id}/extend", data={
+        "csrf": csrf_of(page), "requirement": "mn-ke-hoach", "subtree": "MN-ANSON",
+        "new_due": "03/04/2026", "reason": "Trường bị ngập"}, follow_redirects=False)
+    assert extended.status_code == 303, extended.text
+    closed = deputy.post(f"/units/{commune.id}/closures", data={
+        "csrf": csrf_of(page), "kind": "school", "from": "30/03/2026", "to": "30/03/2026",
+        "reason": "Bão"}, follow_redirects=False)
+    assert closed.status_code == 303, closed.text
+    with transaction(engine) as session:
+        rows = {a.action: (a.person, a.on_behalf_of) for a in session.exec(select(AuditEvent))}
+    assert rows["deadline.extend"] == rows["closure.declare"] == (
+        "Trương Văn Phúc", "KT. Lê Thị Ngọc Hân")
