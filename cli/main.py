@@ -12,13 +12,15 @@ from ..config.clock import parse_instant
 from ..db.database import migrate, reading, transaction
 from ..db.lookup import directive_by_ref, unit_by_code
 from ..domain.errors import InvalidInput
+from ..domain.permissions import Action
 from ..domain.status import Status
 from ..files.unit_files import read_unit_file
 from ..queries.inbox import unit_assignments
 from ..queries.status_tree import status_tree
 from ..services.report_submit import Upload, submit_report
-from ..services.status_changes import act_on_assignment
+from ..services.status_changes import act_on_assignment, action_for_status
 from ..services.units_import import import_units
+from .acting import AS_USER, acting_as
 from .amend import register as register_amend_commands
 from .calendar import calendar_app
 from .closures import register as register_closure_commands
@@ -31,6 +33,7 @@ from .common import (
     runtime,
     settings,
 )
+from .delegations import register as register_delegation_commands
 from .documents import register as register_document_commands
 from .engine import register as register_engine_commands
 from .errors import CommandGroup
@@ -56,6 +59,7 @@ register_document_commands(app)
 register_closure_commands(app)
 register_feed_commands(app)
 register_amend_commands(app)
+register_delegation_commands(app)
 
 
 @app.callback()
@@ -148,11 +152,13 @@ def assignments(unit: str = typer.Option(..., "--unit", help="Unit code."), now:
         console.print(assignment_table(rows))
 
 
-def _act(assignment_id: int, target: Status, unit: str, reason: str, now: str | None) -> None:
+def _act(assignment_id: int, target: Status, unit: str, reason: str, now: str | None,
+         as_user: str | None = None) -> None:
     rt = runtime(now)
     with transaction(rt.engine) as session:
+        by = acting_as(session, as_user, unit, action_for_status(target), now=rt.now())
         done = act_on_assignment(session, assignment_id, target, unit_code=unit,
-                                 reason=reason, now=rt.now())
+                                 reason=reason, now=rt.now(), by=by)
     console.print(f"Assignment {assignment_id}: {done.status.label}")
 
 
@@ -162,9 +168,10 @@ REASON = typer.Option("", "--reason", help="Why (required to return, cancel or w
 
 @app.command("receive")
 @reports_errors
-def receive(assignment_id: int, unit: str = UNIT, now: str = NOW) -> None:
+def receive(assignment_id: int, unit: str = UNIT, now: str = NOW,
+            as_user: str = AS_USER) -> None:
     """The unit acknowledges an assignment (tiếp nhận)."""
-    _act(assignment_id, Status.RECEIVED, unit, "", now)
+    _act(assignment_id, Status.RECEIVED, unit, "", now, as_user)
 
 
 @app.command("submit")
@@ -174,45 +181,49 @@ def submit(assignment_id: int, unit: str = UNIT, note: str = typer.Option("", "-
            attach: list[Path] = typer.Option(
                None, exists=True, dir_okay=False, readable=True,
                help="A file to attach (repeatable); its size and content are checked."),
-           now: str = NOW) -> None:
+           now: str = NOW, as_user: str = AS_USER) -> None:
     """The unit hands in its assignment (nộp): figures for a report form, files, or the
     pre-filled draft as it stands."""
     rt = runtime(now)
     figures = load_values(values) if values else None
     with ExitStack() as opened, transaction(rt.engine) as session:
+        by = acting_as(session, as_user, unit, Action.SUBMIT, now=rt.now())
         uploads = [Upload(p.name, opened.enter_context(p.open("rb"))) for p in attach or []]
         done = submit_report(session, assignment_id, unit_code=unit, values=figures, note=note,
-                             uploads=uploads, now=rt.now(), settings=rt.settings)
+                             uploads=uploads, now=rt.now(), settings=rt.settings, by=by)
     console.print(f"Assignment {assignment_id}: đã nộp (bản {done.version})")
 
 
 @app.command("accept")
 @reports_errors
 def accept(assignment_id: int, unit: str = UNIT, note: str = typer.Option("", "--note"),
-           now: str = NOW) -> None:
+           now: str = NOW, as_user: str = AS_USER) -> None:
     """The issuing unit accepts a submission (hoàn thành)."""
-    _act(assignment_id, Status.ACCEPTED, unit, note, now)
+    _act(assignment_id, Status.ACCEPTED, unit, note, now, as_user)
 
 
 @app.command("return")
 @reports_errors
-def return_(assignment_id: int, unit: str = UNIT, reason: str = REASON, now: str = NOW) -> None:
+def return_(assignment_id: int, unit: str = UNIT, reason: str = REASON, now: str = NOW,
+            as_user: str = AS_USER) -> None:
     """The issuing unit returns a submission for correction (trả lại)."""
-    _act(assignment_id, Status.RETURNED, unit, reason, now)
+    _act(assignment_id, Status.RETURNED, unit, reason, now, as_user)
 
 
 @app.command("cancel")
 @reports_errors
-def cancel(assignment_id: int, unit: str = UNIT, reason: str = REASON, now: str = NOW) -> None:
+def cancel(assignment_id: int, unit: str = UNIT, reason: str = REASON, now: str = NOW,
+           as_user: str = AS_USER) -> None:
     """The issuing unit withdraws an assignment (thu hồi)."""
-    _act(assignment_id, Status.CANCELLED, unit, reason, now)
+    _act(assignment_id, Status.CANCELLED, unit, reason, now, as_user)
 
 
 @app.command("waive")
 @reports_errors
-def waive(assignment_id: int, unit: str = UNIT, reason: str = REASON, now: str = NOW) -> None:
+def waive(assignment_id: int, unit: str = UNIT, reason: str = REASON, now: str = NOW,
+          as_user: str = AS_USER) -> None:
     """The issuing unit exempts a unit from an assignment (miễn)."""
-    _act(assignment_id, Status.WAIVED, unit, reason, now)
+    _act(assignment_id, Status.WAIVED, unit, reason, now, as_user)
 
 
 @app.command("demo")

@@ -55,6 +55,14 @@ class EventLine:
     reason: str
     by_person: str  # the person's full name ("" from the command line)
     unit_name: str | None  # the acting unit's name
+    on_behalf_of: str = ""  # a delegate's "KT. Lê Thị Ngọc Hân" ("" = for oneself)
+
+    @property
+    def who(self) -> str:
+        """"Trương Văn Phúc (KT. Lê Thị Ngọc Hân)" for a delegate, else the person."""
+        if self.by_person and self.on_behalf_of:
+            return f"{self.by_person} ({self.on_behalf_of})"
+        return self.by_person
 
 
 @dataclass(frozen=True)
@@ -120,7 +128,7 @@ def run_page(session: Session, run_id: int) -> RunPage:
                    _s.created_at).where(_s.assignment_id == run_id).order_by(_s.version)))
     events = tuple(EventLine(*row) for row in session.execute(
         select(_e.at, _e.actor, _e.from_status, _e.to_status, _e.reason, _e.by_person,
-               _actor.c.name).outerjoin(_actor, _actor.c.code == _e.actor)
+               _actor.c.name, _e.on_behalf_of).outerjoin(_actor, _actor.c.code == _e.actor)
         .where(_e.assignment_id == run_id).order_by(_e.id)))
     return RunPage(directive_id, format_number_symbol(number, symbol), issuer_id, title, owner,
                    form_spec(stored) if stored is not None else None, submissions, events,

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from ..domain.accounts import User
 from ..domain.errors import InvalidInput
-from ..domain.permissions import Action, require
+from ..domain.permissions import Action
 from ..domain.text import nfc
 from ..services.accounts import (
     TooManyAttempts,
@@ -19,8 +19,10 @@ from ..services.accounts import (
     user_named,
     verify_password,
 )
+from ..services.acting import own_actor
 from ..services.sessions import end_session, end_sessions, start_session
 from .access import readable_unit
+from .acting import acting
 from .deps import DB, check_csrf, page_user, runtime_of, verify_csrf
 from .flash import flash
 from .form_errors import FormErrors
@@ -132,7 +134,8 @@ def password(request: Request, current: str = Form(""), new: str = Form(""),
         try:
             ended = change_password(session, username=user.username, password=new,
                                     now=runtime_of(request).now(),
-                                    keep_session=request.session.get("sid"))
+                                    keep_session=request.session.get("sid"),
+                                    by=own_actor(session, user))
         except InvalidInput as exc:
             form.add_invalid(exc)
     if form:
@@ -145,7 +148,7 @@ def password(request: Request, current: str = Form(""), new: str = Form(""),
 def logout_all(request: Request, username: str, user: User = Depends(page_user),
                session: Session = DB) -> Response:
     """An admin ends every session of a user of its subtree."""
-    require(user.role, Action.MANAGE_USERS)
+    acting(request, session, user, Action.MANAGE_USERS)  # a 403 without the right today
     try:
         target = user_named(session, username)
     except InvalidInput:

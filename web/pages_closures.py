@@ -14,13 +14,14 @@ from sqlmodel import Session, col, select
 from ..domain.accounts import User
 from ..domain.closures import ClosureKind
 from ..domain.errors import InvalidInput
-from ..domain.permissions import Action, may
+from ..domain.permissions import Action
 from ..domain.scope import in_subtree
 from ..domain.specs import check_day_range, parse_day
 from ..domain.units import Unit
 from ..queries.closure_list import closures_listed
 from ..services.closures import declare_closure, lift_closure
 from .access import readable_unit, user_unit
+from .acting import acting, allows
 from .deps import DB, check_csrf, page_user, runtime_of
 from .flash import flash
 from .form_errors import FormErrors
@@ -41,7 +42,7 @@ def _show(request: Request, session: Session, user: User, unit: Unit,
     codes = {c.closure.declared_by for c in listed}
     declarers = {code: (path, name) for code, path, name in session.exec(
         select(Unit.code, Unit.path, Unit.name).where(col(Unit.code).in_(sorted(codes))))}
-    can_close = may(user.role, Action.CLOSE)
+    can_close = allows(request, session, user, Action.CLOSE)
     liftable = {c.closure.id for c in listed if can_close and c.closure.lifted_at is None
                 and in_subtree(declarers.get(c.closure.declared_by, ("~", ""))[0], mine.path)}
     return render(request, "closures.html", session, user, status_code=status_code,
@@ -63,8 +64,9 @@ def declare(request: Request, unit_id: RowId, kind: str = Form("school"),
             reason: str = Form(""), decision: str = Form(""), user: User = Depends(page_user),
             session: Session = DB) -> Response:
     unit = readable_unit(session, user, unit_id)
-    if not may(user.role, Action.CLOSE):
+    if not allows(request, session, user, Action.CLOSE):
         raise HTTPException(403, "Chỉ lãnh đạo đơn vị hoặc quản trị mới công bố lịch nghỉ")
+    by = acting(request, session, user, Action.CLOSE)
     form = FormErrors.typed({"kind": kind[:16], "from": starts[:40], "to": ends[:40],
                              "reason": reason[:600], "decision": decision[:250]}, LABELS)
     starts_on, ends_on = _day(starts, "from", form), _day(ends, "to", form)
@@ -77,9 +79,8 @@ def declare(request: Request, unit_id: RowId, kind: str = Form("school"),
         with session.begin_nested():
             closure, moved = declare_closure(
                 session, unit_code=unit.code, kind=kind, starts_on=starts_on, ends_on=ends_on,
-                reason=reason, decision=decision, actor=user_unit(session, user).code,
-                by_person=user.full_name, role=user.role, now=runtime.now(),
-                calendar=runtime.calendar, rules=runtime.rules)
+                reason=reason, decision=decision, actor=by.unit_code, by=by,
+                now=runtime.now(), calendar=runtime.calendar, rules=runtime.rules)
     except InvalidInput as exc:
         form.add_invalid(exc)
         return _show(request, session, user, unit, form=form, status_code=422)
@@ -94,8 +95,9 @@ def lift(request: Request, unit_id: RowId, closure_id: RowId, reason: str = Form
     unit = readable_unit(session, user, unit_id)
     if closure_id not in {c.closure.id for c in closures_listed(session, unit)}:
         raise HTTPException(404, "Không tìm thấy lịch nghỉ")
-    if not may(user.role, Action.CLOSE):
+    if not allows(request, session, user, Action.CLOSE):
         raise HTTPException(403, "Chỉ lãnh đạo đơn vị hoặc quản trị mới hủy lịch nghỉ")
+    by = acting(request, session, user, Action.CLOSE)
     name = f"lift_reason-{closure_id}"  # one lift form per closure on the page
     form = FormErrors.typed({name: reason[:600]}, LABELS)
     if not reason.strip():
@@ -106,8 +108,7 @@ def lift(request: Request, unit_id: RowId, closure_id: RowId, reason: str = Form
     try:
         with session.begin_nested():
             closure, moved = lift_closure(
-                session, closure_id=closure_id, reason=reason,
-                actor=user_unit(session, user).code, by_person=user.full_name, role=user.role,
+                session, closure_id=closure_id, reason=reason, actor=by.unit_code, by=by,
                 now=runtime.now(), calendar=runtime.calendar, rules=runtime.rules)
     except InvalidInput as exc:
         form.add(name, exc.problem, "Lý do hủy" if exc.field == "reason" else "Lịch nghỉ")

@@ -7,6 +7,7 @@ the rest of the site."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,8 +20,9 @@ from ..domain.assignments import Assignment
 from ..domain.directives import Directive
 from ..domain.errors import InvalidInput
 from ..domain.official_document import MOTTO, NATIONAL_TITLE, OfficialDocument
-from ..domain.permissions import Action, may
+from ..domain.permissions import Action, NotPermitted, may
 from ..domain.scope import in_subtree
+from ..domain.signing import Signer
 from ..domain.units import Unit
 from ..files.document_writers import render_html
 from ..queries.cascade_counts import family
@@ -28,6 +30,7 @@ from ..queries.document_targets import asks_for_plan, late_children, preview_dir
 from ..services.documents import implementation_plan, urging_letter
 from ..services.unit_document_fields import set_document_fields
 from .access import readable_directive, readable_run, readable_unit, user_unit
+from .acting import acting, allows
 from .deps import DB, check_csrf, page_user, runtime_of
 from .document_files import docx_response, face_of, warnings_of
 from .flash import flash
@@ -40,12 +43,34 @@ router = APIRouter()
 DAYS_BEFORE = 5  # a child's deadline, in working days before the unit's own
 
 
-def may_edit_document_fields(session: Session, user: User, unit: Unit) -> bool:
-    """The unit's head or admin (who issue its documents), or an admin of a unit above it."""
+def may_edit_document_fields(request: Request, session: Session, user: User,
+                             unit: Unit) -> bool:
+    """The unit's head or admin (who issue its documents) or their delegate holding the
+    issue right today, or an admin of a unit above it."""
     mine = user_unit(session, user)
     if unit.id == mine.id:
-        return may(user.role, Action.ISSUE)
+        return allows(request, session, user, Action.ISSUE)
     return in_subtree(unit.path, mine.path) and may(user.role, Action.MANAGE_USERS)
+
+
+@dataclass(frozen=True)
+class Signing:
+    """How a draft the user downloads is signed (NĐ 30): the head (the unit's head title, no
+    name: the head signs it), or a delegate (ủy quyền) holding the issue right today, in
+    their own name: "KT. <head title>" over the deputy title, or "Q. <head title>"."""
+
+    signer: Signer = Signer.HEAD
+    name: str = ""
+
+
+def signing_for(request: Request, session: Session, user: User) -> Signing:
+    if may(user.role, Action.ISSUE):
+        return Signing()
+    try:
+        by = acting(request, session, user, Action.ISSUE)
+    except NotPermitted:
+        return Signing()  # staff drafting for the head: the head signs
+    return Signing(Signer.ACTING if by.title == "Q." else Signer.DEPUTY, by.person)
 
 
 @router.get("/units/{unit_id}/van-ban")
@@ -73,7 +98,7 @@ def save_unit_documents(request: Request, unit_id: RowId, governing_body: str = 
 def _save(request: Request, session: Session, user: User, unit_id: int,
           typed: dict[str, str]) -> Response:
     unit = readable_unit(session, user, unit_id)
-    if not may_edit_document_fields(session, user, unit):
+    if not may_edit_document_fields(request, session, user, unit):
         raise HTTPException(403, "Chỉ lãnh đạo, quản trị của đơn vị hoặc quản trị cấp trên"
                                  " mới được sửa thông tin trên văn bản")
     values, errors = read_fields(typed)
@@ -96,7 +121,7 @@ def _settings_page(request: Request, session: Session, user: User, unit: Unit,
     sample = _sample(request, session, unit)  # as saved: a refused form stored nothing
     return render(request, "unit_documents.html", session, user, status_code=status_code,
                   target=unit, fields=FIELDS, form=form, face=face_of(sample) if sample else None,
-                  can_edit=may_edit_document_fields(session, user, unit),
+                  can_edit=may_edit_document_fields(request, session, user, unit),
                   national=NATIONAL_TITLE, motto=MOTTO)
 
 
@@ -116,19 +141,29 @@ def _sample(request: Request, session: Session, unit: Unit) -> OfficialDocument 
 
 
 def _plan(request: Request, session: Session, directive: Directive,
-          unit: Unit) -> OfficialDocument:
-    runtime = runtime_of(request)
+          unit: Unit, signing: Signing | None = None) -> OfficialDocument:
+    runtime, signing = runtime_of(request), signing or Signing()
     return implementation_plan(session, directive=directive, unit_code=unit.code,
                                now=runtime.now(), calendar=runtime.calendar,
-                               days_before=DAYS_BEFORE)
+                               days_before=DAYS_BEFORE, signer=signing.signer,
+                               signer_name=signing.name)
 
 
 def _letter(request: Request, session: Session, directive: Directive,
-            unit: Unit) -> OfficialDocument:
-    runtime = runtime_of(request)
+            unit: Unit, signing: Signing | None = None) -> OfficialDocument:
+    runtime, signing = runtime_of(request), signing or Signing()
     now = runtime.now()
     return urging_letter(session, directive=directive, unit_code=unit.code, now=now,
-                         today=runtime.calendar.local_date(now))
+                         today=runtime.calendar.local_date(now), signer=signing.signer,
+                         signer_name=signing.name)
+
+
+def _signed(draft: Callable[[], OfficialDocument]) -> OfficialDocument:
+    """The draft, or a 422 naming the problem (a unit without a deputy title, for KT.)."""
+    try:
+        return draft()
+    except InvalidInput as exc:
+        raise HTTPException(422, f"Chưa lập được dự thảo: {exc.problem}") from None
 
 
 # The implementation plan a run asks of the user's unit.
@@ -147,7 +182,8 @@ def _owed_plan(request: Request, session: Session, user: User,
         raise HTTPException(404, "Không tìm thấy dự thảo")
     directive, unit = session.get(Directive, run.directive_id), user_unit(session, user)
     assert directive is not None
-    return run, _plan(request, session, directive, unit), unit
+    signing = signing_for(request, session, user)
+    return run, _signed(lambda: _plan(request, session, directive, unit, signing)), unit
 
 
 @router.get("/assignments/{assignment_id}/du-thao-ke-hoach")
@@ -198,7 +234,8 @@ def _owed_letter(request: Request, session: Session, user: User,
     today = runtime.calendar.local_date(runtime.now())
     if not late_children(session, unit.id or 0, [directive.id or 0], today):
         raise HTTPException(404, "Không có đơn vị cấp dưới trễ hạn để đôn đốc")
-    return directive, _letter(request, session, directive, unit), unit
+    signing = signing_for(request, session, user)
+    return directive, _signed(lambda: _letter(request, session, directive, unit, signing)), unit
 
 
 @router.get("/directives/{directive_id}/cong-van-don-doc")
@@ -224,4 +261,4 @@ def _preview(request: Request, session: Session, user: User, doc: OfficialDocume
     return render(request, "document_preview.html", session, user, doc=doc, heading=heading,
                   back=back, download=download, warnings=warnings_of(doc),
                   document_html=render_html(doc), target=unit,
-                  can_edit=may_edit_document_fields(session, user, unit))
+                  can_edit=may_edit_document_fields(request, session, user, unit))

@@ -11,12 +11,14 @@ from sqlmodel import Session
 from ..domain.accounts import User
 from ..domain.directives import Directive
 from ..domain.errors import InvalidInput
+from ..domain.permissions import Action
 from ..domain.specs import check_day_range, parse_day
 from ..domain.unit_names import UnitChoice, UnitNameError, resolve_unit_name
 from ..queries.directive_page import requirements
 from ..queries.issue_choices import addressee_choices
 from ..services.extend import extend_deadline
-from .access import readable_directive, user_unit
+from .access import readable_directive
+from .acting import acting
 from .deps import DB, check_csrf, page_user, runtime_of
 from .flash import flash
 from .params import RowId
@@ -52,6 +54,7 @@ def extend(request: Request, directive_id: RowId, requirement: str = Form(""),
            subtree: str = Form(""), new_due: str = Form(""), reason: str = Form(""),
            user: User = Depends(page_user), session: Session = DB) -> Response:
     directive = _issued_directive(session, user, directive_id)
+    by = acting(request, session, user, Action.EXTEND)  # a 403 without the right today
     typed = {"requirement": requirement[:64], "subtree": subtree[:300],
              "new_due": new_due[:40], "reason": reason[:2000]}
     errors: dict[str, str] = {}
@@ -79,9 +82,8 @@ def extend(request: Request, directive_id: RowId, requirement: str = Form(""),
         with session.begin_nested():
             moved = extend_deadline(
                 session, directive_ref=str(directive.id), requirement_key=requirement,
-                subtree=unit.code, new_due=day, actor=user_unit(session, user).code,
-                reason=reason, now=runtime.now(), calendar=runtime.calendar,
-                rules=runtime.rules, role=user.role)
+                subtree=unit.code, new_due=day, actor=by.unit_code, reason=reason,
+                now=runtime.now(), calendar=runtime.calendar, rules=runtime.rules, by=by)
     except InvalidInput as exc:
         return _show(request, session, user, directive, typed,
                      {"form": f"Chưa gia hạn được ({exc.field}): {exc.problem}"}, 422)

@@ -10,11 +10,13 @@ from sqlmodel import Session
 from ..domain.accounts import User
 from ..domain.directives import Requirement
 from ..domain.errors import InvalidInput
+from ..domain.permissions import Action
 from ..domain.status import Status
 from ..queries.inbox import awaiting_review, lands_on_inbox, unit_assignments
 from ..queries.unit_mail import unit_mail
 from ..services.status_changes import act_on_assignment
 from .access import own_run, readable_unit, user_unit
+from .acting import acting
 from .closure_views import closure_notices
 from .deps import DB, check_csrf, page_user, runtime_of
 from .flash import flash
@@ -57,11 +59,10 @@ def receive(request: Request, assignment_id: RowId, back: str = Form(""),
             user: User = Depends(page_user), session: Session = DB) -> Response:
     """Tiếp nhận: back to the inbox (or the task's page) with a confirmation."""
     run = own_run(session, user, assignment_id)
+    by = acting(request, session, user, Action.RECEIVE)
     try:
         act_on_assignment(session, run.id or 0, Status.RECEIVED,
-                          unit_code=user_unit(session, user).code,
-                          now=runtime_of(request).now(), role=user.role,
-                          by_person=user.full_name)
+                          now=runtime_of(request).now(), by=by)
     except InvalidInput:
         raise HTTPException(409, "Nhiệm vụ này không còn ở trạng thái chờ tiếp nhận") from None
     title = run_title(session, run.requirement_id)

@@ -23,6 +23,7 @@ from ..domain.accounts import User
 from ..domain.assignments import assignment_table
 from ..domain.directives import Directive
 from ..domain.errors import InvalidInput
+from ..domain.permissions import Action
 from ..domain.specs import DirectiveSpec, parse_directive
 from ..domain.units import Unit
 from ..domain.yaml_input import load_bounded
@@ -30,6 +31,7 @@ from ..queries.issue_choices import cite_choices, form_choices, subtree_choices
 from ..services.doc_import import import_document, read_document
 from ..services.issue import IssueResult, issue_directive
 from .access import readable_directive, user_unit
+from .acting import acting
 from .deps import DB, check_csrf, page_user, runtime_of, signed_in, verify_csrf
 from .flash import flash
 from .imported_documents import attach_draft_file, keep_draft_file
@@ -154,10 +156,11 @@ def issue(request: Request, parsed: DirectiveSpec | InvalidInput | None = Depend
 def _issue(request: Request, session: Session, user: User, spec: DirectiveSpec) -> IssueResult:
     if spec.issuer != user_unit(session, user).code:
         raise InvalidInput("issuer", "chỉ được ban hành văn bản của đơn vị mình")
+    by = acting(request, session, user, Action.ISSUE)  # a 403 without the right today
     with session.begin_nested():  # all or nothing: a rejected directive leaves no trace
         runtime = runtime_of(request)
         return issue_directive(session, spec, now=runtime.now(), calendar=runtime.calendar,
-                               rules=runtime.rules, role=user.role)
+                               rules=runtime.rules, by=by)
 
 
 def _issued(request: Request, session: Session, spec: DirectiveSpec,

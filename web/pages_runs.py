@@ -12,11 +12,12 @@ from starlette.concurrency import run_in_threadpool
 
 from ..db.database import reading, transaction
 from ..domain.accounts import User
+from ..domain.acting import Actor
 from ..domain.assignments import Assignment
 from ..domain.deadline_words import deadline_words
 from ..domain.errors import InvalidInput
 from ..domain.figures import labelled
-from ..domain.permissions import Action, may
+from ..domain.permissions import Action
 from ..domain.reports import SubmissionState
 from ..domain.status import AWAITING_UNIT, Status
 from ..domain.timeliness import TimelinessJudge, completion
@@ -25,6 +26,7 @@ from ..queries.run_page import RunPage, run_page
 from ..services.report_submit import Upload, submit_report
 from ..services.status_changes import act_on_assignment
 from .access import issued_run, own_run, readable_run, user_unit
+from .acting import acting, rights_now
 from .attachments import file_response, readable_attachment
 from .deps import DB, check_csrf, page_user, runtime_of, signed_in, verify_csrf
 from .flash import flash
@@ -57,7 +59,7 @@ def assignment_page(request: Request, session: Session, user: User, run: Assignm
     calendar = unit_calendar(session, runtime.calendar, run.unit_id)
     judge = TimelinessJudge(now, calendar, runtime.rules.due_soon_working_days)
     timeliness = judge.timeliness(status, run.due_on, run.due_at)
-    own = run.unit_id == user.unit_id
+    own, rights = run.unit_id == user.unit_id, rights_now(request, session, user)
     return render(
         request, "assignment.html", session, user, status_code=status_code, run=run, page=page,
         due=f"{run.due_on:%d/%m/%Y}", status=status.label,
@@ -65,10 +67,10 @@ def assignment_page(request: Request, session: Session, user: User, run: Assignm
         error=error, done_when=_done_when(run),
         deadline=deadline_words(now, run.due_on, calendar, run.due_at)
         if status.awaits_unit else "",
-        can_receive=own and status is Status.ISSUED and may(user.role, Action.RECEIVE),
+        can_receive=own and status is Status.ISSUED and Action.RECEIVE.value in rights,
         can_submit=own and status in AWAITING_UNIT,
         can_review=page.issuer_id == user.unit_id and status is Status.SUBMITTED
-        and may(user.role, Action.REVIEW), review_error=review_error, reason=reason,
+        and Action.REVIEW.value in rights, review_error=review_error, reason=reason,
         figures=[labelled(s.values, page.form) if page.form else [] for s in page.submissions],
         fields=page.form.fields if page.form else [],
         draft=typed if typed is not None else (page.draft or _last_values(page)),
@@ -143,7 +145,7 @@ def _hand_in(request: Request, user: User, assignment_id: int, typed: dict[str, 
                           values={k[2:]: v for k, v in typed.items() if k.startswith("f_")},
                           note=typed.get("note", ""), uploads=uploads,
                           now=runtime_of(request).now(), settings=request.app.state.settings,
-                          by_person=user.full_name)
+                          by=acting(request, session, user, Action.SUBMIT))
     except InvalidInput as exc:
         return exc.problem
     return None
@@ -166,6 +168,7 @@ def review(request: Request, assignment_id: RowId, action: str = Form(""),
     """Chấp nhận or Trả lại (with a reason), then the page with a confirmation; a refused
     review shows the page again, the problem in Vietnamese and the reason as typed."""
     run = issued_run(session, user, assignment_id)
+    by = acting(request, session, user, Action.REVIEW)  # a 403 without the right today
     target = _REVIEW.get(action)
     problem: str | None
     if target is None:
@@ -176,7 +179,7 @@ def review(request: Request, assignment_id: RowId, action: str = Form(""),
         problem = (f"Không thể {_REVIEW_WORDS[target]}: nhiệm vụ đang ở trạng thái"
                    f" “{Status(run.status).label}”, không phải “đã nộp”.")
     else:
-        problem = _decide(request, session, user, run, target, reason)
+        problem = _decide(request, session, by, run, target, reason)
     if problem:
         return assignment_page(request, session, user, run, review_error=problem,
                                reason=reason, status_code=422)
@@ -191,14 +194,12 @@ _REVIEW = {"accept": Status.ACCEPTED, "return": Status.RETURNED}
 _REVIEW_WORDS = {Status.ACCEPTED: "chấp nhận", Status.RETURNED: "trả lại"}
 
 
-def _decide(request: Request, session: Session, user: User, run: Assignment, target: Status,
+def _decide(request: Request, session: Session, by: Actor, run: Assignment, target: Status,
             reason: str) -> str | None:
     try:
         with session.begin_nested():
-            act_on_assignment(session, run.id or 0, target,
-                              unit_code=user_unit(session, user).code, reason=reason,
-                              now=runtime_of(request).now(), role=user.role,
-                              by_person=user.full_name)
+            act_on_assignment(session, run.id or 0, target, reason=reason,
+                              now=runtime_of(request).now(), by=by)
     except InvalidInput as exc:
         if exc.field == "reason":
             return f"Lý do: {exc.problem}"

@@ -14,7 +14,9 @@ from sqlmodel import Session
 from ..config.clock import FixedClock
 from ..domain.accounts import Role, User
 from ..domain.calendar import LOCAL_TZ
+from ..queries.delegation_list import ActingFor, acting_for
 from .access import user_unit
+from .acting import rights_now
 from .deps import csrf_token, runtime_of
 from .display import register as register_display
 from .flash import take_flashes
@@ -36,8 +38,15 @@ def render(request: Request, name: str, session: Session | None, user: User | No
     clock; `story_clock` when that clock is fixed, as in the demo: the layout says so)."""
     unit = user_unit(session, user) if user and session else None
     runtime = runtime_of(request)
+    # what the menu and the buttons may offer, and the banner of a delegate (ủy quyền)
+    rights: frozenset[str] = frozenset()
+    standing_in: list[ActingFor] = []
+    if user is not None and session is not None:
+        rights = rights_now(request, session, user)
+        standing_in = acting_for(session, user, runtime.calendar.local_date(runtime.now()))
     return templates.TemplateResponse(request, name, {
         "user": user, "unit": unit, "csrf": csrf_token(request), "message": None,
-        "flashes": take_flashes(request), "now": runtime.now(),
+        "flashes": take_flashes(request), "now": runtime.now(), "rights": rights,
+        "acting_for": standing_in,
         "story_clock": isinstance(runtime.clock, FixedClock), **context,
     }, status_code=status_code)

@@ -28,7 +28,30 @@ def targets(engine, web) -> dict[str, int | str]:
     return {"directive_id": plan.id, "assignment_id": run.id, "unit_id": team.id,
             "attachment_id": _handed_in_file(engine, run.id, web),
             "file_id": _directive_file(engine, int(plan.id), web),
-            "closure_id": _closure(engine), "username": "hieutruong.hontre"}
+            "closure_id": _closure(engine), "username": "hieutruong.hontre",
+            "delegation_id": _delegation(engine)}
+
+
+def _delegation(engine) -> int:
+    """Hòn Tre's head delegates to a teacher of the school: the revoke route's target."""
+    from datetime import UTC, date, datetime
+
+    from chidao.domain.people import Delegation
+    from chidao.services.accounts import add_user, user_named
+
+    with transaction(engine) as session:
+        done = session.exec(select(Delegation)).first()
+        if done is None:
+            teacher = add_user(session, username="giaovien.hontre", full_name="Giáo viên",
+                               unit_code="MN-HONTRE", role="staff", password="mat-khau-dai",
+                               now=datetime(2026, 3, 1, tzinfo=UTC))
+            done = Delegation(from_user_id=user_named(session, "hieutruong.hontre").id,
+                              to_user_id=teacher.id, starts_on=date(2026, 3, 25),
+                              ends_on=date(2099, 3, 31), reason="Tổ chuyên môn Nhà trẻ",
+                              created_at=datetime(2026, 3, 25, tzinfo=UTC))
+            session.add(done)
+            session.flush()
+        return int(done.id or 0)
 
 
 def _closure(engine) -> int:
