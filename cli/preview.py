@@ -8,33 +8,17 @@ from typing import Any
 
 import typer
 
-from ..config.clock import parse_instant
+from ..config.clock import parse_moment
 from ..config.runtime import Runtime
 from ..db.database import reading
 from ..db.lookup import unit_by_code
 from ..domain.calendar import LOCAL_TZ
-from ..domain.errors import InvalidInput
 from ..notifications.preview import Mail, Preview, preview_mail
 from .common import JSON, print_json, runtime
 
 AT = typer.Option(None, "--at", help="The moment: 2026-03-16T07:30 (Vietnam time), with an"
                                     " offset (…+07:00, …Z), or 16/03/2026 07:30; default now.")
 UNIT = typer.Option(None, "--unit", help="Only the mail to or cc this unit (and its people).")
-
-
-def parse_moment(text: str, field: str = "at") -> datetime:
-    """ISO (naive = Vietnam time) or dd/mm/yyyy [HH:MM] (Vietnam time), as aware UTC."""
-    stripped = text.strip()
-    for layout in ("%d/%m/%Y %H:%M", "%d/%m/%Y"):
-        try:
-            return parse_instant(datetime.strptime(stripped, layout).isoformat(), field)
-        except ValueError:
-            continue
-    try:
-        return parse_instant(stripped, field)
-    except InvalidInput:
-        raise InvalidInput(field, f"'{text}' is not a moment such as 2026-03-16T07:30,"
-                                  " 2026-03-16T07:30+07:00 or 16/03/2026 07:30") from None
 
 
 HTML = typer.Option(False, "--html", help="Print each email's HTML part too.")

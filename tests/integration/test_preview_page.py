@@ -1,0 +1,87 @@
+"""/admin/preview: an admin sees the mail a sweep and a delivery at a moment would send to the
+units of its own subtree (never a sibling's), nothing written; others are refused; a bad moment
+or a unit outside the subtree is told in Vietnamese, naming the field."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from chidao.db.database import transaction
+from chidao.files.unit_files import parse_unit_yaml
+from chidao.services.accounts import add_user
+from chidao.services.units_import import import_units
+from tests.support.cascade import at, snapshot
+from tests.web_fixtures import PASSWORD
+
+T = "2026-03-20T07:35"
+CA_MAU_MAIL = """
+- {code: SGDDT-CM, name: Sở Giáo dục và Đào tạo tỉnh Cà Mau, kind: department, parent: BGDDT,
+   symbol: SGDĐT, emails: [vanthu.sgddt@camau.gov.vn]}
+- {code: UBND-TANTHANH, name: Ủy ban nhân dân phường Tân Thành, kind: people_committee,
+   parent: SGDDT-CM, symbol: UBND, emails: [ubnd.tanthanh@camau.gov.vn]}
+"""
+ADMINS = {"quantri.so": "SGDDT-AG", "quantri.camau": "SGDDT-CM"}
+
+
+def with_admins(web, engine):
+    """The fixtures' two provinces (Cà Mau's units given mailboxes), an admin in each Sở."""
+    with transaction(engine) as session:
+        import_units(session, parse_unit_yaml(CA_MAU_MAIL), now=at("2026-02-01T08:00"))
+        for username, unit in ADMINS.items():
+            add_user(session, username=username, full_name=username, unit_code=unit,
+                     role="admin", password=PASSWORD, now=at("2026-03-01T08:00"))
+    return {name: web.client(name) for name in ADMINS}
+
+
+def addresses(page: str) -> set[str]:
+    return set(re.findall(r"Gửi đến: ([^<\s]+@[^<\s]+)", page))
+
+
+@pytest.fixture
+def admins(web, engine):
+    return with_admins(web, engine)
+
+
+def test_each_admin_sees_its_own_subtree_mail_and_nothing_of_the_sibling(admins, engine):
+    before = snapshot(engine)
+    an_giang = admins["quantri.so"].get("/admin/preview", params={"at": T})
+    ca_mau = admins["quantri.camau"].get("/admin/preview", params={"at": T})
+    assert snapshot(engine) == before  # a page view wrote nothing
+    assert an_giang.status_code == ca_mau.status_code == 200
+    mine, theirs = addresses(an_giang.text), addresses(ca_mau.text)
+    assert theirs == {"ubnd.tanthanh@camau.gov.vn"}  # its commune's new task (88/KH-SGDĐT)
+    assert "Việc Cà Mau" in ca_mau.text and "Việc Cà Mau" not in an_giang.text
+    assert "vanthu.sgddt@angiang.gov.vn" in mine and not any("camau" in a for a in mine)
+    assert "An Giang" not in html.unescape(ca_mau.text).split("Xem trước thư sẽ gửi", 2)[-1]
+
+
+def test_one_unit_of_the_subtree_and_its_mail_as_it_will_read(admins):
+    page = admins["quantri.so"].get("/admin/preview",
+                                    params={"at": "20/03/2026 07:35", "unit": "UBND-PHUQUOC"}).text
+    assert addresses(page) == {"ubnd.phuquoc@angiang.gov.vn"}
+    text = html.unescape(page)
+    assert "Kính gửi: Ủy ban nhân dân đặc khu Phú Quốc" in text  # the body, as it will read
+    assert "Tiêu đề" in text and "[chidao]" in text and 'srcdoc="' in page
+
+
+@pytest.mark.parametrize(("params", "label", "problem"), [
+    ({"at": "20/13/2026"}, "Thời điểm", "“20/13/2026” không phải thời điểm hợp lệ"),
+    ({"at": T, "unit": "UBND-TANTHANH"}, "Đơn vị", "không có đơn vị mã “UBND-TANTHANH”"),
+    ({"at": T, "unit": "KHONG-CO"}, "Đơn vị", "không có đơn vị mã “KHONG-CO”"),
+])
+def test_bad_moment_or_unit_outside_the_subtree_is_told_in_vietnamese(admins, params, label,
+                                                                       problem):
+    done = admins["quantri.so"].get("/admin/preview", params=params)
+    assert done.status_code == 422
+    text = html.unescape(done.text)
+    assert f"{label}</a>: {problem}" in text
+    assert "Gửi đến:" not in text
+
+
+def test_only_admins_may_preview(web, admins):
+    head = web.client("chuyenvien.so")
+    assert head.get("/admin/preview", params={"at": T}).status_code == 403
+    assert web.client().get("/admin/preview", follow_redirects=False).status_code in (303, 401)
