@@ -142,3 +142,51 @@ def test_sweep_dry_run_names_units_tasks_and_stages_in_words(engine, db_url, que
         d["stage_words"] == "báo cáo lên cấp trên: đơn vị quá hạn 7 ngày làm việc"
         and d["to"] == {"code": "SGDDT-AG", "name": "Sở Giáo dục và Đào tạo tỉnh An Giang"}
         for d in escalated)
+
+
+def test_a_real_sweep_during_a_preview_is_not_held_long_and_loses_nothing(engine,
+                                                                          queued_and_due):
+    """The preview's transaction held open (its sweep done, as mid-preview): a real sweep
+    meanwhile waits for it on SQLite (the write lock, until the rollback) and does not wait on
+    PostgreSQL (SKIP LOCKED: the runs the preview holds are left to its next pass); either
+    way every notification is written once the preview is gone."""
+    import threading
+    import time
+
+    from sqlalchemy import func, select
+
+    from chidao.config.calendar_source import vietnam_calendar
+    from chidao.db.database import transaction
+    from chidao.domain.notifications import notification_table
+    from chidao.notifications.preview import discarded
+    from chidao.notifications.sweep import sweep
+    from tests.support.cascade import at
+
+    def real_sweep() -> int:
+        with transaction(engine) as session:
+            return len(sweep(session, now=at(T), calendar=vietnam_calendar(),
+                             send_at=engine_settings(None).send_from).notifications)
+
+    def count() -> int:
+        with engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(notification_table))
+                       .scalar_one())
+
+    before, done = count(), {}
+    with discarded(engine) as preview:
+        due = len(sweep(preview, now=at(T), calendar=vietnam_calendar(),
+                        send_at=engine_settings(None).send_from).notifications)
+        started = time.monotonic()
+        worker = threading.Thread(target=lambda: done.update(
+            written=real_sweep(), took=time.monotonic() - started))
+        worker.start()
+        time.sleep(0.5)
+        worker.join(timeout=0 if engine.dialect.name == "sqlite" else 10)
+    worker.join(timeout=30)
+    assert due > 0 and "written" in done
+    if engine.dialect.name == "sqlite":
+        assert done["took"] >= 0.5 and done["written"] == due  # waited, then did it all
+    else:
+        assert done["took"] < 0.5 and done["written"] == 0  # did not wait: skipped them
+        assert real_sweep() == due  # its next pass writes them
+    assert count() == before + due
