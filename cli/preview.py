@@ -13,7 +13,7 @@ from ..config.runtime import Runtime
 from ..db.database import reading
 from ..db.lookup import unit_by_code
 from ..domain.calendar import LOCAL_TZ
-from ..notifications.preview import Mail, Preview, preview_mail
+from ..notifications.preview import Mail, Preview, Scope, preview_mail
 from .common import JSON, print_json, runtime
 
 AT = typer.Option(None, "--at", help="The moment: 2026-03-16T07:30 (Vietnam time), with an"
@@ -37,9 +37,8 @@ def show(rt: Runtime, unit: str | None, as_json: bool, *, sweep_first: bool,
         with reading(rt.engine) as session:
             unit = unit_by_code(session, unit.strip()).code
     found = preview_mail(rt.engine, at=rt.now(), calendar=rt.calendar, settings=rt.settings,
-                         send_at=rt.rules.send_from, sweep_first=sweep_first)
-    if unit is not None:
-        found.mails = [m for m in found.mails if unit in m.units]
+                         send_at=rt.rules.send_from, sweep_first=sweep_first,
+                         scope=Scope(unit=unit))
     if as_json:
         print_json(as_data(found))
     else:
@@ -49,7 +48,7 @@ def show(rt: Runtime, unit: str | None, as_json: bool, *, sweep_first: bool,
 def as_data(found: Preview) -> dict[str, Any]:
     return {"at": found.at.isoformat(), "at_local": _local(found.at), "swept": found.swept,
             "notifications": found.notifications, "held": found.held,
-            "messages": len(found.mails),
+            "messages": len(found.mails), "unsendable": found.unsendable,
             "recipients": [{"to": to, "mails": [_mail_data(m) for m in mails]}
                            for to, mails in found.by_recipient().items()]}
 
@@ -68,6 +67,8 @@ def print_preview(found: Preview, *, html: bool = False) -> None:
              if found.swept else "")
     out(f"Preview at {_local(found.at)} (Asia/Ho_Chi_Minh): {swept}{len(found.mails)} emails"
         f"{'; ' + found.held if found.held else ''} (nothing written)")
+    for problem in found.unsendable:
+        out(f"would fail (address not valid): {problem}")
     for to, mails in found.by_recipient().items():
         out(f"\n══ {to} — {len(mails)} email(s)")
         for mail in mails:

@@ -1,19 +1,21 @@
 """What a sweep and a delivery at a moment T would send, without writing anything.
 
 The real pipeline runs, step for step, in ONE transaction that is always rolled back: the sweep
-(`sweep`) writes the notifications due at T, the outbox groups them (`form_messages`), each new
-digest is loaded and rendered as `deliver.compose` does (`load_outgoing`, the same
-`_composed`), then the due digests are claimed as `deliver.send` claims them (`claim_fresh`:
-stale lines withdrawn, digests already queued and due by T included). The claimed envelopes'
-bytes are what SMTP would be given; the preview parses them and lets the transaction go.
+(`sweep`) writes the notifications due at T, the outbox groups them (`form_messages`), the
+digests to compose are loaded as `deliver.compose` loads them (`unrendered`, `load_outgoing`,
+those left with nothing to say withdrawn), and the digests already composed and due by T are
+claimed as `deliver.send` claims them (`claim_fresh`: re-checked against the runs, stale lines
+withdrawn). Then the transaction is rolled back, and the digests to compose are rendered by
+`deliver`'s own `_composed` (with T as the moment: the same bytes but for the Message-ID made
+when a digest is formed and the MIME boundary), outside any transaction: rendering is most of
+the time and holds no lock. Only the mail of `unit` / the subtree `within` is rendered.
 
-Locks, while the preview runs (its duration: a few hundred milliseconds on the demo; about
-what a sweep plus composing takes at scale, see README):
-- SQLite: the transaction is BEGIN IMMEDIATE (it writes), so other writers (a real sweep, a
-  form) wait behind `busy_timeout` until the rollback; readers never wait (WAL).
+Locks while the transaction runs (see README for its duration):
+- SQLite: it is BEGIN IMMEDIATE (it writes), so other writers (a real sweep, a form) wait
+  behind `busy_timeout` until the rollback; readers never wait (WAL).
 - PostgreSQL: the rows a sweeper and a deliverer would take are locked; a real sweep or
-  delivery running meanwhile does not wait (its selects SKIP LOCKED): it takes those runs and
-  digests on its next pass. `lock_timeout` caps what the preview itself waits for.
+  delivery running meanwhile does not wait (its selects SKIP LOCKED) and takes those runs and
+  digests on its next pass. `lock_timeout` caps what the preview itself would wait for.
 """
 
 from __future__ import annotations
@@ -31,17 +33,20 @@ from sqlmodel import Session
 from ..config.settings import Settings
 from ..domain.accounts import User
 from ..domain.calendar import WorkingCalendar
-from ..domain.notifications import MessageStatus, message_table
+from ..domain.notifications import message_table
 from ..domain.policy import in_sending_hours
 from ..domain.units import unit_table
+from .context import Outgoing
 from .deliver import COMPOSE_CHUNK, _composed
-from .freshness import claim_fresh, withdraw
+from .freshness import claim_fresh
 from .loading import load_outgoing
-from .outbox import Claimed, form_messages, store_rendered, unrendered
+from .mailer import Envelope
+from .outbox import form_messages, unrendered
 from .render import sender_address
 from .sweep import sweep
 
-_m, _u = message_table.c, unit_table.c
+_m = message_table.c
+ALL = 10**9  # every message still to compose
 LOCK_TIMEOUT = "5s"  # PostgreSQL: the longest the preview waits for a row lock
 
 
@@ -71,6 +76,8 @@ class Preview:
     notifications: int = 0  # written by the sweep at T
     held: str = ""  # why nothing would be sent at T
     mails: list[Mail] = field(default_factory=list)
+    total: int = 0  # the digests that would go (`mails` holds the first of them: see limit)
+    unsendable: list[str] = field(default_factory=list)  # why a digest would fail instead
 
     def by_recipient(self) -> dict[str, list[Mail]]:
         """The mails grouped per recipient (the To header), recipients in order."""
@@ -80,10 +87,35 @@ class Preview:
         return grouped
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Whose mail: addressed to the unit `unit` (its code), or to a unit whose path starts with
+    `within` (a subtree); None = everyone's. Its people's mail counts as the unit's."""
+
+    unit: str | None = None
+    within: str | None = None
+
+    def covers(self, addressed: Addressed) -> bool:
+        return ((self.unit is None or self.unit in addressed.codes)
+                and (self.within is None
+                     or any(p.startswith(self.within) for p in addressed.paths)))
+
+
+@dataclass(frozen=True)
+class Addressed:
+    code: str  # the recipient unit
+    name: str
+    codes: frozenset[str]  # every unit the message is addressed to (To, Cc, the person's)
+    paths: frozenset[str]
+
+
 def preview_mail(engine: Engine, *, at: datetime, calendar: WorkingCalendar,
-                 settings: Settings, send_at: time, sweep_first: bool = True) -> Preview:
+                 settings: Settings, send_at: time, sweep_first: bool = True,
+                 scope: Scope | None = None, limit: int | None = None) -> Preview:
     """The mail a sweep (unless `sweep_first` is False: a delivery alone) and a delivery at `at`
-    would send; nothing is written."""
+    would send (only what `scope` covers; the first `limit` of it shown, all of it counted);
+    nothing is written."""
+    scope = scope or Scope()
     result = Preview(at=at, swept=sweep_first)
     with discarded(engine) as session:
         if sweep_first:
@@ -93,10 +125,22 @@ def preview_mail(engine: Engine, *, at: datetime, calendar: WorkingCalendar,
             result.held = "outside sending hours (working days only)"
             return result
         form_messages(session, now=at, domain=settings.mail_domain)
-        _compose(session, at=at, calendar=calendar, settings=settings)
-        claimed = _claim_all(session, at=at, settings=settings)
-        units = _addressed_units(session, [c.id for c in claimed])
-    result.mails = [_mail(c, units.get(c.id, ("", "", frozenset()))) for c in claimed]
+        to_compose = unrendered(session, ALL)  # before the claims, as deliver composes first
+        composed = _claim_all(session, at=at, settings=settings)
+        addressed = _addressed(session, [*to_compose, *composed])
+        covered = {mid for mid, a in addressed.items() if scope.covers(a)}
+        outgoing = _load(session, [i for i in to_compose if i in covered], at, calendar)
+    sendable = sorted([*(m.id for m in outgoing), *(i for i in composed if i in covered)])
+    result.total, shown = len(sendable), set(sendable[:limit])
+    sender = sender_address(settings.mail_from)
+    for message in (m for m in outgoing if m.id in shown):
+        row = _composed(message, at, calendar, sender, settings.public_url)
+        if row["status"] != "queued":
+            result.unsendable.append(f"{message.to.code}: {row['last_error']}")
+            continue
+        composed[message.id] = _envelope(row)
+    result.mails = [_mail(envelope, addressed[mid]) for mid, envelope in composed.items()
+                    if mid in shown]
     return result
 
 
@@ -113,60 +157,62 @@ def discarded(engine: Engine) -> Iterator[Session]:
             session.rollback()
 
 
-def _compose(session: Session, *, at: datetime, calendar: WorkingCalendar,
-             settings: Settings) -> None:
-    """`deliver.compose` in this session: load, set aside the empty, render, store."""
-    sender = sender_address(settings.mail_from)
-    while True:
-        outgoing = load_outgoing(session, unrendered(session, COMPOSE_CHUNK),
-                                 today=calendar.local_date(at))
-        withdraw(session, [m.id for m in outgoing if not m.items])
-        outgoing = [m for m in outgoing if m.items]
-        if not outgoing:
-            return
-        store_rendered(session, [_composed(m, at, calendar, sender, settings.public_url)
-                                 for m in outgoing])
+def _load(session: Session, ids: list[int], at: datetime, calendar: WorkingCalendar
+          ) -> list[Outgoing]:
+    """The digests to compose, loaded as `deliver.compose` loads them (chunk by chunk); one
+    left with nothing to say is not sent (compose withdraws it)."""
+    outgoing: list[Outgoing] = []
+    for start in range(0, len(ids), COMPOSE_CHUNK):
+        outgoing.extend(load_outgoing(session, ids[start:start + COMPOSE_CHUNK],
+                                      today=calendar.local_date(at)))
+    return [m for m in outgoing if m.items]
 
 
-def _claim_all(session: Session, *, at: datetime, settings: Settings) -> list[Claimed]:
-    """Every batch `deliver.send` would claim at `at`."""
-    claimed: list[Claimed] = []
-    while True:
-        batch = claim_fresh(session, now=at, token="preview", lease_seconds=60,
-                            limit=settings.deliver_batch, domain=settings.mail_domain)
-        if not batch:
-            return claimed
-        claimed.extend(batch)
+def _claim_all(session: Session, *, at: datetime, settings: Settings) -> dict[int, Envelope]:
+    """Every composed digest `deliver.send` would claim at `at`, batch after batch."""
+    claimed: dict[int, Envelope] = {}
+    while batch := claim_fresh(session, now=at, token="preview", lease_seconds=60,
+                               limit=settings.deliver_batch, domain=settings.mail_domain):
+        claimed.update((c.id, c.envelope) for c in batch)
+    return claimed
 
 
-def _addressed_units(session: Session, ids: list[int]
-                     ) -> dict[int, tuple[str, str, frozenset[str]]]:
-    """Per message: its recipient unit's code and name, and the codes of every unit it is
-    addressed to (To, Cc, the unit of the person it is addressed to)."""
-    if not ids:
-        return {}
+def _addressed(session: Session, ids: list[int]) -> dict[int, Addressed]:
+    """Per message: its recipient unit, and every unit it is addressed to (To, Cc, the unit of
+    the person it is addressed to)."""
     to, cc, person_unit = unit_table.alias("to_u"), unit_table.alias("cc_u"), unit_table.alias()
     person = User.__table__.alias("person")  # type: ignore[attr-defined]
-    rows = session.execute(
-        select(_m.id, to.c.code, to.c.name, cc.c.code, person_unit.c.code)
-        .join(to, to.c.id == _m.to_unit_id)
-        .outerjoin(cc, cc.c.id == _m.cc_unit_id)
-        .outerjoin(person, person.c.id == _m.to_user_id)
-        .outerjoin(person_unit, person_unit.c.id == person.c.unit_id)
-        .where(_m.id.in_(ids), _m.status == MessageStatus.SENDING.value))
-    return {mid: (code, name, frozenset(c for c in (code, cc_code, person_code) if c))
-            for mid, code, name, cc_code, person_code in rows}
+    found: dict[int, Addressed] = {}
+    for start in range(0, len(ids), COMPOSE_CHUNK):
+        for mid, code, name, path, *others in session.execute(
+                select(_m.id, to.c.code, to.c.name, to.c.path, cc.c.code, cc.c.path,
+                       person_unit.c.code, person_unit.c.path)
+                .join(to, to.c.id == _m.to_unit_id)
+                .outerjoin(cc, cc.c.id == _m.cc_unit_id)
+                .outerjoin(person, person.c.id == _m.to_user_id)
+                .outerjoin(person_unit, person_unit.c.id == person.c.unit_id)
+                .where(_m.id.in_(ids[start:start + COMPOSE_CHUNK]))):
+            found[mid] = Addressed(code, name, frozenset([code, *others[0::2]]) - {None},
+                                   frozenset([path, *others[1::2]]) - {None})
+    return found
 
 
-def _mail(claimed: Claimed, unit: tuple[str, str, frozenset[str]]) -> Mail:
-    email = message_from_bytes(claimed.envelope.data, policy=policy.default)
+def _envelope(row: dict[str, object]) -> Envelope:
+    """The envelope of what `deliver._composed` would store."""
+    recipients, body = row["recipients"], row["body"]
+    assert isinstance(recipients, list) and isinstance(body, bytes)
+    return Envelope(str(row["sender"]), [str(r) for r in recipients], body)
+
+
+def _mail(envelope: Envelope, addressed: Addressed) -> Mail:
+    email = message_from_bytes(envelope.data, policy=policy.default)
     assert isinstance(email, EmailMessage)
-    return Mail(to_unit=unit[0], to_unit_name=unit[1], subject=str(email["Subject"] or ""),
-                sender=str(email["From"] or ""), to=str(email["To"] or ""),
-                cc=str(email["Cc"] or ""), envelope_to=list(claimed.envelope.recipients),
-                text=_part(email, "plain"), html=_part(email, "html"),
-                message_id=str(email["Message-ID"] or ""), date=str(email["Date"] or ""),
-                raw=claimed.envelope.data, units=unit[2])
+    return Mail(to_unit=addressed.code, to_unit_name=addressed.name,
+                subject=str(email["Subject"] or ""), sender=str(email["From"] or ""),
+                to=str(email["To"] or ""), cc=str(email["Cc"] or ""),
+                envelope_to=list(envelope.recipients), text=_part(email, "plain"),
+                html=_part(email, "html"), message_id=str(email["Message-ID"] or ""),
+                date=str(email["Date"] or ""), raw=envelope.data, units=addressed.codes)
 
 
 def _part(email: EmailMessage, subtype: str) -> str:

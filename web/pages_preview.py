@@ -16,7 +16,7 @@ from ..domain.calendar import LOCAL_TZ
 from ..domain.errors import InvalidInput
 from ..domain.permissions import Action, may
 from ..domain.units import Unit, subtree_bounds
-from ..notifications.preview import Mail, preview_mail
+from ..notifications.preview import Scope, preview_mail
 from .access import user_unit
 from .deps import DB, page_user, runtime_of
 from .form_errors import FormErrors
@@ -24,6 +24,7 @@ from .rendering import render
 
 router = APIRouter()
 LABELS = {"at": "Thời điểm", "unit": "Đơn vị"}
+SHOWN = 100  # emails rendered on the page (all are counted); the CLI shows every one
 
 
 @router.get("/admin/preview")
@@ -40,9 +41,10 @@ def mail_preview(request: Request, at: str = Query("", max_length=40),
     if form or moment is None:
         return render(request, "mail_preview.html", session, user, status_code=422, form=form,
                       at=_local_input(runtime.now()), preview=None)
+    scope = Scope(unit=chosen.code if chosen else None, within=low)  # the admin's subtree
     found = preview_mail(runtime.engine, at=moment, calendar=runtime.calendar,
-                         settings=runtime.settings, send_at=runtime.rules.send_from)
-    found.mails = _scoped(session, found.mails, low, high, chosen)
+                         settings=runtime.settings, send_at=runtime.rules.send_from,
+                         scope=scope, limit=SHOWN)
     return render(request, "mail_preview.html", session, user, form=form,
                   at=_local_input(moment), preview=found, chosen=chosen,
                   recipients=found.by_recipient(), send_from=runtime.settings.send_from,
@@ -67,17 +69,6 @@ def _unit_in_subtree(session: Session, code: str, low: str, high: str,
     if found is None:
         form.add("unit", f"không có đơn vị mã “{code}” trong phạm vi quản lý của bạn")
     return found
-
-
-def _scoped(session: Session, mails: list[Mail], low: str, high: str,
-            chosen: Unit | None) -> list[Mail]:
-    """The mails addressed to a unit of the subtree (or its people); with `chosen`, to it."""
-    if chosen is not None:
-        return [m for m in mails if chosen.code in m.units]
-    codes = sorted({c for m in mails for c in m.units})
-    inside = set(session.exec(select(Unit.code).where(
-        col(Unit.code).in_(codes), col(Unit.path) >= low, col(Unit.path) < high)).all())
-    return [m for m in mails if m.units & inside]
 
 
 def _local_input(moment: datetime) -> str:
