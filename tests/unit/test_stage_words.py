@@ -15,7 +15,8 @@ from chidao.notifications.due_words import stage_words
     ("overdue_copy", "2026-03-31/d+1/cc", "bản sao gửi cấp trên: đơn vị quá hạn 1 ngày làm việc"),
     ("escalation", "2026-03-31/d+12", "báo cáo lên cấp trên: đơn vị quá hạn 12 ngày làm việc"),
     ("returned", "returned/4", "báo cáo bị trả lại"),
-    ("recalled", "recalled", "recalled"),  # a kind this module does not know: its name
+    ("recalled", "recalled", "văn bản bị thu hồi"),  # a kind added since: its label
+    ("not-a-kind", "x", "not-a-kind"),  # a kind nobody knows: its name
 ])
 def test_stage_words(kind, stage, words):
     assert stage_words(kind, stage) == words
