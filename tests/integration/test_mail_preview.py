@@ -12,10 +12,24 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from chidao.db.database import transaction
+from chidao.domain.acting import Actor
+from chidao.domain.notifications import message_table
+from chidao.services.recall import recall_directive
 from tests.integration.engine_helpers import engine_settings, tick
 from tests.smtp_server import free_port
-from tests.support.cascade import SEED, WHEN, issue_data, issue_file, seed_units, small, snapshot
+from tests.support.cascade import (
+    SEED,
+    WHEN,
+    at,
+    issue_data,
+    issue_file,
+    seed_units,
+    small,
+    snapshot,
+)
 from tests.support.cli import chidao, refused
 
 T = "2026-03-20T07:35"  # Friday: the 31/03 report's 7-working-days reminder, and more
@@ -25,13 +39,18 @@ DOMAIN = "test.chidao.vn"
 @pytest.fixture
 def queued_and_due(engine):
     """Two directives issued; their 'new task' digests composed while SMTP was down, so they
-    wait in the outbox (queued, retry due well before T); at T new reminders are due too."""
+    wait in the outbox (queued, retry due well before T); at T new reminders are due too, and
+    the notices of a third directive recalled (thu hồi) the day before."""
     seed_units(engine)
     issue_file(engine, SEED[0], WHEN[0])
     issue_data(engine, small(), "2026-03-02T09:00")
     down = engine_settings(SimpleNamespace(port=free_port()))  # nothing listens there
     report = tick(engine, down, "2026-03-02T10:00")
     assert report.sent == 0 and report.retrying > 0
+    recalled = issue_data(engine, small(number_symbol="66/KH-SGDĐT"), "2026-03-02T11:00")
+    with transaction(engine) as session:
+        assert recall_directive(session, recalled.directive_id, by=Actor("SGDDT-AG"),
+                                reason="Ban hành nhầm", now=at("2026-03-19T15:00")) == 3
     return report.retrying
 
 
@@ -102,7 +121,14 @@ def test_preview_at_a_unit_shows_only_its_mail_and_deliver_dry_run_only_what_wai
     waiting = preview_json(db_url, "deliver", "--dry-run", "--now", T)
     assert snapshot(engine) == before
     assert waiting["swept"] is False and waiting["notifications"] == 0
-    assert waiting["messages"] == queued_and_due < len(everything)
+    with engine.connect() as conn:  # the digests composed while SMTP was down
+        queued = set(conn.execute(select(message_table.c.header_id).where(
+            message_table.c.status == "queued")).scalars())
+    # Sent by a delivery alone: those, and one digest per commune of the recall's notices
+    # (written when it was recalled); not the reminders only the sweep at T writes.
+    ids = [m["message_id"] for m in mails(waiting)]
+    assert len(queued) == queued_and_due and queued <= set(ids)
+    assert len(ids) == queued_and_due + 3 < len(everything)
 
 
 def test_preview_outside_sending_hours_sends_nothing_and_says_why(engine, db_url,
@@ -153,14 +179,12 @@ def test_a_real_sweep_during_a_preview_is_not_held_long_and_loses_nothing(engine
     import threading
     import time
 
-    from sqlalchemy import func, select
+    from sqlalchemy import func
 
     from chidao.config.calendar_source import vietnam_calendar
-    from chidao.db.database import transaction
     from chidao.domain.notifications import notification_table
     from chidao.notifications.preview import discarded
     from chidao.notifications.sweep import sweep
-    from tests.support.cascade import at
 
     def real_sweep() -> int:
         with transaction(engine) as session:
