@@ -48,7 +48,9 @@ def show(rt: Runtime, unit: str | None, as_json: bool, *, sweep_first: bool,
 def as_data(found: Preview) -> dict[str, Any]:
     return {"at": found.at.isoformat(), "at_local": _local(found.at), "swept": found.swept,
             "notifications": found.notifications, "held": found.held,
-            "messages": len(found.mails), "unsendable": found.unsendable,
+            "messages": len(found.mails), "total": found.total,
+            "unsendable": [{"unit": {"code": code, "name": name}, "reason": reason}
+                           for code, name, reason in found.unsendable],
             "recipients": [{"to": to, "mails": [_mail_data(m) for m in mails]}
                            for to, mails in found.by_recipient().items()]}
 
@@ -67,8 +69,8 @@ def print_preview(found: Preview, *, html: bool = False) -> None:
              if found.swept else "")
     out(f"Preview at {_local(found.at)} (Asia/Ho_Chi_Minh): {swept}{len(found.mails)} emails"
         f"{'; ' + found.held if found.held else ''} (nothing written)")
-    for problem in found.unsendable:
-        out(f"would fail (address not valid): {problem}")
+    for code, name, reason in found.unsendable:
+        out(f"would fail: {code} ({name}): {reason}")
     for to, mails in found.by_recipient().items():
         out(f"\n══ {to} — {len(mails)} email(s)")
         for mail in mails:

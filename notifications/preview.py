@@ -46,6 +46,7 @@ from .render import sender_address
 from .sweep import sweep
 
 _m = message_table.c
+NO_ADDRESS = "the unit has no email address"
 ALL = 10**9  # every message still to compose
 LOCK_TIMEOUT = "5s"  # PostgreSQL: the longest the preview waits for a row lock
 
@@ -77,7 +78,8 @@ class Preview:
     held: str = ""  # why nothing would be sent at T
     mails: list[Mail] = field(default_factory=list)
     total: int = 0  # the digests that would go (`mails` holds the first of them: see limit)
-    unsendable: list[str] = field(default_factory=list)  # why a digest would fail instead
+    # (unit code, unit name, why) of each digest that would fail instead of going
+    unsendable: list[tuple[str, str, str]] = field(default_factory=list)
 
     def by_recipient(self) -> dict[str, list[Mail]]:
         """The mails grouped per recipient (the To header), recipients in order."""
@@ -130,18 +132,31 @@ def preview_mail(engine: Engine, *, at: datetime, calendar: WorkingCalendar,
         addressed = _addressed(session, [*to_compose, *composed])
         covered = {mid for mid, a in addressed.items() if scope.covers(a)}
         outgoing = _load(session, [i for i in to_compose if i in covered], at, calendar)
+    for message in (m for m in outgoing if not m.to.emails):  # fails without rendering
+        result.unsendable.append((message.to.code, message.to.name, NO_ADDRESS))
+    outgoing = [m for m in outgoing if m.to.emails]
     sendable = sorted([*(m.id for m in outgoing), *(i for i in composed if i in covered)])
-    result.total, shown = len(sendable), set(sendable[:limit])
-    sender = sender_address(settings.mail_from)
-    for message in (m for m in outgoing if m.id in shown):
-        row = _composed(message, at, calendar, sender, settings.public_url)
-        if row["status"] != "queued":
-            result.unsendable.append(f"{message.to.code}: {row['last_error']}")
-            continue
-        composed[message.id] = _envelope(row)
+    shown = set(sendable[:limit])
+    composed.update(_render([m for m in outgoing if m.id in shown], result, at=at,
+                            calendar=calendar, settings=settings))
+    result.total = len(sendable) - sum(m.id in shown and m.id not in composed for m in outgoing)
     result.mails = [_mail(envelope, addressed[mid]) for mid, envelope in composed.items()
                     if mid in shown]
     return result
+
+
+def _render(outgoing: list[Outgoing], result: Preview, *, at: datetime,
+            calendar: WorkingCalendar, settings: Settings) -> dict[int, Envelope]:
+    """Each digest's envelope as `deliver.compose` would store it (rendered at `at`); one with
+    a stored address that is not valid would fail: told in `result.unsendable`."""
+    sender, envelopes = sender_address(settings.mail_from), {}
+    for message in outgoing:
+        row = _composed(message, at, calendar, sender, settings.public_url)
+        if row["status"] == "queued":
+            envelopes[message.id] = _envelope(row)
+        else:
+            result.unsendable.append((message.to.code, message.to.name, str(row["last_error"])))
+    return envelopes
 
 
 @contextmanager

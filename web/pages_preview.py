@@ -16,7 +16,7 @@ from ..domain.calendar import LOCAL_TZ
 from ..domain.errors import InvalidInput
 from ..domain.permissions import Action, may
 from ..domain.units import Unit, subtree_bounds
-from ..notifications.preview import Scope, preview_mail
+from ..notifications.preview import NO_ADDRESS, Scope, preview_mail
 from .access import user_unit
 from .deps import DB, page_user, runtime_of
 from .form_errors import FormErrors
@@ -48,7 +48,7 @@ def mail_preview(request: Request, at: str = Query("", max_length=40),
     return render(request, "mail_preview.html", session, user, form=form,
                   at=_local_input(moment), preview=found, chosen=chosen,
                   recipients=found.by_recipient(), send_from=runtime.settings.send_from,
-                  send_until=runtime.settings.send_until)
+                  send_until=runtime.settings.send_until, no_address=NO_ADDRESS)
 
 
 def _moment(text: str, form: FormErrors) -> datetime | None:

@@ -55,6 +55,9 @@ def test_each_admin_sees_its_own_subtree_mail_and_nothing_of_the_sibling(admins,
     assert theirs == {"ubnd.tanthanh@camau.gov.vn"}  # its commune's new task (88/KH-SGDĐT)
     assert "Việc Cà Mau" in ca_mau.text and "Việc Cà Mau" not in an_giang.text
     assert "vanthu.sgddt@angiang.gov.vn" in mine and not any("camau" in a for a in mine)
+    # Hòn Tre's groups of children have no mailbox: their digests would fail, and say so
+    assert re.search(r"\(MN-HONTRE-TCM-NT\)</span>: đơn vị chưa có địa chỉ thư điện tử",
+                     an_giang.text)
     assert "An Giang" not in html.unescape(ca_mau.text).split("Xem trước thư sẽ gửi", 2)[-1]
 
 
@@ -85,3 +88,15 @@ def test_only_admins_may_preview(web, admins):
     head = web.client("chuyenvien.so")
     assert head.get("/admin/preview", params={"at": T}).status_code == 403
     assert web.client().get("/admin/preview", follow_redirects=False).status_code in (303, 401)
+
+
+def test_the_page_shows_the_first_mails_and_counts_them_all(admins, monkeypatch):
+    from chidao.web import pages_preview
+
+    everything = admins["quantri.so"].get("/admin/preview", params={"at": T}).text
+    total = everything.count('<article class="mail-preview">')
+    assert total > 2 and f"<strong>{total}</strong> thư" in everything
+    monkeypatch.setattr(pages_preview, "SHOWN", 2)
+    page = admins["quantri.so"].get("/admin/preview", params={"at": T}).text
+    assert page.count('<article class="mail-preview">') == 2
+    assert f"<strong>{total}</strong> thư; trang này hiển thị 2 thư đầu tiên" in page
