@@ -4,7 +4,7 @@ the form, the mails per recipient, no sideways scroll on a phone; screenshots sa
 import pytest
 
 from tests.e2e.demo_site import PHONE, WIDTHS, fits_phone, screenshot
-from tests.integration.test_preview_page import T, with_admins
+from tests.support.mail_preview import T, with_admins
 from tests.web_fixtures import PASSWORD
 
 
