@@ -15,6 +15,7 @@ from ..domain.errors import InvalidInput
 from ..domain.notifications import message_body_table, message_table, notification_table
 from ..domain.units import unit_table
 from ..flows.runner import run_step
+from ..notifications.due_words import describe_due, due_line
 from ..services.extend import extend_deadline
 from .common import (
     JSON,
@@ -25,11 +26,13 @@ from .common import (
     runtime,
     settings,
 )
+from .preview import HTML, UNIT, preview, show
 
 
 def register(app: typer.Typer) -> None:
     app.command("sweep")(reports_errors(sweep))
     app.command("deliver")(reports_errors(deliver))
+    app.command("preview")(reports_errors(preview))
     app.command("outbox")(reports_errors(outbox))
     app.command("extend")(reports_errors(extend))
     app.command("worker")(worker)
@@ -41,7 +44,10 @@ def register(app: typer.Typer) -> None:
 def sweep(now: str = NOW, dry_run: bool = typer.Option(False, "--dry-run"),
           as_json: bool = JSON) -> None:
     """Write the reminders and escalations due at --now (idempotent)."""
-    result = run_step("sweep", runtime(now), dry_run=dry_run)
+    rt = runtime(now)
+    result = run_step("sweep", rt, dry_run=dry_run)
+    with reading(rt.engine) as session:  # the ids named: units, tasks, stages in words
+        result["due"] = describe_due(session, result["due"])
     if as_json:
         print_json(result)
         return
@@ -49,13 +55,20 @@ def sweep(now: str = NOW, dry_run: bool = typer.Option(False, "--dry-run"),
               if result.get("paused") else "")
     console.print(f"{result['examined']} runs examined, {result['notifications']} notifications"
                   f"{paused}{' (dry run: nothing written)' if dry_run else ''}")
-    for assignment_id, stage, kind, to, cc in result["due"]:
-        console.print(f"  run #{assignment_id} {stage} {kind} → unit {to}"
-                      f"{'' if cc == 'None' else f' cc {cc}'}", highlight=False)
+    for entry in result["due"]:
+        console.print(f"  {due_line(entry)}", markup=False, highlight=False, soft_wrap=True)
 
 
-def deliver(now: str = NOW, as_json: bool = JSON) -> None:
+def deliver(now: str = NOW, dry_run: bool = typer.Option(
+        False, "--dry-run", help="Show what would be sent now (as `chidao preview`, without"
+                                 " the sweep); nothing is sent or written."),
+            unit: str = UNIT, html: bool = HTML, as_json: bool = JSON) -> None:
     """Group due notifications into digests and send them (CHIDAO_SMTP_HOST), else keep them."""
+    if dry_run:
+        show(runtime(now), unit, as_json, sweep_first=False, html=html)
+        return
+    if unit is not None:
+        raise InvalidInput("unit", "only with --dry-run (a delivery sends to every unit)")
     result = run_step("deliver", runtime(now))
     if as_json:
         print_json(result)

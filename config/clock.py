@@ -56,3 +56,19 @@ def clock_for(text: str | None) -> Clock:
 def resolve_now(text: str | None) -> datetime:
     """The instant `clock_for(text)` reads (scripts and tests: entry points ask their runtime)."""
     return clock_for(text).now()
+
+
+def parse_moment(text: str, field: str = "at") -> datetime:
+    """`parse_instant`, or dd/mm/yyyy [HH:MM] (Vietnam time): aware UTC; InvalidInput naming
+    `field` with the shapes it takes."""
+    stripped = text.strip()
+    for layout in ("%d/%m/%Y %H:%M", "%d/%m/%Y"):
+        try:
+            return parse_instant(datetime.strptime(stripped, layout).isoformat(), field)
+        except ValueError:
+            continue
+    try:
+        return parse_instant(stripped, field)
+    except InvalidInput:
+        raise InvalidInput(field, f"'{text}' is not a moment such as 2026-03-16T07:30,"
+                                  " 2026-03-16T07:30+07:00 or 16/03/2026 07:30") from None

@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         pages_find,
         pages_inbox,
         pages_issue,
+        pages_preview,
         pages_runs,
     )
 
@@ -63,7 +64,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     # pages_issue before pages_directives: /directives/new is not /directives/{id}
     for module in (pages_auth, pages_board, pages_cascade, pages_issue, pages_extend,
                    pages_directives, pages_find, pages_inbox, pages_runs, pages_documents,
-                   pages_closures, pages_feeds, pages_amend, pages_delegations, pages_audit):
+                   pages_closures, pages_feeds, pages_amend, pages_delegations, pages_audit,
+                   pages_preview):
         app.include_router(module.router)
     app.include_router(api.router, prefix="/api")
     app.include_router(api_actions.router, prefix="/api")

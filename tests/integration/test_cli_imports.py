@@ -43,6 +43,9 @@ def imported_heavy_packages(args: list[str], db_url: str, cwd: Path) -> set[str]
     ["closure", "list"],
     ["delegate", "list"],
     ["audit", "--json"],
+    ["preview", "--at", "2026-03-16T07:30"],
+    ["deliver", "--dry-run", "--now", "2026-03-16T07:30"],
+    ["sweep", "--dry-run", "--now", "2026-03-16T07:30"],
 ], ids=" ".join)
 def test_one_shot_command_imports_neither_prefect_nor_alembic(args, engine, db_url, tmp_path):
     seed_units(engine)
