@@ -55,8 +55,14 @@ def import_units(session: Session, rows: list[UnitRow], *, now: datetime,
     _refresh_paths(session)
     result = ImportResult(created=len(new_rows), updated=len(rows) - len(new_rows),
                           total=len(ids))
-    record_audit(session, by or command_line(""), "units.import", subject_type="unit",
-                 subject_id=by.unit_code if by else "", now=now,
+    # The operator's import is recorded at the top of what it touched (a unit of the file
+    # without a parent, else the parent of its first row): the audit page of that unit and
+    # those above it shows it.
+    top = next((r.code for r in rows if not r.parent), rows[0].parent or rows[0].code) \
+        if rows else ""
+    by = by or command_line(top)
+    record_audit(session, by, "units.import", subject_type="unit", subject_id=by.unit_code,
+                 now=now,
                  summary=f"Nhập danh sách đơn vị: {result.created} đơn vị mới,"
                          f" {result.updated} cập nhật",
                  detail={"created": result.created, "updated": result.updated,
