@@ -42,11 +42,12 @@ def _counts(now: datetime, soon: datetime) -> list[Any]:
 
 def visible_directives(session: Session, user: User, *, now: datetime, soon: datetime,
                        page: int, search: DirectiveFilter | None = None,
-                       ) -> list[dict[str, Any]]:
-    """A page of the directives issued in the user's subtree or addressed to a unit in it,
-    narrowed by `search` (chidao.queries.directive_search), with their runs counted (all of
-    them for a directive issued in the subtree, else those in the subtree): two statements
-    whatever the number of rows."""
+                       per_page: int = PAGE) -> list[dict[str, Any]]:
+    """A page (from 0; `per_page` rows and one more, which tells a next page exists) of the
+    directives issued in the user's subtree or addressed to a unit in it, narrowed by
+    `search` (chidao.queries.directive_search), with their runs counted (all of them for a
+    directive issued in the subtree, else those in the subtree): two statements whatever the
+    number of rows."""
     reader = user_unit(session, user)
     mine, issued_here, visible = _visibility(reader)
     wheres = filter_clauses(search, reader, issued_here, now) if search else []
@@ -55,7 +56,8 @@ def visible_directives(session: Session, user: User, *, now: datetime, soon: dat
                _d.recalled_at)
         .join(_issuer, _issuer.c.id == _d.issuer_id)
         .where(visible, *wheres)
-        .order_by(_d.issued_on.desc(), _d.id.desc()).limit(PAGE + 1).offset(page * PAGE)).all()
+        .order_by(_d.issued_on.desc(), _d.id.desc()).limit(per_page + 1)
+        .offset(page * per_page)).all()
     counts = _run_counts(session, [r[0] for r in rows if r[6]], [r[0] for r in rows if not r[6]],
                          mine, now, soon)
     result = []
@@ -68,6 +70,14 @@ def visible_directives(session: Session, user: User, *, now: datetime, soon: dat
                        "recalled": f"{recalled_at.astimezone(LOCAL_TZ):%d/%m/%Y}"
                        if recalled_at else ""})
     return result
+
+
+def visible_directive_count(session: Session, user: User) -> int:
+    """How many directives visible_directives lists in all (no search)."""
+    _, _, visible = _visibility(user_unit(session, user))
+    return int(session.execute(select(func.count()).select_from(directive_table)
+                               .join(_issuer, _issuer.c.id == _d.issuer_id)
+                               .where(visible)).scalar_one())
 
 
 def list_choices(session: Session, user: User) -> tuple[list[tuple[int, str]], list[int]]:
@@ -103,7 +113,7 @@ def _run_counts(session: Session, whole: list[int], scoped: list[int], mine: Any
 
 def directive_units(session: Session, user: User, directive: Directive, *, now: datetime,
                     soon: datetime, page: int, under: Unit | None = None,
-                    ) -> tuple[list[dict[str, Any]], int]:
+                    per_page: int = PAGE) -> tuple[list[dict[str, Any]], int]:
     """One level of the cascade tree: the children of `under` (default: the issuer, or the
     user's own unit when it sits below the issuer) that have runs in their subtree, with
     counts rolled up over that subtree and the plans each issued in response."""
@@ -122,7 +132,7 @@ def directive_units(session: Session, user: User, directive: Directive, *, now: 
              .where(_a.directive_id == directive.id).group_by(node.c.id, node.c.name))
     # One level holds tens to a few thousand nodes: sorted and paged here, counted once.
     every = sorted(session.execute(query).all(), key=lambda r: r[1])
-    total_units, rows = len(every), every[page * PAGE:(page + 1) * PAGE + 1]
+    total_units, rows = len(every), every[page * per_page:(page + 1) * per_page + 1]
     ids = [r[0] for r in rows]
     assignees = set(session.execute(select(_a.unit_id).where(
         _a.directive_id == directive.id, _a.unit_id.in_(ids))).scalars())

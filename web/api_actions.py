@@ -1,81 +1,115 @@
-"""JSON API for what heads do: accept or return a handed-in run, move a deadline, issue a
-directive. The use cases check the token user's role (403 problem+json for staff)."""
+"""JSON API for what is done to one run (assignment): the unit receives and submits it; the
+issuing unit accepts or returns what was handed in, cancels (thu hồi) or waives (miễn) it.
+Scoping as on the pages: 404 for a run the token's user may not read, 403 for one whose unit
+(own / issuer) or role does not fit; the person acting is resolved with
+chidao.services.acting.actor_for, so a delegate's call records both names."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel
+from fastapi import Depends, Request
 from sqlmodel import Session
 
 from ..domain.accounts import User
+from ..domain.acting import Actor
+from ..domain.assignments import Assignment
 from ..domain.errors import InvalidInput
-from ..domain.specs import parse_day, parse_directive
 from ..domain.status import Status
-from ..services.extend import extend_deadline
-from ..services.issue import issue_directive
-from ..services.status_changes import act_on_assignment
-from .access import issued_run, readable_directive, user_unit
+from ..services.acting import actor_for
+from ..services.report_submit import submit_report
+from ..services.status_changes import act_on_assignment, action_for_status
+from .access import issued_run, own_run
+from .api_idempotency import api_router
+from .api_models import ReasonBody, ReviewBody, RunStatus, SubmitBody, Submitted
 from .deps import DB, api_user, runtime_of
 from .params import RowId
 
-router = APIRouter(tags=["api"])
+router = api_router(tags=["nhiệm vụ"])
 _REVIEW = {"accept": Status.ACCEPTED, "return": Status.RETURNED}
 
 
-# Fields default to empty so that scoping (404/403) answers before any field problem (422).
-class ReviewBody(BaseModel):
-    action: str = ""  # accept | return
-    reason: str = ""
+def _acting(request: Request, session: Session, user: User, target: Status) -> Actor:
+    return actor_for(session, user, action_for_status(target), now=runtime_of(request).now())
 
 
-class ExtendBody(BaseModel):
-    requirement: str = ""
-    subtree: str = ""
-    new_due: str = ""
-    reason: str = ""
+def _answer(run: Assignment, actor: Actor) -> dict[str, Any]:
+    return {"id": run.id, "status": run.status, "status_label": Status(run.status).label,
+            "acted_by": actor.signed}
 
 
-@router.post("/assignments/{assignment_id}/review")
-def review(request: Request, assignment_id: RowId, body: ReviewBody,
-           user: User = Depends(api_user), session: Session = DB) -> dict[str, Any]:
+def _act(request: Request, session: Session, user: User, run: Assignment, target: Status,
+         reason: str) -> dict[str, Any]:
+    actor = _acting(request, session, user, target)
+    act_on_assignment(session, run.id or 0, target, reason=reason,
+                      now=runtime_of(request).now(), by=actor)
+    return _answer(run, actor)
+
+
+@router.post("/assignments/{assignment_id}/receive", response_model=RunStatus)
+def receive(request: Request, assignment_id: RowId, user: User = Depends(api_user),
+            session: Session = DB) -> Any:
+    """Tiếp nhận nhiệm vụ của đơn vị mình."""
+    run = own_run(session, user, assignment_id)
+    return _act(request, session, user, run, Status.RECEIVED, "")
+
+
+@router.post("/assignments/{assignment_id}/submit", response_model=Submitted)
+def submit(request: Request, assignment_id: RowId, body: SubmitBody,
+           user: User = Depends(api_user), session: Session = DB) -> Any:
+    """Nộp báo cáo (số liệu theo biểu mẫu, ghi chú); nộp lại sau khi bị trả lại."""
+    run = own_run(session, user, assignment_id)
+    actor = _acting(request, session, user, Status.SUBMITTED)
+    done = submit_report(session, run.id or 0, unit_code=actor.unit_code, values=body.values,
+                         note=body.note, now=runtime_of(request).now(),
+                         settings=request.app.state.settings, by=actor)
+    return _answer(run, actor) | {"version": done.version}
+
+
+def _decide(request: Request, session: Session, user: User, assignment_id: int,
+            target: Status, reason: str) -> dict[str, Any]:
     run = issued_run(session, user, assignment_id)
+    if target in {Status.RETURNED, Status.CANCELLED, Status.WAIVED} and not reason.strip():
+        _acting(request, session, user, target)  # a role that may not: 403 before the 422
+        raise InvalidInput("reason", "cần ghi lý do")
+    return _act(request, session, user, run, target, reason)
+
+
+@router.post("/assignments/{assignment_id}/accept", response_model=RunStatus)
+def accept(request: Request, assignment_id: RowId, body: ReasonBody,
+           user: User = Depends(api_user), session: Session = DB) -> Any:
+    """Chấp nhận báo cáo đã nộp (đơn vị giao nhiệm vụ); `reason`: nhận xét, không bắt buộc."""
+    return _decide(request, session, user, assignment_id, Status.ACCEPTED, body.reason)
+
+
+@router.post("/assignments/{assignment_id}/return", response_model=RunStatus)
+def return_(request: Request, assignment_id: RowId, body: ReasonBody,
+            user: User = Depends(api_user), session: Session = DB) -> Any:
+    """Trả lại báo cáo để đơn vị sửa và nộp lại (lý do bắt buộc)."""
+    return _decide(request, session, user, assignment_id, Status.RETURNED, body.reason)
+
+
+@router.post("/assignments/{assignment_id}/cancel", response_model=RunStatus)
+def cancel(request: Request, assignment_id: RowId, body: ReasonBody,
+           user: User = Depends(api_user), session: Session = DB) -> Any:
+    """Thu hồi nhiệm vụ của một đơn vị (lý do bắt buộc); thu hồi cả văn bản:
+    POST /api/directives/{id}/recall."""
+    return _decide(request, session, user, assignment_id, Status.CANCELLED, body.reason)
+
+
+@router.post("/assignments/{assignment_id}/waive", response_model=RunStatus)
+def waive(request: Request, assignment_id: RowId, body: ReasonBody,
+          user: User = Depends(api_user), session: Session = DB) -> Any:
+    """Miễn thực hiện cho một đơn vị (lý do bắt buộc)."""
+    return _decide(request, session, user, assignment_id, Status.WAIVED, body.reason)
+
+
+@router.post("/assignments/{assignment_id}/review", response_model=RunStatus)
+def review(request: Request, assignment_id: RowId, body: ReviewBody,
+           user: User = Depends(api_user), session: Session = DB) -> Any:
+    """Như /accept và /return, chọn bằng `action` (giữ cho các client cũ)."""
+    issued_run(session, user, assignment_id)
     target = _REVIEW.get(body.action)
     if target is None:
-        raise InvalidInput("action", f"'{body.action}' is not accept or return")
-    act_on_assignment(session, run.id or 0, target, unit_code=user_unit(session, user).code,
-                      reason=body.reason, now=runtime_of(request).now(), role=user.role)
-    return {"id": run.id, "status": run.status}
-
-
-@router.post("/directives/{directive_id}/extend")
-def extend(request: Request, directive_id: RowId, body: ExtendBody,
-           user: User = Depends(api_user), session: Session = DB) -> dict[str, int]:
-    directive = readable_directive(session, user, directive_id)
-    try:
-        day = parse_day(body.new_due)
-    except ValueError as exc:
-        raise InvalidInput("new_due", str(exc)) from None
-    with session.begin_nested():
-        moved = extend_deadline(
-            session, directive_ref=str(directive.id), requirement_key=body.requirement,
-            subtree=body.subtree, new_due=day, actor=user_unit(session, user).code,
-            reason=body.reason, now=runtime_of(request).now(),
-            calendar=runtime_of(request).calendar, rules=runtime_of(request).rules,
-            role=user.role)
-    return {"moved": moved}
-
-
-@router.post("/directives")
-def issue(request: Request, body: dict[str, Any], user: User = Depends(api_user),
-          session: Session = DB) -> dict[str, Any]:
-    """The directive as JSON (the fields of the YAML file); issuer = the user's unit."""
-    spec = parse_directive(body)
-    if spec.issuer != user_unit(session, user).code:
-        raise InvalidInput("issuer", "chỉ được ban hành văn bản của đơn vị mình")
-    with session.begin_nested():
-        runtime = runtime_of(request)
-        result = issue_directive(session, spec, now=runtime.now(), calendar=runtime.calendar,
-                                 rules=runtime.rules, role=user.role)
-    return {"id": result.directive_id, "key": result.key, "created": result.created}
+        raise InvalidInput("action", f"“{body.action}” không phải accept hoặc return")
+    return _decide(request, session, user, assignment_id, target, body.reason)

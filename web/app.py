@@ -23,7 +23,12 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     from . import (
         api,
         api_actions,
+        api_admin,
         api_amend,
+        api_closures,
+        api_directives,
+        api_docs,
+        api_idempotency,
         errors,
         pages_amend,
         pages_audit,
@@ -46,7 +51,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     runtime = runtime or build_runtime(settings, pooled=True)
     settings = runtime.settings
     app = FastAPI(title="chidao", description="Giao nhiệm vụ theo văn bản chỉ đạo.",
-                  docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+                  docs_url=None, openapi_url="/api/openapi.json", redoc_url=None)
     app.state.runtime = runtime  # chidao.web.deps.runtime_of(request)
     app.state.settings, app.state.engine = settings, runtime.engine
     secure = settings.cookie_secure
@@ -67,9 +72,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                    pages_closures, pages_feeds, pages_amend, pages_delegations, pages_audit,
                    pages_preview):
         app.include_router(module.router)
-    app.include_router(api.router, prefix="/api")
-    app.include_router(api_actions.router, prefix="/api")
-    app.include_router(api_amend.router, prefix="/api")
+    # Every router under /api: its POST routes honour Idempotency-Key (web/api_idempotency).
+    for api_module in (api, api_actions, api_directives, api_admin, api_closures, api_amend):
+        app.include_router(api_idempotency.idempotent_posts(api_module.router), prefix="/api")
+    api_docs.install(app)  # /api/docs with Swagger UI's files served here (no CDN)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)  # Vietnamese pages, problem+json, a request id in the log
     return app

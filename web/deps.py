@@ -81,6 +81,7 @@ async def db(request: Request) -> AsyncIterator[Session]:
                           expire_on_commit=False)
         try:
             session.begin()
+            request.state.db_session = session  # chidao.web.api_idempotency keeps its key here
             yield session
             await anyio.to_thread.run_sync(session.commit)
         finally:

@@ -239,7 +239,10 @@ def install(app: FastAPI) -> None:
                  request.url.path, exc)
         if not _is_api(request):
             return problem(request, 422, *_page_text(f"{exc.field}: {exc.problem}", 422))
-        return problem(request, 422, str(exc), [{"field": exc.field, "problem": exc.problem}])
+        said = vietnamese(exc.problem)  # a service's English problem in Vietnamese words
+        where = f"dòng {exc.line}: " if exc.line is not None else ""
+        return problem(request, 422, f"{where}{exc.field}: {said}",
+                       [{"field": exc.field, "problem": f"{where}{said}"}])
 
     @app.exception_handler(NotPermitted)
     async def not_permitted(request: Request, exc: NotPermitted) -> Response:

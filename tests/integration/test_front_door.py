@@ -77,7 +77,7 @@ def test_the_api_issues_with_the_same_school_year_end(school_year_ends_30_06, we
     token = web.tokens["chuyenvien.so"]
     response = web.client().post("/api/directives", json=DIRECTIVE,
                                  headers={"Authorization": f"Bearer {token}"})
-    assert response.status_code == 200, response.text
+    assert response.status_code == 201, response.text
     assert _due_days(engine) == {date(2026, 6, 30)}
 
 

@@ -105,7 +105,7 @@ def test_staff_may_not_issue_a_head_may(web, engine):
     assert "15/KH-UBND" not in web.client("chuyenvien.kienhai").get("/directives").text
     issued = web.client().post("/api/directives", headers=bearer(web, "chuyenvien.kienhai"),
                                json=PLAN)
-    assert issued.status_code == 200 and issued.json()["created"] > 0
+    assert issued.status_code == 201 and issued.json()["created"] > 0
     head = web.client("chuyenvien.kienhai")
     again = head.post("/directives", data={"csrf": csrf_of(head.get("/directives/new").text),
                                            "yaml": yaml.safe_dump(PLAN, allow_unicode=True)},

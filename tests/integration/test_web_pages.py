@@ -50,7 +50,7 @@ def test_api_submit_with_a_token_and_scoped_lists(web, engine):
     client = web.client()
     auth = {"Authorization": f"Bearer {web.tokens['hieutruong.hontre']}"}
     assert client.get("/api/assignments").status_code == 401
-    mine = client.get("/api/assignments", headers=auth).json()
+    mine = client.get("/api/assignments", headers=auth).json()["items"]
     assert run_id in [r["id"] for r in mine]
     bad = client.post(f"/api/assignments/{run_id}/submit", headers=auth,
                       json={"values": {"so_lop": "nhiều"}})
@@ -58,6 +58,6 @@ def test_api_submit_with_a_token_and_scoped_lists(web, engine):
     done = client.post(f"/api/assignments/{run_id}/submit", headers=auth,
                        json={"values": {"so_lop": 6, "tre": 150}, "note": "API"})
     assert done.status_code == 200 and done.json()["status"] == "submitted"
-    listed = client.get("/api/directives", headers=auth).json()
+    listed = client.get("/api/directives", headers=auth).json()["items"]
     assert all("Cà Mau" not in d["title"] for d in listed)
     assert client.get("/api/openapi.json").json()["info"]["title"] == "chidao"

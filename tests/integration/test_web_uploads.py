@@ -158,8 +158,9 @@ def test_the_api_lists_and_serves_files_to_who_may_read_the_run(web, engine, hon
         return {"Authorization": f"Bearer {web.tokens[username]}"}
 
     listed = api.get(f"/api/assignments/{run_id}/files", headers=bearer("chuyenvien.kienhai"))
-    assert [(f["name"], f["size"]) for f in listed.json()] == [("Biên bản họp.pdf", len(PDF))]
-    got = api.get(listed.json()[0]["url"], headers=bearer("hieutruong.hontre"))
+    files = listed.json()["items"]
+    assert [(f["name"], f["size"]) for f in files] == [("Biên bản họp.pdf", len(PDF))]
+    got = api.get(files[0]["url"], headers=bearer("hieutruong.hontre"))
     assert got.status_code == 200 and got.content == PDF
     for outsider in ("hieutruong.laison", "chuyenvien.camau"):
         assert api.get(f"/api/assignments/{run_id}/files",
