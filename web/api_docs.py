@@ -5,6 +5,7 @@ package ships), never from a CDN."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import fastapi_offline
 from fastapi import FastAPI
@@ -12,6 +13,17 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+PAGES_TAG = "trang web (HTML)"
+TAGS = [  # the order of the groups on /api/docs: the API first, the HTML pages last
+    {"name": "văn bản", "description": "Ban hành (JSON hoặc YAML), gia hạn, thu hồi văn bản."},
+    {"name": "nhiệm vụ", "description": "Tiếp nhận, nộp, chấp nhận, trả lại, thu hồi, miễn"
+                                        " một nhiệm vụ."},
+    {"name": "đọc", "description": "Danh sách và chi tiết văn bản, nhiệm vụ, tệp."},
+    {"name": "lịch nghỉ", "description": "Công bố, xem, hủy lịch nghỉ học / nghỉ làm việc."},
+    {"name": "quản trị", "description": "Đơn vị và tài khoản (quản trị đơn vị)."},
+    {"name": PAGES_TAG, "description": "Các trang của giao diện web (HTML, đăng nhập bằng"
+                                       " cookie): không phải API."},
+]
 ASSETS = Path(fastapi_offline.__file__).parent / "static"
 ASSETS_URL = "/api/docs-assets"
 DESCRIPTION = """Giao nhiệm vụ theo văn bản chỉ đạo: API JSON.
@@ -33,6 +45,8 @@ DESCRIPTION = """Giao nhiệm vụ theo văn bản chỉ đạo: API JSON.
 def install(app: FastAPI) -> None:
     """Mount the assets and the page (the app is built with docs_url=None)."""
     app.description = DESCRIPTION
+    app.openapi_tags = TAGS
+    _bearer_in_schema(app)
     app.mount(ASSETS_URL, StaticFiles(directory=ASSETS), name="api-docs-assets")
 
     @app.get("/api/docs", include_in_schema=False)
@@ -42,3 +56,21 @@ def install(app: FastAPI) -> None:
             swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
             swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
             swagger_favicon_url=f"{ASSETS_URL}/favicon.png")
+
+
+def _bearer_in_schema(app: FastAPI) -> None:
+    """Every /api operation says it takes a bearer token (Swagger UI's Authorize button)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        spec = build()  # FastAPI's, cached on the app after the first call
+        schemes = spec.setdefault("components", {}).setdefault("securitySchemes", {})
+        schemes["bearer"] = {"type": "http", "scheme": "bearer",
+                             "description": "Token API: `chidao users token TÊN`"}
+        for path, item in spec["paths"].items():
+            if path.startswith("/api/"):
+                for operation in item.values():
+                    operation.setdefault("security", [{"bearer": []}])
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                    pages_directives, pages_find, pages_inbox, pages_runs, pages_documents,
                    pages_closures, pages_feeds, pages_amend, pages_delegations, pages_audit,
                    pages_preview):
-        app.include_router(module.router)
+        app.include_router(module.router, tags=[api_docs.PAGES_TAG])
     # Every router under /api: its POST routes honour Idempotency-Key (web/api_idempotency).
     for api_module in (api, api_actions, api_directives, api_admin, api_closures, api_amend):
         app.include_router(api_idempotency.idempotent_posts(api_module.router), prefix="/api")

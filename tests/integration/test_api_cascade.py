@@ -8,21 +8,16 @@ refused. Runs on SQLite and on PostgreSQL (`bash run tests-postgres`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 import pytest
 import yaml
-from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from chidao.config.runtime import build_runtime
 from chidao.db.database import transaction
 from chidao.domain.assignments import Assignment, AssignmentEvent
 from chidao.domain.audit import AuditEvent
 from chidao.domain.idempotency import IdempotentRequest
 from chidao.domain.reports import Submission
-from chidao.web.app import create_app
+from tests.support.api_clients import api_clients, count, ok, problem
 from tests.support.cascade import at
 
 SO, XA, TRUONG, BEN = "chuyenvien.so", "chuyenvien.kienhai", "hieutruong.hontre", \
@@ -40,55 +35,16 @@ PLAN_XA = {
                       "to": {"children": {}}, "due": "2026-04-20"}]}
 
 
-@dataclass
-class MovableClock:
-    """chidao.config.clock.Clock, moved by the test."""
-
-    instant: datetime
-
-    def now(self) -> datetime:
-        return self.instant
-
-
 @pytest.fixture
 def api(web):
-    clock = MovableClock(at("2026-03-20T09:00"))
-    app = create_app(runtime=build_runtime(web.app.state.settings, clock=clock, pooled=True))
-
-    def client(username: str) -> TestClient:
-        return TestClient(app, headers={"Authorization": f"Bearer {web.tokens[username]}"})
-
-    yield client, clock
-    app.state.engine.dispose()
+    yield from api_clients(web)
 
 
-def ok(response, status: int = 200) -> dict:
-    assert response.status_code == status, response.text
-    return response.json()
-
-
-def problem(response, status: int, field: str | None = None) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
-    if field is not None:
-        assert body["errors"][0]["field"] == field, body
-    return body
-
-
-def run_of(client: TestClient, key: str) -> int:
+def run_of(client, key: str) -> int:
     listed = ok(client.get("/api/assignments?per_page=200"))
     found = [r["id"] for r in listed["items"] if r["directive"] == key]
     assert len(found) == 1, listed
     return found[0]
-
-
-def count(engine, model, **where) -> int:
-    with transaction(engine) as session:
-        query = select(func.count()).select_from(model)
-        for name, value in where.items():
-            query = query.where(getattr(model, name) == value)
-        return int(session.execute(query).scalar_one())
 
 
 def test_a_whole_cascade_through_the_api(web, engine, api):
