@@ -164,8 +164,8 @@ def test_every_list_pages_alike(api, engine):
     body = ok(first)
     assert (body["page"], body["per_page"], len(body["items"])) == (1, 2, 2)
     assert body["total"] > 4
-    links = dict((rel.split('"')[1], url.strip(" <>")) for url, rel in
-                 (part.split(";") for part in first.headers["Link"].split(",")))
+    links = {rel.split('"')[1]: url.strip(" <>") for url, rel in
+             (part.split(";") for part in first.headers["Link"].split(","))}
     assert "prev" not in links and links["next"].endswith("page=2&per_page=2")
     second = ok(xa.get(links["next"]))
     assert second["page"] == 2 and not {u["code"] for u in second["items"]} & {
