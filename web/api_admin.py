@@ -22,6 +22,7 @@ from ..files.unit_files import parse_unit_csv, parse_unit_yaml
 from ..queries.api_lists import subtree_units, subtree_users
 from ..services.accounts import add_user, change_role, user_named
 from ..services.acting import actor_for
+from ..services.sessions import end_sessions
 from ..services.units_import import import_units
 from .access import user_unit
 from .api_idempotency import api_router
@@ -190,3 +191,21 @@ def set_role(request: Request, username: str, body: NewRole, user: User = Depend
         changed = change_role(session, username=username, role=body.role,
                               now=runtime_of(request).now(), by=actor)
     return _user_row(session, changed)
+
+
+class Ended(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"username": "nhanvien.kienhai",
+                                                               "ended": 2}]})
+    username: str
+    ended: int = Field(description="Số phiên đăng nhập (trình duyệt) đã kết thúc")
+
+
+@router.post("/users/{username}/logout-all", response_model=Ended)
+def logout_all(request: Request, username: str, user: User = Depends(api_user),
+               session: Session = DB) -> Any:
+    """Kết thúc mọi phiên đăng nhập trên trình duyệt của một tài khoản (quản trị); token API
+    của người đó vẫn dùng được."""
+    target = _managed_user(session, user, username)
+    _admin(request, session, user, Action.MANAGE_USERS)
+    ended = end_sessions(session, target, now=runtime_of(request).now())
+    return {"username": target.username, "ended": ended}

@@ -144,7 +144,7 @@ def api_user(request: Request, session: Session = DB) -> User:
     user = user_by_token(session, raw.strip(), now=runtime_of(request).now()) \
         if scheme.lower() == "bearer" else None
     if user is None:
-        raise HTTPException(401, "Bearer token required",
+        raise HTTPException(401, "Cần token API hợp lệ: Authorization: Bearer <token>",
                             headers={"WWW-Authenticate": "Bearer"})
     return user
 

@@ -31,7 +31,8 @@ log = logging.getLogger("chidao.web")
 
 TITLES = {
     400: "Yêu cầu không hợp lệ", 401: "Chưa đăng nhập", 403: "Không có quyền thực hiện",
-    404: "Không tìm thấy", 405: "Thao tác không được hỗ trợ", 413: "Dữ liệu gửi lên quá lớn",
+    404: "Không tìm thấy", 405: "Thao tác không được hỗ trợ", 409: "Xung đột yêu cầu",
+    413: "Dữ liệu gửi lên quá lớn", 415: "Kiểu nội dung không được nhận",
     422: "Dữ liệu chưa hợp lệ", 429: "Quá nhiều yêu cầu", 500: "Lỗi hệ thống",
     503: "Hệ thống tạm thời gián đoạn",
 }

@@ -69,6 +69,10 @@ def test_an_admin_manages_the_users_of_its_subtree_only(api, engine):
         audit = session.execute(select(AuditEvent.person, AuditEvent.action).where(
             AuditEvent.subject_id == "nhanvien.kienhai", AuditEvent.action != "user.add")).all()
     assert [tuple(a) for a in audit] == [("Võ Minh Quản", "user.role")]
+    problem(head.post("/api/users/nhanvien.kienhai/logout-all"), 403)
+    problem(admin.post("/api/users/chuyenvien.so/logout-all"), 404)
+    assert ok(admin.post("/api/users/nhanvien.kienhai/logout-all"))["username"] == \
+        "nhanvien.kienhai"
 
 
 def test_an_admin_imports_units_below_its_own_from_yaml_csv_or_json(api, engine):
@@ -90,8 +94,9 @@ def test_an_admin_imports_units_below_its_own_from_yaml_csv_or_json(api, engine)
         {"code": "MN-PQ-MOI", "name": "Trường mới", "kind": "school",
          "parent": "UBND-PHUQUOC"}]}), 422)
     assert outside["errors"][0]["field"] == "units[0].code"
-    problem(admin.post("/api/units/import", content=b"code,name\n",
-                       headers={"Content-Type": "text/plain"}), 415)
+    assert problem(admin.post("/api/units/import", content=b"code,name\n",
+                              headers={"Content-Type": "text/plain"}), 415)["title"] == \
+        "Kiểu nội dung không được nhận"
     problem(admin.post("/api/units/import", content="- code: [\n",
                        headers={"Content-Type": "text/yaml"}), 422, "file")
     codes = {u["code"] for u in ok(admin.get("/api/units?per_page=200"))["items"]}
