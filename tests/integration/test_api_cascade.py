@@ -179,3 +179,24 @@ def test_a_retried_issue_answers_as_the_first_time(web, engine, api):
     assert so.post("/api/directives", content=text,
                    headers={"Content-Type": "application/yaml"}).status_code == 200
     assert count(engine, Directive) == directives
+
+
+def test_the_issuer_cancels_or_waives_one_units_run(web, engine, api):
+    client, _clock = api
+    xa, school = client(XA), client(TRUONG)
+    plan = ok(client(SO).post("/api/directives", json=PLAN_SO), 201)  # the plan cites it
+    assert plan["created"] > 0
+    issued = ok(xa.post("/api/directives", json=PLAN_XA), 201)
+    hon_tre = _run_of_unit(engine, issued["id"], "MN-HONTRE")
+    lai_son = _run_of_unit(engine, issued["id"], "MN-LAISON")
+    problem(school.post(f"/api/assignments/{hon_tre}/cancel", json={"reason": "x"}), 403)
+    problem(xa.post(f"/api/assignments/{hon_tre}/cancel", json={}), 422, "reason")
+    cancelled = ok(xa.post(f"/api/assignments/{hon_tre}/cancel",
+                           json={"reason": "Trường đang sửa chữa, không tổ chức"}))
+    assert (cancelled["status"], cancelled["status_label"]) == ("cancelled", "thu hồi")
+    waived = ok(xa.post(f"/api/assignments/{lai_son}/waive", json={"reason": "Điểm lẻ"}))
+    assert (waived["status"], waived["status_label"]) == ("waived", "miễn thực hiện")
+    again = problem(xa.post(f"/api/assignments/{lai_son}/cancel", json={"reason": "x"}), 422,
+                    "status")
+    assert "không thể chuyển" in again["detail"]  # the service's words, in Vietnamese
+    problem(school.post(f"/api/assignments/{hon_tre}/submit", json={}), 422, "status")
