@@ -36,7 +36,7 @@ def test_every_api_operation_is_documented_with_models_and_examples(web):
             headers = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
             assert headers.count("Idempotency-Key") == 1, (method, path)
             body = operation.get("requestBody")
-            if not path.endswith("/receive"):
+            if not path.endswith(("/receive", "/logout-all")):  # no body by design
                 assert body and _has_example(spec, body["content"]), (method, path)
         if path.endswith("/files/{attachment_id}"):
             continue
