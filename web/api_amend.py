@@ -18,7 +18,7 @@ from .amend_access import issued_directive, issuing_actor, spec_of, yaml_spec
 from .deps import DB, api_user, runtime_of
 from .params import RowId
 
-router = APIRouter(tags=["api"])
+router = APIRouter(tags=["văn bản"])
 
 _EXAMPLE: dict[str, Any] = {"apply": False, "directive": {
     "number_symbol": "55/KH-SGDĐT", "issuer": "SGDDT-AG", "issued_on": "02/03/2026",
