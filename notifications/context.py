@@ -56,6 +56,7 @@ class Item:
     due_on: date
     status: Status
     lead: str = ""  # the run's chủ trì, named to the unit's mailbox
+    lead_due: date | None = None  # the chủ trì's own deadline, told in their own mail
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,7 @@ def _item(item: Item, today: date, cal: WorkingCalendar, returns: list[str]) -> 
         "days_left": max(gap, 0), "days_late": max(-gap, 0) if item.due_on < today else 0,
         "deadline": deadline_phrase(item.due_on, today, cal), "note": item.note,
         "returns": returns, "lead": item.lead,
+        "lead_due": f"{item.lead_due:%d/%m/%Y}" if item.lead_due else "",
     }
 
 

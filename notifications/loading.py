@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ScalarSelect, select
 from sqlmodel import Session, SQLModel
@@ -20,7 +21,8 @@ from .context import Item, OpenTask, Outgoing, Person, Recipient
 
 _a, _r, _d, _u = assignment_table.c, requirement_table.c, directive_table.c, unit_table.c
 _m, _n, _h = message_table.c, notification_table.c, task_holder_table.c
-_user = SQLModel.metadata.tables["app_user"].c
+_users = SQLModel.metadata.tables["app_user"]
+_user = _users.c
 _issuer = unit_table.alias("issuer")
 OPEN_TASKS_SHOWN = 20
 
@@ -65,9 +67,11 @@ def _people(session: Session, user_ids: set[int]) -> dict[int, Person]:
                             .where(_user.id.in_(user_ids)))}
 
 
-def _lead_name() -> ScalarSelect[str]:
-    """The run's live chủ trì's full name (a correlated lookup), for the unit's mailbox."""
-    return (select(_user.full_name).join(task_holder_table, _h.user_id == _user.id)
+def _lead(column: Any) -> ScalarSelect[Any]:
+    """`column` of the run's live chủ trì (a correlated lookup): their name for the unit's
+    mailbox, their own deadline for their own mail."""
+    return (select(column)
+            .select_from(task_holder_table.join(_users, _h.user_id == _user.id))
             .where(_h.assignment_id == _a.id, _h.role == HolderRole.LEAD.value,
                    _h.removed_at.is_(None))
             .order_by(_h.id.desc()).limit(1).scalar_subquery())
@@ -79,7 +83,8 @@ def _items(session: Session, message_ids: list[int]) -> list[tuple[int, Item]]:
     query = (
         select(_n.message_id, _n.stage, _n.assignment_id, _n.kind, _n.note, _u.code, _u.name,
                _d.number, _d.symbol, _d.title, _issuer.c.name, _r.title, _r.kind, _a.period,
-               _a.due_on, _a.status, _lead_name().label("lead"))
+               _a.due_on, _a.status, _lead(_user.full_name).label("lead"),
+               _lead(_h.due_on).label("lead_due"))
         .join(assignment_table, _a.id == _n.assignment_id)
         .join(requirement_table, _r.id == _a.requirement_id)
         .join(directive_table, _d.id == _a.directive_id)
@@ -90,7 +95,7 @@ def _items(session: Session, message_ids: list[int]) -> list[tuple[int, Item]]:
     )
     return [(row[0], Item(row[2], row[3], row[4], row[5], row[6],
                           format_number_symbol(row[7], row[8]), row[9], row[10], row[11],
-                          row[12], row[13], row[14], row[15], row.lead or ""))
+                          row[12], row[13], row[14], row[15], row.lead or "", row.lead_due))
             for row in session.execute(query)
             if not is_stale(row.kind, row.stage, row.status, row.due_on)]
 

@@ -113,11 +113,8 @@ def _put_on(session: Session, run: Assignment, choice: HolderChoice, user: User,
 
 
 def _notice(choice: HolderChoice) -> str:
-    """What the new chủ trì's mail says beside the task: their deadline, the head's note."""
-    parts = [f"Hạn của anh/chị: {choice.due_on:%d/%m/%Y}."] if choice.due_on else []
-    if choice.note:
-        parts.append(f"Ghi chú: {choice.note}")
-    return " ".join(parts)
+    """What the new chủ trì's mail says beside the task (their deadline is on its line)."""
+    return f"Ghi chú: {choice.note}" if choice.note else ""
 
 
 def _take_off(session: Session, holder: TaskHolder, user: User, unit: Unit, *, by: Actor,

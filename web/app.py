@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         api,
         api_actions,
         api_amend,
+        api_people,
         errors,
         pages_amend,
         pages_auth,
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         pages_find,
         pages_inbox,
         pages_issue,
+        pages_people,
         pages_runs,
     )
 
@@ -61,11 +63,12 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     # pages_issue before pages_directives: /directives/new is not /directives/{id}
     for module in (pages_auth, pages_board, pages_cascade, pages_issue, pages_extend,
                    pages_directives, pages_find, pages_inbox, pages_runs, pages_documents,
-                   pages_closures, pages_feeds, pages_amend):
+                   pages_closures, pages_feeds, pages_amend, pages_people):
         app.include_router(module.router)
     app.include_router(api.router, prefix="/api")
     app.include_router(api_actions.router, prefix="/api")
     app.include_router(api_amend.router, prefix="/api")
+    app.include_router(api_people.router, prefix="/api")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)  # Vietnamese pages, problem+json, a request id in the log
     return app
