@@ -72,29 +72,11 @@ def get_holders(assignment_id: RowId, user: User = Depends(api_user),
     return _holders_json(session, run)
 
 
-@router.put("/assignments/{assignment_id}/holders")
-def put_holders(request: Request, assignment_id: RowId, body: HoldersIn,
-                user: User = Depends(api_user), session: Session = DB) -> dict[str, Any]:
-    """Make the run's holders exactly these (an empty list: nobody; the unit as a whole)."""
-    run, actor = _assignable(request, session, user, assignment_id)
-    choices = _choices(session, run, body.holders)
-    assign_holders(session, run.id or 0, choices, by=actor, now=runtime_of(request).now())
-    return _holders_json(session, run)
-
-
-@router.delete("/assignments/{assignment_id}/holders/{holder_id}")
-def delete_holder(request: Request, assignment_id: RowId, holder_id: RowId,
-                  user: User = Depends(api_user), session: Session = DB) -> dict[str, Any]:
-    """Take one person off the run (the record keeps them, removed)."""
-    run, actor = _assignable(request, session, user, assignment_id)
-    if not any(h.id == holder_id for h in run_holders(session, run.id or 0)):
-        raise HTTPException(404, "Không tìm thấy người thực hiện này trong nhiệm vụ")
-    remove_holder(session, holder_id, by=actor, now=runtime_of(request).now())
-    return _holders_json(session, run)
-
-
-def _assignable(request: Request, session: Session, user: User,
-                assignment_id: int) -> tuple[Assignment, Actor]:
+def assignable(request: Request, assignment_id: RowId, user: User = Depends(api_user),
+               session: Session = DB) -> tuple[Assignment, Actor]:
+    """The run whose holders the token's user may set (a dependency: 404/403 come before the
+    body is looked at): readable, of the user's own unit, Action.ASSIGN (own role or a
+    delegation in force), and open (else 409)."""
     run = readable_run(session, user, assignment_id)
     if run.unit_id != user.unit_id:
         raise HTTPException(403, "Chỉ đơn vị được giao nhiệm vụ mới được giao việc")
@@ -103,6 +85,29 @@ def _assignable(request: Request, session: Session, user: User,
         raise HTTPException(409, f"Nhiệm vụ đã đóng ({Status(run.status).label}):"
                                  " không giao việc được nữa")
     return run, actor
+
+
+@router.put("/assignments/{assignment_id}/holders")
+def put_holders(request: Request, body: HoldersIn,
+                allowed: tuple[Assignment, Actor] = Depends(assignable),
+                session: Session = DB) -> dict[str, Any]:
+    """Make the run's holders exactly these (an empty list: nobody; the unit as a whole)."""
+    run, actor = allowed
+    choices = _choices(session, run, body.holders)
+    assign_holders(session, run.id or 0, choices, by=actor, now=runtime_of(request).now())
+    return _holders_json(session, run)
+
+
+@router.delete("/assignments/{assignment_id}/holders/{holder_id}")
+def delete_holder(request: Request, holder_id: RowId,
+                  allowed: tuple[Assignment, Actor] = Depends(assignable),
+                  session: Session = DB) -> dict[str, Any]:
+    """Take one person off the run (the record keeps them, removed)."""
+    run, actor = allowed
+    if not any(h.id == holder_id for h in run_holders(session, run.id or 0)):
+        raise HTTPException(404, "Không tìm thấy người thực hiện này trong nhiệm vụ")
+    remove_holder(session, holder_id, by=actor, now=runtime_of(request).now())
+    return _holders_json(session, run)
 
 
 def _choices(session: Session, run: Assignment, holders: list[HolderIn]) -> list[HolderChoice]:

@@ -28,7 +28,8 @@ def targets(engine, web) -> dict[str, int | str]:
     return {"directive_id": plan.id, "assignment_id": run.id, "unit_id": team.id,
             "attachment_id": _handed_in_file(engine, run.id, web),
             "file_id": _directive_file(engine, int(plan.id), web),
-            "closure_id": _closure(engine), "username": "hieutruong.hontre"}
+            "closure_id": _closure(engine), "username": "hieutruong.hontre",
+            "holder_id": 1}
 
 
 def _closure(engine) -> int:
