@@ -17,7 +17,7 @@ from ..domain.assignments import assignment_table
 from ..domain.calendar import WorkingCalendar
 from ..domain.deadline_words import deadline_words
 from ..domain.directives import directive_table, format_number_symbol, requirement_table
-from ..domain.holding import late_in_person, personal_due
+from ..domain.holding import late_in_person, name_key, personal_due
 from ..domain.people import HolderRole, task_holder_table
 from ..domain.status import CLOSED, Status
 from ..domain.units import unit_table
@@ -60,7 +60,7 @@ def run_holders(session: Session, assignment_id: int) -> list[RunHolder]:
         .where(_h.assignment_id == assignment_id, _h.removed_at.is_(None))
         .order_by(_h.id))
     holders = [RunHolder(r[0], r[1], r[2], r[3], HolderRole(r[4]), *r[5:]) for r in rows]
-    return sorted(holders, key=lambda h: (_ROLE_ORDER[h.role], h.full_name))
+    return sorted(holders, key=lambda h: (_ROLE_ORDER[h.role], name_key(h.full_name)))
 
 
 @dataclass(frozen=True)
@@ -144,14 +144,15 @@ class PersonLoad:
 
 def unit_people(session: Session, unit_id: int, *, now: datetime,
                 calendar: WorkingCalendar) -> list[PersonLoad]:
-    """Every user of the unit, those with late runs first, then by name, each with the open
-    runs they hold."""
+    """Every user of the unit, each with the open runs they hold: those with late runs first,
+    then those holding any, then the others, by name within each."""
     people = {uid: PersonLoad(uid, name, username, role) for uid, name, username, role in
               session.execute(select(_user.id, _user.full_name, _user.username, _user.role)
                               .where(_user.unit_id == unit_id))}
     for run in held_runs(session, people, now=now, calendar=calendar):
         people[run.user_id].runs.append(run)
-    return sorted(people.values(), key=lambda p: (not p.late, p.full_name))
+    return sorted(people.values(),
+                  key=lambda p: (not p.late, not p.runs, name_key(p.full_name)))
 
 
 def unassigned_open_runs(session: Session, unit_id: int) -> int:

@@ -16,7 +16,7 @@ from ..domain.accounts import User
 from ..domain.acting import Actor
 from ..domain.assignments import Assignment
 from ..domain.errors import InvalidInput
-from ..domain.holding import HolderChoice, parse_role
+from ..domain.holding import HolderChoice, name_key, parse_role
 from ..domain.people import HolderRole
 from ..domain.permissions import Action, NotPermitted
 from ..domain.specs import check_day_range, parse_day
@@ -60,13 +60,20 @@ def holder_section(session: Session, user: User, run: Assignment, *, now: dateti
             "holder_error": error, "role_options": ROLE_OPTIONS}
 
 
+def unit_users(session: Session, run: Assignment) -> list[User]:
+    """The users of the run's unit as the form lists them: who holds the run now first
+    (chủ trì, phối hợp, để biết), then the others, by name."""
+    order = {h.user_id: i for i, h in enumerate(run_holders(session, run.id or 0))}
+    users = session.exec(select(User).where(User.unit_id == run.unit_id))
+    return sorted(users, key=lambda u: (order.get(u.id or 0, len(order)),
+                                        name_key(u.full_name)))
+
+
 def _rows(session: Session, run: Assignment, holders: list[RunHolder]) -> list[TypedRow]:
     """One row per user of the unit, filled with what they hold now."""
     held = {h.user_id: h for h in holders}
-    users = session.exec(select(User).where(User.unit_id == run.unit_id)
-                         .order_by(User.full_name))
     rows = []
-    for u in users:
+    for u in unit_users(session, run):
         h = held.get(u.id or 0)
         rows.append(TypedRow(u.id or 0, u.full_name, u.username, h.role.value if h else "",
                              f"{h.due_on:%d/%m/%Y}" if h and h.due_on else "",
@@ -77,8 +84,7 @@ def _rows(session: Session, run: Assignment, holders: list[RunHolder]) -> list[T
 def read_rows(session: Session, run: Assignment, form: Mapping[str, Any]) -> list[TypedRow]:
     """What was typed, one row per user of the unit (a user not of the unit is never read)."""
     rows = []
-    for u in session.exec(select(User).where(User.unit_id == run.unit_id)
-                          .order_by(User.full_name)):
+    for u in unit_users(session, run):
         uid = u.id or 0
         rows.append(TypedRow(uid, u.full_name, u.username,
                              str(form.get(f"role_{uid}", ""))[:16].strip(),

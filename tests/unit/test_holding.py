@@ -58,3 +58,11 @@ def test_a_person_is_late_only_while_the_unit_owes_the_run():
     assert not late_in_person(date(2026, 3, 17), DUE, today, unit_owes=True)
     assert not late_in_person(None, DUE, today, unit_owes=True)  # the unit's deadline
     assert late_in_person(None, DUE, date(2026, 3, 20), unit_owes=True)
+
+
+def test_names_sort_as_vietnamese_lists_do():
+    from chidao.domain.holding import name_key
+
+    names = ["Huỳnh Thị Mai", "Đặng Quốc Bảo", "Lê Thị Ngọc Hân", "Dương Văn An"]
+    assert sorted(names, key=name_key) == ["Dương Văn An", "Đặng Quốc Bảo", "Huỳnh Thị Mai",
+                                           "Lê Thị Ngọc Hân"]
