@@ -16,7 +16,7 @@ from ..queries.closure_notices import ClosureNotice
 # Most urgent first: the subject of a digest is that of its most urgent kind.
 KIND_ORDER = [NotificationKind.ESCALATION, NotificationKind.OVERDUE, NotificationKind.DUE_TODAY,
               NotificationKind.RECALLED, NotificationKind.AMENDED, NotificationKind.RETURNED,
-              NotificationKind.OVERDUE_COPY,
+              NotificationKind.OVERDUE_COPY, NotificationKind.LEAD_LATE,
               NotificationKind.REMINDER, NotificationKind.ASSIGNED,
               NotificationKind.ISSUED, NotificationKind.ACCEPTED]
 

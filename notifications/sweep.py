@@ -3,7 +3,8 @@ notification rows with the run's next `next_action_at`, in one transaction. Each
 recipient unit (a cc becomes a row of its own for the cc unit's digest); audiences climb the
 chain no higher than the directive's issuer. While a run has a chủ trì (chidao.domain.people),
 its reminders and due-today notice go to that person (to_user_id); the urging and the
-escalations stay with the unit's mailbox (the head), and name the person."""
+escalations stay with the unit's mailbox (the head), and name the person; the head is also
+told when the chủ trì's own deadline passes (chidao.notifications.late_leads)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from ..domain.policy import (
 )
 from ..domain.units import unit_table
 from ..queries.closures import closures_over
+from .late_leads import late_lead_notices
 
 _a, _r, _d, _u = assignment_table.c, requirement_table.c, directive_table.c, unit_table.c
 _parent = unit_table.alias("parent_unit")
@@ -79,6 +81,8 @@ def sweep(
             report.notifications.extend(_notifications(stage, row, now))
         updates.append((decision.next_action_at, decision.cursor,
                         stage.key if stage else row.last_stage, row.id, row.next_action_at))
+    report.notifications.extend(late_lead_notices(session, now=now, calendar=calendar,
+                                                  send_at=send_at))
     if not dry_run:
         insert_rows(session, notification_table, NOTIFICATION_COLUMNS, report.notifications,
                     unique=("assignment_id", "stage"))

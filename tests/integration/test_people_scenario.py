@@ -97,6 +97,17 @@ def test_the_lead_gets_the_reminders_in_person_and_the_head_the_urging(engine, s
     assert not to(smtp, KH)  # nothing for the head while the lead holds it
     smtp.received.clear()
 
+    tick(engine, engine_settings(smtp), "2026-03-17T07:35")  # the lead's own deadline passed
+    (late,) = about(smtp, run_id)
+    assert late.rcpt_tos == [KH]  # the head is told, once
+    assert late.message["Subject"] == ("[chidao] Người chủ trì chưa xong việc đúng hạn của cá"
+                                       " nhân — Ủy ban nhân dân đặc khu Kiên Hải")
+    assert ("Đặng Quốc Bảo (chủ trì) chưa xong việc, hạn của cá nhân 16/03/2026."
+            " Còn 2 ngày làm việc (hạn của đơn vị).") in late.text
+    smtp.received.clear()
+    tick(engine, engine_settings(smtp), "2026-03-17T10:00")
+    assert not about(smtp, run_id)
+
     tick(engine, engine_settings(smtp), "2026-03-20T07:35")  # a working day late: urging
     (urging,) = to(smtp, KH)
     assert urging.message["Subject"] == ("[chidao] Đôn đốc: nhiệm vụ đã quá hạn"
@@ -193,3 +204,33 @@ def test_only_the_personal_stages_go_to_the_lead(engine, smtp, kind):
     assert (kind, bao) in rows
     assert {k for k, who in rows if who == bao} == {"assigned", "reminder", "due_today"}
     assert {k for k, who in rows if who is None} >= {"issued", "overdue", "escalation"}
+
+
+def test_the_head_is_told_of_a_late_lead_once_not_before_the_send_hour_nor_once_handed_in(
+        engine, smtp):
+    run_id = stem_task(engine, smtp)
+    assign(engine, run_id, "chuyenvien2.kienhai")  # own deadline 16/03
+    tick(engine, engine_settings(smtp), "2026-03-17T06:00")
+    late = [n for n in _notices(engine, run_id) if n[0] == "lead_late"]
+    assert late == []  # before the send hour
+    tick(engine, engine_settings(smtp), "2026-03-17T07:35")
+    tick(engine, engine_settings(smtp), "2026-03-18T07:35")
+    late = [n for n in _notices(engine, run_id) if n[0] == "lead_late"]
+    assert len(late) == 1 and late[0][1] is None  # once, to the unit's mailbox
+
+
+def test_no_late_lead_notice_once_the_unit_has_handed_the_run_in(engine, smtp):
+    from chidao.domain.status import Status
+    from tests.support.cascade import act
+
+    run_id = stem_task(engine, smtp)
+    assign(engine, run_id, "chuyenvien2.kienhai")
+    act(engine, run_id, Status.SUBMITTED, "UBND-KIENHAI", when="2026-03-16T15:00")
+    tick(engine, engine_settings(smtp), "2026-03-17T07:35")
+    assert [n for n in _notices(engine, run_id) if n[0] == "lead_late"] == []
+
+
+def _notices(engine, run_id: int) -> list[tuple[str, int | None]]:
+    with transaction(engine) as session:
+        return list(session.exec(select(Notification.kind, Notification.to_user_id)
+                                 .where(Notification.assignment_id == run_id)).all())
