@@ -10,8 +10,8 @@ from sqlmodel import select
 from chidao.db.database import transaction
 from chidao.domain.audit import AuditEvent
 from chidao.domain.status import Status
-from tests.integration.test_people_pages import ids, kienhai_report, live_holders
 from tests.support.cascade import act
+from tests.support.people import ids, kienhai_report, live_holders
 
 PROBLEM = "application/problem+json"
 

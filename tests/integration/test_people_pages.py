@@ -14,12 +14,8 @@ from sqlmodel import select
 from chidao.config.runtime import build_runtime
 from chidao.config.settings import Settings
 from chidao.db.database import transaction
-from chidao.domain.assignments import Assignment
 from chidao.domain.audit import AuditEvent
-from chidao.domain.directives import Requirement
-from chidao.domain.people import TaskHolder
-from chidao.domain.units import Unit
-from chidao.services.accounts import user_named
+from tests.support.people import ids, kienhai_report, live_holders, unit_id
 from tests.web_fixtures import Web, csrf_of
 
 NOW = "2026-06-10T09:00"  # the STEM report of Kiên Hải is due 23/06/2026
@@ -39,24 +35,6 @@ def site(web, db_url, tmp_path):
     app.state.engine.dispose()
 
 
-def kienhai_report(engine) -> int:
-    with transaction(engine) as session:
-        return session.exec(
-            select(Assignment.id).join(Requirement, Requirement.id == Assignment.requirement_id)
-            .join(Unit, Unit.id == Assignment.unit_id)
-            .where(Unit.code == "UBND-KIENHAI", Requirement.key == "bao-cao-ket-qua")).one()
-
-
-def ids(engine, *usernames: str) -> list[int]:
-    with transaction(engine) as session:
-        return [user_named(session, name).id for name in usernames]
-
-
-def unit_id(engine, code: str) -> int:
-    with transaction(engine) as session:
-        return session.exec(select(Unit.id).where(Unit.code == code)).one()
-
-
 def post_holders(client, run_id: int, rows: dict[int, tuple[str, str, str]]):
     page = client.get(f"/assignments/{run_id}")
     data = {"csrf": csrf_of(page.text)}
@@ -67,12 +45,6 @@ def post_holders(client, run_id: int, rows: dict[int, tuple[str, str, str]]):
 
 def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
-def live_holders(engine, run_id: int) -> list[tuple[int, str]]:
-    with transaction(engine) as session:
-        return sorted((h.user_id, h.role) for h in session.exec(select(TaskHolder).where(
-            TaskHolder.assignment_id == run_id, TaskHolder.removed_at.is_(None))))
 
 
 def test_the_head_puts_people_on_the_run_and_the_page_lists_them(site, engine):
