@@ -150,3 +150,26 @@ def test_the_head_sees_who_holds_what_and_who_is_late(site, engine):
     assert site.client("chuyenvien.so").get(f"/units/{kh}/people").status_code == 200
     assert site.client("nhanvien.kienhai").get(f"/units/{kh}/people").status_code == 403
     assert site.client("chuyenvien.phuquoc").get(f"/units/{kh}/people").status_code == 404
+
+
+def test_a_staff_member_lent_the_right_assigns_on_the_page(site, engine):
+    from datetime import date
+
+    from chidao.domain.people import Delegation
+    from tests.support.cascade import at
+
+    run_id = kienhai_report(engine)
+    head, staff = ids(engine, "chuyenvien.kienhai", "nhanvien.kienhai")
+    with transaction(engine) as session:
+        session.add(Delegation(from_user_id=head, to_user_id=staff, actions=["assign"],
+                               starts_on=date(2026, 6, 8), ends_on=date(2026, 6, 12),
+                               title="Q.", created_at=at("2026-06-08T08:00")))
+    client = site.client("nhanvien.kienhai")
+    assert "Lưu giao việc" in client.get(f"/assignments/{run_id}").text
+    assert post_holders(client, run_id, {staff: ("lead", "", "")}).status_code == 303
+    with transaction(engine) as session:
+        audit = session.exec(select(AuditEvent.person, AuditEvent.on_behalf_of)
+                             .where(HOLDERS)).all()
+    assert audit == [("nhanvien.kienhai", "Q. chuyenvien.kienhai")]
+    kh = unit_id(engine, "UBND-KIENHAI")
+    assert client.get(f"/units/{kh}/people").status_code == 200

@@ -16,7 +16,7 @@ from chidao.domain.audit import AuditEvent
 from chidao.domain.holding import HolderChoice
 from chidao.domain.notifications import Notification
 from chidao.domain.people import HolderRole, TaskHolder
-from chidao.domain.permissions import Action
+from chidao.domain.permissions import Action, NotPermitted
 from chidao.services.accounts import add_user, user_named
 from chidao.services.acting import actor_for
 from chidao.services.holders import assign_holders
@@ -234,3 +234,29 @@ def _notices(engine, run_id: int) -> list[tuple[str, int | None]]:
     with transaction(engine) as session:
         return list(session.exec(select(Notification.kind, Notification.to_user_id)
                                  .where(Notification.assignment_id == run_id)).all())
+
+
+def test_a_staff_member_lent_the_right_assigns_and_the_record_names_both(engine, smtp):
+    from chidao.domain.people import Delegation
+
+    run_id = stem_task(engine, smtp)
+    with transaction(engine) as session:
+        head, deputy = (user_named(session, n) for n in ("chuyenvien.kienhai",
+                                                          "chuyenvien3.kienhai"))
+        session.add(Delegation(from_user_id=head.id, to_user_id=deputy.id, actions=["assign"],
+                               starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 6),
+                               title="KT.", created_at=at("2026-03-01T08:00")))
+    with transaction(engine) as session:
+        by = actor_for(session, user_named(session, "chuyenvien3.kienhai"), Action.ASSIGN,
+                       now=at("2026-03-03T09:00"))
+        bao = user_named(session, "chuyenvien2.kienhai")
+        assign_holders(session, run_id, [HolderChoice(bao.id, HolderRole.LEAD)], by=by,
+                       now=at("2026-03-03T09:00"))
+    with transaction(engine) as session:
+        (row,) = session.exec(select(AuditEvent).where(HOLDERS)).all()
+        (holder,) = session.exec(select(TaskHolder)).all()
+    assert (row.person, row.on_behalf_of) == ("Huỳnh Thị Mai", "KT. Lê Thị Ngọc Hân")
+    assert holder.assigned_by == "Huỳnh Thị Mai (KT. Lê Thị Ngọc Hân)"
+    with transaction(engine) as session, pytest.raises(NotPermitted):  # the week is over
+        actor_for(session, user_named(session, "chuyenvien3.kienhai"), Action.ASSIGN,
+                  now=at("2026-03-09T09:00"))
