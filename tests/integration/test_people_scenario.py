@@ -17,60 +17,20 @@ from chidao.domain.holding import HolderChoice
 from chidao.domain.notifications import Notification
 from chidao.domain.people import HolderRole, TaskHolder
 from chidao.domain.permissions import Action, NotPermitted
-from chidao.services.accounts import add_user, user_named
+from chidao.services.accounts import user_named
 from chidao.services.acting import actor_for
 from chidao.services.holders import assign_holders
 from tests.integration.engine_helpers import engine_settings, tick
-from tests.support.cascade import at, issue_file, runs, seed_units
+from tests.support.cascade import at
+from tests.support.people import BAO, about, assign, stem_task
 
 KH, SO = "ubnd.kienhai@angiang.gov.vn", "vanthu.sgddt@angiang.gov.vn"
-BAO = "bao.dq@kienhai.angiang.gov.vn"
-PEOPLE = [  # (login, full name, role, own address)
-    ("chuyenvien.kienhai", "Lê Thị Ngọc Hân", "head", ""),
-    ("chuyenvien2.kienhai", "Đặng Quốc Bảo", "staff", BAO),
-    ("chuyenvien3.kienhai", "Huỳnh Thị Mai", "staff", ""),
-]
 
 HOLDERS = AuditEvent.action.startswith("holder.")  # type: ignore[attr-defined]
 
 
 def to(smtp, address):
     return [r for r in smtp.received if address in r.rcpt_tos]
-
-
-def about(smtp, run_id: int):
-    """The mails that speak of the run (other communes have the same STEM task)."""
-    return [r for r in smtp.received if f"/assignments/{run_id}\n" in r.text]
-
-
-def stem_task(engine, smtp) -> int:
-    """The Sở's STEM plan (1039/KH-SGDĐT) issued 26/02; Kiên Hải's plan task is due 19/03.
-    Its people are added; the issue notices are sent and forgotten."""
-    seed_units(engine)
-    issued = issue_file(engine, "kh-1039-sgddt-stem.yaml", "2026-02-26T09:00")
-    with transaction(engine) as session:
-        for username, name, role, email in PEOPLE:
-            user = add_user(session, username=username, full_name=name, role=role,
-                            unit_code="UBND-KIENHAI", password="mat-khau-thu-nghiem",
-                            now=at("2026-02-26T08:00"))
-            user.email = email
-            session.add(user)
-    tick(engine, engine_settings(smtp), "2026-02-26T10:00")
-    smtp.received.clear()
-    run = runs(engine, issued.key)[("UBND-KIENHAI", "ke-hoach-trien-khai", "")]
-    assert run.due_on == date(2026, 3, 19)
-    return run.id
-
-
-def assign(engine, run_id: int, lead: str, *others: tuple[str, HolderRole],
-           when: str = "2026-03-02T09:00", lead_due: date | None = date(2026, 3, 16)) -> None:
-    with transaction(engine) as session:
-        head = user_named(session, "chuyenvien.kienhai")
-        by = actor_for(session, head, Action.ASSIGN, now=at(when))
-        choices = [HolderChoice(user_named(session, lead).id, HolderRole.LEAD, lead_due,
-                                "Soạn dự thảo, lấy ý kiến các trường")]
-        choices += [HolderChoice(user_named(session, name).id, role) for name, role in others]
-        assign_holders(session, run_id, choices, by=by, now=at(when))
 
 
 def test_the_lead_gets_the_reminders_in_person_and_the_head_the_urging(engine, smtp):
@@ -206,36 +166,6 @@ def test_only_the_personal_stages_go_to_the_lead(engine, smtp, kind):
     assert {k for k, who in rows if who is None} >= {"issued", "overdue", "escalation"}
 
 
-def test_the_head_is_told_of_a_late_lead_once_not_before_the_send_hour_nor_once_handed_in(
-        engine, smtp):
-    run_id = stem_task(engine, smtp)
-    assign(engine, run_id, "chuyenvien2.kienhai")  # own deadline 16/03
-    tick(engine, engine_settings(smtp), "2026-03-17T06:00")
-    late = [n for n in _notices(engine, run_id) if n[0] == "lead_late"]
-    assert late == []  # before the send hour
-    tick(engine, engine_settings(smtp), "2026-03-17T07:35")
-    tick(engine, engine_settings(smtp), "2026-03-18T07:35")
-    late = [n for n in _notices(engine, run_id) if n[0] == "lead_late"]
-    assert len(late) == 1 and late[0][1] is None  # once, to the unit's mailbox
-
-
-def test_no_late_lead_notice_once_the_unit_has_handed_the_run_in(engine, smtp):
-    from chidao.domain.status import Status
-    from tests.support.cascade import act
-
-    run_id = stem_task(engine, smtp)
-    assign(engine, run_id, "chuyenvien2.kienhai")
-    act(engine, run_id, Status.SUBMITTED, "UBND-KIENHAI", when="2026-03-16T15:00")
-    tick(engine, engine_settings(smtp), "2026-03-17T07:35")
-    assert [n for n in _notices(engine, run_id) if n[0] == "lead_late"] == []
-
-
-def _notices(engine, run_id: int) -> list[tuple[str, int | None]]:
-    with transaction(engine) as session:
-        return list(session.exec(select(Notification.kind, Notification.to_user_id)
-                                 .where(Notification.assignment_id == run_id)).all())
-
-
 def test_a_staff_member_lent_the_right_assigns_and_the_record_names_both(engine, smtp):
     from chidao.domain.people import Delegation
 
@@ -260,3 +190,5 @@ def test_a_staff_member_lent_the_right_assigns_and_the_record_names_both(engine,
     with transaction(engine) as session, pytest.raises(NotPermitted):  # the week is over
         actor_for(session, user_named(session, "chuyenvien3.kienhai"), Action.ASSIGN,
                   now=at("2026-03-09T09:00"))
+
+
