@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, select
 
 from ..db.lookup import assignment_by_id
 from ..domain.accounts import User
@@ -70,8 +70,7 @@ def assign_holders(session: Session, assignment_id: int, choices: list[HolderCho
             kept.append(old)
             continue
         if old is not None:
-            old.removed_at = now
-            session.add(old)
+            _retire(session, old, now)
         kept.append(_put_on(session, run, choice, users[choice.user_id], unit, by=by, now=now,
                             verb="change" if old else "assign"))
     session.flush()
@@ -119,10 +118,19 @@ def _notice(choice: HolderChoice) -> str:
 
 def _take_off(session: Session, holder: TaskHolder, user: User, unit: Unit, *, by: Actor,
               now: datetime) -> None:
-    holder.removed_at = now
-    session.add(holder)
+    _retire(session, holder, now)
     _audit(session, by, "remove", holder, user, unit, now, HolderRole(holder.role).label,
            {"role": HolderRole(holder.role).value})
+
+
+def _retire(session: Session, holder: TaskHolder, now: datetime) -> None:
+    """The row kept, removed; its "you hold this task" notice dropped if not yet mailed."""
+    holder.removed_at = now
+    session.add(holder)
+    session.execute(delete(Notification).where(
+        Notification.assignment_id == holder.assignment_id,  # type: ignore[arg-type]
+        Notification.stage == f"holder/{holder.id}",  # type: ignore[arg-type]
+        Notification.message_id.is_(None)))  # type: ignore[union-attr]
 
 
 def _audit(session: Session, by: Actor, verb: str, holder: TaskHolder, user: User, unit: Unit,

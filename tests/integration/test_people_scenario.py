@@ -117,6 +117,11 @@ def test_a_new_lead_takes_over_the_reminders_and_without_one_they_go_to_the_unit
     assign(engine, run_id, "chuyenvien2.kienhai")
     assign(engine, run_id, "chuyenvien3.kienhai", when="2026-03-10T10:00", lead_due=None)
     tick(engine, engine_settings(smtp), "2026-03-10T10:05")
+    # Bảo, taken off before his notice was mailed, is not told of a task he no longer holds
+    assert not to(smtp, BAO)
+    (told,) = about(smtp, run_id)  # her new task and its d-7 reminder, in one mail
+    assert "Anh/chị được giao chủ trì thực hiện các nhiệm vụ sau:" in told.text
+    assert told.text.startswith("Kính gửi: Huỳnh Thị Mai (Ủy ban nhân dân đặc khu Kiên Hải)")
     smtp.received.clear()
     tick(engine, engine_settings(smtp), "2026-03-16T07:35")
     # Huỳnh Thị Mai has no address of her own: the unit's mailbox, addressed to her, in a
