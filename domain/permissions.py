@@ -3,7 +3,7 @@
 - staff (chuyên viên / giáo viên): receive and submit the own unit's runs;
 - head (lãnh đạo đơn vị): also issue directives, accept or return handed-in runs, extend
   deadlines, for the own unit; declare or lift a closure (nghỉ học / nghỉ làm việc) for the
-  own unit's subtree;
+  own unit's subtree; put people of the own unit on its runs (giao việc trong đơn vị);
 - admin (quản trị): everything a head may, manage the unit's users and their sessions, and
   import units into the own subtree.
 
@@ -27,10 +27,11 @@ class Action(StrEnum):
     ISSUE = "issue"
     MANAGE_USERS = "manage_users"
     MANAGE_UNITS = "manage_units"  # import units into the own subtree
+    ASSIGN = "assign"  # put people of the unit on its runs (chủ trì, phối hợp, để biết)
 
 
 _STAFF = frozenset({Action.RECEIVE, Action.SUBMIT})
-_HEAD = _STAFF | {Action.REVIEW, Action.EXTEND, Action.ISSUE, Action.CLOSE}
+_HEAD = _STAFF | {Action.REVIEW, Action.EXTEND, Action.ISSUE, Action.CLOSE, Action.ASSIGN}
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.STAFF: _STAFF, Role.HEAD: _HEAD,
     Role.ADMIN: _HEAD | {Action.MANAGE_USERS, Action.MANAGE_UNITS},
@@ -43,6 +44,7 @@ _DENIED = {
     Action.ISSUE: "ban hành văn bản", Action.MANAGE_USERS: "quản lý tài khoản",
     Action.CLOSE: "công bố hoặc hủy lịch nghỉ học / nghỉ làm việc",
     Action.MANAGE_UNITS: "cập nhật danh sách đơn vị",
+    Action.ASSIGN: "giao việc trong đơn vị",
 }
 
 

@@ -25,6 +25,8 @@ class NotificationKind(StrEnum):
     ACCEPTED = "accepted"
     RECALLED = "recalled"  # the directive was withdrawn (thu hồi): the run closed
     AMENDED = "amended"  # the directive amended (sửa đổi, bổ sung): the run's changes
+    ASSIGNED = "assigned"  # a person put on a run as its chủ trì (chidao.services.holders)
+    LEAD_LATE = "lead_late"  # the head told: the chủ trì's own deadline passed
 
     @property
     def label(self) -> str:
@@ -33,7 +35,9 @@ class NotificationKind(StrEnum):
                 "overdue": "quá hạn", "escalation": "đơn vị trực thuộc quá hạn",
                 "overdue_copy": "đơn vị trực thuộc quá hạn", "returned": "bị trả lại",
                 "accepted": "được chấp nhận", "recalled": "văn bản bị thu hồi",
-                "amended": "văn bản được sửa đổi, bổ sung"}[self.value]
+                "amended": "văn bản được sửa đổi, bổ sung",
+                "assigned": "được giao chủ trì",
+                "lead_late": "chủ trì trễ hạn cá nhân"}[self.value]
 
 
 # Stages of the ladder that only say "this run is still open": a newer one replaces an older

@@ -16,8 +16,9 @@ from ..queries.closure_notices import ClosureNotice
 # Most urgent first: the subject of a digest is that of its most urgent kind.
 KIND_ORDER = [NotificationKind.ESCALATION, NotificationKind.OVERDUE, NotificationKind.DUE_TODAY,
               NotificationKind.RECALLED, NotificationKind.AMENDED, NotificationKind.RETURNED,
-              NotificationKind.OVERDUE_COPY,
-              NotificationKind.REMINDER, NotificationKind.ISSUED, NotificationKind.ACCEPTED]
+              NotificationKind.OVERDUE_COPY, NotificationKind.LEAD_LATE,
+              NotificationKind.REMINDER, NotificationKind.ASSIGNED,
+              NotificationKind.ISSUED, NotificationKind.ACCEPTED]
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,16 @@ class Recipient:
     code: str
     name: str
     emails: list[str]
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person of the recipient unit a message is for (a run's chủ trì): mailed at their
+    own address, or at the unit's, addressed to them, when they have none."""
+
+    name: str
+    username: str
+    email: str
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,8 @@ class Item:
     period: str
     due_on: date
     status: Status
+    lead: str = ""  # the run's chủ trì, named to the unit's mailbox
+    lead_due: date | None = None  # the chủ trì's own deadline, told in their own mail
 
 
 @dataclass(frozen=True)
@@ -67,6 +80,7 @@ class Outgoing:
     open_tasks: list[OpenTask] = field(default_factory=list)
     # closures in force or upcoming over the recipient or within its subtree
     closures: list[ClosureNotice] = field(default_factory=list)
+    person: Person | None = None  # a person of `to` (their open tasks are the ones they hold)
 
 
 def task_link(public_url: str, assignment_id: int) -> str:
@@ -85,7 +99,7 @@ def digest_context(message: Outgoing, *, now: datetime, cal: WorkingCalendar,
             entry["link"] = task_link(public_url, entry["assignment_id"])
     listed = {i.assignment_id for i in message.items}
     return {
-        "to": message.to, "cc": message.cc, "sections": sections,
+        "to": message.to, "cc": message.cc, "person": message.person, "sections": sections,
         "main_kind": sections[0]["kind"] if sections else NotificationKind.REMINDER.value,
         "count": len(sections[0]["entries"]) if sections else 0,
         "open_tasks": [{"number_symbol": t.number_symbol, "title": t.requirement_title,
@@ -136,7 +150,8 @@ def _item(item: Item, today: date, cal: WorkingCalendar, returns: list[str]) -> 
         "due": f"{item.due_on:%d/%m/%Y}", "status": item.status.label,
         "days_left": max(gap, 0), "days_late": max(-gap, 0) if item.due_on < today else 0,
         "deadline": deadline_phrase(item.due_on, today, cal), "note": item.note,
-        "returns": returns,
+        "returns": returns, "lead": item.lead,
+        "lead_due": f"{item.lead_due:%d/%m/%Y}" if item.lead_due else "",
     }
 
 

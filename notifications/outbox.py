@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -42,26 +42,28 @@ class ClaimLost(RuntimeError):
 
 
 def form_messages(session: Session, *, now: datetime, domain: str) -> int:
-    """Group unassigned notifications into one new queued digest per recipient unit: its own
-    tasks, the returns and acceptances it was sent, and the lines about its late children
-    (copies of their urging, escalations) all in one email. Lines the run's state has made
+    """Group unassigned notifications into one new queued digest per recipient: a unit's
+    mailbox (its own tasks, the returns and acceptances it was sent, and the lines about its
+    late children: copies of their urging, escalations) or one person of a unit (the runs they
+    lead: chidao.domain.people), all in one email. Lines the run's state has made
     stale (handed in, closed, deadline moved; a ladder notice about or to a unit closed today,
     see `paused`) go to a withdrawn message, never sent. A cc unit
     of a notification written before copies became lines of their own is not mailed."""
     pending = session.execute(
-        select(_n.id, _n.to_unit_id, _n.kind, _n.stage, _a.status, _a.due_on, _a.unit_id)
+        select(_n.id, _n.to_unit_id, _n.to_user_id, _n.kind, _n.stage, _a.status, _a.due_on,
+               _a.unit_id)
         .join(assignment_table, _a.id == _n.assignment_id).where(_n.message_id.is_(None))
         .order_by(_n.id).with_for_update(of=notification_table, skip_locked=True)).all()
     # PostgreSQL: skip rows another worker is grouping; SQLite: the transaction holds the lock
     closed = units_closed_on(session, {r.unit_id for r in pending}
                              | {r.to_unit_id for r in pending}, local_day(now))
-    groups: dict[tuple[int, bool], list[int]] = defaultdict(list)
-    for nid, to_unit, kind, stage, status, due_on, unit in pending:
+    groups: dict[tuple[int, int | None, bool], list[int]] = defaultdict(list)
+    for nid, to_unit, to_user, kind, stage, status, due_on, unit in pending:
         stale = is_stale(kind, stage, status, due_on) or paused(kind, {unit, to_unit}, closed)
-        groups[(to_unit, stale)].append(nid)
+        groups[(to_unit, to_user, stale)].append(nid)
     created = add_messages(session, [
-        (to_unit, MessageStatus.WITHDRAWN if stale else MessageStatus.QUEUED)
-        for to_unit, stale in groups], now=now, domain=domain)
+        (to_unit, MessageStatus.WITHDRAWN if stale else MessageStatus.QUEUED, to_user)
+        for to_unit, to_user, stale in groups], now=now, domain=domain)
     links = [{"nid": nid, "mid": mid}
              for mid, ids in zip(created, groups.values(), strict=True) for nid in ids]
     if links:
@@ -71,7 +73,7 @@ def form_messages(session: Session, *, now: datetime, domain: str) -> int:
             .values(message_id=bindparam("mid")), links)
         if result.rowcount != len(links):  # type: ignore[attr-defined]
             raise ClaimLost("notifications were grouped by another worker")
-    return sum(not stale for _, stale in groups)
+    return sum(not stale for _, _, stale in groups)
 
 
 def local_day(now: datetime) -> date:
@@ -86,16 +88,21 @@ def paused(kind: str, units: Collection[int], closed: Collection[int]) -> bool:
     return kind in LADDER_KINDS and any(u in closed for u in units)
 
 
-def add_messages(session: Session, specs: list[tuple[int, MessageStatus]], *, now: datetime,
+MessageSpec = tuple[int, MessageStatus] | tuple[int, MessageStatus, int | None]
+
+
+def add_messages(session: Session, specs: Sequence[MessageSpec], *, now: datetime,
                  domain: str) -> list[int]:
-    """New messages, one per (recipient unit, status), each with its own Message-ID."""
+    """New messages, one per (recipient unit, status[, person of the unit]), each with its
+    own Message-ID."""
     if not specs:
         return []
     rows: list[dict[str, object]] = [
-        {"to_unit_id": to_unit, "cc_unit_id": None, "status": status.value,
+        {"to_unit_id": spec[0], "to_user_id": spec[2] if len(spec) > 2 else None,
+         "cc_unit_id": None, "status": spec[1].value,
          "header_id": f"<chidao.{uuid.uuid4().hex}@{domain}>", "attempts": 0,
          "next_attempt_at": now, "created_at": now, "smtp_reply": "", "last_error": "",
-         "subject": "", "sender": "", "recipients": []} for to_unit, status in specs]
+         "subject": "", "sender": "", "recipients": []} for spec in specs]
     return list(session.execute(
         insert(message_table).returning(_m.id, sort_by_parameter_order=True), rows).scalars())
 

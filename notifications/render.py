@@ -88,7 +88,7 @@ def render_email(
 ) -> Rendered:
     """The digest's MIME message, each task linked under `public_url`; Unsendable when a
     stored address is not valid."""
-    to = _addresses(message.to)
+    to = _addresses(_addressee(message))
     cc = _addresses(message.cc) if message.cc else []
     if not to:
         raise Unsendable(f"the unit {message.to.code} has no email address")
@@ -107,6 +107,15 @@ def render_email(
     email.attach(MIMEText(env.get_template("digest.txt").render(context), "plain", "utf-8"))
     email.attach(MIMEText(env.get_template("digest.html").render(context), "html", "utf-8"))
     return Rendered(subject, email, sender.address, [*to, *cc])
+
+
+def _addressee(message: Outgoing) -> Recipient:
+    """Who the To header names: the person's own address when the message is for a person
+    who has one; else the unit's mailbox (the salutation then names the person)."""
+    person = message.person
+    if person is not None and person.email:
+        return Recipient(f"{message.to.code}/{person.username}", person.name, [person.email])
+    return message.to
 
 
 def _addresses(unit: Recipient) -> list[Address]:

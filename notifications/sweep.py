@@ -1,7 +1,10 @@
 """Sweep: open runs whose `next_action_at` has come, the ladder stage each owes, written as
 notification rows with the run's next `next_action_at`, in one transaction. Each row names one
 recipient unit (a cc becomes a row of its own for the cc unit's digest); audiences climb the
-chain no higher than the directive's issuer."""
+chain no higher than the directive's issuer. While a run has a chủ trì (chidao.domain.people),
+its reminders and due-today notice go to that person (to_user_id); the urging and the
+escalations stay with the unit's mailbox (the head), and name the person; the head is also
+told when the chủ trì's own deadline passes (chidao.notifications.late_leads)."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from ..domain.calendar import WorkingCalendar
 from ..domain.closures import closed_days
 from ..domain.directives import directive_table, requirement_table
 from ..domain.notifications import notification_table
+from ..domain.people import HolderRole, task_holder_table
 from ..domain.policy import (
     LADDER_KINDS,
     Audience,
@@ -31,11 +35,15 @@ from ..domain.policy import (
 )
 from ..domain.units import unit_table
 from ..queries.closures import closures_over
+from .late_leads import late_lead_notices
 
 _a, _r, _d, _u = assignment_table.c, requirement_table.c, directive_table.c, unit_table.c
 _parent = unit_table.alias("parent_unit")
+_h = task_holder_table.c
 NOTIFICATION_COLUMNS = ("assignment_id", "stage", "kind", "to_unit_id", "cc_unit_id",
-                        "created_at", "note")
+                        "created_at", "note", "to_user_id")
+# The stages a run's chủ trì receives in person (the rest stay with the unit's mailbox).
+PERSONAL_KINDS = frozenset({NotificationKind.REMINDER, NotificationKind.DUE_TODAY})
 
 
 @dataclass
@@ -73,6 +81,8 @@ def sweep(
             report.notifications.extend(_notifications(stage, row, now))
         updates.append((decision.next_action_at, decision.cursor,
                         stage.key if stage else row.last_stage, row.id, row.next_action_at))
+    report.notifications.extend(late_lead_notices(session, now=now, calendar=calendar,
+                                                  send_at=send_at))
     if not dry_run:
         insert_rows(session, notification_table, NOTIFICATION_COLUMNS, report.notifications,
                     unique=("assignment_id", "stage"))
@@ -128,12 +138,13 @@ def _notifications(stage: Stage, run: _DueRun, now: datetime) -> list[tuple[Any,
     unit: a line of that unit's own digest, not a copy of this email."""
     rows = []
     to = _resolve(stage.to, run)
+    person = run.lead_id if stage.kind in PERSONAL_KINDS and stage.to is Audience.UNIT else None
     if to is not None:
-        rows.append((run.id, stage.key, stage.kind.value, to, None, now, ""))
+        rows.append((run.id, stage.key, stage.kind.value, to, None, now, "", person))
     cc = _resolve(stage.cc, run) if stage.cc else None
     if cc is not None and cc != to:
         rows.append((run.id, f"{stage.key}/cc", NotificationKind.OVERDUE_COPY.value, cc, None,
-                     now, ""))
+                     now, "", None))
     return rows
 
 
@@ -151,13 +162,20 @@ class _DueRun:
     last_stage: str | None
     next_action_at: datetime
     policy: dict[str, Any]
+    lead_id: int | None  # the run's live chủ trì, if any
 
 
 def _due_runs(session: Session, now: datetime) -> Iterator[_DueRun]:
+    """The due runs with all the sweep needs of them, their chủ trì included, in one
+    statement (the lead: a correlated lookup on task_holder's assignment index)."""
+    lead = (select(_h.user_id).where(_h.assignment_id == _a.id, _h.role == HolderRole.LEAD.value,
+                                     _h.removed_at.is_(None))
+            .order_by(_h.id.desc()).limit(1).scalar_subquery())
     query = (
         select(_a.id, _a.requirement_id, _a.unit_id, _u.parent_id,
                _parent.c.parent_id.label("grandparent_id"), _d.issuer_id, _a.due_on,
-               _a.created_at, _a.stage_cursor, _a.last_stage, _a.next_action_at, _r.policy)
+               _a.created_at, _a.stage_cursor, _a.last_stage, _a.next_action_at, _r.policy,
+               lead.label("lead_id"))
         .join(unit_table, _u.id == _a.unit_id)
         .join(requirement_table, _r.id == _a.requirement_id)
         .join(directive_table, _d.id == _a.directive_id)

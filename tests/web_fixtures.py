@@ -134,8 +134,8 @@ def call(client, method, path, token=None, csrf=""):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     if method == "GET":
         return client.get(path, headers=headers)
-    if path.startswith("/api"):
-        return client.post(path, json={"values": {}}, headers=headers)
+    if path.startswith("/api"):  # POST, PUT, DELETE
+        return client.request(method, path, json={"values": {}}, headers=headers)
     return client.post(path, data={"csrf": csrf, "action": "accept", "reason": "x",
                                    "yaml": "issuer: X", "requirement": "r", "subtree": "X",
                                    "new_due": "01/01/2030"}, headers=headers)

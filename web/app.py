@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         api_directives,
         api_docs,
         api_idempotency,
+        api_people,
         errors,
         pages_amend,
         pages_audit,
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         pages_find,
         pages_inbox,
         pages_issue,
+        pages_people,
         pages_preview,
         pages_runs,
     )
@@ -70,10 +72,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     for module in (pages_auth, pages_board, pages_cascade, pages_issue, pages_extend,
                    pages_directives, pages_find, pages_inbox, pages_runs, pages_documents,
                    pages_closures, pages_feeds, pages_amend, pages_delegations, pages_audit,
-                   pages_preview):
+                   pages_preview, pages_people):
         app.include_router(module.router, tags=[api_docs.PAGES_TAG])
     # Every router under /api: its POST routes honour Idempotency-Key (web/api_idempotency).
-    for api_module in (api, api_actions, api_directives, api_admin, api_closures, api_amend):
+    for api_module in (api, api_actions, api_directives, api_admin, api_closures, api_amend,
+                       api_people):
         app.include_router(api_idempotency.idempotent_posts(api_module.router), prefix="/api")
     api_docs.install(app)  # /api/docs with Swagger UI's files served here (no CDN)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

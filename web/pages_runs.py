@@ -30,6 +30,7 @@ from .acting import acting, rights_now
 from .attachments import file_response, readable_attachment
 from .deps import DB, check_csrf, page_user, runtime_of, signed_in, verify_csrf
 from .flash import flash
+from .holder_form import holder_section
 from .pages_documents import plan_draft_url
 from .params import RowId
 from .rendering import render
@@ -48,9 +49,9 @@ def assignment(request: Request, assignment_id: RowId, user: User = Depends(page
 def assignment_page(request: Request, session: Session, user: User, run: Assignment, *,
                     error: str | None = None, typed: dict[str, str] | None = None,
                     review_error: str | None = None, reason: str = "",
-                    status_code: int = 200) -> Response:
-    """The run's page; after a refused submission or review, with the problem and what was
-    typed."""
+                    status_code: int = 200, holders: dict[str, Any] | None = None) -> Response:
+    """The run's page; after a refused submission, review or holders form (`holders`: the
+    section as holder_form.holder_section gives it), with the problem and what was typed."""
     assert run.id is not None
     page = run_page(session, run.id)
     runtime, settings = runtime_of(request), request.app.state.settings
@@ -78,7 +79,8 @@ def assignment_page(request: Request, session: Session, user: User, run: Assignm
         accept=",".join(f".{kind}" for kind in settings.attachment_types),
         max_bytes=settings.attachment_max_bytes, max_files=settings.attachment_max_files,
         submissions=page.submissions, events=page.events,
-        plan_draft=plan_draft_url(session, user, run))
+        plan_draft=plan_draft_url(session, user, run),
+        **(holders or holder_section(session, user, run, now=now)))
 
 
 def _done_when(run: Assignment) -> str:

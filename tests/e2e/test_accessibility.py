@@ -13,7 +13,7 @@ from tests.e2e.demo_site import DESKTOP, PHONE, screenshot, sign_in
 
 ROLES = ("chuyenvien.so", "chuyenvien.kienhai", "hieutruong.hontre", "hieutruong.laison")
 PAGES = ("login", "inbox", "directives", "directive", "cascade", "report", "assignment",
-         "overdue", "tree", "notifications", "account", "issue", "not_found")
+         "overdue", "tree", "notifications", "account", "issue", "not_found", "me", "people")
 
 
 def first_link(page, pattern: str) -> str | None:
@@ -30,7 +30,8 @@ def page_path(page, base: str, name: str) -> str | None:
     fixed = {"inbox": f"/units/{unit_id}/inbox", "directives": "/directives",
              "overdue": "/overdue", "tree": f"/units/{unit_id}/tree",
              "notifications": "/notifications", "account": "/account",
-             "issue": "/directives/new", "not_found": "/directives/999999"}
+             "issue": "/directives/new", "not_found": "/directives/999999", "me": "/me",
+             "people": f"/units/{unit_id}/people"}
     if name in fixed:
         return fixed[name]
     if name == "assignment":

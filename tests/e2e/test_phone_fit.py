@@ -6,7 +6,7 @@ import re
 from tests.e2e.browser_helpers import ARTIFACTS, log_in
 
 PAGE = re.compile(r"^/(directives(/\d+(/report|/units/\d+)?)?|assignments/\d+"
-                  r"|units/\d+/(inbox|tree)|overdue|notifications|directives/new)$")
+                  r"|units/\d+/(inbox|tree|people)|me|overdue|notifications|directives/new)$")
 
 
 def test_every_reachable_page_fits_a_phone_for_each_role(server, browser):

@@ -29,7 +29,7 @@ def targets(engine, web) -> dict[str, int | str]:
             "attachment_id": _handed_in_file(engine, run.id, web),
             "file_id": _directive_file(engine, int(plan.id), web),
             "closure_id": _closure(engine), "username": "hieutruong.hontre",
-            "delegation_id": _delegation(engine)}
+            "delegation_id": _delegation(engine), "holder_id": 1}
 
 
 def _delegation(engine) -> int:

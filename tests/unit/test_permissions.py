@@ -16,7 +16,7 @@ def test_who_may_do_what(role, action):
     expected = {
         Role.STAFF: {Action.RECEIVE, Action.SUBMIT},
         Role.HEAD: {Action.RECEIVE, Action.SUBMIT, Action.REVIEW, Action.EXTEND, Action.ISSUE,
-                    Action.CLOSE},
+                    Action.CLOSE, Action.ASSIGN},
         Role.ADMIN: set(Action),
     }[role]
     assert may(role, action) is (action in expected)
