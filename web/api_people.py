@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
@@ -24,10 +24,62 @@ from ..queries.holders import held_runs, run_holders
 from ..services.acting import actor_for
 from ..services.holders import assign_holders, remove_holder
 from .access import readable_run
+from .api_idempotency import api_router
+from .api_paging import Page, PageParams, paged
 from .deps import DB, api_user, runtime_of
 from .params import RowId
 
-router = APIRouter(tags=["people"])
+router = api_router(tags=["giao việc trong đơn vị"])
+
+
+class HolderRow(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": 3, "user_id": 5, "full_name": "Đặng Quốc Bảo", "username": "chuyenvien2.kienhai",
+        "role": "lead", "role_label": "chủ trì", "due_on": "2026-03-16",
+        "note": "Tổng hợp số liệu các trường", "assigned_by": "Lê Thị Ngọc Hân",
+        "assigned_at": "2026-03-10T02:00:00+00:00"}]})
+    id: int
+    user_id: int
+    full_name: str
+    username: str
+    role: str = Field(description="lead | cooperate | watch")
+    role_label: str = Field(description="chủ trì | phối hợp | để biết")
+    due_on: str | None = Field(description="YYYY-MM-DD; null = hạn của đơn vị")
+    note: str
+    assigned_by: str
+    assigned_at: str
+
+
+class RunHolders(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "assignment_id": 41, "unit_due_on": "2026-03-19", "status": "received",
+        "holders": [HolderRow.model_config["json_schema_extra"]["examples"][0]]}]})  # type: ignore[index]
+    assignment_id: int
+    unit_due_on: str = Field(description="YYYY-MM-DD")
+    status: str
+    holders: list[HolderRow]
+
+
+class HeldRun(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "assignment_id": 41, "role": "lead", "role_label": "chủ trì",
+        "number_symbol": "1039/KH-SGDĐT", "directive_title": "Triển khai giáo dục STEM",
+        "title": "Xây dựng kế hoạch triển khai", "period": "", "unit_due_on": "2026-03-19",
+        "due_on": "2026-03-16", "status": "received", "status_label": "đã tiếp nhận",
+        "late": False, "deadline": "còn 2 ngày làm việc"}]})
+    assignment_id: int
+    role: str
+    role_label: str
+    number_symbol: str
+    directive_title: str
+    title: str
+    period: str
+    unit_due_on: str = Field(description="YYYY-MM-DD: hạn của đơn vị")
+    due_on: str = Field(description="YYYY-MM-DD: hạn của người này")
+    status: str
+    status_label: str
+    late: bool
+    deadline: str = Field(description="Thời hạn bằng lời")
 
 
 class HolderIn(BaseModel):
@@ -54,20 +106,23 @@ class HoldersIn(BaseModel):
     holders: list[HolderIn] = Field(max_length=500)
 
 
-@router.get("/me/assignments")
-def my_held_runs(request: Request, closed: bool = False, user: User = Depends(api_user),
-                 session: Session = DB) -> list[dict[str, Any]]:
-    """The runs the token's user holds (chủ trì, phối hợp, để biết), soonest personal
-    deadline first; `closed=true` adds the closed ones."""
+@router.get("/me/assignments", response_model=Page[HeldRun])
+def my_held_runs(request: Request, response: Response, paging: PageParams,
+                 closed: bool = False, user: User = Depends(api_user),
+                 session: Session = DB) -> Any:
+    """Việc của tôi: the runs the token's user holds (chủ trì, phối hợp, để biết), soonest
+    personal deadline first; `closed=true` adds the closed ones."""
     runtime = runtime_of(request)
     calendar = unit_calendar(session, runtime.calendar, user.unit_id)
-    return [r.as_json() for r in held_runs(session, [user.id or 0], now=runtime.now(),
+    rows = [r.as_json() for r in held_runs(session, [user.id or 0], now=runtime.now(),
                                            calendar=calendar, closed_too=closed)]
+    return paged(request, response, paging.slice(rows), len(rows), paging)
 
 
-@router.get("/assignments/{assignment_id}/holders")
+@router.get("/assignments/{assignment_id}/holders", response_model=RunHolders)
 def get_holders(assignment_id: RowId, user: User = Depends(api_user),
                 session: Session = DB) -> dict[str, Any]:
+    """Người thực hiện: the run's live holders, the chủ trì first."""
     run = readable_run(session, user, assignment_id)
     return _holders_json(session, run)
 
@@ -87,7 +142,7 @@ def assignable(request: Request, assignment_id: RowId, user: User = Depends(api_
     return run, actor
 
 
-@router.put("/assignments/{assignment_id}/holders")
+@router.put("/assignments/{assignment_id}/holders", response_model=RunHolders)
 def put_holders(request: Request, body: HoldersIn,
                 allowed: tuple[Assignment, Actor] = Depends(assignable),
                 session: Session = DB) -> dict[str, Any]:
@@ -98,7 +153,7 @@ def put_holders(request: Request, body: HoldersIn,
     return _holders_json(session, run)
 
 
-@router.delete("/assignments/{assignment_id}/holders/{holder_id}")
+@router.delete("/assignments/{assignment_id}/holders/{holder_id}", response_model=RunHolders)
 def delete_holder(request: Request, holder_id: RowId,
                   allowed: tuple[Assignment, Actor] = Depends(assignable),
                   session: Session = DB) -> dict[str, Any]:
