@@ -196,12 +196,22 @@ def add_demo_users(runtime: Runtime, users: list[tuple[str, str, str, str]] | No
     (login, unit code) of each."""
     from ..services.accounts import add_user
 
+    story = users is None
     users = users or DEMO_USERS
     with transaction(runtime.engine) as session:
         for username, full_name, unit, role in users:
             add_user(session, username=username, full_name=full_name, unit_code=unit,
                      role=role, password=DEMO_PASSWORD, now=runtime.now())
+    if story:  # the province story's people: holders and a delegation at Kiên Hải
+        from .people_story import replay_people
+
+        replay_people(runtime, log=lambda _line: None)
     return [(u, unit) for u, _, unit, _ in users]
+
+
+def report_run_of(session: Any, unit_code: str) -> int:
+    """The unit's run of the Sở's report requirement (KH 1039: bao-cao-ket-qua)."""
+    return _assignment_of(session, unit_code, "bao-cao-ket-qua")
 
 
 def add_national_users(runtime: Runtime) -> list[tuple[str, str]]:
