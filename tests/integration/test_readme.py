@@ -50,6 +50,7 @@ SERVES = {
     # in every run on the developer's checkout): it is then killed and reported as a warning,
     # not a failure, until that is understood (see PREFECT_WORKER_SLOW_STOP)
     "prefect worker start": (None, 60),
+    "chidao serve --port 8011": (8011, 10),
 }
 PREFECT_WORKER_SLOW_STOP = "prefect worker start"
 # Line -> (why it is not run here, what runs in its place).
