@@ -15,6 +15,11 @@ class Role(StrEnum):
     HEAD = "head"  # lãnh đạo đơn vị
     ADMIN = "admin"  # quản trị (the unit's subtree)
 
+    @property
+    def label(self) -> str:
+        """As pages and the audit say it."""
+        return {"staff": "Chuyên viên", "head": "Lãnh đạo đơn vị", "admin": "Quản trị"}[self.value]
+
 
 class User(SQLModel, table=True):
     __tablename__ = "app_user"

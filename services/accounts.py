@@ -56,7 +56,8 @@ def add_user(session: Session, *, username: str, full_name: str, unit_code: str,
     session.flush()
     record_audit(session, by or command_line(unit.code), "user.add", subject_type="user",
                  subject_id=username, now=now,
-                 summary=f"Tạo tài khoản {username} ({full_name}), {unit.name}, vai trò {role}",
+                 summary=f"Tạo tài khoản {username} ({full_name}), {unit.name}, vai trò"
+                         f" {Role(role).label.lower()}",
                  detail={"unit": unit.code, "role": role})
     return user
 
@@ -78,7 +79,8 @@ def change_role(session: Session, *, username: str, role: str, now: datetime,
     end_sessions(session, user, now=now)
     record_audit(session, by or command_line(unit.code), "user.role", subject_type="user",
                  subject_id=username, now=now,
-                 summary=f"Đổi vai trò của {username} ({user.full_name}): {old} → {role}",
+                 summary=f"Đổi vai trò của {username} ({user.full_name}):"
+                         f" {Role(old).label.lower()} → {Role(role).label.lower()}",
                  detail={"from": old, "to": role})
     return user
 

@@ -27,7 +27,7 @@ templates.env.filters["local"] = (
     lambda t: t.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if t else "")
 register_display(templates.env)
 
-ROLE_NAMES = {Role.STAFF: "Chuyên viên", Role.HEAD: "Lãnh đạo đơn vị", Role.ADMIN: "Quản trị"}
+ROLE_NAMES = {role: role.label for role in Role}
 templates.env.globals["role_name"] = lambda role: ROLE_NAMES.get(role, role)
 
 

@@ -167,7 +167,7 @@ def test_account_changes_are_audited_and_scoped(engine):
                  role="staff", password="mat-khau-dai-1", now=now, by=admin)
     assert refused.value.field == "unit"
     [role] = _audit(engine, "user.role")
-    assert role.person == "Quản trị Kiên Hải" and "staff → head" in role.summary
+    assert role.person == "Quản trị Kiên Hải" and "chuyên viên → lãnh đạo đơn vị" in role.summary
     assert len(_audit(engine, "user.add")) == 1
 
 
