@@ -56,11 +56,17 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
         skip = pytest.mark.skip(reason="exercises SQLite files directly")
         demo = pytest.mark.skip(reason="the served demo is a SQLite file, as `chidao demo`"
                                        " makes it: its browser walks run in the SQLite phase")
+        browser = pytest.mark.skip(reason="what a browser shows does not depend on the"
+                                          " database: the browser tests run in the SQLite"
+                                          " phase; every page's queries run here through"
+                                          " tests/integration (route tables, scoping)")
         for item in items:
             if "sqlite_only" in item.keywords:
                 item.add_marker(skip)
             elif "demo_site" in getattr(item, "fixturenames", ()):
                 item.add_marker(demo)
+            elif "/tests/e2e/" in str(getattr(item, "path", "")):
+                item.add_marker(browser)
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,7 @@ def test_add_list_and_lift_a_closure(engine, db_url):
     # The refresh handed the moved runs to the sweep; it finds them on a closed day.
     swept = chidao("--db", db_url, "sweep", "--now", "2026-03-17T08:00").output
     assert "4 paused (their unit is closed today)" in swept, swept
-    assert "→ unit" in swept  # the neighbours' -3 reminders are written
+    assert "nhắc hạn 3 ngày làm việc trước hạn → gửi" in swept  # the neighbours' reminders
     listed = json.loads(chidao("--db", db_url, "closure", "list", "--unit", "MN-HONTRE",
                                "--json").output)
     assert [(c["unit"], c["from"], c["to"], c["reason"], c["lifted_at"]) for c in listed] == [

@@ -140,7 +140,8 @@ def targets(engine) -> list[dict[str, int | str]]:
             Attachment, col(Attachment.submission_id) == col(Submission.id))).all())
     return [{"directive_id": directive, "unit_id": run.unit_id, "assignment_id": run.id,
              "attachment_id": files.get(run.id, 0), "file_id": 1,  # no directive file: 404
-             "closure_id": 1, "username": "hieutruong.hontre", "holder_id": 1}
+             "closure_id": 1, "username": "hieutruong.hontre", "holder_id": 1,
+             "delegation_id": 1}
             for directive, run in found]
 
 
