@@ -1,6 +1,7 @@
-"""People in units in a real browser, on the demo at its story moment (25/03/2026): the Kiên
-Hải head puts Đặng Quốc Bảo in charge of the STEM report (chủ trì) with Huỳnh Thị Mai
-(phối hợp); Bảo finds it under "Việc của tôi"; the head sees who holds what. Every page
+"""People in units in a real browser, on the demo at its story moment (25/03/2026): Đặng Quốc
+Bảo leads Kiên Hải's STEM report (chủ trì) with Huỳnh Thị Mai (phối hợp) since the story's
+12/03; the head moves his own deadline (a date after the unit's is refused); Bảo finds it
+under "Việc của tôi"; the head sees who holds what. Every page
 fits a 390 px phone; screenshots at 390 and 1366 px in test-artifacts/screenshots/."""
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ def test_the_head_assigns_the_stem_report_and_the_specialist_finds_it(demo_site,
     head = sign_in(browser, demo_site, "chuyenvien.kienhai")
     head.goto(f"{demo_site.base}/assignments/{run_id}")
     assert head.locator("#holders h2").inner_text() == "Người thực hiện"
+    # the demo story put them on it on 12/03 (chidao.demo.people_story); the head changes it
+    assert "Đặng Quốc Bảo · chủ trì · hạn 02/06/2026" in head.locator(".holder-list").inner_text()
+    head.click("text=Giao việc trong đơn vị")  # the form, folded once people hold it
     row(head, "Đặng Quốc Bảo").locator("select").select_option("lead")
     row(head, "Đặng Quốc Bảo").locator("input[name^=due_]").fill("31/07/2026")  # too late
     row(head, "Huỳnh Thị Mai").locator("select").select_option("cooperate")
