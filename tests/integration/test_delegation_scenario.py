@@ -25,6 +25,10 @@ from chidao.domain.units import Unit
 from tests.e2e.demo_site import build_demo_runtime
 from tests.web_fixtures import csrf_of
 
+# The demo is a SQLite file, as `chidao demo` makes it (tests/e2e/demo_site.py): the
+# PostgreSQL phase would run the same test on the same SQLite file again.
+pytestmark = pytest.mark.sqlite_only
+
 DEMO_PASSWORD = "chidao-demo-2026"
 HEAD, DEPUTY = "chuyenvien.kienhai", "phochutich.kienhai"
 BOTH = "Trương Văn Phúc (KT. Lê Thị Ngọc Hân)"

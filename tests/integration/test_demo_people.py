@@ -6,11 +6,16 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import pytest
 from fastapi.testclient import TestClient
 
 from chidao.web.app import create_app
 from tests.e2e.demo_site import build_demo_runtime
 from tests.web_fixtures import csrf_of
+
+# The demo is a SQLite file, as `chidao demo` makes it (tests/e2e/demo_site.py): the
+# PostgreSQL phase would run the same test on the same SQLite file again.
+pytestmark = pytest.mark.sqlite_only
 
 PASSWORD = "chidao-demo-2026"
 
