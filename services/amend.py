@@ -64,7 +64,7 @@ from .amend_runs import (
 from .audit import record_audit
 from .deadline_refresh import refresh_deadlines
 from .forms_store import form_by_ref, store_forms
-from .issue import _move_for_closures, _parent_dues
+from .issue import move_for_closures, parent_dues
 from .status_changes import change_status
 
 _a = assignment_table.c
@@ -121,7 +121,7 @@ def _work(session: Session, spec: DirectiveSpec, directive: Directive, issuer: U
         fields.append(FieldChange(f"requirements[{key}]", "Bỏ nhiệm vụ", stored[key].title, ""))
     ctx = DueContext(issued_on=spec.issued_on, school_year=spec.resolved_school_year,
                      school_year_end=rules.school_year_end,
-                     parent_dues=_parent_dues(session, issuer, _cited(session, directive.id)))
+                     parent_dues=parent_dues(session, issuer, _cited(session, directive.id)))
     keys = write_targeted(session, directive, issuer, targeted, ctx, calendar, now)
     _check_retargeted(session, before, keys, titles)
     cancelled, kept = untargeted(before, keys)
@@ -140,7 +140,7 @@ def _work(session: Session, spec: DirectiveSpec, directive: Directive, issuer: U
     derived = moved - moved_between(middle, runs_of(session, directive.id)) if moved else 0
     fresh = {middle[rid].requirement_id for rid in added} - due_changed
     if fresh:  # a closed unit newly given a task gets back the days, as at issue
-        _move_for_closures(session, sorted(fresh), spec.issued_on, calendar, rules, now)
+        move_for_closures(session, sorted(fresh), spec.issued_on, calendar, rules, now)
     after = runs_of(session, directive.id)
     changes = run_changes(session, before, after, cancelled, kept, titles)
     return Amendment(directive.id, directive.key, directive.number_symbol, directive.title,

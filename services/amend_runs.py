@@ -13,18 +13,17 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 from sqlmodel import select as model_select
 
-from ..db.bulk import insert_fanout
 from ..domain.amendment import RunChange, RunChangeKind
 from ..domain.assignments import assignment_table
 from ..domain.calendar import WorkingCalendar
-from ..domain.deadlines import DueContext, resolve_due
+from ..domain.deadlines import DueContext
 from ..domain.directives import Directive, Requirement
 from ..domain.reports import ReportForm
 from ..domain.rule_words import due_words, policy_words, target_words
 from ..domain.specs import RequirementSpec
 from ..domain.status import AWAITING_UNIT, CLOSED, Status
 from ..domain.units import Unit, unit_table
-from .issue import _by_level, _run_fields, _target_units
+from .issue import fan_out
 
 _a, _u = assignment_table.c, unit_table.c
 RunKey = tuple[int, int, str]  # (requirement id, unit id, period)
@@ -63,15 +62,9 @@ def write_targeted(
     for index, (requirement, spec) in enumerate(targeted):
         assert requirement.id is not None and directive.id is not None
         field = f"requirements[{index}]"
-        targets = _target_units(session, spec, issuer, field)
-        for kind, unit_ids in _by_level(spec, targets).items():
-            dues = resolve_due(spec.due, ctx, calendar, field_name=f"{field}.due",
-                               receiver_kind=kind)
-            for period, due_on in dues:
-                insert_fanout(session, assignment_table, _run_fields(
-                    directive.id, requirement.id, period, due_on, calendar, now,
-                ), "unit_id", unit_ids, unique=("requirement_id", "unit_id", "period"))
-                keys.update((requirement.id, uid, period) for uid in unit_ids)
+        for period, unit_ids in fan_out(session, directive.id, requirement.id, spec, issuer,
+                                        field, ctx=ctx, calendar=calendar, now=now):
+            keys.update((requirement.id, uid, period) for uid in unit_ids)
     return keys
 
 

@@ -72,7 +72,7 @@ def issue_directive(
     ctx = DueContext(
         issued_on=spec.issued_on, school_year=spec.resolved_school_year,
         school_year_end=rules.school_year_end,
-        parent_dues=_parent_dues(session, issuer, cited),
+        parent_dues=parent_dues(session, issuer, cited),
     )
     before = _count(session, directive.id)
     requirement_ids: list[int] = []
@@ -81,15 +81,9 @@ def issue_directive(
         requirement = _store_requirement(session, directive.id, req_spec, field, spec.reminders)
         assert requirement.id is not None
         requirement_ids.append(requirement.id)
-        targets = _target_units(session, req_spec, issuer, field)
-        for kind, unit_ids in _by_level(req_spec, targets).items():
-            dues = resolve_due(req_spec.due, ctx, calendar, field_name=f"{field}.due",
-                               receiver_kind=kind)
-            for period, due_on in dues:
-                insert_fanout(session, _assignment, _run_fields(
-                    directive.id, requirement.id, period, due_on, calendar, now,
-                ), "unit_id", unit_ids, unique=("requirement_id", "unit_id", "period"))
-    _move_for_closures(session, requirement_ids, spec.issued_on, calendar, rules, now)
+        fan_out(session, directive.id, requirement.id, req_spec, issuer, field, ctx=ctx,
+                calendar=calendar, now=now)
+    move_for_closures(session, requirement_ids, spec.issued_on, calendar, rules, now)
     fulfilled = fulfil_plans(session, issuer, directive, cited, now=now)
     total = _count(session, directive.id)
     if total > before or before == 0:
@@ -107,6 +101,24 @@ def _audit_issue(session: Session, by: Actor, directive: Directive, created: int
                  detail={"key": directive.key, "runs_created": created})
 
 
+def fan_out(
+    session: Session, directive_id: int, requirement_id: int, spec: RequirementSpec,
+    issuer: Unit, field: str, *, ctx: DueContext, calendar: WorkingCalendar, now: datetime,
+) -> list[tuple[str, list[int]]]:
+    """The requirement's runs for every unit it targets, per level and period, in bulk (one
+    already there stays: unique key); issuing and amending both call it."""
+    written = []
+    for kind, unit_ids in _by_level(spec, _target_units(session, spec, issuer, field)).items():
+        dues = resolve_due(spec.due, ctx, calendar, field_name=f"{field}.due",
+                           receiver_kind=kind)
+        for period, due_on in dues:
+            insert_fanout(session, _assignment, _run_fields(
+                directive_id, requirement_id, period, due_on, calendar, now,
+            ), "unit_id", unit_ids, unique=("requirement_id", "unit_id", "period"))
+            written.append((period, unit_ids))
+    return written
+
+
 def issue_directive_file(
     session: Session, path: Path, *, now: datetime, calendar: WorkingCalendar, rules: Rules,
     max_bytes: int,
@@ -117,7 +129,7 @@ def issue_directive_file(
     return issue_directive(session, spec, now=now, calendar=calendar, rules=rules)
 
 
-def _move_for_closures(
+def move_for_closures(
     session: Session, requirement_ids: list[int], issued_on: date, calendar: WorkingCalendar,
     rules: Rules, now: datetime,
 ) -> None:
@@ -195,7 +207,7 @@ def _store_citations(session: Session, directive_id: int, refs: list[str],
     return cited
 
 
-def _parent_dues(
+def parent_dues(
     session: Session, issuer: Unit, cited: list[Directive]
 ) -> dict[str, dict[str, Any]]:
     if not cited:
