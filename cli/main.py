@@ -16,7 +16,6 @@ from ..domain.permissions import Action
 from ..domain.status import Status
 from ..files.unit_files import read_unit_file
 from ..queries.inbox import unit_assignments
-from ..queries.status_tree import status_tree
 from ..services.report_submit import Upload, submit_report
 from ..services.status_changes import act_on_assignment, action_for_status
 from ..services.units_import import import_units
@@ -41,6 +40,7 @@ from .feeds import register as register_feed_commands
 from .render import assignment_table, cascade_tree
 from .reports import load_values
 from .reports import register as register_report_commands
+from .status import register as register_status_command
 from .users import users_app
 
 app = typer.Typer(help="chidao — giao nhiệm vụ theo văn bản chỉ đạo, theo dõi hạn, tổng hợp.",
@@ -60,6 +60,7 @@ register_closure_commands(app)
 register_feed_commands(app)
 register_amend_commands(app)
 register_delegation_commands(app)
+register_status_command(app)
 
 
 @app.callback()
@@ -118,22 +119,6 @@ def directive_attach(ref: str, file: Path, now: str = NOW) -> None:
                                settings=rt.settings, now=rt.now())
         console.print(f"{directive.number_symbol}: tệp {kept.name} ({kept.size:,} byte)"
                       f"{', có toàn văn' if kept.text else ''}")
-
-
-@app.command("status")
-@reports_errors
-def status(ref: str, now: str = NOW, as_json: bool = JSON,
-           depth: int = typer.Option(None, help="Levels of issued plans to show.")) -> None:
-    """The cascade tree of a directive with rollup counts per node."""
-    rt = runtime(now)
-    with reading(rt.engine) as session:
-        tree = status_tree(session, directive_by_ref(session, ref), now=rt.now(),
-                           calendar=rt.calendar,
-                           soon_working_days=rt.rules.due_soon_working_days)
-    if as_json:
-        print_json(tree.as_json())
-    else:
-        console.print(cascade_tree(tree, depth))
 
 
 @app.command("assignments")

@@ -36,10 +36,14 @@ def test_issue_submit_and_watch_the_tree(run):
     plan = next(r for r in inbox if r["kind"] == "plan")
     assert (plan["due_on"], plan["timeliness"]) == ("2026-03-19", "due_soon")
     run("submit", str(plan["id"]), "--unit", "UBND-RACHGIA", "--now", "2026-03-18T10:00")
-    tree = json.loads(run("status", "1039/KH-SGDĐT", "--json", "--now", "2026-03-20T09:00").stdout)
-    assert tree["counts"] == {"total": 6, "submitted": 1, "on_time": 1, "issued": 5,
-                              "overdue": 2, "on_track": 3}
-    assert "Ủy ban nhân dân phường Rạch Giá" in run("status", "1039/KH-SGDĐT").stdout
+    summary = json.loads(run("status", "1039/KH-SGDĐT", "--json", "--now",
+                             "2026-03-20T09:00").stdout)
+    assert summary["total"] == {
+        "assigned": 6, "received": 1, "handed_in": 1, "accepted": 0, "late": 2, "due_soon": 0,
+        "on_time": 1, "judged": 3, "units": 3, "late_units": 2, "on_time_percent": 33}
+    assert [level["level"] for level in summary["levels"]] == [1]  # the three communes
+    tree = run("status", "1039/KH-SGDĐT", "--depth", "1", "--now", "2026-03-20T09:00").stdout
+    assert "UBND-RACHGIA · Ủy ban nhân dân phường Rạch Giá" in tree
 
 
 def test_bad_input_exits_2_naming_the_field_and_writes_nothing(run, tmp_path: Path):

@@ -111,7 +111,7 @@ def test_a_bug_exits_1_with_one_line_and_the_traceback_in_a_log(engine, db_url, 
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("hỏng [bold]")
-    monkeypatch.setattr("chidao.cli.main.status_tree", broken)
+    monkeypatch.setattr("chidao.queries.status_summary.level_summary", broken)
     done = chidao("--db", db_url, "status", "1039/KH-SGDĐT")
     assert done.exit_code == 1
     assert "Unexpected error RuntimeError: hỏng [bold]" in done.output

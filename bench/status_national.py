@@ -1,0 +1,143 @@
+"""`chidao status` of the national demo's Ministry plan (20/KH-BGDĐT: a plan from each of the
+34 Sở, a report from each of the 32,700 schools and classes) on the synthetic national tree
+(36,056 units): the default per-level summary, `--depth 2`, `--late` and the full `--tree`,
+each as a user runs it (the installed command in its own process, wall time, median of
+`--repeat`) and the summary also in process (the command through Typer's runner, imports
+warm). Next to them in the same run: `chidao --help` (what any command costs to start) and
+the driver's own GROUP BY of the same runs per level (the yardstick of the in-process time).
+
+Run: .venv/bin/python -m bench.status_national [--repeat 3] [--database postgresql]
+Last line: {"database", "units", "runs", "summary_seconds", "lines", "depth2_seconds",
+            "late_seconds", "goal_met", …}
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from bench.cascade import build_template
+from bench.databases import Databases, add_database_arguments, bench_databases
+from chidao.cli.main import app
+from chidao.config.calendar_source import vietnam_calendar
+from chidao.config.clock import resolve_now
+from chidao.config.settings import Settings
+from chidao.db.database import make_engine, transaction
+from chidao.demo.scenario import NATIONAL_DIRECTIVE
+from chidao.domain.specs import parse_directive
+from chidao.services.issue import issue_directive
+
+CHIDAO = str(Path(sys.executable).with_name("chidao"))
+REF = NATIONAL_DIRECTIVE["number_symbol"]
+STORY_AT = "2026-03-25T09:00"  # the demo's moment: the 34 Sở plans are late
+AFTER_YEAR = "2026-07-01T09:00"  # every report's deadline passed: 32,734 late units
+PER_LEVEL = ("SELECT u.depth, COUNT(*), SUM(CASE WHEN a.status <> 'issued' THEN 1 ELSE 0 END),"
+             " SUM(CASE WHEN a.status IN ('submitted', 'accepted') THEN 1 ELSE 0 END),"
+             " COUNT(DISTINCT a.unit_id) FROM assignment a JOIN unit u ON u.id = a.unit_id"
+             " WHERE a.directive_id = {directive} AND a.status NOT IN ('cancelled', 'waived')"
+             " GROUP BY u.depth")
+
+
+def build(dbs: Databases) -> tuple[str, int, int, int]:
+    url = build_template(dbs)
+    engine = make_engine(url)
+    started = time.perf_counter()
+    with transaction(engine) as session:
+        issued = issue_directive(session, parse_directive(NATIONAL_DIRECTIVE),
+                                 now=resolve_now("2026-02-26T09:00"),
+                                 calendar=vietnam_calendar(), rules=Settings().rules())
+    print(f"{REF}: {issued.created} runs issued in {time.perf_counter() - started:.1f} s",
+          flush=True)
+    engine.dispose()
+    dbs.settle("template")
+    with dbs.raw("template") as conn:
+        units = conn.execute("SELECT COUNT(*) FROM unit").fetchone()[0]
+    return url, units, issued.created, issued.directive_id
+
+
+def command(url: str, *args: str) -> tuple[float, int, float]:
+    """The installed command in its own process: wall seconds, lines printed, peak RSS (MB)."""
+    env = {**os.environ, "CHIDAO_DATABASE_URL": url, "COLUMNS": "200"}
+    env.pop("PREFECT_API_URL", None)
+    started = time.perf_counter()
+    process = subprocess.Popen([CHIDAO, *args], stdout=subprocess.PIPE, env=env)
+    assert process.stdout is not None
+    lines = sum(1 for _ in process.stdout)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    assert process.returncode == 0, (args, process.returncode)
+    return elapsed, lines, usage.ru_maxrss / 1024
+
+
+def timed(repeat: int, url: str, *args: str) -> dict[str, Any]:
+    runs = [command(url, *args) for _ in range(repeat)]
+    return {"seconds": statistics.median(r[0] for r in runs), "lines": runs[0][1],
+            "peak_mb": max(r[2] for r in runs)}
+
+
+def in_process(repeat: int, url: str) -> float:
+    """The summary through Typer's runner in this process (imports done by a first call)."""
+    runner, times = CliRunner(), []
+    for _ in range(repeat + 1):
+        started = time.perf_counter()
+        done = runner.invoke(app, ["--db", url, "status", REF, "--now", STORY_AT])
+        times.append(time.perf_counter() - started)
+        assert done.exit_code == 0, done.output
+    return statistics.median(times[1:])
+
+
+def yardstick(dbs: Databases, repeat: int, directive: int) -> float:
+    times = []
+    with dbs.raw("template") as conn:
+        for _ in range(repeat):
+            started = time.perf_counter()
+            conn.execute(PER_LEVEL.format(directive=int(directive))).fetchall()
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3)
+    add_database_arguments(parser)
+    args = parser.parse_args()
+    r = args.repeat
+    with bench_databases(args) as dbs:
+        url, units, runs, directive = build(dbs)
+        start = timed(r, url, "--help")
+        summary = timed(r, url, "status", REF, "--now", STORY_AT)
+        depth2 = timed(r, url, "status", REF, "--now", STORY_AT, "--depth", "2")
+        late = timed(r, url, "status", REF, "--now", STORY_AT, "--late")
+        late_all = timed(1, url, "status", REF, "--now", AFTER_YEAR, "--late")
+        tree = timed(1, url, "status", REF, "--now", STORY_AT, "--tree")
+        inside, raw = in_process(r, url), yardstick(dbs, r, directive)
+    for name, figures in (("--help", start), ("summary", summary), ("--depth 2", depth2),
+                          ("--late", late), ("--late after the year", late_all),
+                          ("--tree", tree)):
+        print(f"{name}: {figures['seconds']:.3f} s, {figures['lines']} lines,"
+              f" peak {figures['peak_mb']:.0f} MB", flush=True)
+    print(json.dumps({
+        "database": args.database, "units": units, "runs": runs,
+        "summary_seconds": round(summary["seconds"], 3), "lines": summary["lines"],
+        "depth2_seconds": round(depth2["seconds"], 3), "depth2_lines": depth2["lines"],
+        "late_seconds": round(late["seconds"], 3), "late_lines": late["lines"],
+        "late_all_seconds": round(late_all["seconds"], 3), "late_all_lines": late_all["lines"],
+        "tree_seconds": round(tree["seconds"], 3), "tree_lines": tree["lines"],
+        "tree_peak_mb": round(tree["peak_mb"]), "summary_peak_mb": round(summary["peak_mb"]),
+        "start_seconds": round(start["seconds"], 3),
+        "summary_in_process_seconds": round(inside, 4), "yardstick_seconds": round(raw, 4),
+        "ratio": round(inside / raw, 2), "goal_met": summary["seconds"] <= 1}))
+
+
+if __name__ == "__main__":
+    main()
