@@ -17,8 +17,10 @@ import typer
 
 from .common import JSON, NOW, reports_errors, runtime
 
-UNIT = typer.Option(None, "--unit", help="Focus on this unit's branch (a unit of the tree).")
-DEPTH = typer.Option(None, "--depth", help="The tree of counts, N levels below the focus.")
+UNIT = typer.Option(None, "--unit", metavar="CODE",
+                    help="Focus on this unit's branch (a unit of the tree).")
+DEPTH = typer.Option(None, "--depth", metavar="N",
+                     help="The tree of counts, N levels below the focus.")
 LATE = typer.Option(False, "--late", help="Only the late units: code, name, deadline, days late.")
 TREE = typer.Option(False, "--tree", help="Every unit and run of the tree (streamed).")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import Text, and_, cast, exists, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -36,6 +36,7 @@ from .cascade_counts import ACTIVE, RunCounts, count_columns, family, late_condi
 _a, _d, _r, _u = assignment_table.c, directive_table.c, requirement_table.c, unit_table.c
 _node = unit_ancestor_table.alias("node")
 STREAM = {"stream_results": True, "yield_per": 1000}  # server-side cursor where there is one
+_SORTS_FIRST = "\x01"  # below every character a unit code holds
 
 
 @dataclass(frozen=True)
@@ -122,8 +123,8 @@ class NodeRow:
     code: str
     name: str
     kind: str
-    path: str
     counts: RunCounts
+    unit_id: int
 
     def as_json(self) -> dict[str, Any]:
         return {"type": "unit", "level": self.level, "code": self.code, "name": self.name,
@@ -133,8 +134,8 @@ class NodeRow:
 def node_rows(session: Session, focus: StatusFocus, *, now: datetime, soon: datetime,
               depth: int | None = None) -> Iterator[NodeRow]:
     """The units down to `depth` levels below the focus (None: all) whose subtree has runs,
-    each with its subtree's counts, depth first (in the order of the materialised path): one
-    statement grouping each run under every ancestor of its unit (unit_ancestor)."""
+    each with its subtree's counts, depth first, siblings by code: one statement grouping
+    each run under every ancestor of its unit (unit_ancestor), in the outline's order."""
     bottom = [] if depth is None else [_node.c.depth <= focus.depth + depth]
     counted = (select(_node.c.ancestor_id, *count_columns(now, soon))
                .select_from(assignment_table).join(unit_table, _u.id == _a.unit_id)
@@ -142,12 +143,35 @@ def node_rows(session: Session, focus: StatusFocus, *, now: datetime, soon: date
                                  _node.c.depth >= focus.depth, *bottom))
                .where(focus.runs()).group_by(_node.c.ancestor_id).subquery())
     values = [c for c in counted.c if c.name != "ancestor_id"]
-    query = (select(_u.code, _u.name, _u.kind, _u.depth, _u.path, *values)
-             .join(counted, counted.c.ancestor_id == _u.id).order_by(_u.path))
-    for code, name, kind, unit_depth, path, *numbers in session.execute(
+    outline = _outline(focus, depth)
+    query = (select(_u.id, _u.code, _u.name, _u.kind, _u.depth, *values)
+             .join(counted, counted.c.ancestor_id == _u.id)
+             .join(outline, outline.c.id == _u.id).order_by(_in_order(session, outline)))
+    for unit_id, code, name, kind, unit_depth, *numbers in session.execute(
             query.execution_options(**STREAM)):
-        yield NodeRow(unit_depth - focus.depth, code, name, UnitKind(kind).label, path,
-                      run_counts(numbers))
+        yield NodeRow(unit_depth - focus.depth, code, name, UnitKind(kind).label,
+                      run_counts(numbers), unit_id)
+
+
+def _outline(focus: StatusFocus, depth: int | None) -> Any:
+    """The focus's subtree (to `depth` levels) with a key that sorts it depth first, siblings
+    by code: the codes from the focus down, joined by a character below any code's."""
+    top = (select(_u.id.label("id"), cast(_u.code, Text).label("key"))
+           .where(_u.id == focus.unit_id).cte("outline", recursive=True))
+    child = unit_table.alias("child")
+    step = (select(child.c.id, cast(top.c.key + literal(_SORTS_FIRST, Text) + child.c.code,
+                                    Text))
+            .join(top, child.c.parent_id == top.c.id))
+    if depth is not None:
+        step = step.where(child.c.depth <= focus.depth + depth)
+    return top.union_all(step)
+
+
+def _in_order(session: Session, outline: Any) -> Any:
+    """The outline's key compared byte by byte (PostgreSQL's collations skip control
+    characters; SQLite compares bytes already)."""
+    bind = session.get_bind()
+    return outline.c.key.collate("C") if bind.dialect.name == "postgresql" else outline.c.key
 
 
 @dataclass(frozen=True)
@@ -175,20 +199,21 @@ class RunRow:
 def tree_rows(session: Session, focus: StatusFocus, *, now: datetime, soon: datetime,
               depth: int | None = None) -> Iterator[NodeRow | RunRow]:
     """The whole tree as a stream: each unit's row, then its own runs. Two statements read
-    side by side, both in path order, merged as they are read (nothing is kept)."""
-    bottom = [] if depth is None else [_u.depth <= focus.depth + depth]
+    side by side, both in the outline's order, merged as they are read (nothing is kept)."""
+    outline = _outline(focus, depth)
     runs = iter(session.execute(
-        select(_u.path, _u.depth, _a.id, _d.number, _d.symbol, _r.title, _r.kind, _a.period,
-               _a.due_on, _a.status, late_condition(now))
+        select(_u.id.label("unit_id"), _u.depth, _a.id, _d.number, _d.symbol, _r.title,
+               _r.kind, _a.period, _a.due_on, _a.status, late_condition(now))
         .select_from(assignment_table).join(unit_table, _u.id == _a.unit_id)
+        .join(outline, outline.c.id == _u.id)
         .join(requirement_table, _r.id == _a.requirement_id)
         .join(directive_table, _d.id == _a.directive_id)
-        .where(focus.runs(), *bottom).order_by(_u.path, _a.due_on, _a.id)
+        .where(focus.runs()).order_by(_in_order(session, outline), _a.due_on, _a.id)
         .execution_options(**STREAM)))
     pending = next(runs, None)
     for node in node_rows(session, focus, now=now, soon=soon, depth=depth):
         yield node
-        while pending is not None and pending.path == node.path:
+        while pending is not None and pending.unit_id == node.unit_id:
             yield RunRow(pending.depth - focus.depth, pending.id,
                          format_number_symbol(pending.number, pending.symbol), pending.title,
                          RequirementKind(pending.kind), pending.period, pending.due_on,
@@ -226,7 +251,7 @@ def late_units(session: Session, focus: StatusFocus, *, now: datetime,
         .select_from(assignment_table).join(unit_table, _u.id == _a.unit_id)
         .where(focus.runs(), late_condition(now), *bottom)
         .group_by(_u.id, _u.code, _u.name, _u.kind, _u.depth, _u.path)
-        .order_by(oldest, _u.path).execution_options(**STREAM))
+        .order_by(oldest, _u.code).execution_options(**STREAM))
     for code, name, kind, unit_depth, deadline, count in rows:
         if deadline not in working:
             working[deadline] = max(calendar.working_days_between(deadline, today), 0)

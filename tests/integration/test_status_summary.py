@@ -145,10 +145,18 @@ def test_depth_gives_each_node_its_subtree_counts(demo):
             counts = by_hand(below(rows, units[node["code"]][0]), now)
             assert {k: node["counts"][k] for k in counts} == counts, node["code"]
             assert node["level"] == units[node["code"]][1] - top_depth
-        order = [units[node["code"]][0] for node in shown]
-        assert order == sorted(order)  # depth first: each unit right under its parent's row
+        shown_codes = [node["code"] for node in shown]
+        assert shown_codes == depth_first("SGDDT-AG", set(shown_codes), units)
     text = status(demo, "--unit", "UBND-KIENHAI", "--depth", "1").stdout.splitlines()
     assert text[3].startswith("UBND-KIENHAI · ") and text[4].startswith("  MN-")
+
+
+def depth_first(code: str, keep: set[str], units: dict[str, tuple[str, int]]) -> list[str]:
+    """The outline's order by hand: a unit, then each child's outline, children by code."""
+    path, depth = units[code]
+    children = sorted(c for c, (p, d) in units.items() if p.startswith(path) and d == depth + 1)
+    return [code] + [c for child in children if child in keep
+                     for c in depth_first(child, keep, units)]
 
 
 def _units(db_url: str) -> dict[str, tuple[str, int]]:
