@@ -33,8 +33,9 @@ def register(app: typer.Typer) -> None:
 def status(ref: str = typer.Argument(..., help="The directive: key, id or number/symbol."),
            unit: str = UNIT, depth: int = DEPTH, late: bool = LATE, tree: bool = TREE,
            now: str = NOW, as_json: bool = JSON) -> None:
-    """A directive's cascade: per level by default; --depth, --unit, --late, --tree.
-    With --json: an object (the summary), else an array of rows, streamed."""
+    """A directive's cascade: per level by default; --depth, --unit, --late, --tree (--depth
+    also bounds --late and --tree). With --json: an object (the summary), else an array of
+    rows, streamed."""
     from ..db.database import reading
     from ..db.lookup import directive_by_ref
     from ..domain.errors import InvalidInput
