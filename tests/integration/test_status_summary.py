@@ -191,6 +191,11 @@ def test_late_lists_the_late_units_with_their_oldest_deadline(demo, runtime):
     path, _ = _units(demo)["UBND-KIENHAI"]
     assert {u["code"] for u in kien_hai} == {c for c, rs in late.items()
                                              if rs[0].path.startswith(path)}
+    units = _units(demo)
+    top_depth = units["SGDDT-AG"][1]
+    shallow = json.loads(status(demo, "--late", "--json", "--depth", "1").stdout)
+    assert {u["code"] for u in shallow} == {c for c in late if units[c][1] - top_depth <= 1}
+    assert {u["level"] for u in shown} > {u["level"] for u in shallow}  # deeper ones left out
     text = status(demo, "--late").stdout
     assert text.splitlines()[-1] == f"{len(late)} đơn vị trễ hạn"
 
