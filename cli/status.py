@@ -41,7 +41,6 @@ def status(ref: str = typer.Argument(..., help="The directive: key, id or number
     from ..domain.errors import InvalidInput
     from ..domain.units import Unit
     from ..queries import status_summary as q
-    from ..queries.listings import due_window
     from . import status_text as text
 
     if depth is not None and depth < 1:
@@ -49,7 +48,8 @@ def status(ref: str = typer.Argument(..., help="The directive: key, id or number
     if late and tree:
         raise InvalidInput("late", "--late lists units; it does not go with --tree")
     rt = runtime(now)
-    at, soon = due_window(rt.now(), rt.calendar, rt.rules.due_soon_working_days)
+    at = rt.now()
+    soon = q.soon_until(at, rt.calendar, rt.rules.due_soon_working_days)
     with reading(rt.engine) as session:
         root = directive_by_ref(session, ref)
         focus = q.status_focus(session, root, unit)

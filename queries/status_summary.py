@@ -30,6 +30,7 @@ from ..domain.directives import (
 from ..domain.errors import InvalidInput
 from ..domain.scope import in_subtree
 from ..domain.status import Status
+from ..domain.timeliness import TimelinessJudge
 from ..domain.units import Unit, UnitKind, subtree_bounds, unit_ancestor_table, unit_table
 from .cascade_counts import ACTIVE, RunCounts, count_columns, family, late_condition, run_counts
 
@@ -37,6 +38,12 @@ _a, _d, _r, _u = assignment_table.c, directive_table.c, requirement_table.c, uni
 _node = unit_ancestor_table.alias("node")
 STREAM = {"stream_results": True, "yield_per": 1000}  # server-side cursor where there is one
 _SORTS_FIRST = "\x01"  # below every character a unit code holds
+
+
+def soon_until(now: datetime, calendar: WorkingCalendar, soon_working_days: int) -> datetime:
+    """The end of the last day that counts as due soon: the pages' window
+    (chidao.queries.listings.due_window), without loading the pages' read models."""
+    return calendar.end_of_day(TimelinessJudge(now, calendar, soon_working_days).soon_until)
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,8 @@ def test_the_summary_per_level_is_the_runs_counted_by_hand(demo, focus):
 def test_the_summary_agrees_with_the_cascade_page(demo, runtime):
     now = parse_instant(STORY)
     _, soon = due_window(now, runtime.calendar, runtime.rules.due_soon_working_days)
+    assert status_summary.soon_until(now, runtime.calendar,
+                                     runtime.rules.due_soon_working_days) == soon
     with reading(runtime.engine) as session:
         root = directive_by_ref(session, KH)
         top = unit_by_code(session, "SGDDT-AG")
