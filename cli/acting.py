@@ -5,16 +5,17 @@ name the person, and whom a delegate stands in for, as the web does."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import typer
-from sqlmodel import Session, select
 
-from ..domain.accounts import User
-from ..domain.acting import Actor
 from ..domain.errors import InvalidInput
-from ..domain.permissions import Action, NotPermitted
-from ..domain.units import Unit
-from ..services.acting import actor_for
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from ..domain.acting import Actor
+    from ..domain.permissions import Action
 
 AS_USER = typer.Option(None, "--as", help="Act as this user (username): its own rights, or a"
                                           " delegation (ủy quyền) in force; both names are"
@@ -27,6 +28,13 @@ def acting_as(session: Session, username: str | None, unit_code: str, action: Ac
     is unknown, of another unit than --unit, or may not do it today."""
     if not username:
         return None
+    from sqlmodel import select
+
+    from ..domain.accounts import User
+    from ..domain.permissions import NotPermitted
+    from ..domain.units import Unit
+    from ..services.acting import actor_for
+
     user = session.exec(select(User).where(User.username == username.strip())).first()
     if user is None:
         raise InvalidInput("as", f"no user '{username}'")

@@ -8,15 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
-from ..db.database import transaction
-from ..db.lookup import directive_by_ref
-from ..domain.acting import command_line
-from ..domain.amendment import amendment_lines
-from ..domain.units import Unit
-from ..files.directive_files import load_directive_file
-from ..services.amend import amend_directive
 from .common import JSON, NOW, console, print_json, reports_errors, runtime
 
 
@@ -35,6 +27,14 @@ def amend(file: Path = typer.Argument(..., help="The changed directive file (YAM
     """Amend (sửa đổi, bổ sung) an issued directive from its changed file: show what changes
     per unit (runs added, closed as thu hồi, kept, deadlines moved, titles, forms); --apply
     applies it, with the audit and a notice to each unit whose tasks change."""
+    from rich.markup import escape
+
+    from ..db.database import transaction
+    from ..domain.acting import command_line
+    from ..domain.amendment import amendment_lines
+    from ..files.directive_files import load_directive_file
+    from ..services.amend import amend_directive
+
     rt = runtime(now)
     spec = load_directive_file(file, rt.settings.directive_max_bytes)
     with transaction(rt.engine) as session:
@@ -63,6 +63,12 @@ def recall(directive: str = typer.Argument(..., help="The directive: its key, id
            now: str = NOW) -> None:
     """Recall (thu hồi) a whole directive: its open runs close as thu hồi with the reason,
     handed-in and finished ones stay, each unit is told; nothing is deleted."""
+    from rich.markup import escape
+
+    from ..db.database import transaction
+    from ..db.lookup import directive_by_ref
+    from ..domain.acting import command_line
+    from ..domain.units import Unit
     from ..services.recall import recall_directive
 
     rt = runtime(now)

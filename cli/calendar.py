@@ -7,27 +7,18 @@ runs' deadlines at once."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 from typer.core import TyperGroup
 
-from ..db.database import reading
-from ..db.lookup import unit_by_code
-from ..domain.calendar import WorkingCalendar
-from ..domain.closures import Closure
 from ..domain.errors import InvalidInput
-from ..domain.official_days import (
-    Decision,
-    disagreements,
-    notable_days,
-    parse_days,
-    parse_decision,
-)
-from ..queries.closures import closures_over
-from .common import JSON, NOW, console, print_json, reports_errors, runtime
+from .common import JSON, NOW, console, group, print_json, reports_errors, runtime
+
+if TYPE_CHECKING:
+    from ..domain.calendar import WorkingCalendar
+    from ..domain.closures import Closure
+    from ..domain.official_days import Decision
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 PACKAGE = "holidays package"
@@ -42,8 +33,8 @@ class CalendarGroup(TyperGroup):
         return super().parse_args(ctx, args)
 
 
-calendar_app = typer.Typer(
-    cls=CalendarGroup, no_args_is_help=True,
+calendar_app = group(
+    cls=CalendarGroup,
     help="Lịch làm việc: ngày nghỉ, ngày làm bù theo quyết định, đợt nghỉ của đơn vị."
          " `chidao calendar YEAR [--unit CODE]` (= `year`), `check`, `add`.")
 
@@ -62,6 +53,14 @@ def show_year(year: int = typer.Argument(..., help="The year, e.g. 2026."),
               unit: str = typer.Option(None, "--unit", help="Also this unit's closures."),
               as_json: bool = JSON) -> None:
     """The year's weekdays off and weekend days worked, with their source."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..db.database import reading
+    from ..db.lookup import unit_by_code
+    from ..domain.official_days import notable_days
+    from ..queries.closures import closures_over
+
     _check_year(year, "year")
     rt = runtime()
     closures: list[Closure] = []
@@ -100,6 +99,9 @@ def _working_days(closure: Closure, calendar: WorkingCalendar) -> int:
 
 
 def _print_closures(unit: str, closures: list[Closure], calendar: WorkingCalendar) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     if not closures:
         console.print(f"{escape(unit)}: không có đợt nghỉ (closure) nào trong năm.")
         return
@@ -119,6 +121,12 @@ def _print_closures(unit: str, closures: list[Closure], calendar: WorkingCalenda
 def check(years: list[int] = typer.Argument(
         None, help="Years to check (default: every year a decision speaks of).")) -> None:
     """The days where the decisions and the holidays package disagree (exit 0 either way)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..domain.calendar import WorkingCalendar
+    from ..domain.official_days import disagreements
+
     for year in years or []:
         _check_year(year, "years")
     official = runtime().calendar
@@ -152,6 +160,10 @@ def add(source: str = typer.Option(..., help="The decision: number and date, as 
         now: str = NOW) -> None:
     """Record a decision in the deployment's calendar file (CHIDAO_CALENDAR_FILE) and move the
     open runs' deadlines it touches, in one transaction."""
+    from rich.markup import escape
+
+    from ..domain.official_days import parse_days
+
     if not off and not working:
         raise InvalidInput("off", "give the days: --off DAY|FIRST..LAST and/or --working DAY")
     for field, values in (("off", off or []), ("working", working or [])):
@@ -175,6 +187,8 @@ def apply(now: str = NOW) -> None:
     """Move every open run whose deadline the calendar in force changes (after an upgrade
     that ships new decisions, or a calendar file edited while no worker ran), in one
     transaction; each moved run gets an audit entry naming the decisions."""
+    from rich.markup import escape
+
     from ..services.calendar_reload import apply_in_force
 
     rt = runtime(now)
@@ -184,6 +198,8 @@ def apply(now: str = NOW) -> None:
 
 def _decision(entry: dict[str, Any]) -> Decision:
     """The options as a decision; a problem names the option (--source, --off …)."""
+    from ..domain.official_days import parse_decision
+
     try:
         return parse_decision(entry, "decision")
     except InvalidInput as exc:

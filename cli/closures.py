@@ -6,20 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from ..db.database import reading, transaction
-from ..db.lookup import unit_by_code
-from ..domain.closures import ClosureKind
 from ..domain.errors import InvalidInput
-from ..domain.specs import parse_day
-from ..queries.closure_list import closures_listed
-from ..services.closures import declare_closure, lift_closure
-from .common import JSON, NOW, console, print_json, reports_errors, runtime
+from .common import JSON, NOW, console, group, print_json, reports_errors, runtime
 
-closure_app = typer.Typer(help="Closures (nghỉ học / nghỉ làm việc) of a unit and its subtree.",
-                          no_args_is_help=True)
+closure_app = group("Closures (nghỉ học / nghỉ làm việc) of a unit and its subtree.")
 
 
 def register(app: typer.Typer) -> None:
@@ -27,6 +18,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _day(text: str, field: str) -> date:
+    from ..domain.specs import parse_day
+
     try:
         return parse_day(text)
     except ValueError as exc:
@@ -44,6 +37,11 @@ def add(unit: str = typer.Argument(..., help="Unit code: it and every unit below
         actor: str = typer.Option(None, help="The unit declaring (default: the top unit)."),
         now: str = NOW) -> None:
     """Declare a closure; the subtree's open deadlines move by the working days it takes."""
+    from rich.markup import escape
+
+    from ..db.database import transaction
+    from ..services.closures import declare_closure
+
     starts_on, ends_on = _day(starts, "from"), _day(ends, "to")
     rt = runtime(now)
     with transaction(rt.engine) as session:
@@ -61,6 +59,14 @@ def add(unit: str = typer.Argument(..., help="Unit code: it and every unit below
 def list_closures(unit: str = typer.Option(None, help="Only those over this unit's subtree."),
                   as_json: bool = JSON) -> None:
     """Closures declared (lifted ones too), newest first."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..db.database import reading
+    from ..db.lookup import unit_by_code
+    from ..domain.closures import ClosureKind
+    from ..queries.closure_list import closures_listed
+
     rt = runtime()
     with reading(rt.engine) as session:
         under = unit_by_code(session, unit) if unit else None
@@ -90,6 +96,11 @@ def lift(closure_id: int = typer.Argument(..., metavar="ID"),
          actor: str = typer.Option(None, help="The unit lifting (default: the top unit)."),
          now: str = NOW) -> None:
     """Lift a closure: its days are working days again and the deadlines move back."""
+    from rich.markup import escape
+
+    from ..db.database import transaction
+    from ..services.closures import lift_closure
+
     rt = runtime(now)
     with transaction(rt.engine) as session:
         closure, moved = lift_closure(session, closure_id=closure_id, reason=reason,

@@ -1,25 +1,37 @@
-"""What every command shares: consoles, common options, error reporting, settings."""
+"""What every command shares: consoles, common options, error reporting, settings.
+
+Light on purpose: `chidao --help` imports the command modules, and each of them this one, so
+nothing here loads the database, the settings or rich until a command runs (each command
+imports what it uses inside its function: see tests/integration/test_cli_imports.py)."""
 
 from __future__ import annotations
 
 import functools
 import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
-from rich.console import Console
 
-from ..config.runtime import Runtime, build_runtime, load_settings
-from ..config.settings import Settings
+from .console import lazy_console
 from .errors import CLICK_FLOW, fail
 from .errors import err as err  # the stderr console, for commands that warn
 
-console = Console()
+if TYPE_CHECKING:
+    from ..config.runtime import Runtime
+    from ..config.settings import Settings
+
+console = lazy_console()
 F = TypeVar("F", bound=Callable[..., Any])
 
 NOW = typer.Option(None, "--now", help="ISO datetime to act at (naive = Asia/Ho_Chi_Minh).")
 JSON = typer.Option(False, "--json", help="Print JSON instead of a table or tree.")
+
+
+def group(help: str, **options: Any) -> typer.Typer:
+    """A command group (`chidao units`, `chidao closure` ...): its help is Click's plain text
+    (rich's formatting would double the cost of `--help`); no arguments show the help."""
+    return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None, **options)
 
 
 def reports_errors(func: F) -> F:
@@ -38,6 +50,8 @@ def reports_errors(func: F) -> F:
 
 def settings(**overrides: Any) -> Settings:
     """The settings, checked: an impossible value names its variable (exit 2)."""
+    from ..config.runtime import load_settings
+
     return load_settings(**overrides)
 
 
@@ -45,6 +59,8 @@ def runtime(now: str | None = None, *, pooled: bool = False, **overrides: Any) -
     """The command's runtime (chidao.config.runtime): engine, calendar, rules, and the clock
     (`now` is the command's --now; absent: the wall clock). `pooled`: the web's engine;
     `overrides`: settings the command sets itself (the demo's database)."""
+    from ..config.runtime import build_runtime
+
     return build_runtime(settings(**overrides), now=now, pooled=pooled)
 
 

@@ -6,22 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from ..db.database import reading, transaction
-from ..db.lookup import unit_by_code
-from ..domain.acting import command_line
 from ..domain.errors import InvalidInput
-from ..domain.specs import parse_day
-from ..queries.audit_trail import AuditFilter, audit_trail
-from ..queries.delegation_list import delegations_under
-from ..services.delegations import DelegationAsked, create_delegation, revoke_delegation
-from .common import JSON, NOW, console, print_json, reports_errors, runtime
+from .common import JSON, NOW, console, group, print_json, reports_errors, runtime
 
-delegate_app = typer.Typer(help="Delegations (ủy quyền): a user's rights lent to another user"
-                                " of the same unit for a range of days.",
-                           no_args_is_help=True)
+delegate_app = group("Delegations (ủy quyền): a user's rights lent to another user of the"
+                     " same unit for a range of days.")
 
 
 def register(app: typer.Typer) -> None:
@@ -30,6 +20,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _day(text: str, field: str) -> date:
+    from ..domain.specs import parse_day
+
     try:
         return parse_day(text)
     except ValueError as exc:
@@ -49,6 +41,12 @@ def add(giver: str = typer.Option(..., "--from", help="Username lending its righ
         reason: str = typer.Option("", help="Why: nghỉ phép, công tác…"),
         now: str = NOW) -> None:
     """Lend a user's rights to another user of its unit for a range of days."""
+    from rich.markup import escape
+
+    from ..db.database import transaction
+    from ..domain.acting import command_line
+    from ..services.delegations import DelegationAsked, create_delegation
+
     asked = DelegationAsked(from_username=giver, to_username=receiver,
                             starts_on=_day(start, "start"), ends_on=_day(end, "end"),
                             actions=action or [], title=title, reason=reason)
@@ -66,6 +64,13 @@ def add(giver: str = typer.Option(..., "--from", help="Username lending its righ
 def list_delegations(unit: str = typer.Option(None, help="Only this unit's subtree."),
                      as_json: bool = JSON, now: str = NOW) -> None:
     """Delegations, newest first, with their state today."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..db.database import reading
+    from ..db.lookup import unit_by_code
+    from ..queries.delegation_list import delegations_under
+
     rt = runtime(now)
     with reading(rt.engine) as session:
         under = unit_by_code(session, unit) if unit else None
@@ -87,6 +92,10 @@ def list_delegations(unit: str = typer.Option(None, help="Only this unit's subtr
 def revoke(delegation_id: int = typer.Argument(..., metavar="ID"),
            reason: str = typer.Option("", help="Why it ends early."), now: str = NOW) -> None:
     """End a delegation before its last day."""
+    from ..db.database import transaction
+    from ..domain.acting import command_line
+    from ..services.delegations import revoke_delegation
+
     rt = runtime(now)
     with transaction(rt.engine) as session:
         revoke_delegation(session, delegation_id, by=command_line(""), now=rt.now(),
@@ -101,6 +110,13 @@ def audit(unit: str = typer.Option(None, help="Only what this unit and those bel
           limit: int = typer.Option(500, min=1, max=100_000, help="At most this many rows."),
           as_json: bool = JSON) -> None:
     """The audit trail, newest first: who (and for whom), which unit, what."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..db.database import reading
+    from ..db.lookup import unit_by_code
+    from ..queries.audit_trail import AuditFilter, audit_trail
+
     start = _day(since, "since") if since else None
     end = _day(until, "until") if until else None
     if start and end and end < start:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from ..db.database import reading
-from ..db.lookup import directive_by_ref
-from ..domain.official_document import OfficialDocument
-from ..domain.signing import Signer
+from ..domain.signers import Signer  # (an option's type: Typer reads it; a light module)
 from .common import JSON, NOW, console, err, print_json, reports_errors, runtime
+
+if TYPE_CHECKING:
+    from ..domain.official_document import OfficialDocument
 
 SIGNER = typer.Option(Signer.HEAD, "--signer", help=(
     "Who signs: head (GIÁM ĐỐC; TM. for a collective), deputy (KT.), acting (Q.), "
@@ -30,6 +31,7 @@ def import_file(file: Path, as_json: bool = JSON,
                 yaml_out: Path = typer.Option(None, "--yaml", help="Write a directive draft.")
                 ) -> None:
     """Read a directive (.txt, .md, .docx, .pdf) into a draft: fields, lines, what is missing."""
+    from ..db.database import reading
     from ..services.doc_import import draft_yaml, import_document
 
     rt = runtime()
@@ -68,6 +70,8 @@ def draft_plan(ref: str, unit: str = typer.Option(..., "--unit"),
                signer: Signer = SIGNER, signer_name: str = SIGNER_NAME,
                signer_title: str = SIGNER_TITLE, now: str = NOW) -> None:
     """The unit's implementation plan answering directive REF (NĐ 30 layout)."""
+    from ..db.database import reading
+    from ..db.lookup import directive_by_ref
     from ..services.documents import implementation_plan
 
     rt = runtime(now)
@@ -84,6 +88,8 @@ def draft_urging(ref: str, unit: str = typer.Option(..., "--unit"),
                  signer: Signer = SIGNER, signer_name: str = SIGNER_NAME,
                  signer_title: str = SIGNER_TITLE, now: str = NOW) -> None:
     """A letter urging the unit's late subordinates under directive REF (công văn đôn đốc)."""
+    from ..db.database import reading
+    from ..db.lookup import directive_by_ref
     from ..services.documents import urging_letter
 
     rt = runtime(now)

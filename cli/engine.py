@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-from email import message_from_bytes, policy
-
 import typer
-from rich.markup import escape
-from rich.table import Table
-from sqlalchemy import func, select
 
-from ..db.database import reading, transaction
 from ..domain.errors import InvalidInput
-from ..domain.notifications import message_body_table, message_table, notification_table
-from ..domain.units import unit_table
-from ..flows.runner import run_step
-from ..notifications.due_words import describe_due, due_line
-from ..services.extend import extend_deadline
 from .common import (
     JSON,
     NOW,
@@ -44,6 +32,10 @@ def register(app: typer.Typer) -> None:
 def sweep(now: str = NOW, dry_run: bool = typer.Option(False, "--dry-run"),
           as_json: bool = JSON) -> None:
     """Write the reminders and escalations due at --now (idempotent)."""
+    from ..db.database import reading
+    from ..flows.runner import run_step
+    from ..notifications.due_words import describe_due, due_line
+
     rt = runtime(now)
     result = run_step("sweep", rt, dry_run=dry_run)
     with reading(rt.engine) as session:  # the ids named: units, tasks, stages in words
@@ -64,6 +56,8 @@ def deliver(now: str = NOW, dry_run: bool = typer.Option(
                                  " the sweep); nothing is sent or written."),
             unit: str = UNIT, html: bool = HTML, as_json: bool = JSON) -> None:
     """Group due notifications into digests and send them (CHIDAO_SMTP_HOST), else keep them."""
+    from ..flows.runner import run_step
+
     if dry_run:
         show(runtime(now), unit, as_json, sweep_first=False, html=html)
         return
@@ -82,12 +76,22 @@ def outbox(status: str = typer.Option(None, help="queued | sending | sent | fail
            show: int = typer.Option(None, help="Print one message as it will be sent."),
            limit: int = typer.Option(50), as_json: bool = JSON) -> None:
     """The outbox: digests waiting, sent and failed (with the SMTP reply or error)."""
+    from rich.markup import escape
+    from rich.table import Table
+    from sqlalchemy import func, select
+
+    from ..db.database import reading
+    from ..domain.notifications import message_body_table, message_table, notification_table
+    from ..domain.units import unit_table
+
     with reading(runtime().engine) as session:
         if show is not None:
             body = session.execute(select(message_body_table.c.body).where(
                 message_body_table.c.message_id == show)).scalar_one_or_none()
             if body is None:
                 raise InvalidInput("show", f"message {show} does not exist or is not composed")
+            from email import message_from_bytes, policy
+
             email = message_from_bytes(body, policy=policy.default)
             for header in ("Message-ID", "Date", "From", "To", "Cc", "Subject"):
                 if email[header]:
@@ -122,7 +126,9 @@ def extend(ref: str, requirement: str = typer.Option(..., help="Requirement key.
            unit: str = typer.Option(..., "--unit", help="The issuing unit acting."),
            reason: str = typer.Option(..., help="Why."), now: str = NOW) -> None:
     """Move a deadline for a subtree (gia hạn); reminders follow the new date."""
+    from ..db.database import transaction
     from ..domain.specs import parse_day
+    from ..services.extend import extend_deadline
 
     try:
         new_due = parse_day(to)
@@ -136,13 +142,19 @@ def extend(ref: str, requirement: str = typer.Option(..., help="Requirement key.
     console.print(f"{moved} runs now due {new_due:%d/%m/%Y} (rolled to a working day if needed)")
 
 
+def _log_to_stderr() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+
+
 def worker() -> None:
     """Run the scheduler headless: sweep and deliver every few minutes, until SIGTERM or Ctrl-C
     (it stops within 5 s: a running job finishes its step and releases what it holds)."""
     from .lifecycle import run_worker
 
     rt = runtime()  # bad settings stop here, before anything starts (exit 2)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    _log_to_stderr()
     s = rt.settings
     console.print(f"chidao worker '{s.worker_name}': sweep every {s.sweep_every_minutes} min,"
                   f" deliver every {s.deliver_every_minutes} min")
@@ -158,7 +170,7 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000))
     # One runtime for the pages and the scheduler: the web's pooled engine (its overflow serves
     # the jobs); bad settings stop here, before anything starts (exit 2).
     rt = runtime(pooled=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    _log_to_stderr()
     console.print(f"chidao: http://{host}:{port}  (Ctrl-C to stop)")
     run_server(create_app(runtime=rt, serve_host=host), host, port, rt)
 

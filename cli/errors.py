@@ -8,34 +8,33 @@ else is a bug: exit code 1, one line naming the error and the file holding its t
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-import yaml
-from pydantic import ValidationError
-from rich.console import Console
-from rich.markup import escape
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import (
-    ArgumentError,
-    DBAPIError,
-    NoSuchModuleError,
-    OperationalError,
-    ProgrammingError,
-)
 from typer.core import TyperGroup
 
 from ..domain.errors import InvalidInput
+from .console import lazy_console
 
-err = Console(stderr=True, soft_wrap=True)  # one line per error, whatever the width
+if TYPE_CHECKING:
+    import yaml
+    from sqlalchemy.exc import DBAPIError
+
+# One line per error, whatever the width. (What classifies an error, SQLAlchemy's, PyYAML's
+# and pydantic's exceptions, is imported only when one happens, and only if the command had
+# loaded that library: an error it raised must come from a library already imported.)
+err = lazy_console(stderr=True, soft_wrap=True)
 # Typer's own flow (usage errors, --help, Exit, Ctrl-C's Abort): left to Typer to handle.
 CLICK_FLOW = (typer.TyperException, typer.Exit, typer.Abort)
 
 
 def database_url() -> str:
     """The database URL in use, password hidden."""
+    from sqlalchemy.engine import make_url
+
     from ..config.settings import get_settings
 
     try:
@@ -69,23 +68,47 @@ def known_problem(exc: BaseException) -> str | None:
     """`field: problem` for what the user can fix; None for a bug."""
     if isinstance(exc, InvalidInput):
         return str(exc)
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"file: '{exc.filename}': {exc.strerror or exc}"
+    if isinstance(exc, ModuleNotFoundError) and exc.name in DATABASE_DRIVERS:
+        return (f"database_url: {database_url()} needs the {exc.name} driver, which is not"
+                f" installed: pip install '{DATABASE_DRIVERS[exc.name]}'")
+    return _settings_problem(exc) or _yaml_or_database_problem(exc)
+
+
+def _settings_problem(exc: BaseException) -> str | None:
+    if "pydantic" not in sys.modules:
+        return None
+    from pydantic import ValidationError
+
     if isinstance(exc, ValidationError) and exc.title == "Settings":
         from ..config.settings import settings_problem
 
         return settings_problem(exc)
-    if isinstance(exc, OSError) and exc.filename is not None:
-        return f"file: '{exc.filename}': {exc.strerror or exc}"
-    if isinstance(exc, yaml.YAMLError):
-        return _yaml_problem(exc)
+    return None
+
+
+def _yaml_or_database_problem(exc: BaseException) -> str | None:
+    if "yaml" in sys.modules:
+        import yaml
+
+        if isinstance(exc, yaml.YAMLError):
+            return _yaml_problem(exc)
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from sqlalchemy.exc import (
+        ArgumentError,
+        NoSuchModuleError,
+        OperationalError,
+        ProgrammingError,
+    )
+
     if isinstance(exc, OperationalError) or (isinstance(exc, ProgrammingError)
                                              and _missing_table(exc)):
         return _database_problem(exc)
     if isinstance(exc, NoSuchModuleError) or (isinstance(exc, ArgumentError)
                                                and "URL" in str(exc)):
         return f"database_url: {exc}"
-    if isinstance(exc, ModuleNotFoundError) and exc.name in DATABASE_DRIVERS:
-        return (f"database_url: {database_url()} needs the {exc.name} driver, which is not"
-                f" installed: pip install '{DATABASE_DRIVERS[exc.name]}'")
     return None
 
 
@@ -95,6 +118,8 @@ DATABASE_DRIVERS = {"psycopg": "chidao[postgres]", "psycopg2": "psycopg2-binary"
 
 def fail(exc: Exception) -> typer.Exit:
     """Print what went wrong; the exit to raise (2: the user's to fix, 1: a bug)."""
+    from rich.markup import escape
+
     problem = known_problem(exc)
     if problem is not None:
         err.print(f"[bold red]Error[/] {escape(problem)}", highlight=False)

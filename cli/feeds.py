@@ -6,26 +6,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import typer
-from sqlmodel import Session
 
-from ..config.runtime import Runtime
-from ..db.database import transaction
-from ..db.lookup import unit_by_code
-from ..domain.acting import Actor, command_line
 from ..domain.errors import InvalidInput
-from ..domain.units import Unit
-from ..services.accounts import user_named
-from ..services.feed_tokens import FeedAddress, FeedOf, feed_address, reset_feed
-from .common import NOW, console, reports_errors, runtime
+from .common import NOW, console, group, reports_errors, runtime
 
-feed_app = typer.Typer(help="Calendar feeds (lịch hạn nhiệm vụ, ICS) of a unit or a person.",
-                       no_args_is_help=True)
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from ..config.runtime import Runtime
+    from ..domain.acting import Actor
+    from ..services.feed_tokens import FeedAddress, FeedOf
+
+    Change = Callable[..., FeedAddress]
+
+feed_app = group("Calendar feeds (lịch hạn nhiệm vụ, ICS) of a unit or a person.")
 UNIT = typer.Option(None, "--unit", help="Unit code: the unit's open deadlines.")
 USER = typer.Option(None, "--user", help="User name: the runs the person holds.")
 
-Change = Callable[..., FeedAddress]
 
 
 def register(app: typer.Typer) -> None:
@@ -33,6 +33,12 @@ def register(app: typer.Typer) -> None:
 
 
 def _whose(session: Session, unit: str | None, user: str | None) -> tuple[FeedOf, Actor]:
+    from ..db.lookup import unit_by_code
+    from ..domain.acting import command_line
+    from ..domain.units import Unit
+    from ..services.accounts import user_named
+    from ..services.feed_tokens import FeedOf
+
     if (unit is None) == (user is None):
         raise InvalidInput("unit", "give exactly one of --unit CODE or --user NAME")
     if unit is not None:
@@ -46,6 +52,8 @@ def _whose(session: Session, unit: str | None, user: str | None) -> tuple[FeedOf
 
 
 def _run(rt: Runtime, unit: str | None, user: str | None, change: Change) -> FeedAddress:
+    from ..db.database import transaction
+
     if "secret_key" not in rt.settings.model_fields_set:
         raise InvalidInput("CHIDAO_SECRET_KEY", "not set: a feed's address is derived from"
                            " the server's secret key; set it as the web server has it")
@@ -60,6 +68,8 @@ def _run(rt: Runtime, unit: str | None, user: str | None, change: Change) -> Fee
 @reports_errors
 def url(unit: str = UNIT, user: str = USER, now: str = NOW) -> None:
     """Print the feed's address (made now if it has none)."""
+    from ..services.feed_tokens import feed_address
+
     address = _run(runtime(now), unit, user, feed_address)
     console.print(address.url, highlight=False, soft_wrap=True)
 
@@ -68,5 +78,7 @@ def url(unit: str = UNIT, user: str = USER, now: str = NOW) -> None:
 @reports_errors
 def reset(unit: str = UNIT, user: str = USER, now: str = NOW) -> None:
     """Make a new address; the old one stops working (404)."""
+    from ..services.feed_tokens import reset_feed
+
     address = _run(runtime(now), unit, user, reset_feed)
     console.print(address.url, highlight=False, soft_wrap=True)

@@ -3,51 +3,34 @@
 from __future__ import annotations
 
 import os
-from contextlib import ExitStack
 from pathlib import Path
 
 import typer
 
-from ..config.clock import parse_instant
-from ..db.database import migrate, reading, transaction
-from ..db.lookup import directive_by_ref, unit_by_code
 from ..domain.errors import InvalidInput
-from ..domain.permissions import Action
 from ..domain.status import Status
-from ..files.unit_files import read_unit_file
-from ..queries.inbox import unit_assignments
-from ..services.report_submit import Upload, submit_report
-from ..services.status_changes import act_on_assignment, action_for_status
-from ..services.units_import import import_units
-from .acting import AS_USER, acting_as
+from .acting import AS_USER
 from .amend import register as register_amend_commands
 from .calendar import calendar_app
 from .closures import register as register_closure_commands
-from .common import (
-    JSON,
-    NOW,
-    console,
-    print_json,
-    reports_errors,
-    runtime,
-    settings,
-)
+from .common import JSON, NOW, console, group, print_json, reports_errors, runtime, settings
 from .delegations import register as register_delegation_commands
 from .documents import register as register_document_commands
 from .engine import register as register_engine_commands
 from .errors import CommandGroup
 from .feeds import register as register_feed_commands
-from .render import assignment_table, cascade_tree
-from .reports import load_values
 from .reports import register as register_report_commands
 from .status import register as register_status_command
 from .users import users_app
 
+# Each command imports what it uses in its body: `chidao --help` and `chidao X --help` load
+# neither the database layer nor rich (tests/integration/test_cli_imports.py).
 app = typer.Typer(help="chidao — giao nhiệm vụ theo văn bản chỉ đạo, theo dõi hạn, tổng hợp.",
-                  no_args_is_help=True, pretty_exceptions_show_locals=False, cls=CommandGroup)
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-units_app = typer.Typer(help="Organisation tree (đơn vị).", no_args_is_help=True)
-directive_app = typer.Typer(help="Directives (văn bản chỉ đạo).", no_args_is_help=True)
+                  no_args_is_help=True, pretty_exceptions_show_locals=False, cls=CommandGroup,
+                  rich_markup_mode=None)
+db_app = group("Database schema.")
+units_app = group("Organisation tree (đơn vị).")
+directive_app = group("Directives (văn bản chỉ đạo).")
 app.add_typer(db_app, name="db")
 app.add_typer(units_app, name="units")
 app.add_typer(directive_app, name="directive")
@@ -74,6 +57,8 @@ def main(database_url: str = typer.Option(
 @db_app.command("init")
 def db_init() -> None:
     """Create or upgrade the schema (Alembic migrations)."""
+    from ..db.database import migrate
+
     url = settings().database_url
     migrate(url)
     console.print(f"Schema is up to date at {url}")
@@ -83,6 +68,10 @@ def db_init() -> None:
 @reports_errors
 def units_import(file: Path, now: str = NOW) -> None:
     """Import units from YAML or CSV; re-import updates in place. All or nothing."""
+    from ..db.database import transaction
+    from ..files.unit_files import read_unit_file
+    from ..services.units_import import import_units
+
     rt = runtime(now)
     rows = read_unit_file(file, rt.settings.units_file_max_bytes)
     with transaction(rt.engine) as session:
@@ -106,7 +95,10 @@ def directive_issue(file: Path, now: str = NOW) -> None:
 def directive_attach(ref: str, file: Path, now: str = NOW) -> None:
     """Keep a file of a directive (the signed document as issued, an annex): it opens from the
     directive's page; a .txt or .docx also shows its text there. Attaching it again is a no-op."""
+    from ..db.database import transaction
+    from ..db.lookup import directive_by_ref
     from ..services.directive_documents import attach_document
+    from ..services.report_submit import Upload
 
     rt = runtime(now)
     try:
@@ -126,6 +118,11 @@ def directive_attach(ref: str, file: Path, now: str = NOW) -> None:
 def assignments(unit: str = typer.Option(..., "--unit", help="Unit code."), now: str = NOW,
                 as_json: bool = JSON, all_: bool = typer.Option(False, "--all")) -> None:
     """A unit's assignments (its inbox), soonest deadline first."""
+    from ..db.database import reading
+    from ..db.lookup import unit_by_code
+    from ..queries.inbox import unit_assignments
+    from .render import assignment_table
+
     rt = runtime(now)
     with reading(rt.engine) as session:
         rows = unit_assignments(session, unit_by_code(session, unit), now=rt.now(),
@@ -139,6 +136,10 @@ def assignments(unit: str = typer.Option(..., "--unit", help="Unit code."), now:
 
 def _act(assignment_id: int, target: Status, unit: str, reason: str, now: str | None,
          as_user: str | None = None) -> None:
+    from ..db.database import transaction
+    from ..services.status_changes import act_on_assignment, action_for_status
+    from .acting import acting_as
+
     rt = runtime(now)
     with transaction(rt.engine) as session:
         by = acting_as(session, as_user, unit, action_for_status(target), now=rt.now())
@@ -169,6 +170,14 @@ def submit(assignment_id: int, unit: str = UNIT, note: str = typer.Option("", "-
            now: str = NOW, as_user: str = AS_USER) -> None:
     """The unit hands in its assignment (nộp): figures for a report form, files, or the
     pre-filled draft as it stands."""
+    from contextlib import ExitStack
+
+    from ..db.database import transaction
+    from ..domain.permissions import Action
+    from ..services.report_submit import Upload, submit_report
+    from .acting import acting_as
+    from .reports import load_values
+
     rt = runtime(now)
     figures = load_values(values) if values else None
     with ExitStack() as opened, transaction(rt.engine) as session:
@@ -221,6 +230,7 @@ def demo(db: Path = typer.Option(Path("chidao-demo.db"), help="SQLite file (recr
          scale: str = typer.Option("province", help="province (An Giang) | national")) -> None:
     """Seed An Giang from the corpus, cascade KH 1039/KH-SGDĐT three levels, show the tree;
     with --serve, open the dashboard with demo accounts."""
+    from ..config.clock import parse_instant
     from ..demo.scenario import (
         DEMO_PASSWORD,
         add_demo_users,
@@ -245,6 +255,8 @@ def demo(db: Path = typer.Option(Path("chidao-demo.db"), help="SQLite file (recr
         if as_json:
             print_json(tree.as_json())
         else:
+            from .render import cascade_tree
+
             console.print(cascade_tree(tree))
     if serve:
         from ..web.app import create_app

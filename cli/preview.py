@@ -4,17 +4,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from ..config.clock import parse_moment
-from ..config.runtime import Runtime
-from ..db.database import reading
-from ..db.lookup import unit_by_code
-from ..domain.calendar import LOCAL_TZ
-from ..notifications.preview import Mail, Preview, Scope, preview_mail
 from .common import JSON, print_json, runtime
+
+if TYPE_CHECKING:
+    from ..config.runtime import Runtime
+    from ..notifications.preview import Mail, Preview
 
 AT = typer.Option(None, "--at", help="The moment: 2026-03-16T07:30 (Vietnam time), with an"
                                     " offset (…+07:00, …Z), or 16/03/2026 07:30; default now.")
@@ -27,12 +25,18 @@ HTML = typer.Option(False, "--html", help="Print each email's HTML part too.")
 def preview(at: str = AT, unit: str = UNIT, html: bool = HTML, as_json: bool = JSON) -> None:
     """The emails a sweep and a delivery at --at would send, as they would be sent, per
     recipient; nothing is written."""
+    from ..config.clock import parse_moment
+
     rt = runtime(None if at is None else parse_moment(at).isoformat())
     show(rt, unit, as_json, sweep_first=True, html=html)
 
 
 def show(rt: Runtime, unit: str | None, as_json: bool, *, sweep_first: bool,
          html: bool = False) -> None:
+    from ..db.database import reading
+    from ..db.lookup import unit_by_code
+    from ..notifications.preview import Scope, preview_mail
+
     if unit is not None:
         with reading(rt.engine) as session:
             unit = unit_by_code(session, unit.strip()).code
@@ -83,4 +87,6 @@ def print_preview(found: Preview, *, html: bool = False) -> None:
 
 
 def _local(moment: datetime) -> str:
+    from ..domain.calendar import LOCAL_TZ
+
     return f"{moment.astimezone(LOCAL_TZ):%d/%m/%Y %H:%M}"

@@ -8,11 +8,7 @@ from typing import Any
 
 import typer
 
-from ..db.database import reading
-from ..db.lookup import assignment_by_id, directive_by_ref, unit_by_code
 from ..domain.errors import InvalidInput
-from ..domain.yaml_input import load_bounded
-from ..files.input_files import read_input_text
 from .common import (
     JSON,
     NOW,
@@ -31,6 +27,9 @@ def register(app: typer.Typer) -> None:
 
 
 def load_values(path: Path) -> dict[str, Any]:
+    from ..domain.yaml_input import load_bounded
+    from ..files.input_files import read_input_text
+
     limit = settings().values_file_max_bytes
     data = load_bounded(read_input_text(path, limit, "values"), "values", limit)
     if not isinstance(data, dict):
@@ -51,6 +50,8 @@ def report(ref: str, xlsx: Path = typer.Option(None, help="Write the consolidate
            now: str = NOW, as_json: bool = JSON) -> None:
     """The consolidated report of a directive: per unit its figures accepted and provisional
     side by side, its reporters' live subtotal, coverage, and flags where they differ."""
+    from ..db.database import reading
+    from ..db.lookup import directive_by_ref
     from ..files.report_workbook import write_xlsx
     from ..queries.report_export import consolidated, report_data
 
@@ -104,6 +105,8 @@ def draft(assignment_id: int,
           unit: str = typer.Option(None, "--unit", help="Check the run is this unit's."),
           as_json: bool = JSON) -> None:
     """A pre-filled upward report before it is handed in: figures, who is counted, changes."""
+    from ..db.database import reading
+    from ..db.lookup import assignment_by_id, unit_by_code
     from ..services.drafts import current_draft
 
     with reading(runtime().engine) as session:

@@ -7,19 +7,10 @@ from __future__ import annotations
 
 import typer
 
-from ..db.database import transaction
 from ..domain.errors import InvalidInput
-from ..services.accounts import add_user, change_password, user_named
-from ..services.sessions import (
-    create_token,
-    end_sessions,
-    revoke_token,
-    user_sessions,
-    user_tokens,
-)
-from .common import console, reports_errors, runtime
+from .common import console, group, reports_errors, runtime
 
-users_app = typer.Typer(help="Accounts (người dùng).", no_args_is_help=True)
+users_app = group("Accounts (người dùng).")
 
 
 @users_app.command("add")
@@ -31,6 +22,9 @@ def users_add(username: str, unit: str = typer.Option(..., help="Unit code."),
                                            confirmation_prompt=True)) -> None:
     """Create a user of a unit (password hashed with argon2). staff: receive and submit;
     head: also issue, accept/return, extend; admin: also manage users."""
+    from ..db.database import transaction
+    from ..services.accounts import add_user
+
     rt = runtime()
     with transaction(rt.engine) as session:
         add_user(session, username=username, full_name=full_name, unit_code=unit, role=role,
@@ -44,6 +38,9 @@ def users_password(username: str,
                    password: str = typer.Option(..., prompt=True, hide_input=True,
                                                 confirmation_prompt=True)) -> None:
     """Set a user's password; every session of the user ends."""
+    from ..db.database import transaction
+    from ..services.accounts import change_password
+
     rt = runtime()
     with transaction(rt.engine) as session:
         ended = change_password(session, username=username, password=password,
@@ -55,6 +52,10 @@ def users_password(username: str,
 @reports_errors
 def users_logout_all(username: str) -> None:
     """End every browser session of a user (takes effect on its next request)."""
+    from ..db.database import transaction
+    from ..services.accounts import user_named
+    from ..services.sessions import end_sessions
+
     rt = runtime()
     with transaction(rt.engine) as session:
         ended = end_sessions(session, user_named(session, username), now=rt.now())
@@ -65,6 +66,10 @@ def users_logout_all(username: str) -> None:
 @reports_errors
 def users_sessions(username: str) -> None:
     """List a user's browser sessions: id, started, last seen, ended (if so)."""
+    from ..db.database import transaction
+    from ..services.accounts import user_named
+    from ..services.sessions import user_sessions
+
     rt = runtime()
     with transaction(rt.engine) as session:
         found = user_sessions(session, user_named(session, username))
@@ -84,6 +89,10 @@ def users_token(username: str = typer.Argument(None, help="Whose token to create
                 revoke: int = typer.Option(None, "--revoke", help="Revoke the token with this id"
                                            " (see `users tokens`) instead.")) -> None:
     """Create an API token for a user (shown once; only its SHA-256 is stored), or revoke one."""
+    from ..db.database import transaction
+    from ..services.accounts import user_named
+    from ..services.sessions import create_token, revoke_token
+
     rt = runtime()
     with transaction(rt.engine) as session:
         if revoke is not None:
@@ -101,6 +110,10 @@ def users_token(username: str = typer.Argument(None, help="Whose token to create
 @reports_errors
 def users_tokens(username: str) -> None:
     """List a user's API tokens: id, name, created, expires, revoked."""
+    from ..db.database import transaction
+    from ..services.accounts import user_named
+    from ..services.sessions import user_tokens
+
     rt = runtime()
     with transaction(rt.engine) as session:
         tokens = user_tokens(session, user_named(session, username))

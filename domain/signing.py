@@ -22,10 +22,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 from .errors import InvalidInput
 from .official_document import Signature
+from .signers import Signer as Signer
 from .units import UnitKind
 
 # The unit columns a units file and the web may set (None: the kind's default).
@@ -57,14 +57,6 @@ _OWN_HEADED = {UnitKind.MINISTRY, UnitKind.DEPARTMENT, UnitKind.PEOPLE_COMMITTEE
 _COMMITTEE_NAME = re.compile(
     r"^(?:ủy|uỷ) ban nhân dân (?:đặc khu|phường|xã|thị trấn|tỉnh|thành phố) (.+)$",
     re.IGNORECASE)
-
-
-class Signer(StrEnum):
-    HEAD = "head"  # the head in their own right (or TM. the collective)
-    DEPUTY = "deputy"  # KT. <head>
-    ACTING = "acting"  # Q. <head>
-    BY_ORDER = "by-order"  # TL. <head>, over the signer's own title
-    AUTHORISED = "authorised"  # TUQ. <head>, over the signer's own title
 
 
 @dataclass(frozen=True)

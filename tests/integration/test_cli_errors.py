@@ -111,8 +111,9 @@ def test_a_bug_exits_1_with_one_line_and_the_traceback_in_a_log(engine, db_url, 
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("hỏng [bold]")
-    monkeypatch.setattr("chidao.queries.status_summary.level_summary", broken)
-    done = chidao("--db", db_url, "status", "1039/KH-SGDĐT")
+    # (the command imports its query when it runs: patch it where it lives)
+    monkeypatch.setattr("chidao.queries.inbox.unit_assignments", broken)
+    done = chidao("--db", db_url, "assignments", "--unit", "SGDDT-AG")
     assert done.exit_code == 1
     assert "Unexpected error RuntimeError: hỏng [bold]" in done.output
     log = Path(re.search(r"traceback is in (\S+)", done.output)[1])
@@ -120,7 +121,7 @@ def test_a_bug_exits_1_with_one_line_and_the_traceback_in_a_log(engine, db_url, 
         assert "Traceback" in log.read_text() and "RuntimeError: hỏng" in log.read_text()
     finally:
         log.unlink()
-    debug = CliRunner().invoke(app, ["--db", db_url, "status", "1039/KH-SGDĐT"],
+    debug = CliRunner().invoke(app, ["--db", db_url, "assignments", "--unit", "SGDDT-AG"],
                                env={"CHIDAO_DEBUG": "1"})
     assert isinstance(debug.exception, RuntimeError)  # developers get the traceback
 

@@ -55,3 +55,54 @@ def test_one_shot_command_imports_neither_prefect_nor_alembic(args, engine, db_u
 def test_db_init_imports_alembic_to_migrate(db_url, tmp_path):
     assert imported_heavy_packages(["db", "init"], db_url, tmp_path) == {"alembic"}
 
+
+
+# What no help text needs: the database layer, the settings, the rich console, the calendar,
+# the file formats and the servers. (Typer and Click are what `--help` is made of.)
+NOT_FOR_HELP = ("sqlalchemy", "sqlmodel", "pydantic", "pydantic_settings", "rich", "holidays",
+                "yaml", "prefect", "alembic", "fastapi", "starlette", "uvicorn", "openpyxl",
+                "docx", "pdfplumber", "jinja2", "aiosmtplib", "apscheduler")
+EVERY_HELP = """
+import sys
+import typer
+from chidao.cli.main import app
+
+def paths(command, prefix):
+    yield prefix
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from paths(sub, [*prefix, name])
+
+for path in paths(typer.main.get_command(app), []):
+    try:
+        app([*path, "--help"], prog_name="chidao", standalone_mode=False)
+    except SystemExit as stop:
+        assert not stop.code, (path, stop.code)
+    print("helped:", " ".join(path) or "chidao", file=sys.stderr)
+print("loaded:", *sorted({name.split(".")[0] for name in sys.modules}))
+"""
+
+
+def test_help_of_the_command_and_of_each_subcommand_loads_no_database_code(tmp_path):
+    """`chidao --help` and `chidao X --help` (every command and group, in one process): Typer
+    builds the help from the signatures alone; what the commands use loads when they run."""
+    env = {**os.environ, "CHIDAO_DATABASE_URL": f"sqlite:///{tmp_path / 'none.db'}"}
+    done = subprocess.run([sys.executable, "-c", EVERY_HELP], env=env, cwd=tmp_path,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    helped = done.stderr.count("helped:")
+    assert helped > 40 and "helped: calendar year" in done.stderr  # every command was shown
+    loaded = set(done.stdout.splitlines()[-1].split()[1:]) & set(NOT_FOR_HELP)
+    # (Typer coerces every option's value, the group's --db too, with a pydantic TypeAdapter:
+    # `chidao X --help` loads pydantic, not what chidao builds on it.)
+    assert loaded - {"pydantic"} == set()
+    assert not (tmp_path / "none.db").exists()  # and no database was opened
+
+
+def test_the_installed_help_loads_no_database_code(tmp_path):
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    done = subprocess.run([CHIDAO, "--help"], env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Usage: chidao" in done.stdout, done.stderr[-3000:]
+    modules = re.findall(r"^import time:\s+\d+ \|\s+\d+ \| +(\S+)$", done.stderr, re.MULTILINE)
+    assert "chidao.cli.main" in modules
+    assert {name.split(".")[0] for name in modules} & set(NOT_FOR_HELP) == set()
