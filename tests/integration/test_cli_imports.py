@@ -52,8 +52,31 @@ def test_one_shot_command_imports_neither_prefect_nor_alembic(args, engine, db_u
     assert imported_heavy_packages(args, db_url, tmp_path) == set()
 
 
-def test_db_init_imports_alembic_to_migrate(db_url, tmp_path):
-    assert imported_heavy_packages(["db", "init"], db_url, tmp_path) == {"alembic"}
+def test_db_init_imports_alembic_to_migrate(tmp_path):
+    new = f"sqlite:///{tmp_path / 'new.db'}"
+    assert imported_heavy_packages(["db", "init"], new, tmp_path) == {"alembic"}
+    assert imported_heavy_packages(["db", "init"], new, tmp_path) == set()  # now current
+
+
+def test_db_init_on_a_current_schema_loads_no_alembic(db_url, tmp_path):
+    assert imported_heavy_packages(["db", "init"], db_url, tmp_path) == set()
+
+
+def test_db_init_upgrades_an_older_schema_with_alembic(tmp_path):
+    from sqlalchemy import create_engine, text
+
+    from chidao.db.database import migrate, schema_head
+
+    old = f"sqlite:///{tmp_path / 'old.db'}"
+    migrate(old, "0014")
+    assert imported_heavy_packages(["db", "init"], old, tmp_path) == {"alembic"}
+    engine = create_engine(old)
+    try:
+        with engine.connect() as connection:
+            stored = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    finally:
+        engine.dispose()
+    assert stored == [(schema_head(),)]
 
 
 
