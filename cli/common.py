@@ -7,6 +7,7 @@ imports what it uses inside its function: see tests/integration/test_cli_imports
 from __future__ import annotations
 
 import functools
+import gc
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
     from ..config.runtime import Runtime
     from ..config.settings import Settings
 
-console = lazy_console()
+# (emoji=False: ":smile:" typed in a title or a unit's name is printed as typed, like "[b]")
+console = lazy_console(emoji=False)
 F = TypeVar("F", bound=Callable[..., Any])
 
 NOW = typer.Option(None, "--now", help="ISO datetime to act at (naive = Asia/Ho_Chi_Minh).")
@@ -48,9 +50,21 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def startup_done() -> None:
+    """The command has imported what it runs on: from here the garbage collector works as
+    usual, over what the command makes (the startup's modules, classes and tables are frozen:
+    never garbage, never walked again). Only in the `chidao` process, whose start runs with
+    the collector off (chidao.cli.main.run); another caller's collector is left alone."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def settings(**overrides: Any) -> Settings:
     """The settings, checked: an impossible value names its variable (exit 2)."""
     from ..config.runtime import load_settings
+
+    startup_done()
 
     return load_settings(**overrides)
 
@@ -59,9 +73,11 @@ def runtime(now: str | None = None, *, pooled: bool = False, **overrides: Any) -
     """The command's runtime (chidao.config.runtime): engine, calendar, rules, and the clock
     (`now` is the command's --now; absent: the wall clock). `pooled`: the web's engine;
     `overrides`: settings the command sets itself (the demo's database)."""
-    from ..config.runtime import build_runtime
+    from ..config.runtime import build_runtime, load_settings
 
-    return build_runtime(settings(**overrides), now=now, pooled=pooled)
+    built = build_runtime(load_settings(**overrides), now=now, pooled=pooled)
+    startup_done()  # (after the calendar: the holidays package's 250 countries are loaded)
+    return built
 
 
 def print_json(data: Any) -> None:

@@ -13,6 +13,7 @@ from .common import (
     reports_errors,
     runtime,
     settings,
+    startup_done,
 )
 from .preview import HTML, UNIT, preview, show
 
@@ -183,6 +184,7 @@ def serve_deployments() -> None:
 
     from ..flows.scheduling import deployments
 
+    startup_done()  # (it serves until stopped: the garbage collector on)
     prefect_serve(*deployments())
 
 

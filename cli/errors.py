@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 # One line per error, whatever the width. (What classifies an error, SQLAlchemy's, PyYAML's
 # and pydantic's exceptions, is imported only when one happens, and only if the command had
 # loaded that library: an error it raised must come from a library already imported.)
-err = lazy_console(stderr=True, soft_wrap=True)
+err = lazy_console(stderr=True, soft_wrap=True, emoji=False)
 # Typer's own flow (usage errors, --help, Exit, Ctrl-C's Abort): left to Typer to handle.
 CLICK_FLOW = (typer.TyperException, typer.Exit, typer.Abort)
 

@@ -7,9 +7,7 @@ from sqlmodel import Session, col, select
 
 from ..domain.assignments import Assignment
 from ..domain.directives import Directive
-from ..domain.doc_refs import citations_in, date_in
 from ..domain.errors import InvalidInput
-from ..domain.specs import parse_number_symbol
 from ..domain.units import Unit
 
 
@@ -33,6 +31,11 @@ def find_directive(session: Session, ref: str) -> Directive | None:
         return found
     if ref.lstrip("#").isdigit():
         return session.get(Directive, int(ref.lstrip("#")))
+    # (the directive-file rules load only for a number typed: a command naming a unit or a
+    # key does not pay for their pydantic models)
+    from ..domain.doc_refs import citations_in, date_in
+    from ..domain.specs import parse_number_symbol
+
     try:
         number, symbol = parse_number_symbol(ref.split(" ngày")[0])
     except ValueError:

@@ -94,7 +94,7 @@ def test_the_untouched_demo_inbox_of_lai_son(tmp_path):
 
 def test_brackets_typed_by_users_are_shown_as_typed(engine, db_url):
     seed_units(engine)
-    title = "[/] Báo cáo [bold]nhanh[/bold] \\[x]"
+    title = "[/] Báo cáo [bold]nhanh[/bold] \\[x] :thumbs_up:"  # (no emoji either)
     data = small(title=title)
     data["requirements"][0]["title"] = title
     issue_data(engine, data, "2026-03-02T09:00")
