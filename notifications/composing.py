@@ -1,18 +1,11 @@
 """Compose the outbox: group due notifications into one digest per recipient (`form`), then
 chunk after chunk load what each digest must say (one set of queries per chunk), render it
-and store its bytes (`compose_chunk`). `compose` does it all at once; `Composing` does it
-beside the sending, in the same event loop: while one batch is sent, the next is composed.
-
-Where the rendering runs was measured (bench/deliver.py, 2 cores, the SMTP server on the
-other): in the event loop, one message at a time between the senders' turns. A thread holds
-the GIL for its 5 ms switch interval while the senders wait for their replies; a worker
-process competes with the SMTP server for the second core and pickles every digest twice.
-The database steps (load, store) run in a thread: their I/O lets the senders go on.
+and store its bytes (`compose_chunk`). `compose` does it all at once; a delivery does it
+beside its sending (`pipeline`): while one chunk is sent, the next is composed.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -69,6 +62,14 @@ class Composer:
                                      today=self.calendar.local_date(self.now))
         return set_aside_empty(self.engine, outgoing)  # every line went stale
 
+    def plan(self) -> tuple[int, list[int]]:
+        """Form the digests, then list those to render: (digests formed, ids to render)."""
+        return self.form(), self.to_compose()
+
+    def compose_chunk(self, ids: list[int]) -> int:
+        """Load, render and store the digests `ids`: the number of them failed for good."""
+        return self.store([self.render(message) for message in self.load(ids)])
+
     def render(self, message: Outgoing) -> dict[str, object]:
         return outbox_row(message, self.now, self.calendar, self.sender,
                         self.settings.public_url)
@@ -89,64 +90,17 @@ def compose(engine: Engine, *, now: datetime, calendar: WorkingCalendar,
     for ids in chunks(composer.to_compose(), COMPOSE_CHUNK):
         if stop_requested():
             break
-        outgoing = composer.load(ids)
-        failed += composer.store([composer.render(message) for message in outgoing])
+        failed += composer.compose_chunk(ids)
     return formed, failed
 
 
 def chunks(ids: list[int], first: int) -> Iterator[list[int]]:
-    """`ids` in chunks: `first` long, then COMPOSE_CHUNK long."""
+    """`ids` in chunks: `first` long, each next one half as long again, up to COMPOSE_CHUNK
+    (beside the sending: a chunk is composed in about the time the one before is sent)."""
     start, size = 0, first
     while start < len(ids):
         yield ids[start:start + size]
-        start, size = start + size, COMPOSE_CHUNK
-
-
-class Composing:
-    """The composing of a delivery, run beside its sending: `run()` in a task; the sender
-    awaits `more(seen)` when it found nothing composed to claim."""
-
-    def __init__(self, composer: Composer) -> None:
-        self.composer = composer
-        self.formed = self.failed = 0
-        self.stored = 0  # chunks stored so far
-        self.done = False
-        self._changed = asyncio.Event()
-        # set once the digests to compose are known: only then may the sender claim (what
-        # it gives back to be composed again then waits for the next delivery)
-        self.planned = asyncio.Event()
-
-    async def run(self) -> None:
-        try:
-            self.formed = await asyncio.to_thread(self.composer.form)
-            to_compose = await asyncio.to_thread(self.composer.to_compose)
-            self.planned.set()
-            for ids in chunks(to_compose, FIRST_CHUNK):
-                if stop_requested():
-                    break
-                rendered = []
-                for message in await asyncio.to_thread(self.composer.load, ids):
-                    rendered.append(self.composer.render(message))
-                    await asyncio.sleep(0)  # the senders' turn
-                if rendered:
-                    self.failed += await asyncio.to_thread(self.composer.store, rendered)
-                self._stored()
-        finally:
-            self.done = True
-            self.planned.set()
-            self._changed.set()
-
-    def _stored(self) -> None:
-        self.stored += 1
-        self._changed.set()
-
-    async def more(self, seen: int) -> bool:
-        """Wait until a chunk beyond the first `seen` is stored (True) or the composing is
-        over with none (False)."""
-        while self.stored == seen and not self.done:
-            self._changed.clear()
-            await self._changed.wait()
-        return self.stored > seen
+        start, size = start + size, min(COMPOSE_CHUNK, size * 3 // 2)
 
 
 def outbox_row(message: Outgoing, now: datetime, calendar: WorkingCalendar,

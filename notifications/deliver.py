@@ -22,11 +22,12 @@ from ..db.database import transaction
 from ..domain.calendar import WorkingCalendar
 from ..domain.notifications import MessageStatus, message_table, retry_at
 from ..domain.policy import in_sending_hours
-from .composing import Composer, Composing, compose
+from .composing import Composer, compose
 from .freshness import claim_fresh
 from .mailer import Mailer, Outcome, SendResult, SmtpMailer, envelope_problem
 from .outbox import RESULT_COLUMNS, RESULT_WHERE, Claimed, new_token, release_claims
 from .outcomes import NotRecorded, OutcomeWriter
+from .pipeline import Composing
 from .stopping import stop_requested
 
 
