@@ -15,6 +15,7 @@ can open, is composed in a thread.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import functools
 import multiprocessing
 import os
@@ -119,7 +120,20 @@ def _forkserver() -> BaseContext:
     with the composing modules loaded, so that each delivery's worker starts at once."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__, "chidao.domain.calendar"])
+    atexit.register(stop_helpers)
     return context
+
+
+def stop_helpers() -> None:
+    """On exit, stop the forkserver and multiprocessing's resource tracker and wait for them
+    (left alone, each exits a moment after this process, once it sees its pipe close)."""
+    from multiprocessing import forkserver, resource_tracker
+
+    for helper in (getattr(forkserver, "_forkserver", None),
+                   getattr(resource_tracker, "_resource_tracker", None)):
+        stop = getattr(helper, "_stop", None)  # CPython's own, used by its tests
+        if stop is not None:
+            stop()
 
 
 @dataclass(frozen=True)
