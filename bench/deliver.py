@@ -1,15 +1,19 @@
-"""Delivery benchmark: messages/s from the outbox to a local SMTP server (aiosmtpd, in its own
-process) — claim, send the stored bytes over pooled connections, record each outcome — next
-to raw aiosmtplib sending the same messages over the same number of connections, same run.
-Composing the digests (grouping + Jinja2 rendering) is timed too and reported beside it.
+"""Delivery benchmark: messages/s from the sweep's notifications to a local SMTP server
+(aiosmtpd, in its own process) — end to end: group into digests, render, store, claim, send
+the stored bytes over pooled connections, record each outcome, the composing of the next chunk
+beside the sending of this one (`deliver`) — against raw aiosmtplib sending the same messages'
+bytes over the same number of connections, in the same run.
 
-Run: .venv/bin/python -m bench.deliver [--messages 2000] [--connections 4] [--server-delay-ms 0]
-                                       [--database sqlite|postgresql]
-Last line: {"database": …, "messages": N, "messages_per_s": ours, "baseline_messages_per_s": raw,
-            "ratio": …, "cpu_ratio": raw's CPU seconds / ours (this process, every thread),
-            "compose_seconds": …, "end_to_end_messages_per_s": …}
-On a busy machine the wall-clock ratio swings with the SMTP server's share of the CPU; the CPU
-ratio (medians of paired runs) does much less.
+Each repetition, on fresh copies of one database: `deliver` end to end; compose alone, then
+send alone (the send step's own ratio); raw aiosmtplib. Who goes first alternates; each ratio
+is the median of the repetitions' paired ratios.
+
+Run: .venv/bin/python -m bench.deliver [--messages 2000] [--connections 4] [--repeat 5]
+                                       [--server-delay-ms 0] [--database sqlite|postgresql]
+Last line: {"database": …, "messages": N, "ratio": end-to-end msg/s ÷ raw msg/s,
+            "msg_per_s": end to end, "raw_msg_per_s": …, "send_ratio": send step ÷ raw,
+            "compose_ms_per_message": compose alone, "cpu_ratio": raw's CPU ÷ end to end's}
+On a busy machine the wall-clock ratios swing with the SMTP server's share of the CPU.
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ from chidao.db.database import make_engine, transaction
 from chidao.domain.notifications import message_body_table, message_table
 from chidao.domain.specs import parse_directive
 from chidao.domain.unit_tree import UnitRow
-from chidao.notifications.deliver import DeliveryReport, compose, send, smtp_mailer
+from chidao.notifications.composing import compose
+from chidao.notifications.deliver import DeliveryReport, deliver, send, smtp_mailer
 from chidao.notifications.sweep import sweep
 from chidao.services.issue import issue_directive
 from chidao.services.units_import import import_units
@@ -85,7 +90,22 @@ def build(dbs: Databases, messages: int) -> str:
     return "template"
 
 
-def ours(url: str, settings: Settings) -> tuple[float, float, int, float]:
+def end_to_end(url: str, settings: Settings) -> tuple[float, float]:
+    """`deliver` as the worker runs it: (wall seconds, CPU seconds of this process)."""
+    engine = make_engine(url)
+    with engine.connect():
+        pass
+    started, cpu = time.perf_counter(), time.process_time()
+    report = deliver(engine, now=resolve_now(NOW), calendar=vietnam_calendar(),
+                     settings=settings, mailer=smtp_mailer(settings))
+    finished, cpu = time.perf_counter(), time.process_time() - cpu
+    engine.dispose()
+    assert report.sent == report.formed and not report.failed, report
+    return finished - started, cpu
+
+
+def steps(url: str, settings: Settings) -> tuple[float, float, int]:
+    """Compose alone, then send alone: (compose seconds, send seconds, messages sent)."""
     engine = make_engine(url)
     with engine.connect():
         pass
@@ -95,11 +115,10 @@ def ours(url: str, settings: Settings) -> tuple[float, float, int, float]:
     composed = time.perf_counter()
     mailer = smtp_mailer(settings)
     assert mailer is not None
-    cpu = time.process_time()
     asyncio.run(send(engine, mailer, now=now, settings=settings, report=report))
-    finished, cpu = time.perf_counter(), time.process_time() - cpu
+    finished = time.perf_counter()
     engine.dispose()
-    return composed - started, finished - composed, report.sent, cpu
+    return composed - started, finished - composed, report.sent
 
 
 def stored_envelopes(url: str) -> list[tuple[str, list[str], bytes]]:
@@ -137,42 +156,62 @@ def main() -> None:
     server = start_server(port, args.server_delay_ms)
     settings = Settings(smtp_host="127.0.0.1", smtp_port=port,
                         smtp_concurrency=args.connections)
-    compose_times, send_times, raw_times, cpu_ratios = [], [], [], []
-    envelopes: list[tuple[str, list[str], bytes]] = []
+    runs: list[dict[str, float]] = []
     try:
         with bench_databases(args) as dbs:
             template = build(dbs, args.messages)
-            # The two share the machine with the SMTP server, whose speed drifts: they take
-            # turns going first, and the medians are compared.
             for i in range(args.repeat):
-                url = dbs.copy(template, f"run{i}")
-                if i % 2:
-                    raw_time, raw_cpu = asyncio.run(raw_send(port, envelopes, args.connections))
-                composing, sending, sent, cpu = ours(url, settings)
-                assert sent == args.messages, sent
-                envelopes = envelopes or stored_envelopes(url)
-                if not i % 2:
-                    raw_time, raw_cpu = asyncio.run(raw_send(port, envelopes, args.connections))
-                raw_times.append(raw_time)
-                cpu_ratios.append(raw_cpu / cpu)
-                dbs.drop(f"run{i}")
-                compose_times.append(composing)
-                send_times.append(sending)
-                print(f"run {i + 1}: compose {composing:.2f} s, send {sending:.2f} s"
-                      f" (CPU {cpu:.2f} s); raw aiosmtplib {raw_time:.2f} s (CPU {raw_cpu:.2f} s)")
+                runs.append(repetition(dbs, template, i, port, settings, args))
     finally:
         server.terminate()
         server.wait()
+    print(json.dumps(summary(runs, args)))
+
+
+def repetition(dbs: Databases, template: str, i: int, port: int, settings: Settings,
+               args: argparse.Namespace) -> dict[str, float]:
+    """One paired measurement. The three share the machine with the SMTP server, whose speed
+    drifts: they take turns going first."""
+    e2e_url, steps_url = dbs.copy(template, f"e2e{i}"), dbs.copy(template, f"steps{i}")
+    composing, sending, sent = steps(steps_url, settings)
+    assert sent == args.messages, sent
+    envelopes = stored_envelopes(steps_url)
+    measured: dict[str, float] = {"compose": composing, "send": sending}
+
+    def raw() -> None:
+        measured["raw"], measured["raw_cpu"] = asyncio.run(
+            raw_send(port, envelopes, args.connections))
+
+    def ours() -> None:
+        measured["e2e"], measured["e2e_cpu"] = end_to_end(e2e_url, settings)
+
+    for measure in (raw, ours) if i % 2 else (ours, raw):
+        measure()
+    dbs.drop(f"e2e{i}")
+    dbs.drop(f"steps{i}")
+    print(f"run {i + 1}: end to end {measured['e2e']:.2f} s (CPU {measured['e2e_cpu']:.2f} s);"
+          f" compose {composing:.2f} s, send {sending:.2f} s;"
+          f" raw aiosmtplib {measured['raw']:.2f} s (CPU {measured['raw_cpu']:.2f} s)",
+          flush=True)
+    return measured
+
+
+def summary(runs: list[dict[str, float]], args: argparse.Namespace) -> dict[str, object]:
     n = args.messages
-    composing, sending = statistics.median(compose_times), statistics.median(send_times)
-    ours_rate, raw_rate = n / sending, n / statistics.median(raw_times)
-    print(json.dumps({"database": args.database, "messages": n,
-                      "messages_per_s": round(ours_rate, 1),
-                      "baseline_messages_per_s": round(raw_rate, 1),
-                      "ratio": round(ours_rate / raw_rate, 2),
-                      "cpu_ratio": round(statistics.median(cpu_ratios), 2),
-                      "compose_seconds": round(composing, 3),
-                      "end_to_end_messages_per_s": round(n / (composing + sending), 1)}))
+
+    def median(key: str) -> float:
+        return statistics.median(r[key] for r in runs)
+
+    def paired(key: str) -> float:  # raw's time ÷ ours, per repetition, then the median
+        return round(statistics.median(r["raw"] / r[key] for r in runs), 2)
+
+    return {"database": args.database, "messages": n, "connections": args.connections,
+            "repeat": args.repeat, "ratio": paired("e2e"),
+            "msg_per_s": round(n / median("e2e"), 1),
+            "raw_msg_per_s": round(n / median("raw"), 1),
+            "send_ratio": paired("send"),
+            "compose_ms_per_message": round(median("compose") / n * 1000, 3),
+            "cpu_ratio": round(statistics.median(r["raw_cpu"] / r["e2e_cpu"] for r in runs), 2)}
 
 
 if __name__ == "__main__":

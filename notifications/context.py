@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from ..domain.calendar import WorkingCalendar
@@ -141,7 +142,7 @@ def _sections(items: list[Item], today: date, cal: WorkingCalendar) -> list[dict
 
 
 def _item(item: Item, today: date, cal: WorkingCalendar, returns: list[str]) -> dict[str, Any]:
-    gap = cal.working_days_between(today, item.due_on)
+    gap = working_gap(cal, today, item.due_on)
     return {
         "assignment_id": item.assignment_id, "unit": item.unit_name, "unit_code": item.unit_code,
         "number_symbol": item.number_symbol, "directive_title": item.directive_title,
@@ -155,11 +156,18 @@ def _item(item: Item, today: date, cal: WorkingCalendar, returns: list[str]) -> 
     }
 
 
+@lru_cache(maxsize=4096)
+def working_gap(cal: WorkingCalendar, today: date, due_on: date) -> int:
+    """Working days from `today` to `due_on`, counted once per calendar and pair of days (the
+    digests of a delivery share a few deadlines; a calendar never changes once made)."""
+    return cal.working_days_between(today, due_on)
+
+
 def deadline_phrase(due_on: date, today: date, cal: WorkingCalendar) -> str:
     """Where the deadline stands on the day the digest is sent, as a sentence start."""
     if due_on == today:
         return "Hôm nay là hạn chót"
-    gap = cal.working_days_between(today, due_on)
+    gap = working_gap(cal, today, due_on)
     if due_on > today:
         return f"Còn {gap} ngày làm việc" if gap else "Hạn chót là ngày nghỉ sắp tới"
     return f"Đã quá hạn {-gap} ngày làm việc" if gap else "Đã quá hạn"

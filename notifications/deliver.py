@@ -18,30 +18,17 @@ from sqlalchemy import Connection, Engine
 
 from ..config.settings import Settings
 from ..db.bulk import update_rows
-from ..db.database import reading, transaction
+from ..db.database import transaction
 from ..domain.calendar import WorkingCalendar
 from ..domain.notifications import MessageStatus, message_table, retry_at
 from ..domain.policy import in_sending_hours
-from .context import Outgoing
-from .freshness import claim_fresh, set_aside_empty
-from .loading import load_outgoing
+from .composing import Composer, compose
+from .freshness import claim_fresh
 from .mailer import Mailer, Outcome, SendResult, SmtpMailer, envelope_problem
-from .outbox import (
-    RESULT_COLUMNS,
-    RESULT_WHERE,
-    Claimed,
-    ClaimLost,
-    form_messages,
-    new_token,
-    release_claims,
-    store_rendered,
-    unrendered,
-)
+from .outbox import RESULT_COLUMNS, RESULT_WHERE, Claimed, new_token, release_claims
 from .outcomes import NotRecorded, OutcomeWriter
-from .render import Sender, Unsendable, render_email, sender_address
+from .pipeline import Composing
 from .stopping import stop_requested
-
-COMPOSE_CHUNK = 500  # messages rendered per transaction
 
 
 @dataclass
@@ -74,60 +61,23 @@ def deliver(
     if not in_sending_hours(now, calendar, settings.send_from, settings.send_until):
         report.held = "outside sending hours (working days only)"
         return report
-    report.formed, report.failed = compose(engine, now=now, calendar=calendar,
-                                           settings=settings)
     if mailer is None:
+        report.formed, report.failed = compose(engine, now=now, calendar=calendar,
+                                               settings=settings)
         report.held = "no SMTP server configured: mail stays in the outbox"
     else:
-        asyncio.run(send(engine, mailer, now=now, settings=settings, report=report))
+        composing = Composing(Composer.of(engine, now=now, calendar=calendar,
+                                          settings=settings))
+        asyncio.run(send(engine, mailer, now=now, settings=settings, report=report,
+                         composing=composing))
     return report
 
 
-def compose(engine: Engine, *, now: datetime, calendar: WorkingCalendar,
-            settings: Settings) -> tuple[int, int]:
-    """Group and render the due digests: (messages formed, messages failed at composing)."""
-    sender = sender_address(settings.mail_from)
-    try:
-        with transaction(engine) as session:
-            formed = form_messages(session, now=now, domain=settings.mail_domain)
-    except ClaimLost:
-        formed = 0  # another worker grouped them; it or we render them below
-    failed = 0
-    while True:
-        with reading(engine) as session:
-            outgoing = load_outgoing(session, unrendered(session, COMPOSE_CHUNK),
-                                     today=calendar.local_date(now))
-        if stop_requested():
-            return formed, failed
-        outgoing = set_aside_empty(engine, outgoing)  # every line went stale: withdrawn
-        if not outgoing:
-            return formed, failed
-        rendered = [_composed(message, now, calendar, sender, settings.public_url)
-                    for message in outgoing]
-        failed += sum(r["status"] == MessageStatus.FAILED for r in rendered)
-        with transaction(engine) as session:
-            store_rendered(session, rendered)
-
-
-def _composed(message: Outgoing, now: datetime, calendar: WorkingCalendar,
-              sender: Sender, public_url: str) -> dict[str, object]:
-    """What store_rendered keeps of one message: its bytes, or why it can never be sent."""
-    try:
-        email = render_email(message, now=now, cal=calendar, sender=sender,
-                             public_url=public_url)
-    except Unsendable as exc:
-        return {"mid": message.id, "subject": "", "sender": sender.address.addr_spec,
-                "recipients": [], "body": b"", "status": MessageStatus.FAILED.value,
-                "last_error": exc.reason}
-    envelope = email.envelope()
-    return {"mid": message.id, "subject": email.subject, "sender": envelope.sender,
-            "recipients": envelope.recipients, "body": envelope.data,
-            "status": MessageStatus.QUEUED.value, "last_error": ""}
-
-
 async def send(engine: Engine, mailer: Mailer, *, now: datetime, settings: Settings,
-               report: DeliveryReport) -> None:
-    """Batch after batch; the next batch is claimed (in a thread) while this one is sent."""
+               report: DeliveryReport, composing: Composing | None = None) -> None:
+    """Batch after batch; the next batch is claimed (in a thread) while this one is sent.
+    With `composing`, the digests are composed meanwhile, chunk after chunk, and each is sent
+    as soon as it is stored."""
 
     def claim() -> tuple[str, list[Claimed]]:
         token = new_token(settings.worker_name)
@@ -146,8 +96,14 @@ async def send(engine: Engine, mailer: Mailer, *, now: datetime, settings: Setti
             _count(report, row[0])
 
     with outcome_connection(engine) as connection:
-        async with mailer, OutcomeWriter(record) as writer:
-            await _send_batches(engine, mailer, writer, claim, now, settings, report)
+        async with mailer, OutcomeWriter(record) as writer, asyncio.TaskGroup() as tasks:
+            if composing is not None:
+                tasks.create_task(composing.run())
+                await composing.planned.wait()
+            await _send_batches(engine, mailer, writer, claim, now, settings, report,
+                                composing)
+    if composing is not None:
+        report.formed, report.failed = composing.formed, report.failed + composing.failed
 
 
 @contextmanager
@@ -171,20 +127,27 @@ def outcome_connection(engine: Engine) -> Iterator[Connection]:
 async def _send_batches(
     engine: Engine, mailer: Mailer, writer: OutcomeWriter,
     claim: Callable[[], tuple[str, list[Claimed]]], now: datetime, settings: Settings,
-    report: DeliveryReport,
+    report: DeliveryReport, composing: Composing | None,
 ) -> None:
-    token, claimed = claim()
-    while claimed:
-        upcoming = asyncio.create_task(asyncio.to_thread(claim))
+    async def claim_next() -> tuple[int, str, list[Claimed]]:
+        seen = composing.stored if composing else 0  # chunks stored before this claim
+        return seen, *await asyncio.to_thread(claim)
+
+    seen, token, claimed = await claim_next()
+    while claimed or (composing and await composing.more(seen)):
+        if not claimed:  # nothing composed was left to claim; now a chunk is
+            seen, token, claimed = await claim_next()
+            continue
+        upcoming = asyncio.create_task(claim_next())
         try:
             await _send_batch(mailer, writer, claimed, token, now, settings)
         finally:
-            next_token, next_claimed = await upcoming
+            next_seen, next_token, next_claimed = await upcoming
         if stop_requested():  # what was claimed and not sent goes back to the queue
             report.released += _release(engine, token) + _release(engine, next_token)
             report.held = "stopped: unsent claims released"
             return
-        token, claimed = next_token, next_claimed
+        seen, token, claimed = next_seen, next_token, next_claimed
 
 
 def _release(engine: Engine, token: str) -> int:

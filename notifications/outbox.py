@@ -107,11 +107,14 @@ def add_messages(session: Session, specs: Sequence[MessageSpec], *, now: datetim
         insert(message_table).returning(_m.id, sort_by_parameter_order=True), rows).scalars())
 
 
-def unrendered(session: Session, limit: int) -> list[int]:
-    """Messages still to render (a withdrawn one never is)."""
-    return list(session.execute(
-        select(_m.id).where(~_composed, _m.status != MessageStatus.WITHDRAWN.value)
-        .order_by(_m.id).limit(limit)).scalars())
+def unrendered(session: Session, limit: int | None, *,
+               among: Collection[int] | None = None) -> list[int]:
+    """Messages still to render (a withdrawn one never is), the first `limit` (None: all),
+    or those of `among`."""
+    query = select(_m.id).where(~_composed, _m.status != MessageStatus.WITHDRAWN.value)
+    if among is not None:
+        query = query.where(_m.id.in_(among))
+    return list(session.execute(query.order_by(_m.id).limit(limit)).scalars())
 
 
 def store_rendered(session: Session, rendered: list[dict[str, object]]) -> None:

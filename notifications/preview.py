@@ -2,13 +2,14 @@
 
 The real pipeline runs, step for step, in ONE transaction that is always rolled back: the sweep
 (`sweep`) writes the notifications due at T, the outbox groups them (`form_messages`), the
-digests to compose are loaded as `deliver.compose` loads them (`unrendered`, `load_outgoing`,
-those left with nothing to say withdrawn), and the digests already composed and due by T are
-claimed as `deliver.send` claims them (`claim_fresh`: re-checked against the runs, stale lines
+digests to compose are loaded as `composing` loads them (`unrendered`, `load_outgoing`, those
+left with nothing to say withdrawn), and the digests already composed and due by T are claimed
+as `deliver.send` claims them (`claim_fresh`: re-checked against the runs, stale lines
 withdrawn). Then the transaction is rolled back, and the digests to compose are rendered by
-`deliver`'s own `_composed` (with T as the moment: the same bytes but for the Message-ID made
-when a digest is formed and the MIME boundary), outside any transaction: rendering is most of
-the time and holds no lock. Only the mail of `unit` / the subtree `within` is rendered.
+`composing.outbox_row`, as a delivery renders them (with T as the moment: the same bytes but
+for the Message-ID made when a digest is formed and the MIME boundary), outside any
+transaction: rendering is most of the time and holds no lock. Only the mail of `unit` / the
+subtree `within` is rendered.
 
 Locks while the transaction runs (see README for its duration):
 - SQLite: it is BEGIN IMMEDIATE (it writes), so other writers (a real sweep, a form) wait
@@ -36,8 +37,8 @@ from ..domain.calendar import WorkingCalendar
 from ..domain.notifications import message_table
 from ..domain.policy import in_sending_hours
 from ..domain.units import unit_table
+from .composing import COMPOSE_CHUNK, outbox_row
 from .context import Outgoing
-from .deliver import COMPOSE_CHUNK, _composed
 from .freshness import claim_fresh
 from .loading import load_outgoing
 from .mailer import Envelope
@@ -151,7 +152,7 @@ def _render(outgoing: list[Outgoing], result: Preview, *, at: datetime,
     a stored address that is not valid would fail: told in `result.unsendable`."""
     sender, envelopes = sender_address(settings.mail_from), {}
     for message in outgoing:
-        row = _composed(message, at, calendar, sender, settings.public_url)
+        row = outbox_row(message, at, calendar, sender, settings.public_url)
         if row["status"] == "queued":
             envelopes[message.id] = _envelope(row)
         else:
@@ -213,7 +214,7 @@ def _addressed(session: Session, ids: list[int]) -> dict[int, Addressed]:
 
 
 def _envelope(row: dict[str, object]) -> Envelope:
-    """The envelope of what `deliver._composed` would store."""
+    """The envelope of what `composing.outbox_row` would store."""
     recipients, body = row["recipients"], row["body"]
     assert isinstance(recipients, list) and isinstance(body, bytes)
     return Envelope(str(row["sender"]), [str(r) for r in recipients], body)
