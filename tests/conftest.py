@@ -32,10 +32,7 @@ def no_process_left_behind() -> Iterator[None]:
     """After the last test: any process the tests started and left running is killed, and the
     session fails (each test stops its own processes; see tests/processes.py)."""
     yield
-    from chidao.notifications.pipeline import stop_helpers
     from tests.processes import descendants
-
-    stop_helpers()  # a delivery's forkserver lives as long as its process (stopped at exit)
 
     left = {pid: _command_line(pid) for pid in descendants(os.getpid())}
     for pid in left:

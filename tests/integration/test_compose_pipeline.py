@@ -1,11 +1,11 @@
 """A delivery composes its digests beside the sending (notifications.pipeline): chunk after
-chunk in a worker process while the chunk before is sent. Each digest is still sent once,
+chunk in a worker thread while the chunk before is sent. Each digest is still sent once,
 with the bytes stored for it; the worker is gone when the delivery returns; composing a chunk
 costs the same statements whatever its size (no query per message)."""
 
 from __future__ import annotations
 
-import os
+import threading
 
 from sqlalchemy import select
 
@@ -17,7 +17,6 @@ from chidao.notifications.composing import FIRST_CHUNK, Composer
 from chidao.notifications.sweep import sweep
 from chidao.services.units_import import import_units
 from tests.integration.engine_helpers import engine_settings, tick
-from tests.processes import descendants
 from tests.statements import counted
 from tests.support.cascade import at, issue_data, seed_units, small
 
@@ -49,8 +48,8 @@ def test_each_digest_composed_beside_the_sending_is_sent_once_as_stored(engine, 
     assert len(received) == len(smtp.received) == len(stored) == report.sent
     for header_id, body in stored.items():  # SMTP turns the stored "\n" into CRLF
         assert received[header_id].raw.replace(b"\r\n", b"\n").rstrip() == body.rstrip()
-    for helper in descendants(os.getpid()):  # the forkserver stays; its worker is gone
-        assert descendants(helper) == [], "a compose worker outlived its delivery"
+    assert not [t for t in threading.enumerate() if t.name.startswith("compose")], \
+        "a compose worker outlived its delivery"
 
 
 def test_composing_a_chunk_costs_the_same_statements_whatever_its_size(engine):
