@@ -11,6 +11,7 @@ from .feeds import FeedToken
 from .idempotency import IdempotentRequest
 from .notifications import Notification, OutboundMessage, OutboundMessageBody
 from .people import Delegation, TaskHolder
+from .rollups import rollup_count_table, rollup_value_table
 from .reports import Attachment, ReportForm, ReportValue, Submission
 from .units import Unit, UnitAncestor
 
@@ -21,5 +22,5 @@ __all__ = [
     "Requirement", "Unit", "metadata", "Attachment", "ReportForm", "ReportValue", "Submission",
     "UnitAncestor", "ApiToken", "LoginAttempt", "User", "UserSession", "OutboundMessageBody",
     "DirectiveFile", "Closure", "AuditEvent", "FeedToken", "IdempotentRequest", "Delegation",
-    "TaskHolder",
+    "TaskHolder", "rollup_count_table", "rollup_value_table",
 ]

@@ -1,9 +1,11 @@
-"""Rollup in SQL: per node of the tree (a unit and each of its direct children), the aggregate
-of its subtree's latest submissions under some requirements, with coverage and provenance.
+"""Rollup: per node of the tree (a unit and each of its direct children), the aggregate of its
+subtree's latest submissions under some requirements, with coverage and provenance.
 
-Each child's subtree is found through the closure table `unit_ancestor` (every unit has one
-ancestor row at the child's depth); the node itself is the merge of its children and its own
-runs, so each value row is read once."""
+Each child's subtree figures are read from the kept rollup tables (chidao.domain.rollups: one
+row per child, field and requirement, kept by chidao.services.rollup_upkeep); the node itself
+is the merge of its children and its own runs and values, read as they are. Choice counts and
+collected text (and the provenance lists) are read from the values below the node: they name
+every unit that answered."""
 
 from __future__ import annotations
 
@@ -18,10 +20,12 @@ from sqlmodel import Session
 from ..domain.assignments import assignment_table
 from ..domain.forms import Aggregate, FieldType, FormField, FormSpec
 from ..domain.reports import report_value_table
+from ..domain.rollups import rollup_count_table, rollup_value_table
 from ..domain.status import Status
 from ..domain.units import Unit, unit_ancestor_table, unit_table
 
 _v, _ua, _a, _u = report_value_table.c, unit_ancestor_table.c, assignment_table.c, unit_table.c
+_rc, _rv = rollup_count_table.c, rollup_value_table.c
 _who = unit_table.alias("who")
 _top = unit_ancestor_table.alias("top")  # "the unit is below the node": one key probe a row
 _PARTS = ("count", "sum", "min", "max", "weighted", "weights", "latest")
@@ -80,14 +84,19 @@ def rollup(
 
     runs = and_(_a.requirement_id.in_(requirement_ids), _a.period == period,
                 _a.status.not_in([Status.CANCELLED, Status.WAIVED]))
-    for query in grouped(select(func.count()).select_from(assignment_table).where(runs),
-                         _a.unit_id):
-        for expected, key in session.execute(query.group_by("node")):
-            groups[key].expected = expected
+    own.expected = session.execute(select(func.count()).where(
+        runs, _a.unit_id == node.id)).scalar_one()
+    kept = and_(_u.parent_id == node.id, _rc.requirement_id.in_(requirement_ids),
+                _rc.period == period)
+    for unit_id, expected in session.execute(
+            select(_rc.unit_id, func.sum(_rc.live)).join(unit_table, _u.id == _rc.unit_id)
+            .where(kept).group_by(_rc.unit_id)):
+        children[unit_id].expected = int(expected)
     values = [_v.requirement_id.in_(requirement_ids), _v.period == period]
     if accepted_only:
         values.append(_v.accepted.is_(True))
-    _numbers(session, groups, grouped, values)
+    _own_numbers(session, own, [*values, _v.unit_id == node.id])
+    _children_numbers(session, children, node, requirement_ids, period, accepted_only)
     _texts(session, groups, grouped, values, form)
     if provenance:
         _provenance(session, groups, grouped, runs, values)
@@ -96,15 +105,34 @@ def rollup(
         (c for c in children.values() if c.expected), key=lambda c: c.name))]
 
 
-def _numbers(session: Session, groups: dict[int, _Group], grouped: Any,
-             where: list[ColumnElement[bool]]) -> None:
-    for query in grouped(select(
+def _own_numbers(session: Session, own: _Group, where: list[ColumnElement[bool]]) -> None:
+    for key, *parts in session.execute(select(
             _v.field, func.count(), func.sum(_v.number), func.min(_v.number),
             func.max(_v.number), func.sum(_v.number * _v.weight), func.sum(_v.weight),
-            func.max(_v.text)).select_from(report_value_table).where(*where), _v.unit_id):
-        for key, *parts, node in session.execute(query.group_by("node", _v.field)):
-            groups[node].parts[key] = dict(zip(_PARTS, parts, strict=True))
-            groups[node].reported = max(groups[node].reported, parts[0])
+            func.max(_v.text)).where(*where).group_by(_v.field)):
+        _add_parts(own, key, parts)
+
+
+def _children_numbers(session: Session, children: dict[int, _Group], node: Unit,
+                      requirement_ids: list[int], period: str, accepted_only: bool) -> None:
+    """Each child's subtree parts, from its kept rows (one per requirement and field)."""
+    p = "a_" if accepted_only else ""
+    count = func.sum(_rv[f"{p}n"])
+    query = (select(_rv.unit_id, _rv.field, count, func.sum(_rv[f"{p}total"]),
+                    func.min(_rv[f"{p}low"]), func.max(_rv[f"{p}high"]),
+                    func.sum(_rv[f"{p}weighted"]), func.sum(_rv[f"{p}weights"]),
+                    func.max(_rv[f"{p}latest"]))
+             .join(unit_table, _u.id == _rv.unit_id)
+             .where(_u.parent_id == node.id, _rv.requirement_id.in_(requirement_ids),
+                    _rv.period == period)
+             .group_by(_rv.unit_id, _rv.field).having(count > 0))
+    for unit_id, key, *parts in session.execute(query):
+        _add_parts(children[unit_id], key, parts)
+
+
+def _add_parts(group: _Group, key: str, parts: list[Any]) -> None:
+    group.parts[key] = dict(zip(_PARTS, parts, strict=True))
+    group.reported = max(group.reported, parts[0])
 
 
 def _texts(session: Session, groups: dict[int, _Group], grouped: Any,

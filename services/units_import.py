@@ -15,6 +15,7 @@ from ..domain.permissions import Action, require
 from ..domain.unit_tree import UnitRow, compute_paths, validate_rows
 from ..domain.units import unit_ancestor_table, unit_table
 from .audit import record_audit
+from .rollup_store import rebuild as rebuild_rollups
 
 _table = unit_table
 _unit = _table.c
@@ -126,6 +127,7 @@ def _refresh_paths(session: Session) -> None:
         session.execute(
             update(_table).where(_unit.id == bindparam("uid")), changed)
         _refresh_ancestors(session, {row["uid"]: str(row["path"]) for row in changed})
+        rebuild_rollups(session)  # subtrees changed: every node's rollup may have
 
 
 def _refresh_ancestors(session: Session, paths: dict[int, str]) -> None:

@@ -1,0 +1,187 @@
+"""Keeping the rollup tables (chidao.domain.rollups) equal to the runs and values below them.
+
+A node's row is its own runs and values (read from them: a unit owns a few) plus the sum of
+its children's rows. `refresh` recomputes, for each touched (requirement, period, unit), that
+unit and then each of its ancestors, deepest first: O(children) per ancestor, exact also for
+min/max and for values replaced or removed. `rebuild` writes the same rows set-based: every
+unit's own aggregates in one grouped pass, then each level merged into its parents' rows,
+from the deepest up (one upsert per level)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from sqlalchemy import and_, case, delete, func, literal, null, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session
+
+from ..domain.assignments import assignment_table
+from ..domain.reports import report_value_table
+from ..domain.rollups import COUNTS, PARTS, rollup_count_table, rollup_value_table
+from ..domain.status import AWAITING_UNIT, Status
+from ..domain.units import unit_ancestor_table, unit_table
+
+_a, _v, _u = assignment_table.c, report_value_table.c, unit_table.c
+_rc, _rv = rollup_count_table.c, rollup_value_table.c
+Key = tuple[int, str, int]  # (requirement_id, period, unit_id)
+_LIVE = _a.status.not_in([Status.CANCELLED, Status.WAIVED])
+VALUE_COLUMNS = [f"{p}{name}" for p in ("", "a_") for name in PARTS]
+
+
+def _flag(condition: ColumnElement[bool]) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def own_counts() -> Any:
+    """Per (requirement, period, unit, deadline): the counts of the unit's own runs."""
+    submitted = and_(_LIVE, _a.submitted_at.is_not(None))
+    return select(
+        _a.requirement_id, _a.period, _a.unit_id, _a.due_at, func.count(), _flag(_LIVE),
+        _flag(and_(_LIVE, _a.status != Status.ISSUED)),
+        _flag(_a.status.in_([Status.SUBMITTED, Status.ACCEPTED])),
+        _flag(_a.status == Status.ACCEPTED), _flag(_a.status.in_(list(AWAITING_UNIT))),
+        _flag(and_(submitted, _a.submitted_at < _a.due_at)), _flag(submitted),
+    ).group_by(_a.requirement_id, _a.period, _a.unit_id, _a.due_at)
+
+
+def own_values() -> Any:
+    """Per (requirement, period, unit, field): the parts of the unit's own handed-in values,
+    all of them, then the accepted ones."""
+    def only(value: Any) -> Any:
+        return case((_v.accepted.is_(True), value), else_=null())
+
+    def parts(pick: Any, count: Any) -> list[Any]:
+        return [count, func.sum(pick(_v.number)), func.min(pick(_v.number)),
+                func.max(pick(_v.number)), func.sum(pick(_v.number * _v.weight)),
+                func.sum(pick(_v.weight)), func.max(pick(_v.text))]
+
+    return select(
+        _v.requirement_id, _v.period, _v.unit_id, _v.field,
+        *parts(lambda value: value, func.count()), *parts(only, _flag(_v.accepted.is_(True))),
+    ).group_by(_v.requirement_id, _v.period, _v.unit_id, _v.field)
+
+
+def _insert(session: Session, table: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def _least(a: Any, b: Any, pick_low: bool) -> Any:
+    """min/max of two parts, either of which may be NULL (none such value)."""
+    better = a < b if pick_low else a > b
+    return case((a.is_(None), b), (b.is_(None), a), (better, a), else_=b)
+
+
+def _add(a: Any, b: Any) -> Any:
+    return case((a.is_(None), b), (b.is_(None), a), else_=a + b)
+
+
+def _merged(table: Any, excluded: Any, names: Iterable[str]) -> dict[str, Any]:
+    """The upsert's SET: each part merged with the incoming row's."""
+    merged = {}
+    for name in names:
+        part = name.removeprefix("a_")
+        old, new = table.c[name], excluded[name]
+        if part in ("low", "high", "latest"):
+            merged[name] = _least(old, new, pick_low=part == "low")
+        else:
+            merged[name] = _add(old, new)
+    return merged
+
+
+def _children_into_parents(session: Session, table: Any, key: str, names: list[str],
+                           where: list[ColumnElement[bool]]) -> None:
+    """Upsert, into the parents' rows, the sum of the rows of the units matching `where`
+    (units joined as `unit`), grouped per parent."""
+    c = table.c
+    sums = [func.sum(c[n]) if n.removeprefix("a_") not in ("low", "high", "latest")
+            else (func.min(c[n]) if n.endswith("low") else func.max(c[n])) for n in names]
+    source = (select(c.requirement_id, c.period, _u.parent_id, c[key], *sums)
+              .join(unit_table, _u.id == c.unit_id).where(*where, _u.parent_id.is_not(None))
+              .group_by(c.requirement_id, c.period, _u.parent_id, c[key]))
+    statement = _insert(session, table).from_select(
+        ["requirement_id", "period", "unit_id", key, *names], source)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["requirement_id", "period", "unit_id", key],
+        set_=_merged(table, statement.excluded, names)))
+
+
+def rebuild(session: Session, requirement_ids: Collection[int] | None = None) -> None:
+    """Rewrite the rollup rows of `requirement_ids` (None: every requirement) from the runs
+    and values, set-based."""
+    def of(column: Any) -> list[ColumnElement[bool]]:
+        return [] if requirement_ids is None else [column.in_(list(requirement_ids))]
+
+    session.execute(delete(rollup_count_table).where(*of(_rc.requirement_id)))
+    session.execute(delete(rollup_value_table).where(*of(_rv.requirement_id)))
+    session.execute(rollup_count_table.insert().from_select(
+        ["requirement_id", "period", "unit_id", "due_at", *COUNTS],
+        own_counts().where(*of(_a.requirement_id))))
+    session.execute(rollup_value_table.insert().from_select(
+        ["requirement_id", "period", "unit_id", "field", *VALUE_COLUMNS],
+        own_values().where(*of(_v.requirement_id))))
+    deepest = session.execute(select(func.max(_u.depth))).scalar() or 0
+    for depth in range(deepest, 0, -1):
+        at = _u.depth == depth
+        _children_into_parents(session, rollup_count_table, "due_at", list(COUNTS),
+                               [at, *of(_rc.requirement_id)])
+        _children_into_parents(session, rollup_value_table, "field", VALUE_COLUMNS,
+                               [at, *of(_rv.requirement_id)])
+
+
+def refresh(session: Session, keys: Iterable[Key]) -> None:
+    """Recompute the rows of each touched (requirement, period, unit) and of every ancestor
+    of the unit, deepest first (each from its own runs plus its children's rows)."""
+    touched: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for requirement_id, period, unit_id in keys:
+        touched[(requirement_id, period)].add(unit_id)
+    if not touched:
+        return
+    _serialise(session, {r for r, _ in touched})
+    units = {u for found in touched.values() for u in found}
+    above: dict[int, list[tuple[int, int]]] = defaultdict(list)  # unit -> [(ancestor, depth)]
+    for unit_id, ancestor_id, depth in session.execute(select(
+            unit_ancestor_table.c.unit_id, unit_ancestor_table.c.ancestor_id,
+            unit_ancestor_table.c.depth).where(unit_ancestor_table.c.unit_id.in_(units))):
+        above[unit_id].append((ancestor_id, depth))
+    for (requirement_id, period), found in sorted(touched.items()):
+        levels: dict[int, set[int]] = defaultdict(set)
+        for unit_id in found:
+            for ancestor_id, depth in above[unit_id]:
+                levels[depth].add(ancestor_id)
+        for depth in sorted(levels, reverse=True):
+            _recompute(session, requirement_id, period, sorted(levels[depth]))
+
+
+def _recompute(session: Session, requirement_id: int, period: str, nodes: list[int]) -> None:
+    """The rows of `nodes` (one depth) from their own runs and values and their children's
+    rows."""
+    session.execute(delete(rollup_count_table).where(
+        _rc.requirement_id == requirement_id, _rc.period == period, _rc.unit_id.in_(nodes)))
+    session.execute(delete(rollup_value_table).where(
+        _rv.requirement_id == requirement_id, _rv.period == period, _rv.unit_id.in_(nodes)))
+    session.execute(rollup_count_table.insert().from_select(
+        ["requirement_id", "period", "unit_id", "due_at", *COUNTS], own_counts().where(
+            _a.requirement_id == requirement_id, _a.period == period, _a.unit_id.in_(nodes))))
+    session.execute(rollup_value_table.insert().from_select(
+        ["requirement_id", "period", "unit_id", "field", *VALUE_COLUMNS], own_values().where(
+            _v.requirement_id == requirement_id, _v.period == period, _v.unit_id.in_(nodes))))
+    for table, key, names in ((rollup_count_table, "due_at", list(COUNTS)),
+                              (rollup_value_table, "field", VALUE_COLUMNS)):
+        c = table.c
+        _children_into_parents(session, table, key, names, [
+            c.requirement_id == requirement_id, c.period == period, _u.parent_id.in_(nodes)])
+
+
+def _serialise(session: Session, requirement_ids: set[int]) -> None:
+    """On PostgreSQL, one transaction at a time refreshes a requirement's rows (a
+    transaction-scoped advisory lock), so each reads its children's rows as committed by the
+    one before; SQLite writes one transaction at a time anyway."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for requirement_id in sorted(requirement_ids):
+        session.execute(select(func.pg_advisory_xact_lock(literal(0x726F6C6C), requirement_id)))
+
