@@ -21,6 +21,7 @@ from .engine import register as register_engine_commands
 from .errors import CommandGroup
 from .feeds import register as register_feed_commands
 from .reports import register as register_report_commands
+from .rollups import register as register_rollup_commands
 from .status import register as register_status_command
 from .users import users_app
 
@@ -41,6 +42,7 @@ register_engine_commands(app)
 register_report_commands(app)
 register_document_commands(app)
 register_closure_commands(app)
+register_rollup_commands(app)
 register_feed_commands(app)
 register_amend_commands(app)
 register_delegation_commands(app)

@@ -2,9 +2,11 @@
 of the unit's WHOLE subtree (the unit's own runs and every unit below it), so a node's figures
 are read from its row and its children's rows, never from the runs below them.
 
-`rollup_count`: live-run counts, one row per deadline (`due_at`) met in the subtree: what
-depends on the clock (late: still owed and due by now; due soon) is summed at read time over
-the rows whose deadline is passed (a node's subtree holds few distinct deadlines).
+Only a unit with child units has rows: a leaf's subtree is the leaf itself, whose own runs and
+values are read as they are (as a node's own are). `rollup_count`: run counts, one row per
+deadline (`due_at`) met in the subtree: what depends on the clock (late: still owed and due
+by now; due soon) is summed at read time over the rows whose deadline is passed (a node's
+subtree holds few distinct deadlines).
 `rollup_value`: per form field, the mergeable parts of the handed-in values (count, sum, min,
 max, weighted sum and weights, latest text), twice: over every handed-in value and over the
 accepted ones only (prefix `a_`). Choice counts and collected text (COUNT_PER_CHOICE,
@@ -12,10 +14,13 @@ CONCAT) are read from the values themselves: they list who said what, not a numb
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Float, Index, Integer, String, Table, Text
+from typing import Any
+
+from sqlalchemy import Column, Float, Index, Integer, String, Table, Text, exists, select
 from sqlmodel import SQLModel
 
 from .dbtypes import UTCDateTime
+from .units import unit_table
 
 # count columns: what each counts among the runs of the subtree due at `due_at`
 COUNTS = (
@@ -56,3 +61,13 @@ rollup_value_table = Table(
     *_parts(""), *_parts("a_"),
     Index("ix_rollup_value_unit", "unit_id", "requirement_id"),
 )
+
+
+_unit, _child = unit_table.c, unit_table.alias("child").c
+
+
+def has_children(one_by_one: bool = True) -> Any:
+    """`unit` has child units: probed per unit (reading a few) or as one set (rebuilding)."""
+    if one_by_one:
+        return exists().where(_child.parent_id == _unit.id)
+    return _unit.id.in_(select(_child.parent_id).where(_child.parent_id.is_not(None)))

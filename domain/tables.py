@@ -11,8 +11,8 @@ from .feeds import FeedToken
 from .idempotency import IdempotentRequest
 from .notifications import Notification, OutboundMessage, OutboundMessageBody
 from .people import Delegation, TaskHolder
-from .rollups import rollup_count_table, rollup_value_table
 from .reports import Attachment, ReportForm, ReportValue, Submission
+from .rollups import rollup_count_table, rollup_value_table
 from .units import Unit, UnitAncestor
 
 metadata = SQLModel.metadata

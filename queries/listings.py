@@ -15,9 +15,10 @@ from ..domain.calendar import LOCAL_TZ, WorkingCalendar
 from ..domain.directives import Citation, Directive, directive_table, format_number_symbol
 from ..domain.status import AWAITING_UNIT, Status
 from ..domain.timeliness import TimelinessJudge
-from ..domain.units import Unit, subtree_bounds, unit_ancestor_table, unit_table
+from ..domain.units import Unit, subtree_bounds, unit_table
 from .directive_search import DirectiveFilter, filter_choices, filter_clauses
 from .read_scope import user_unit
+from .rollup_counts import child_counts
 
 _a, _d, _u = assignment_table.c, directive_table.c, unit_table.c
 _issuer = unit_table.alias("issuer")
@@ -121,17 +122,9 @@ def directive_units(session: Session, user: User, directive: Directive, *, now: 
     issuer = session.get(Unit, directive.issuer_id)
     assert issuer is not None
     view = under or (issuer if may_read_unit(mine.path, issuer.path) else mine)
-    top, level = unit_ancestor_table.alias("top"), unit_ancestor_table.alias("level")
-    node = unit_table.alias("node")
-    query = select(node.c.id, node.c.name, *_counts(now, soon)).select_from(assignment_table)
-    if view.id != issuer.id:  # a directive's runs all lie below its issuer: no filter needed
-        query = query.join(top, and_(top.c.unit_id == _a.unit_id, top.c.ancestor_id == view.id))
-    query = (query.join(level, and_(level.c.unit_id == _a.unit_id,
-                                    level.c.depth == view.depth + 1))
-             .join(node, node.c.id == level.c.ancestor_id)
-             .where(_a.directive_id == directive.id).group_by(node.c.id, node.c.name))
     # One level holds tens to a few thousand nodes: sorted and paged here, counted once.
-    every = sorted(session.execute(query).all(), key=lambda r: r[1])
+    every = sorted(child_counts(session, directive.id or 0, view.id or 0, now, soon),
+                   key=lambda r: r[1])
     total_units, rows = len(every), every[page * per_page:(page + 1) * per_page + 1]
     ids = [r[0] for r in rows]
     assignees = set(session.execute(select(_a.unit_id).where(

@@ -2,8 +2,9 @@
 subtree's latest submissions under some requirements, with coverage and provenance.
 
 Each child's subtree figures are read from the kept rollup tables (chidao.domain.rollups: one
-row per child, field and requirement, kept by chidao.services.rollup_upkeep); the node itself
-is the merge of its children and its own runs and values, read as they are. Choice counts and
+row per child with children, field and requirement, kept by chidao.services.rollup_upkeep), a
+leaf child's from its own runs and values; the node itself is the merge of its children and its
+own runs and values, read as they are. Choice counts and
 collected text (and the provenance lists) are read from the values below the node: they name
 every unit that answered."""
 
@@ -20,7 +21,7 @@ from sqlmodel import Session
 from ..domain.assignments import assignment_table
 from ..domain.forms import Aggregate, FieldType, FormField, FormSpec
 from ..domain.reports import report_value_table
-from ..domain.rollups import rollup_count_table, rollup_value_table
+from ..domain.rollups import has_children, rollup_count_table, rollup_value_table
 from ..domain.status import Status
 from ..domain.units import Unit, unit_ancestor_table, unit_table
 
@@ -67,8 +68,11 @@ def rollup(
 ) -> list[NodeTotals]:
     """[node, child 1, child 2, ...] (children whose subtree has runs), each with totals."""
     assert node.id is not None
-    children = {uid: _Group(uid, code, name) for uid, code, name in session.execute(
-        select(_u.id, _u.code, _u.name).where(_u.parent_id == node.id))}
+    rows = session.execute(select(_u.id, _u.code, _u.name, has_children()).where(
+        _u.parent_id == node.id)).all()
+    children = {uid: _Group(uid, code, name) for uid, code, name, _ in rows}
+    leaves = [uid for uid, _, _, inner in rows if not inner]
+    inner = [uid for uid, _, _, has in rows if has]
     own = _Group(node.id, node.code, node.name)
     groups = {**children, node.id: own}
 
@@ -86,17 +90,21 @@ def rollup(
                 _a.status.not_in([Status.CANCELLED, Status.WAIVED]))
     own.expected = session.execute(select(func.count()).where(
         runs, _a.unit_id == node.id)).scalar_one()
-    kept = and_(_u.parent_id == node.id, _rc.requirement_id.in_(requirement_ids),
+    kept = and_(_rc.unit_id.in_(inner), _rc.requirement_id.in_(requirement_ids),
                 _rc.period == period)
-    for unit_id, expected in session.execute(
-            select(_rc.unit_id, func.sum(_rc.live)).join(unit_table, _u.id == _rc.unit_id)
-            .where(kept).group_by(_rc.unit_id)):
-        children[unit_id].expected = int(expected)
+    for query in (select(_rc.unit_id, func.sum(_rc.live)).where(kept).group_by(_rc.unit_id),
+                  select(_a.unit_id, func.count()).where(runs, _a.unit_id.in_(leaves))
+                  .group_by(_a.unit_id)):
+        for unit_id, expected in session.execute(query):
+            children[unit_id].expected = int(expected)
     values = [_v.requirement_id.in_(requirement_ids), _v.period == period]
     if accepted_only:
         values.append(_v.accepted.is_(True))
     _own_numbers(session, own, [*values, _v.unit_id == node.id])
-    _children_numbers(session, children, node, requirement_ids, period, accepted_only)
+    # By the leaves' own index (their ids), not by the requirement's: `+ 0` hides it.
+    _leaf_numbers(session, children, [*values[1:], (_v.requirement_id + 0).in_(
+        requirement_ids), _v.unit_id.in_(leaves)])
+    _children_numbers(session, children, inner, requirement_ids, period, accepted_only)
     _texts(session, groups, grouped, values, form)
     if provenance:
         _provenance(session, groups, grouped, runs, values)
@@ -113,17 +121,27 @@ def _own_numbers(session: Session, own: _Group, where: list[ColumnElement[bool]]
         _add_parts(own, key, parts)
 
 
-def _children_numbers(session: Session, children: dict[int, _Group], node: Unit,
+def _leaf_numbers(session: Session, children: dict[int, _Group],
+                  where: list[ColumnElement[bool]]) -> None:
+    """The parts of the children without children of their own: their own values."""
+    for unit_id, key, *parts in session.execute(select(
+            _v.unit_id, _v.field, func.count(), func.sum(_v.number), func.min(_v.number),
+            func.max(_v.number), func.sum(_v.number * _v.weight), func.sum(_v.weight),
+            func.max(_v.text)).where(*where).group_by(_v.unit_id, _v.field)):
+        _add_parts(children[unit_id], key, parts)
+
+
+def _children_numbers(session: Session, children: dict[int, _Group], inner: list[int],
                       requirement_ids: list[int], period: str, accepted_only: bool) -> None:
-    """Each child's subtree parts, from its kept rows (one per requirement and field)."""
+    """The subtree parts of each child with children, from its kept rows (one per requirement
+    and field)."""
     p = "a_" if accepted_only else ""
     count = func.sum(_rv[f"{p}n"])
     query = (select(_rv.unit_id, _rv.field, count, func.sum(_rv[f"{p}total"]),
                     func.min(_rv[f"{p}low"]), func.max(_rv[f"{p}high"]),
                     func.sum(_rv[f"{p}weighted"]), func.sum(_rv[f"{p}weights"]),
                     func.max(_rv[f"{p}latest"]))
-             .join(unit_table, _u.id == _rv.unit_id)
-             .where(_u.parent_id == node.id, _rv.requirement_id.in_(requirement_ids),
+             .where(_rv.unit_id.in_(inner), _rv.requirement_id.in_(requirement_ids),
                     _rv.period == period)
              .group_by(_rv.unit_id, _rv.field).having(count > 0))
     for unit_id, key, *parts in session.execute(query):

@@ -1,11 +1,13 @@
 """Keeping the rollup tables (chidao.domain.rollups) equal to the runs and values below them.
 
-A node's row is its own runs and values (read from them: a unit owns a few) plus the sum of
-its children's rows. `refresh` recomputes, for each touched (requirement, period, unit), that
-unit and then each of its ancestors, deepest first: O(children) per ancestor, exact also for
-min/max and for values replaced or removed. `rebuild` writes the same rows set-based: every
-unit's own aggregates in one grouped pass, then each level merged into its parents' rows,
-from the deepest up (one upsert per level)."""
+Only a unit with child units has rows (a leaf's subtree is itself: its own runs and values,
+read as they are). A node's row is its own runs and values and its leaf children's (read from
+them) plus the rows of its other children. `refresh` recomputes, for each touched (requirement,
+period, unit), the unit's ancestors, deepest first: O(children) per ancestor, exact also for
+min/max and for values replaced or removed. `rebuild` writes the same rows set-based: one
+grouped pass over the runs and one over the values, each keyed by the node it lands in (the
+unit itself if it has children, else its parent), then each level merged into its parents'
+rows, from the deepest up (one upsert per level)."""
 
 from __future__ import annotations
 
@@ -13,14 +15,20 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, literal, null, select
+from sqlalchemy import and_, case, delete, func, literal, null, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from ..domain.assignments import assignment_table
 from ..domain.reports import report_value_table
-from ..domain.rollups import COUNTS, PARTS, rollup_count_table, rollup_value_table
+from ..domain.rollups import (
+    COUNTS,
+    PARTS,
+    has_children,
+    rollup_count_table,
+    rollup_value_table,
+)
 from ..domain.status import AWAITING_UNIT, Status
 from ..domain.units import unit_ancestor_table, unit_table
 
@@ -28,6 +36,15 @@ _a, _v, _u = assignment_table.c, report_value_table.c, unit_table.c
 _rc, _rv = rollup_count_table.c, rollup_value_table.c
 Key = tuple[int, str, int]  # (requirement_id, period, unit_id)
 _LIVE = _a.status.not_in([Status.CANCELLED, Status.WAIVED])
+
+
+def _node(one_by_one: bool) -> Any:
+    """The node a unit's own runs and values land in: itself if it has children (or is a
+    root), else its parent."""
+    return case((and_(~has_children(one_by_one), _u.parent_id.is_not(None)), _u.parent_id),
+                else_=_u.id)
+
+
 VALUE_COLUMNS = [f"{p}{name}" for p in ("", "a_") for name in PARTS]
 
 
@@ -35,21 +52,24 @@ def _flag(condition: ColumnElement[bool]) -> Any:
     return func.sum(case((condition, 1), else_=0))
 
 
-def own_counts() -> Any:
-    """Per (requirement, period, unit, deadline): the counts of the unit's own runs."""
+def own_counts(node: Any) -> Any:
+    """Per (requirement, period, node, deadline): the counts of the runs landing in the node
+    (`node`: an expression over the run's unit `unit`)."""
     submitted = and_(_LIVE, _a.submitted_at.is_not(None))
     return select(
-        _a.requirement_id, _a.period, _a.unit_id, _a.due_at, func.count(), _flag(_LIVE),
+        _a.requirement_id, _a.period, node.label("node"), _a.due_at, func.count(),
+        _flag(_LIVE),
         _flag(and_(_LIVE, _a.status != Status.ISSUED)),
         _flag(_a.status.in_([Status.SUBMITTED, Status.ACCEPTED])),
         _flag(_a.status == Status.ACCEPTED), _flag(_a.status.in_(list(AWAITING_UNIT))),
         _flag(and_(submitted, _a.submitted_at < _a.due_at)), _flag(submitted),
-    ).group_by(_a.requirement_id, _a.period, _a.unit_id, _a.due_at)
+    ).join(unit_table, _u.id == _a.unit_id).group_by(
+        _a.requirement_id, _a.period, "node", _a.due_at)
 
 
-def own_values() -> Any:
-    """Per (requirement, period, unit, field): the parts of the unit's own handed-in values,
-    all of them, then the accepted ones."""
+def own_values(node: Any) -> Any:
+    """Per (requirement, period, node, field): the parts of the handed-in values landing in the
+    node, all of them, then the accepted ones."""
     def only(value: Any) -> Any:
         return case((_v.accepted.is_(True), value), else_=null())
 
@@ -59,9 +79,10 @@ def own_values() -> Any:
                 func.sum(pick(_v.weight)), func.max(pick(_v.text))]
 
     return select(
-        _v.requirement_id, _v.period, _v.unit_id, _v.field,
+        _v.requirement_id, _v.period, node.label("node"), _v.field,
         *parts(lambda value: value, func.count()), *parts(only, _flag(_v.accepted.is_(True))),
-    ).group_by(_v.requirement_id, _v.period, _v.unit_id, _v.field)
+    ).join(unit_table, _u.id == _v.unit_id).group_by(
+        _v.requirement_id, _v.period, "node", _v.field)
 
 
 def _insert(session: Session, table: Any) -> Any:
@@ -119,10 +140,10 @@ def rebuild(session: Session, requirement_ids: Collection[int] | None = None) ->
     session.execute(delete(rollup_value_table).where(*of(_rv.requirement_id)))
     session.execute(rollup_count_table.insert().from_select(
         ["requirement_id", "period", "unit_id", "due_at", *COUNTS],
-        own_counts().where(*of(_a.requirement_id))))
+        own_counts(_node(False)).where(*of(_a.requirement_id))))
     session.execute(rollup_value_table.insert().from_select(
         ["requirement_id", "period", "unit_id", "field", *VALUE_COLUMNS],
-        own_values().where(*of(_v.requirement_id))))
+        own_values(_node(False)).where(*of(_v.requirement_id))))
     deepest = session.execute(select(func.max(_u.depth))).scalar() or 0
     for depth in range(deepest, 0, -1):
         at = _u.depth == depth
@@ -163,12 +184,16 @@ def _recompute(session: Session, requirement_id: int, period: str, nodes: list[i
         _rc.requirement_id == requirement_id, _rc.period == period, _rc.unit_id.in_(nodes)))
     session.execute(delete(rollup_value_table).where(
         _rv.requirement_id == requirement_id, _rv.period == period, _rv.unit_id.in_(nodes)))
+    inner = has_children()
+    lands = or_(and_(_u.id.in_(nodes), or_(inner, _u.parent_id.is_(None))),
+                and_(_u.parent_id.in_(nodes), ~inner))
     session.execute(rollup_count_table.insert().from_select(
-        ["requirement_id", "period", "unit_id", "due_at", *COUNTS], own_counts().where(
-            _a.requirement_id == requirement_id, _a.period == period, _a.unit_id.in_(nodes))))
+        ["requirement_id", "period", "unit_id", "due_at", *COUNTS], own_counts(_node(True)).where(
+            _a.requirement_id == requirement_id, _a.period == period, lands)))
     session.execute(rollup_value_table.insert().from_select(
-        ["requirement_id", "period", "unit_id", "field", *VALUE_COLUMNS], own_values().where(
-            _v.requirement_id == requirement_id, _v.period == period, _v.unit_id.in_(nodes))))
+        ["requirement_id", "period", "unit_id", "field", *VALUE_COLUMNS],
+        own_values(_node(True)).where(
+            _v.requirement_id == requirement_id, _v.period == period, lands)))
     for table, key, names in ((rollup_count_table, "due_at", list(COUNTS)),
                               (rollup_value_table, "field", VALUE_COLUMNS)):
         c = table.c

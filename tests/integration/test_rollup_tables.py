@@ -86,8 +86,8 @@ def assert_rollups_follow(engine: Engine) -> None:
         for code in NODES:
             node = unit_by_code(session, code)
             for accepted_only in (True, False):
-                options = dict(requirement_ids=requirement_ids, period="", node=node,
-                               form=form, accepted_only=accepted_only, provenance=True)
+                options = {"requirement_ids": requirement_ids, "period": "", "node": node,
+                               "form": form, "accepted_only": accepted_only, "provenance": True}
                 ours = rollup(session, **options)
                 theirs = rollup_reference.rollup(session, **options)
                 assert [n.code for n in ours] == [n.code for n in theirs]
@@ -238,3 +238,24 @@ def test_random_changes_keep_the_tables_equal_to_a_rebuild(db_url, tmp_path):
             engine.dispose()
 
     changes()
+
+
+def test_the_rebuild_command_repairs_tables_written_by_hand(engine, db_url):
+    from sqlalchemy import text
+
+    from tests.support.cli import chidao
+
+    issue_report_cascade(engine)
+    schools_report(engine)
+    with engine.begin() as connection:  # by hand, past the sessions that keep the tables
+        connection.execute(text("UPDATE rollup_value SET a_total = a_total + 1000"))
+        connection.execute(text("DELETE FROM rollup_count WHERE due_at IS NOT NULL"))
+    kept, rebuilt = kept_and_rebuilt(engine)
+    assert kept != rebuilt
+    done = chidao("rollup", "rebuild", "--json", CHIDAO_DATABASE_URL=db_url)
+    assert done.exit_code == 0, done.output
+    assert '"rollup_value"' in done.output
+    assert_rollups_follow(engine)
+    wrong = chidao("rollup", "rebuild", "--directive", "99/KH-KHONGCO",
+                   CHIDAO_DATABASE_URL=db_url)
+    assert wrong.exit_code == 2 and "directive" in wrong.output
