@@ -48,7 +48,7 @@ def child_counts(session: Session, directive_id: int, parent_id: int, now: datet
                awaiting(and_(rows.c.due_at > now, rows.c.due_at <= soon)))
         .group_by(rows.c.unit_id).having(func.sum(rows.c.runs) > 0)).all()
     names = dict(session.execute(select(_u.id, _u.name).where(
-        _u.id.in_([row[0] for row in found]))).tuples())
+        _u.id.in_([row[0] for row in found]))).tuples().all())
     return [(uid, names[uid], int(total), int(done or 0), int(late or 0), int(due or 0))
             for uid, total, done, late, due in found]
 
