@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import and_, case, delete, func, literal, null, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session
 
 from ..domain.assignments import assignment_table
 from ..domain.reports import report_value_table
