@@ -127,8 +127,9 @@ def directive_units(session: Session, user: User, directive: Directive, *, now: 
                    key=lambda r: r[1])
     total_units, rows = len(every), every[page * per_page:(page + 1) * per_page + 1]
     ids = [r[0] for r in rows]
+    # By the shown units' index, not the directive's (all its runs): `+ 0` hides the latter.
     assignees = set(session.execute(select(_a.unit_id).where(
-        _a.directive_id == directive.id, _a.unit_id.in_(ids))).scalars())
+        _a.directive_id + 0 == directive.id, _a.unit_id.in_(ids))).scalars())
     children: dict[int, list[Directive]] = {}
     for child in session.exec(model_select(Directive).join(
             Citation, col(Citation.directive_id) == col(Directive.id)).where(
