@@ -1,6 +1,5 @@
-"""The rollup as computed before the rollup tables (kept as the reference the kept tables are
-tested against: chidao.queries.rollup reads them). Rollup in SQL: per node of the tree (a unit and each of its direct children), the aggregate
-of its subtree's latest submissions under some requirements, with coverage and provenance.
+"""The rollup as computed before the rollup tables, from the values themselves: the reference
+the kept tables are tested against (chidao.queries.rollup now reads them).
 
 Each child's subtree is found through the closure table `unit_ancestor` (every unit has one
 ancestor row at the child's depth); the node itself is the merge of its children and its own

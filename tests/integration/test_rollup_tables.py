@@ -259,3 +259,18 @@ def test_the_rebuild_command_repairs_tables_written_by_hand(engine, db_url):
     wrong = chidao("rollup", "rebuild", "--directive", "99/KH-KHONGCO",
                    CHIDAO_DATABASE_URL=db_url)
     assert wrong.exit_code == 2 and "directive" in wrong.output
+
+
+def test_the_migration_fills_the_tables_from_the_runs_and_values(engine, db_url):
+    from alembic import command
+
+    from chidao.db.database import alembic_config, migrate
+
+    issue_report_cascade(engine)
+    schools_report(engine)
+    kept_before, _ = kept_and_rebuilt(engine)
+    engine.dispose()
+    command.downgrade(alembic_config(db_url), "0015")
+    migrate(db_url)
+    kept, rebuilt = kept_and_rebuilt(engine)
+    assert kept == rebuilt == kept_before and kept
