@@ -43,6 +43,6 @@ def rebuild_command(
     if as_json:
         print_json({"rebuilt": directive or "all", "rows": rows})
     else:
-        console().print(f"Rebuilt the rollups of {directive or 'every requirement'}:"
-                        f" {rows['rollup_count']} count rows, {rows['rollup_value']} value"
-                        " rows.")
+        console.print(f"Rebuilt the rollups of {directive or 'every requirement'}:"
+                      f" {rows['rollup_count']} count rows, {rows['rollup_value']} value"
+                      " rows.")

@@ -16,7 +16,6 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from sqlalchemy import and_, case, delete, func, literal, null, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -86,6 +85,9 @@ def own_values(node: Any) -> Any:
 
 
 def _insert(session: Session, table: Any) -> Any:
+    """INSERT … ON CONFLICT of the session's database (its dialect imported on first use)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
