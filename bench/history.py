@@ -1,24 +1,22 @@
 """History benchmark (PostgreSQL): does a decade of closed runs slow down what is read and
-swept today? Two databases hold the same national tree and the same open runs of the current
-school year (one Ministry directive to every school and class, read by the national dashboard,
-and a second one with enough reports to make `--open` runs, 1% of them due for the sweep); one
-of them also holds `--history` closed runs (accepted, cancelled, waived) of past school years,
-each with the audit event that closed it, loaded on the server (INSERT … SELECT
-generate_series). Timed on both, alternated, medians of `--repeat`:
-  sweep      notifications.sweep.sweep at the moment 1% of the open runs are due (rolled back
-             after each run, so every run sweeps the same rows);
-  inbox      queries.inbox.unit_assignments (the runs a unit owes) and the inbox page's newest
-             closed runs (recent_closed), for `--units` schools and classes;
-  dashboard  the Ministry's directive page's counts: queries.listings.directive_units (the 34
-             departments rolled up) and queries.directive_page.requirement_texts.
-`--before-indexes` then downgrades both databases to the revision before 0017 and measures
-again: what the history costs without the partial indexes (the "before_indexes" figures).
+swept today? Two databases hold the same national tree and open runs of this school year (a
+Ministry directive to every school and class, read by the national dashboard, and reports
+making up `--open` runs, 1% due for the sweep); "with" also holds `--history` closed runs
+(accepted, cancelled, waived) of past school years and the audit event closing each, loaded on
+the server (INSERT … SELECT generate_series). Timed on both, alternated, medians of `--repeat`:
+  sweep         notifications.sweep.sweep, 1% of the open runs due (rolled back each time);
+  inbox         queries.inbox.unit_assignments (what a unit owes) for `--units` schools;
+  dashboard     the Ministry's directive page's counts: queries.listings.directive_units
+                and queries.directive_page.requirement_texts;
+  inbox_closed  (not in the goal) the inbox page's newest closed runs, recent_closed.
+`--before-indexes` then downgrades both to the revision before 0017 and measures again.
 
 Run: .venv/bin/python -m bench.history --database postgresql [--history N] [--open M]
-     [--quick] [--repeat 5] [--before-indexes]
+     [--quick] [--repeat 5] [--before-indexes] [--explain]
 Last line: {"database": "postgresql", "history_rows": N, "open_rows": M, "history_events": E,
             "sweep": {"without_ms", "with_ms", "ratio"}, "inbox": {…}, "dashboard": {…},
-            "load_seconds": …, "goal_met": ratios ≤ 1.2}
+            "inbox_closed": {…}, "load_seconds": …, "before_indexes": {…} | null,
+            "goal_met": sweep, inbox and dashboard ratios ≤ 1.2}
 """
 
 from __future__ import annotations
@@ -35,6 +33,7 @@ from sqlmodel import Session
 
 from bench.cascade import DIRECTIVE, build_template
 from bench.databases import Databases, add_database_arguments, bench_databases
+from bench.plans import print_plans
 from chidao.config.calendar_source import vietnam_calendar
 from chidao.config.clock import resolve_now
 from chidao.config.settings import Settings
@@ -55,6 +54,7 @@ GOAL = 1.2  # with history ÷ without, for each figure
 LEAVES = ("school", "independent_class")
 PER_DIRECTIVE = 5000  # history runs per past directive (each to 5,000 schools and classes)
 SHOWN = 200  # closed runs the inbox page shows (chidao.web.pages_inbox.SHOWN)
+READINGS = ("sweep", "inbox", "dashboard", "inbox_closed")
 
 
 def build_current(dbs: Databases, open_rows: int) -> tuple[int, int]:
@@ -160,14 +160,11 @@ def load_history(dbs: Databases, board: int, rows: int, leaves: int) -> tuple[fl
 
 
 def downgrade_before_indexes(dbs: Databases) -> None:
-    """Both databases at the revision before 0017 (its partial indexes removed)."""
+    """Both databases one revision down from 0017 (its partial indexes removed)."""
     from alembic import command
-    from alembic.script import ScriptDirectory
 
     for name in ("without", "with"):
-        cfg = alembic_config(dbs.url(name))
-        before = ScriptDirectory.from_config(cfg).get_revision("0017").down_revision
-        command.downgrade(cfg, str(before))
+        command.downgrade(alembic_config(dbs.url(name)), "0017-1")
         dbs.settle(name)
 
 
@@ -199,7 +196,6 @@ class Readings:
         return elapsed * 1000, report.examined
 
     def inbox(self) -> tuple[float, int]:
-        """The runs each unit owes or has handed in (its open runs)."""
         with Session(self.engine) as session:
             started = time.perf_counter()
             count = sum(len(unit_assignments(session, unit, now=self.now,
@@ -207,7 +203,6 @@ class Readings:
             return (time.perf_counter() - started) * 1000, count
 
     def inbox_closed(self) -> tuple[float, int]:
-        """What the inbox page also shows: each unit's SHOWN newest closed runs."""
         with Session(self.engine) as session:
             started = time.perf_counter()
             count = sum(len(recent_closed(session, unit, now=self.now, calendar=self.calendar,
@@ -227,36 +222,17 @@ class Readings:
 
 
 def explain(readings: dict[str, Readings]) -> None:
-    """EXPLAIN (ANALYZE, BUFFERS) of every SELECT on assignment each reading sends, per side:
-    what touches the history."""
-    from sqlalchemy import event
-
-    for name in ("sweep", "inbox", "dashboard", "inbox_closed"):
+    """EXPLAIN (ANALYZE, BUFFERS) of the statements on assignment each reading sends, per
+    side: what touches the history."""
+    for name in READINGS:
         for side, reading in readings.items():
-            seen: list[tuple[str, Any]] = []
-            keep = _keeper(seen)
-            event.listen(reading.engine, "before_cursor_execute", keep)
-            getattr(reading, name)()
-            event.remove(reading.engine, "before_cursor_execute", keep)
-            with reading.engine.connect() as conn:
-                for statement, parameters in seen[:2]:
-                    plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement,
-                                                parameters).scalars().all()
-                    print(f"--- {name} {side}: {statement[:300]}\n" + "\n".join(plan))
-                conn.rollback()
-
-
-def _keeper(seen: list[tuple[str, Any]]) -> Callable[..., None]:
-    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.lstrip().startswith("SELECT") and "FROM assignment" in statement:
-            seen.append((statement, parameters))
-    return keep
+            print_plans(reading.engine, f"{name} {side}", getattr(reading, name))
 
 
 def measure(readings: dict[str, Readings], repeat: int) -> dict[str, Any]:
     """Each reading on "without" then "with", `repeat` times (one warm-up round first)."""
     figures: dict[str, Any] = {}
-    for name in ("sweep", "inbox", "dashboard", "inbox_closed"):
+    for name in READINGS:
         times: dict[str, list[float]] = {"without": [], "with": []}
         for i in range(repeat + 1):
             for side in ("without", "with"):
