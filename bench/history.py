@@ -52,7 +52,7 @@ from chidao.services.issue import issue_directive
 NOW = "2026-03-16T07:31"  # one minute after the d-3 reminders of the runs due 19/03/2026
 GOAL = 1.2  # with history ÷ without, for each figure
 LEAVES = ("school", "independent_class")
-PER_DIRECTIVE = 5000  # history runs per past directive (each to 5,000 schools and classes)
+PER_DIRECTIVE = 1000  # runs per past directive: ~1,000 units each, as a Sở's directive (issue 18)
 SHOWN = 200  # closed runs the inbox page shows (chidao.web.pages_inbox.SHOWN)
 READINGS = ("sweep", "inbox", "dashboard", "inbox_closed")
 
