@@ -2,12 +2,19 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, String, UniqueConstraint
+from sqlalchemy import Column, Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from .dbtypes import EnumText, UTCDateTime
 from .errors import InvalidInput
 from .status import NEEDS_REASON, TRANSITIONS, Status, can_transition
+
+# The partial indexes of migration 0017: only the runs still open, so that years of closed
+# runs (history) cost the sweep and a unit's inbox nothing. A query uses such an index only
+# when its WHERE implies the predicate: `next_action_at <= :now` implies WATCHED; the open-run
+# one must be repeated as written, with constants (chidao.queries.inbox.open_run).
+WATCHED_PREDICATE = text("next_action_at IS NOT NULL")
+OPEN_RUN_PREDICATE = text("status NOT IN ('accepted', 'cancelled', 'waived')")
 
 
 class Assignment(SQLModel, table=True):
@@ -15,6 +22,10 @@ class Assignment(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("requirement_id", "unit_id", "period", name="uq_assignment_run"),
         Index("ix_assignment_unit_status", "unit_id", "status"),
+        Index("ix_assignment_next_action_at", "next_action_at",
+              postgresql_where=WATCHED_PREDICATE, sqlite_where=WATCHED_PREDICATE),
+        Index("ix_assignment_open_unit", "unit_id", "due_on", "id",
+              postgresql_where=OPEN_RUN_PREDICATE, sqlite_where=OPEN_RUN_PREDICATE),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -34,9 +45,7 @@ class Assignment(SQLModel, table=True):
     submitted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     # A `plan` assignment is fulfilled by the unit's own directive citing the parent one.
     fulfilled_by_id: int | None = Field(default=None, foreign_key="directive.id", index=True)
-    next_action_at: datetime | None = Field(
-        default=None, sa_column=Column(UTCDateTime(), index=True)
-    )
+    next_action_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     # The reminder ladder: fire time and key of the last stage the sweep dealt with.
     stage_cursor: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     last_stage: str | None = Field(default=None, sa_column=Column(String(64)))

@@ -38,6 +38,10 @@ def earlier_amendments(session: Session, directive_id: int) -> tuple[set[str], s
 
 
 def closed_by_amendment() -> ColumnElement[bool]:
-    """A run (of assignment_table) an amendment closed as thu hồi."""
-    return exists().where(and_(_e.assignment_id == _a.id, _e.to_status == Status.CANCELLED,
-                               _e.reason == AMEND_CANCEL_REASON))
+    """A run (of assignment_table) an amendment closed as thu hồi: a cancelled run (a final
+    status) with the amendment's audit row. The status is tested first: a live run costs no
+    lookup among the audit rows of every run ever closed (years of history)."""
+    return and_(_a.status == Status.CANCELLED,
+                exists().where(and_(_e.assignment_id == _a.id,
+                                    _e.to_status == Status.CANCELLED,
+                                    _e.reason == AMEND_CANCEL_REASON)))

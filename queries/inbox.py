@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, literal_column, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -67,7 +67,35 @@ def unit_assignments(
     session: Session, unit: Unit, *, now: datetime, calendar: WorkingCalendar,
     soon_working_days: int = 3, include_closed: bool = False,
 ) -> list[InboxRun]:
-    query = (
+    """The unit's open runs (with `include_closed`, all its runs), soonest deadline first.
+    The open ones are read through the partial index of open runs (migration 0017): the
+    WHERE repeats its predicate, constants and all, so history costs them nothing."""
+    query = _runs_of(unit).order_by(_a.due_on, _a.id)
+    if not include_closed:
+        query = query.where(open_run())
+    return _judged(session, unit, query, now, calendar, soon_working_days)
+
+
+def recent_closed(
+    session: Session, unit: Unit, *, now: datetime, calendar: WorkingCalendar, limit: int,
+    soon_working_days: int = 3,
+) -> list[InboxRun]:
+    """The unit's `limit` closed runs (accepted, cancelled, waived) due last, latest first
+    (same deadline: in the order given): what the inbox page shows of its history."""
+    query = (_runs_of(unit).where(_a.status.in_(sorted(CLOSED)))
+             .order_by(_a.due_on.desc(), _a.id).limit(limit))
+    return _judged(session, unit, query, now, calendar, soon_working_days)
+
+
+def open_run() -> ColumnElement[bool]:
+    """`status NOT IN ('accepted', 'cancelled', 'waived')` with the values as SQL constants,
+    as the partial index of open runs says it (OPEN_RUN_PREDICATE): a planner uses that index
+    only for a WHERE that implies its predicate, which bound parameters do not."""
+    return _a.status.not_in([literal_column(f"'{s.value}'") for s in sorted(CLOSED)])
+
+
+def _runs_of(unit: Unit) -> Select[Any]:
+    return (
         select(_a.id, _a.period, _a.due_on, _a.due_at, _a.status, _a.submitted_at,
                _r.kind, _r.title, _d.id.label("directive_id"), _d.key, _d.number, _d.symbol,
                _d.title.label("directive_title"), _issuer.c.name.label("issuer_name"))
@@ -75,10 +103,11 @@ def unit_assignments(
         .join(directive_table, _d.id == _a.directive_id)
         .join(_issuer, _issuer.c.id == _d.issuer_id)
         .where(_a.unit_id == unit.id)
-        .order_by(_a.due_on, _a.id)
     )
-    if not include_closed:
-        query = query.where(_a.status.not_in(sorted(CLOSED)))
+
+
+def _judged(session: Session, unit: Unit, query: Select[Any], now: datetime,
+            calendar: WorkingCalendar, soon_working_days: int) -> list[InboxRun]:
     # Days the unit is closed (storm, flood) are not working days for it: "còn N ngày".
     assert unit.id is not None
     calendar = unit_calendar(session, calendar, unit.id)

@@ -12,7 +12,12 @@ from ..domain.directives import Requirement
 from ..domain.errors import InvalidInput
 from ..domain.permissions import Action
 from ..domain.status import Status
-from ..queries.inbox import awaiting_review, lands_on_inbox, unit_assignments
+from ..queries.inbox import (
+    awaiting_review,
+    lands_on_inbox,
+    recent_closed,
+    unit_assignments,
+)
 from ..queries.unit_mail import unit_mail
 from ..services.status_changes import act_on_assignment
 from .access import own_run, readable_unit, user_unit
@@ -39,13 +44,14 @@ def inbox(request: Request, unit_id: RowId, user: User = Depends(page_user),
           session: Session = DB) -> Response:
     target = readable_unit(session, user, unit_id)
     runtime = runtime_of(request)
-    runs = unit_assignments(session, target, now=runtime.now(), calendar=runtime.calendar,
-                            soon_working_days=runtime.rules.due_soon_working_days,
-                            include_closed=True)
+    now, soon_days = runtime.now(), runtime.rules.due_soon_working_days
+    runs = unit_assignments(session, target, now=now, calendar=runtime.calendar,
+                            soon_working_days=soon_days)
     todo = [r for r in runs if r.status.awaits_unit]
     waiting = [r for r in runs if r.status is Status.SUBMITTED]
-    closed = sorted((r for r in runs if not r.status.is_open), key=lambda r: r.due_on,
-                    reverse=True)
+    # the newest closed runs only: the page's cost stays the same however long the history
+    closed = recent_closed(session, target, now=now, calendar=runtime.calendar, limit=SHOWN,
+                           soon_working_days=soon_days)
     return render(request, "inbox.html", session, user, target=target,
                   runs=todo[:SHOWN], more=len(todo) > SHOWN, waiting=waiting[:SHOWN],
                   closed=closed[:SHOWN],
