@@ -8,7 +8,7 @@ sweep's index and the unit inbox's index
   constants (chidao.domain.assignments.OPEN_RUN_PREDICATE).
 
 Revision ID: 0017
-Revises: 0015 (re-chained to 0016 at merge)
+Revises: 0016
 """
 from collections.abc import Sequence
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0015"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
