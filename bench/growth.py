@@ -132,6 +132,7 @@ def _sweep_fixed_due(dbs: Databases, repeat: int) -> tuple[list[float], int, flo
         conn.execute(f"UPDATE assignment SET next_action_at = {m} WHERE id > {bound}"
                      f" AND next_action_at < {m}", (later, later))
         conn.execute(f"UPDATE task_holder SET due_on = NULL WHERE assignment_id > {bound}")
+    dbs.settle("growth")
     return _sweep(dbs, repeat)
 
 
