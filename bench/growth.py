@@ -5,8 +5,9 @@ slope of log(seconds) against log(size): 1.0 = linear, 0 = flat).
   (3,270 / 32,700 / 327,000 runs created; bench.cascade);
 - sweep: 100k / 1M / 5M open runs, 1% due (bench.sweep's database, commit included): linear
   in the due runs, so ≈1 against open runs too;
-- sweep_fixed_due: the same databases with only the first 1,000 due runs (and late leads)
-  left due: the cost of the open runs that are not due, expected ≈0;
+- sweep_fixed_due: the same databases with only the first 1,000 due runs (100 with --quick;
+  and the late leads among them) left due: the cost of the open runs that are not due,
+  expected ≈0;
 - rollup: the national root's rollup (bench.rollup, queries.rollup) over 3,270 / 32,700 /
   327,000 submissions.
 
@@ -49,7 +50,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Per curve, the three sizes' build parameter: a tree scale, or a number of requirements to
 # every school and class of the national tree (32,700 runs each).
 SIZES = {"cascade": (0.1, 1.0, 10.0), "sweep": (3, 31, 153), "rollup": (0.1, 1.0, 10.0)}
-FIXED_DUE = 1_000  # sweep_fixed_due: due runs left, whatever the number of open runs
+FIXED_DUE = 1_000  # sweep_fixed_due: due runs left, whatever the number of open runs (÷10
+# with --quick)
 
 
 def exponent(sizes: list[float], seconds: list[float]) -> float:
@@ -85,11 +87,13 @@ def build(dbs: Databases, curve: str, parameter: float, quick: bool) -> dict[str
     return {}
 
 
-def measure(dbs: Databases, curve: str, repeat: int) -> dict[str, Any]:
+def measure(dbs: Databases, curve: str, repeat: int, quick: bool) -> dict[str, Any]:
     """Median seconds of `repeat` runs, the size measured, and this process's memory."""
+    if curve == "sweep_fixed_due":
+        leave_due(dbs, FIXED_DUE // (10 if quick else 1))
+        curve = "sweep"
     measures: dict[str, Callable[[Databases, int], tuple[list[float], int, float]]] = {
-        "cascade": _cascade, "sweep": _sweep, "sweep_fixed_due": _sweep_fixed_due,
-        "rollup": _rollup}
+        "cascade": _cascade, "sweep": _sweep, "rollup": _rollup}
     times, size, base = measures[curve](dbs, repeat)
     return {"seconds": statistics.median(times), "size": size, "peak_mb": round(peak_mb()),
             "base_mb": round(base)}
@@ -122,10 +126,10 @@ def _sweep(dbs: Databases, repeat: int) -> tuple[list[float], int, float]:
     return times, _open_runs(dbs), base
 
 
-def _sweep_fixed_due(dbs: Databases, repeat: int) -> tuple[list[float], int, float]:
-    """Only the first FIXED_DUE due runs (1% of the runs are due, every 100th id) and the
-    late leads among them stay due; then as `_sweep`."""
-    bound = FIXED_DUE * 100
+def leave_due(dbs: Databases, due: int) -> None:
+    """Only the first `due` due runs (1% of the runs are due, every 100th id) and the late
+    leads among them stay due."""
+    bound = due * 100
     later = dbs.stamp(datetime_of("2026-03-18T07:30"))
     m = dbs.marker
     with dbs.raw("growth") as conn:
@@ -133,7 +137,6 @@ def _sweep_fixed_due(dbs: Databases, repeat: int) -> tuple[list[float], int, flo
                      f" AND next_action_at < {m}", (later, later))
         conn.execute(f"UPDATE task_holder SET due_on = NULL WHERE assignment_id > {bound}")
     dbs.settle("growth")
-    return _sweep(dbs, repeat)
 
 
 def _rollup(dbs: Databases, repeat: int) -> tuple[list[float], int, float]:
@@ -223,7 +226,8 @@ def main() -> None:
                                args.quick)))
         return
     if args.measure:
-        print(json.dumps(measure(databases_at(args, args.at), args.measure, args.repeat)))
+        print(json.dumps(measure(databases_at(args, args.at), args.measure, args.repeat,
+                                 args.quick)))
         return
     with tempfile.TemporaryDirectory(prefix="chidao-growth-") as tmp:
         where = tmp if args.database == "sqlite" else f"growth_{Path(tmp).name[-8:].lower()}_"
