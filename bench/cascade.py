@@ -18,8 +18,15 @@ from chidao.config.calendar_source import vietnam_calendar
 from chidao.config.clock import resolve_now
 from chidao.config.settings import Settings
 from chidao.db.database import make_engine, transaction
-from chidao.demo.national_tree import national_rows
+from chidao.demo.national_tree import (
+    COMMUNES,
+    DEPARTMENTS,
+    INDEPENDENT_CLASSES,
+    PRESCHOOLS,
+    national_rows,
+)
 from chidao.domain.specs import parse_directive
+from chidao.domain.unit_tree import UnitRow
 from chidao.services.issue import issue_directive
 from chidao.services.units_import import import_units
 
@@ -35,13 +42,44 @@ COLUMNS = ("requirement_id, directive_id, unit_id, period, due_on, due_at, statu
            " status_changed_at, submitted_at, fulfilled_by_id, next_action_at, created_at")
 
 
-def build_template(dbs: Databases, name: str = "template") -> str:
-    """A migrated database `name` holding the national tree; returns its URL."""
+# The size of the tree build_template makes when not told: 1 = the national tree (32,700
+# schools and classes); bench.growth sets it for benchmarks that build their own databases.
+TREE_SCALE = 1.0
+
+
+def tree_rows(scale: float) -> list[UnitRow]:
+    """The national tree (scale 1) or one like it with `scale` × its communes, schools and
+    classes (e.g. 0.1: 3,270 schools and classes; 10: 327,000) under the same 34 Sở."""
+    if scale == 1:
+        return national_rows()
+    rows = [UnitRow(1, "BGDDT", "Bộ Giáo dục và Đào tạo", "ministry", None,
+                    ["vanthu@moet.gov.vn"], "BGDĐT")]
+    rows += [UnitRow(len(rows) + 1 + d, f"S{d:02d}", f"Sở Giáo dục và Đào tạo {d}", "department",
+                     "BGDDT", [f"vanthu.sgddt{d}@gov.vn"], "SGDĐT") for d in range(DEPARTMENTS)]
+    communes = max(1, round(COMMUNES * scale))
+    rows += [UnitRow(len(rows) + 1 + c, f"S{c % DEPARTMENTS:02d}-X{c:05d}", f"Ủy ban nhân dân xã"
+                     f" {c}", "people_committee", f"S{c % DEPARTMENTS:02d}",
+                     [f"ubnd{c}@gov.vn"], "UBND") for c in range(communes)]
+    schools = round(PRESCHOOLS * scale)
+    for s in range(schools + round(INDEPENDENT_CLASSES * scale)):
+        commune = rows[1 + DEPARTMENTS + s % communes].code
+        school = s < schools
+        code = f"{commune}-{'MN' if school else 'L'}{s:06d}"
+        rows.append(UnitRow(len(rows) + 1, code, f"Trường Mầm non {s}" if school else
+                            f"Nhóm trẻ độc lập {s}", "school" if school else "independent_class",
+                            commune, [f"{code.lower()}@truong.edu.vn"], "MN" if school else ""))
+    return rows
+
+
+def build_template(dbs: Databases, name: str = "template", scale: float | None = None) -> str:
+    """A migrated database `name` holding the national tree (or one `scale` times as wide:
+    `tree_rows`); returns its URL."""
     url = dbs.create(name)
     engine = make_engine(url)
     started = time.perf_counter()
+    rows = tree_rows(TREE_SCALE if scale is None else scale)
     with transaction(engine) as session:
-        result = import_units(session, national_rows(), now=resolve_now("2026-01-05T08:00"))
+        result = import_units(session, rows, now=resolve_now("2026-01-05T08:00"))
     print(f"tree: {result.total} units imported in {time.perf_counter() - started:.2f} s"
           f" ({dbs.kind})", flush=True)
     engine.dispose()

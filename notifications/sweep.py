@@ -66,7 +66,7 @@ def sweep(
     updates: list[tuple[datetime | None, datetime | None, str | None, int, datetime]] = []
     rows = list(_due_runs(session, now))
     calendars, today = UnitCalendars(session, calendar, rows), calendar.local_date(now)
-    decisions = _Decisions(send_at, now)
+    decisions = _Decisions(session, rows, send_at, now)
     for row in rows:
         report.examined += 1
         closures, cal = calendars.of(row.unit_id)
@@ -96,20 +96,21 @@ class _Decisions:
     """`decide` once per (requirement, deadline, creation, cursor, closures over the unit):
     the runs sharing them share the answer."""
 
-    def __init__(self, send_at: time, now: datetime) -> None:
+    def __init__(self, session: Session, rows: list[_DueRun], send_at: time,
+                 now: datetime) -> None:
         self.send_at, self.now = send_at, now
         self._found: dict[tuple[Any, ...], Decision] = {}
-        self._policies: dict[int, PolicySpec] = {}
+        # Each requirement's policy read and validated once (not its JSON once per run).
+        self._policies = {rid: PolicySpec.model_validate(policy) for rid, policy in
+                          session.execute(select(_r.id, _r.policy).where(
+                              _r.id.in_({r.requirement_id for r in rows})))}
 
     def of(self, row: _DueRun, closures: tuple[int, ...], cal: WorkingCalendar) -> Decision:
         key = (row.requirement_id, row.due_on, row.created_at, row.stage_cursor, closures)
         if key not in self._found:
-            policy = self._policies.get(row.requirement_id)
-            if policy is None:
-                policy = self._policies[row.requirement_id] = PolicySpec.model_validate(
-                    row.policy)
-            self._found[key] = decide(row.due_on, row.created_at, row.stage_cursor, policy,
-                                      cal, self.send_at, self.now)
+            self._found[key] = decide(row.due_on, row.created_at, row.stage_cursor,
+                                      self._policies[row.requirement_id], cal, self.send_at,
+                                      self.now)
         return self._found[key]
 
 
@@ -161,23 +162,22 @@ class _DueRun:
     stage_cursor: datetime | None
     last_stage: str | None
     next_action_at: datetime
-    policy: dict[str, Any]
     lead_id: int | None  # the run's live chủ trì, if any
 
 
 def _due_runs(session: Session, now: datetime) -> Iterator[_DueRun]:
-    """The due runs with all the sweep needs of them, their chủ trì included, in one
-    statement (the lead: a correlated lookup on task_holder's assignment index)."""
+    """The due runs with all the sweep needs of them but their requirement's policy, their
+    chủ trì included, in one statement (the lead: a correlated lookup on task_holder's
+    assignment index)."""
     lead = (select(_h.user_id).where(_h.assignment_id == _a.id, _h.role == HolderRole.LEAD.value,
                                      _h.removed_at.is_(None))
             .order_by(_h.id.desc()).limit(1).scalar_subquery())
     query = (
         select(_a.id, _a.requirement_id, _a.unit_id, _u.parent_id,
                _parent.c.parent_id.label("grandparent_id"), _d.issuer_id, _a.due_on,
-               _a.created_at, _a.stage_cursor, _a.last_stage, _a.next_action_at, _r.policy,
+               _a.created_at, _a.stage_cursor, _a.last_stage, _a.next_action_at,
                lead.label("lead_id"))
         .join(unit_table, _u.id == _a.unit_id)
-        .join(requirement_table, _r.id == _a.requirement_id)
         .join(directive_table, _d.id == _a.directive_id)
         .outerjoin(_parent, _parent.c.id == _u.parent_id)
         .where(_a.next_action_at <= now)
