@@ -81,10 +81,11 @@ def build(dbs: Databases, curve: str, parameter: float, quick: bool) -> dict[str
         build_open_runs(dbs, int(parameter), "growth")
     else:
         from bench.rollup import build as build_rollup
+        from bench.rollup import rebuilt
 
         bench.cascade.TREE_SCALE = parameter / (10 if quick else 1)
-        build_rollup(dbs)  # bench.rollup's own database, named "template"
-        checkpoint(dbs, "template")
+        rebuilt(build_rollup(dbs))  # bench.rollup's own database, "template"; values written
+        checkpoint(dbs, "template")  # raw, so the kept tables are rebuilt from them
     return {}
 
 
