@@ -4,10 +4,10 @@ Only a unit with child units has rows (a leaf's subtree is itself: its own runs 
 read as they are). A node's row is its own runs and values and its leaf children's (read from
 them) plus the rows of its other children. `refresh` recomputes, for each touched (requirement,
 period, unit), the unit's ancestors, deepest first: O(children) per ancestor, exact also for
-min/max and for values replaced or removed. `rebuild` writes the same rows set-based: one
-grouped pass over the runs and one over the values, each keyed by the node it lands in (the
-unit itself if it has children, else its parent), then each level merged into its parents'
-rows, from the deepest up (one upsert per level)."""
+min/max and for values replaced or removed. `rebuild` writes the same rows set-based, one
+INSERT … SELECT per table: the runs (values) grouped by the node they land in (the unit itself
+if it has children, else its parent), then those groups summed into every ancestor of that
+node, the node included (the closure table `unit_ancestor`), in one grouped SELECT."""
 
 from __future__ import annotations
 
@@ -55,13 +55,15 @@ def own_counts(node: Any) -> Any:
     """Per (requirement, period, node, deadline): the counts of the runs landing in the node
     (`node`: an expression over the run's unit `unit`)."""
     submitted = and_(_LIVE, _a.submitted_at.is_not(None))
-    return select(
-        _a.requirement_id, _a.period, node.label("node"), _a.due_at, func.count(),
-        _flag(_LIVE),
+    counts = [
+        func.count(), _flag(_LIVE),
         _flag(and_(_LIVE, _a.status != Status.ISSUED)),
         _flag(_a.status.in_([Status.SUBMITTED, Status.ACCEPTED])),
         _flag(_a.status == Status.ACCEPTED), _flag(_a.status.in_(list(AWAITING_UNIT))),
-        _flag(and_(submitted, _a.submitted_at < _a.due_at)), _flag(submitted),
+        _flag(and_(submitted, _a.submitted_at < _a.due_at)), _flag(submitted)]
+    return select(
+        _a.requirement_id, _a.period, node.label("node"), _a.due_at,
+        *(count.label(name) for count, name in zip(counts, COUNTS, strict=True)),
     ).join(unit_table, _u.id == _a.unit_id).group_by(
         _a.requirement_id, _a.period, "node", _a.due_at)
 
@@ -77,9 +79,11 @@ def own_values(node: Any) -> Any:
                 func.max(pick(_v.number)), func.sum(pick(_v.number * _v.weight)),
                 func.sum(pick(_v.weight)), func.max(pick(_v.text))]
 
+    columns = [*parts(lambda value: value, func.count()),
+               *parts(only, _flag(_v.accepted.is_(True)))]
     return select(
         _v.requirement_id, _v.period, node.label("node"), _v.field,
-        *parts(lambda value: value, func.count()), *parts(only, _flag(_v.accepted.is_(True))),
+        *(column.label(name) for column, name in zip(columns, VALUE_COLUMNS, strict=True)),
     ).join(unit_table, _u.id == _v.unit_id).group_by(
         _v.requirement_id, _v.period, "node", _v.field)
 
@@ -132,27 +136,47 @@ def _children_into_parents(session: Session, table: Any, key: str, names: list[s
         set_=_merged(table, statement.excluded, names)))
 
 
-def rebuild(session: Session, requirement_ids: Collection[int] | None = None) -> None:
-    """Rewrite the rollup rows of `requirement_ids` (None: every requirement) from the runs
-    and values, set-based."""
+def _merge_part(name: str, column: Any) -> Any:
+    """The aggregate that merges one part over several groups."""
+    part = name.removeprefix("a_")
+    if part == "low":
+        return func.min(column)
+    return func.max(column) if part in ("high", "latest") else func.sum(column)
+
+
+def subtree_rows(own: Any, key: str, names: list[str]) -> Any:
+    """The rows of every node from `own` (groups keyed by the node they land in): each group
+    summed into every ancestor of its node, the node included. A landing node has children
+    (or is a root), and so has each of its ancestors: every node met has rows."""
+    landed = own.subquery("own")
+    c, ua = landed.c, unit_ancestor_table.c
+    return (select(c.requirement_id, c.period, ua.ancestor_id, c[key],
+                   *(_merge_part(n, c[n]).label(n) for n in names))
+            .join(unit_ancestor_table, ua.unit_id == c.node)
+            .group_by(c.requirement_id, c.period, ua.ancestor_id, c[key]))
+
+
+def rebuild_selects(requirement_ids: Collection[int] | None = None) -> list[tuple[Any, Any]]:
+    """[(table, the SELECT of its rows)]: what `rebuild` inserts (the bench runs the SELECTs
+    alone as its yardstick)."""
     def of(column: Any) -> list[ColumnElement[bool]]:
         return [] if requirement_ids is None else [column.in_(list(requirement_ids))]
 
-    session.execute(delete(rollup_count_table).where(*of(_rc.requirement_id)))
-    session.execute(delete(rollup_value_table).where(*of(_rv.requirement_id)))
-    session.execute(rollup_count_table.insert().from_select(
-        ["requirement_id", "period", "unit_id", "due_at", *COUNTS],
-        own_counts(_node(False)).where(*of(_a.requirement_id))))
-    session.execute(rollup_value_table.insert().from_select(
-        ["requirement_id", "period", "unit_id", "field", *VALUE_COLUMNS],
-        own_values(_node(False)).where(*of(_v.requirement_id))))
-    deepest = session.execute(select(func.max(_u.depth))).scalar() or 0
-    for depth in range(deepest, 0, -1):
-        at = _u.depth == depth
-        _children_into_parents(session, rollup_count_table, "due_at", list(COUNTS),
-                               [at, *of(_rc.requirement_id)])
-        _children_into_parents(session, rollup_value_table, "field", VALUE_COLUMNS,
-                               [at, *of(_rv.requirement_id)])
+    return [(rollup_count_table, subtree_rows(
+                own_counts(_node(False)).where(*of(_a.requirement_id)), "due_at", list(COUNTS))),
+            (rollup_value_table, subtree_rows(
+                own_values(_node(False)).where(*of(_v.requirement_id)), "field", VALUE_COLUMNS))]
+
+
+def rebuild(session: Session, requirement_ids: Collection[int] | None = None) -> None:
+    """Rewrite the rollup rows of `requirement_ids` (None: every requirement) from the runs
+    and values: per table, its old rows deleted, then one INSERT … SELECT (in the caller's
+    transaction)."""
+    for table, rows in rebuild_selects(requirement_ids):
+        session.execute(delete(table).where(
+            *([] if requirement_ids is None else
+              [table.c.requirement_id.in_(list(requirement_ids))])))
+        session.execute(table.insert().from_select([c.name for c in table.columns], rows))
 
 
 def refresh(session: Session, keys: Iterable[Key]) -> None:
