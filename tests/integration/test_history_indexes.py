@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
 from sqlmodel import select
 
+from bench.plans import sent_selects
 from chidao.config.clock import resolve_now
 from chidao.db.database import reading, transaction
 from chidao.domain.status import Status
@@ -19,22 +19,6 @@ from chidao.queries.inbox import recent_closed, unit_assignments
 from tests.support.cascade import act, issue_data, issue_file, runs, seed_units, small
 
 NOW = resolve_now("2026-03-20T08:00")
-
-
-def statements(engine: Any, call: Any, table: str = "assignment") -> list[tuple[str, Any]]:
-    """The SELECTs from `table` that `call()` sends."""
-    seen: list[tuple[str, Any]] = []
-
-    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.lstrip().startswith("SELECT") and f"FROM {table}" in statement:
-            seen.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", keep)
-    try:
-        call()
-    finally:
-        event.remove(engine, "before_cursor_execute", keep)
-    return seen
 
 
 def plan(engine: Any, statement: str, parameters: Any, *, without: str | None = None) -> str:
@@ -63,8 +47,8 @@ def test_a_units_open_runs_are_read_through_the_partial_index_of_open_runs(engin
     issue_file(engine, "kh-1039-sgddt-stem.yaml", "2026-02-26T09:00")
     unit = a_school(engine)
     with reading(engine) as session:
-        found = statements(engine, lambda: unit_assignments(session, unit, now=NOW,
-                                                            calendar=calendar))
+        found = sent_selects(engine, lambda: unit_assignments(session, unit, now=NOW,
+                                                            calendar=calendar), "assignment")
     [(statement, parameters)] = found
     assert "ix_assignment_open_unit" in plan(engine, statement, parameters,
                                              without="ix_assignment_unit_status")
@@ -74,9 +58,9 @@ def test_the_sweep_reads_due_runs_through_the_partial_index_of_watched_runs(engi
     seed_units(engine)
     issue_file(engine, "kh-1039-sgddt-stem.yaml", "2026-02-26T09:00")
     with transaction(engine) as session:
-        found = statements(engine, lambda: sweep(session, now=NOW, calendar=calendar,
+        found = sent_selects(engine, lambda: sweep(session, now=NOW, calendar=calendar,
                                                  send_at=resolve_now("2026-03-20T07:30").time(),
-                                                 dry_run=True))
+                                                 dry_run=True), "assignment")
     due = [s for s in found if "next_action_at <=" in s[0]]
     assert due, found
     assert "ix_assignment_next_action_at" in plan(engine, *due[0])
